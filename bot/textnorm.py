@@ -1,0 +1,119 @@
+"""Text normalisation shared by question and name matching: case, ё, look-alikes, scripts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Latin letters that look like Cyrillic ones and back; real registry data mixes them inside one
+# word ("Transparеncy" with a Cyrillic е), which breaks exact and fuzzy matching alike.
+_LAT_TO_CYR = str.maketrans("aceopxyABCEHKMOPTXY", "асеорхуАВСЕНКМОРТХУ")
+_CYR_TO_LAT = str.maketrans("асеорхуАВСЕНКМОРТХУ", "aceopxyABCEHKMOPTXY")
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+# Article numbers such as 20.33 or 330.1 must survive as one token.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_QUOTES_DASHES = str.maketrans(
+    {
+        "«": '"', "»": '"', "„": '"', "“": '"', "”": '"', "‟": '"', "‘": "'", "’": "'",
+        "‚": "'", "‹": '"', "›": '"', "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-",
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Return text with NFKC, unified quotes/dashes, no control characters, single spaces.
+
+    Case is kept: this is the form to show back to a user or to extract aliases from.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES_DASHES)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Return the comparison form of text: cleaned, case-folded, ё→е, look-alikes unified."""
+    text = clean(text).casefold().replace("ё", "е")
+    return " ".join(fix_lookalikes(w) for w in text.split(" "))
+
+
+def fix_lookalikes(word: str) -> str:
+    """Return word with look-alike letters moved to the script most of its letters use."""
+    cyr = len(_CYRILLIC.findall(word))
+    lat = len(_LATIN.findall(word))
+    if cyr and lat:
+        return word.translate(_LAT_TO_CYR) if cyr >= lat else word.translate(_CYR_TO_LAT)
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Return the folded word and number tokens of text (punctuation dropped, 20.33 kept)."""
+    return [t.replace(",", ".") for t in _TOKEN.findall(fold(text))]
+
+
+def script_of(text: str) -> str:
+    """Return 'cyrillic', 'latin' or 'none' by which alphabet most letters of text belong to."""
+    cyr = len(_CYRILLIC.findall(text))
+    lat = len(_LATIN.findall(text))
+    if not cyr and not lat:
+        return "none"
+    return "cyrillic" if cyr >= lat else "latin"
+
+
+def is_cyrillic(word: str) -> bool:
+    """Return True when word contains any Cyrillic letter."""
+    return bool(_CYRILLIC.search(word))
+
+
+# Greedy reverse transliteration for Russian typed in Latin letters ("chto budet za repost
+# meduzy"). People use no fixed scheme, so this table accepts the common variants of all of
+# them (ch/4, sh/w, zh, kh/h, ts/c, yu/ju/iu, ya/ja/ia); the fuzzy layer absorbs the rest.
+_MULTI = [
+    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+    ("ts", "ц"), ("tz", "ц"), ("yu", "ю"), ("ju", "ю"), ("iu", "ю"), ("ya", "я"), ("ja", "я"),
+    ("ia", "я"), ("yo", "е"), ("jo", "е"), ("ye", "е"), ("je", "е"), ("ee", "ее"), ("ck", "к"),
+]
+_SINGLE = {
+    "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
+    "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
+    "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "кс", "y": "ы", "z": "з", "'": "ь",
+    "4": "ч", "6": "ш",
+}
+_VOWELS = set("аеиоуыэюяё")
+
+
+def latin_to_cyrillic(word: str) -> str:
+    """Return a Cyrillic reading of a Russian word typed in Latin letters.
+
+    The result is a best guess for morphology and fuzzy matching, not a display form.
+    """
+    word = word.lower()
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for latin, cyr in _MULTI:
+            if word.startswith(latin, i):
+                # "ya" after a consonant inside a word is more often ы+а in no real word, so
+                # treat it as я; "iy"/"yy" endings (novyy, kakoy) become ый/ой below.
+                out.append(cyr)
+                i += len(latin)
+                break
+        else:
+            ch = word[i]
+            if ch == "y":
+                prev = out[-1][-1] if out else ""
+                nxt = word[i + 1] if i + 1 < len(word) else ""
+                # й after a vowel (kakoy, moy) or before one at word start; ы elsewhere.
+                out.append("й" if prev in _VOWELS or (not prev and nxt) else "ы")
+            elif ch == "e" and (not out or out[-1][-1] in _VOWELS) and i == 0:
+                out.append("е")
+            else:
+                out.append(_SINGLE.get(ch, ch))
+            i += 1
+    text = "".join(out)
+    # "ый"/"ий" endings typed as "iy"/"yi"/"ij" collapse to the dictionary form.
+    return re.sub(r"(иы|ыы|ий)$", "ий", text)

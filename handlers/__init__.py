@@ -1,0 +1,1 @@
+"""Platform-neutral conversation layer: commands and replies, never a chat library."""

@@ -1,0 +1,68 @@
+"""The neutral message and reply types that every chat adapter translates to and from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ChatKind(str, Enum):
+    """Whether a conversation is one-to-one or has several people in it."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class Platform(str, Enum):
+    """The chat network a message came from."""
+
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    MATRIX = "matrix"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One incoming user action, as every adapter reports it.
+
+    `text` is the message text, or for a button press the choice's `data` with `is_callback`
+    set. `addressed` is True when the adapter knows the bot was explicitly addressed in a
+    group (a mention or a reply to one of its messages); in private chats it is implied.
+    `language_hint` is the platform's idea of the user's language ("ru", "en-GB", ...), if any.
+    """
+
+    text: str
+    user_id: str
+    chat_id: str
+    chat_kind: ChatKind = ChatKind.PRIVATE
+    platform: Platform = Platform.CONSOLE
+    language_hint: str | None = None
+    addressed: bool = False
+    is_callback: bool = False
+    is_command: bool = False
+    kind: str = "text"  # "text", or "sticker", "photo", "voice", "edit", ... for ignored input
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option offered to the user: a button on Telegram, a numbered line elsewhere.
+
+    `data` is what comes back as Message.text with is_callback=True when it is chosen; it is
+    at most 64 bytes (Telegram's callback_data limit).
+    """
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing message in light markup.
+
+    `text` may use **bold**, _italic_ and [label](url) links only; every adapter renders that
+    subset in its own idiom and escapes everything else. Choices are laid out in rows.
+    """
+
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    follow_ups: tuple[str, ...] = field(default=())
