@@ -1,0 +1,61 @@
+"""The `riskguide` command line: the composition root's entry point for every command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand registered by its owning module.
+
+    Each command module exposes `add_commands(subparsers)` and sets `func(args) -> int` on its
+    parsers, so the table of commands lives next to the code that runs them.
+    """
+    from bot import cli_knowledge, cli_run
+    from bot.listings import cli as cli_listings
+
+    parser = argparse.ArgumentParser(
+        prog="riskguide",
+        description="Risk guidance on Russia's foreign-agent and undesirable-organisation laws.",
+    )
+    parser.add_argument("--version", action="version", version=f"riskguide {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli_knowledge.add_commands(sub)
+    cli_listings.add_commands(sub)
+    cli_run.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the riskguide CLI and return its exit code (0 success, 1 failure, 2 usage)."""
+    # Russian text must print on consoles whose locale is not UTF-8 (CI, cron, Docker).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    func = getattr(args, "func", None)
+    if func is None:
+        # No subcommand: what the README's run command does (configured bots, else console).
+        from bot.cli_run import start_default
+
+        return start_default(args)
+    try:
+        return int(func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Registry listings: sources, snapshots, validation and the name index."""
