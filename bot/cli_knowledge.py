@@ -1,0 +1,178 @@
+"""CLI commands over the knowledge base: ask, kb validate, kb eval, kb bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.paths import knowledge_dir
+
+DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `ask` and `kb validate|eval|bench` on the riskguide parser."""
+    ask = sub.add_parser("ask", help="answer a question from the knowledge base")
+    ask.add_argument("text", metavar="TEXT", help="the question, or - to read one per line")
+    ask.add_argument("--lang", choices=("ru", "en"), help="reply language (default: detected)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.set_defaults(func=cmd_ask)
+
+    kb = sub.add_parser("kb", help="knowledge-base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+    val = kb_sub.add_parser("validate", help="check every knowledge file; exit 1 on errors")
+    val.add_argument("--dir", type=Path, help="knowledge directory (default: the bundled one)")
+    val.set_defaults(func=cmd_validate)
+    ev = kb_sub.add_parser("eval", help="answer and abstention rates on an evaluation set")
+    ev.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
+    ev.add_argument("--failures", action="store_true", help="list the questions handled wrongly")
+    ev.set_defaults(func=cmd_eval)
+    bench = kb_sub.add_parser("bench", help="start-up time and per-question latency")
+    bench.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
+    bench.add_argument("--rounds", type=int, default=20)
+    bench.set_defaults(func=cmd_bench)
+
+
+def _lines(text: str) -> Iterator[str]:
+    if text != "-":
+        yield text
+        return
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if line.strip():
+            yield line
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Print the answer to each question (text or JSON lines); exit 1 on a broken base."""
+    from bot.knowledge.loader import KnowledgeError
+    from handlers.ask import ask_once
+
+    try:
+        services = _services()
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for question in _lines(args.text):
+        outcome = ask_once(services, question, args.lang)
+        if args.json:
+            print(json.dumps(outcome, ensure_ascii=False), flush=True)
+        else:
+            print(outcome["text"] + "\n", flush=True)
+    return 0
+
+
+def _services():  # type: ignore[no-untyped-def]
+    from bot.knowledge.index import QuestionIndex
+    from bot.knowledge.loader import load
+    from handlers.context import Services
+
+    kb = load()
+    return Services(kb=kb, questions=QuestionIndex(kb))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print every problem as file:line: field: problem; exit 1 if there is any."""
+    from bot.knowledge.loader import validate
+
+    directory = args.dir or knowledge_dir()
+    kb, problems = validate(directory)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    print(f"ok: {len(kb.entries)} entries in {directory}")
+    return 0
+
+
+def _load_set(path: Path) -> list[dict[str, object]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list")
+    return data
+
+
+def evaluate(path: Path) -> dict[str, object]:
+    """Return answer and abstention rates on an evaluation set, with the failing items."""
+    from handlers.ask import ask_once
+
+    services = _services()
+    answered = answered_ok = abstain = abstain_ok = 0
+    failures = []
+    for item in _load_set(path):
+        outcome = ask_once(services, str(item["q"]), str(item["lang"]))
+        if item.get("expect_no_answer"):
+            abstain += 1
+            ok = outcome["answer_id"] is None
+            abstain_ok += ok
+        else:
+            answered += 1
+            text = str(outcome["text"]).lower()
+            markers = item.get("markers") or []
+            assert isinstance(markers, list)
+            ok = all(any(str(m).lower() in text for m in group) for group in markers)
+            answered_ok += ok
+        if not ok:
+            failures.append({"q": item["q"], "topic": item.get("topic"),
+                             "got": outcome["answer_id"], "score": outcome["score"]})
+    return {
+        "answerable": answered, "answered_correctly": answered_ok,
+        "answer_rate": answered_ok / answered if answered else 0.0,
+        "off_topic": abstain, "abstained_correctly": abstain_ok,
+        "abstain_rate": abstain_ok / abstain if abstain else 0.0,
+        "failures": failures,
+    }
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print the dev-set rates (targets: both at least 90%)."""
+    if not args.path.exists():
+        print(f"evaluation set not found: {args.path}", file=sys.stderr)
+        return 1
+    r = evaluate(args.path)
+    print(f"answerable questions answered correctly: {r['answered_correctly']}/{r['answerable']}"
+          f" = {r['answer_rate']:.1%}")
+    print(f"off-topic questions correctly declined:  {r['abstained_correctly']}/{r['off_topic']}"
+          f" = {r['abstain_rate']:.1%}")
+    if args.failures:
+        for f in r["failures"]:  # type: ignore[attr-defined]
+            print(f"  FAIL [{f['topic']}] {f['q']!r} -> {f['got']} ({f['score']})")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Print knowledge load + index time and per-question latency percentiles."""
+    t0 = time.perf_counter()
+    from bot.knowledge.index import QuestionIndex
+    from bot.knowledge.loader import load
+
+    t_import = time.perf_counter()
+    kb = load()
+    t_load = time.perf_counter()
+    index = QuestionIndex(kb)
+    index.match("прогрев", "ru")  # first query loads wordfreq's tables; count it in start-up
+    t_index = time.perf_counter()
+    questions = [(str(i["q"]), str(i["lang"])) for i in _load_set(args.path)]
+    latencies = []
+    for _ in range(args.rounds):
+        for q, lang in questions:
+            s = time.perf_counter()
+            index.match(q, lang)
+            latencies.append((time.perf_counter() - s) * 1000)
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"entries: {len(kb.entries)}")
+    print(f"import: {(t_import - t0) * 1000:.0f} ms")
+    print(f"knowledge load: {(t_load - t_import) * 1000:.0f} ms")
+    print(f"index build (incl. morphology and word frequencies): {(t_index - t_load) * 1000:.0f} ms")
+    print(f"start-up total: {(t_index - t0) * 1000:.0f} ms (target < 1000 ms)")
+    print(f"questions: {len(questions)} x {args.rounds} rounds")
+    print(f"latency p50: {statistics.median(latencies):.2f} ms, p99: {p99:.2f} ms"
+          " (target p99 < 5 ms)")
+    return 0

@@ -1,0 +1,1 @@
+"""The bilingual knowledge base: loading, validation and question matching."""

@@ -1,0 +1,140 @@
+"""Turn question text into weighted terms: language guess, lemmas/stems, word specificity.
+
+Russian words are lemmatised with pymorphy3 ("иноагентом" → "иноагент"), English words are
+stemmed with Snowball ("designated" → "design"), and Russian typed in Latin letters is read back
+into Cyrillic first. How specific a word is comes from wordfreq's general-language frequencies:
+"иноагент" or "борщ" says far more about a question than "простыми словами".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pymorphy3
+import snowballstemmer
+from wordfreq import zipf_frequency
+
+from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
+
+# Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
+# pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
+_RU_FUNCTION_POS = {"PREP", "CONJ", "PRCL", "INTJ", "NPRO"}
+_RU_STOP = {"быть", "это", "мочь", "такой", "весь", "свой", "который", "ли", "бы", "же"}
+_EN_STOP = set(
+    "a an the and or but if of at by for with about against between into through during before "
+    "after to from in out on off over under again then once here there when where why how all "
+    "any both each few more most other some such no nor not only own same so than too very s t "
+    "can will just don should now i me my we our you your he him his she her it its they them "
+    "their what which who whom this that these those am is are was were be been being have has "
+    "had having do does did doing would could might must shall may get got let lets im i'm "
+    "ive i've it's what's there's one someone something".split()
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One meaningful word of a text: its index key, its surface form and its weight."""
+
+    key: str
+    surface: str
+    weight: float
+
+
+class Analyzer:
+    """Lemmatises/stems text in Russian and English; one instance is shared (it is costly)."""
+
+    def __init__(self) -> None:
+        self._morph = pymorphy3.MorphAnalyzer()
+        self._stem = snowballstemmer.stemmer("english")
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance; the cache is the point
+    def ru_key(self, word: str) -> str | None:
+        """Return the lemma of a Russian word, or None for a function word."""
+        if word[0].isdigit():
+            return word
+        parse = self._morph.parse(word)[0]
+        if parse.tag.POS in _RU_FUNCTION_POS:
+            return None
+        lemma = str(parse.normal_form).replace("ё", "е")
+        return None if lemma in _RU_STOP else lemma
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def en_key(self, word: str) -> str | None:
+        """Return the Snowball stem of an English word, or None for a stop word."""
+        if word[0].isdigit():
+            return word
+        if word in _EN_STOP or len(word) < 2:
+            return None
+        return "en:" + str(self._stem.stemWord(word))
+
+    def translit_word(self, word: str) -> str:
+        """Return the Cyrillic reading of a translit word, restoring an omitted soft sign.
+
+        People typing Russian in Latin letters usually drop ь ("sdelat", "delat").
+        """
+        cyr = latin_to_cyrillic(word)
+        if not self._morph.word_is_known(cyr) and self._morph.word_is_known(cyr + "ь"):
+            return cyr + "ь"
+        return cyr
+
+    def latin_language(self, words: list[str]) -> str:
+        """Return "ru" when Latin-script words read better as transliterated Russian than English.
+
+        Compares each word's general frequency in English with that of its Cyrillic reading in
+        Russian: "chto budet za repost" is common Russian and rare English.
+        """
+        en = ru = 0.0
+        for w in words:
+            if w[0].isdigit():
+                continue
+            en += zipf_frequency(w, "en")
+            ru += zipf_frequency(latin_to_cyrillic(w), "ru")
+        return "ru" if ru > en else "en"
+
+    def detect_language(self, text: str) -> str:
+        """Return "ru" or "en": the language a question is written in (translit counts as ru)."""
+        words = tokens(text)
+        cyr = sum(1 for w in words if is_cyrillic(w))
+        lat = [w for w in words if not is_cyrillic(w) and not w[0].isdigit()]
+        if cyr >= len(lat):
+            return "ru"
+        return self.latin_language(lat)
+
+    def terms(self, text: str, lang_hint: str | None = None) -> list[Term]:
+        """Return the meaningful terms of text with specificity weights, in order.
+
+        Latin words in a question judged Russian are read back into Cyrillic; Latin words in
+        Russian text (names such as Meduza, Amnesty) stay English.
+        """
+        words = tokens(text)
+        latin = [w for w in words if not is_cyrillic(w)]
+        translit = bool(latin) and (lang_hint == "ru" or self.detect_language(text) == "ru") and (
+            self.latin_language(latin) == "ru"
+        )
+        out: list[Term] = []
+        for w in words:
+            if is_cyrillic(w):
+                key, lang, surface = self.ru_key(w), "ru", w
+            elif translit and not w[0].isdigit():
+                surface = self.translit_word(w)
+                key, lang = self.ru_key(surface), "ru"
+            else:
+                key, lang, surface = self.en_key(w), "en", w
+            if key is not None:
+                lemma = key.removeprefix("en:")
+                weight = min(specificity(surface, lang), specificity(lemma, lang))
+                out.append(Term(key, surface, weight))
+        return out
+
+
+@lru_cache(maxsize=65536)
+def specificity(word: str, lang: str) -> float:
+    """Return how much a word says about a topic: 1 for everyday words up to 6 for rare ones.
+
+    Zipf 7 is "the"; 3 is a word a reader meets a few times a month; unknown words get 0.
+    """
+    if word[0].isdigit():
+        # Article numbers (20.33, 330.1) pin a question down; plain amounts (500) do not.
+        return 5.0 if "." in word else 2.0
+    return min(6.0, max(1.0, 7.0 - zipf_frequency(word, lang)))

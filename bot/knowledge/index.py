@@ -1,0 +1,166 @@
+"""Match a free-text question to the best knowledge entry, or decline when unsure.
+
+Scoring, per entry, blends two views of the same weighted terms:
+- association: for each query term, how much this entry (of all entries) is *about* it, from
+  term frequencies over title, example questions, keywords and answer;
+- nearest example: weighted overlap between the query and the entry's closest example question.
+Each term is weighted by its specificity (wordfreq) times how well it tells entries apart (idf),
+so "иноагент" routes the question to the domain and "маркировка" picks the entry. Words the
+base has never seen (typos aside, which rapidfuzz repairs) lower the domain coverage; a question
+mostly made of them ("как сварить борщ") is off-topic and gets no answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.analyze import Analyzer, Term
+from bot.knowledge.model import KnowledgeBase
+
+# Calibrated on the development set (see `riskguide kb eval`); the README explains how.
+ANSWER_THRESHOLD = 0.30
+MIN_COVERAGE = 0.55
+TYPO_MIN_RATIO = 84.0
+_FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One candidate entry and its score in [0, 1]."""
+
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The outcome of matching one question.
+
+    `outcome` is "answer" (entry_id set), "unsure" (close topics only), "off_topic" or
+    "empty" (nothing meaningful to match). `alternatives` are the next best entries.
+    """
+
+    lang: str
+    outcome: str
+    entry_id: str | None
+    score: float
+    alternatives: tuple[Scored, ...] = field(default=())
+    coverage: float = 0.0
+
+
+class QuestionIndex:
+    """An in-memory index of the knowledge base built once at start-up."""
+
+    def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
+        self.kb = kb
+        self.analyzer = analyzer or Analyzer()
+        self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
+        self._examples: list[tuple[str, dict[str, float]]] = []  # (entry id, term -> weight)
+        for entry in kb.entries:
+            for lang in ("ru", "en"):
+                self._add(entry.id, "title", [entry.title.get(lang, "")], lang)
+                self._add(entry.id, "keywords", list(entry.keywords.get(lang, ())), lang)
+                self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
+                questions = list(entry.questions.get(lang, ()))
+                self._add(entry.id, "questions", questions, lang)
+                for q in questions + [entry.title.get(lang, "")]:
+                    terms = self._weights(self.analyzer.terms(q, lang))
+                    if terms:
+                        self._examples.append((entry.id, terms))
+        n = max(1, len(kb.entries))
+        self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
+        self._max_idf = math.log(1 + n)
+        self._vocab_ru = [t for t in self._tf if not t.startswith("en:")]
+        self._vocab_en = [t for t in self._tf if t.startswith("en:")]
+
+    def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
+        weight = _FIELD_WEIGHTS[fieldname]
+        for text in texts:
+            for term in {t.key for t in self.analyzer.terms(text, lang)}:
+                per_entry = self._tf[term]
+                per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
+
+    def _weights(self, terms: list[Term]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for t in terms:
+            out[t.key] = max(out.get(t.key, 0.0), t.weight)
+        return out
+
+    def _resolve(self, key: str) -> tuple[str | None, float]:
+        """Return the vocabulary term a query term stands for (typos repaired) and a confidence."""
+        if key in self._tf:
+            return key, 1.0
+        bare = key.removeprefix("en:")
+        if len(bare) < 5 or bare[0].isdigit():
+            return None, 0.0
+        vocab = self._vocab_en if key.startswith("en:") else self._vocab_ru
+        best = process.extractOne(key, vocab, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO)
+        if best is None:
+            return None, 0.0
+        return best[0], best[1] / 100.0
+
+    def match(self, text: str, lang: str | None = None) -> MatchResult:
+        """Return the best entry for a question, or why there is none.
+
+        `lang` is the reply language; the question itself may be in either language.
+        """
+        reply_lang = lang or self.analyzer.detect_language(text)
+        query = self._weights(self.analyzer.terms(text, lang))
+        if not query:
+            return MatchResult(reply_lang, "empty", None, 0.0)
+        resolved: dict[str, float] = {}
+        total = known = 0.0
+        for key, weight in query.items():
+            total += weight
+            term, conf = self._resolve(key)
+            if term is not None:
+                known += weight * conf
+                w = weight * conf * self._idf[term] / self._max_idf
+                resolved[term] = max(resolved.get(term, 0.0), w)
+        coverage = known / total if total else 0.0
+        if not resolved:
+            return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
+
+        association: dict[str, float] = defaultdict(float)
+        norm = sum(resolved.values())
+        for term, w in resolved.items():
+            per_entry = self._tf[term]
+            top = max(per_entry.values())
+            for entry_id, tf in per_entry.items():
+                association[entry_id] += w * tf / top / norm
+
+        nearest: dict[str, float] = defaultdict(float)
+        for entry_id, example in self._examples:
+            shared = sum(min(w, example[t]) for t, w in resolved.items() if t in example)
+            if not shared:
+                continue
+            union = norm + sum(v * self._idf[t] / self._max_idf for t, v in example.items())
+            dice = 2 * shared / union
+            if dice > nearest[entry_id]:
+                nearest[entry_id] = dice
+
+        scores = {
+            e: (0.5 * association.get(e, 0.0) + 0.5 * nearest.get(e, 0.0)) * min(1.0, coverage + 0.25)
+            for e in set(association) | set(nearest)
+        }
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        best_id, best = ranked[0]
+        alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
+        if coverage < MIN_COVERAGE:
+            return MatchResult(
+                reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
+            )
+        if best < ANSWER_THRESHOLD:
+            return MatchResult(
+                reply_lang, "unsure", None, round(best, 4),
+                alternatives=tuple(Scored(e, round(s, 4)) for e, s in ranked[:3]),
+                coverage=coverage,
+            )
+        return MatchResult(
+            reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
+            coverage=coverage,
+        )

@@ -1,0 +1,262 @@
+"""Load and validate the knowledge-base YAML files, reporting problems as file:line: field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.i18n import LANGUAGES
+from bot.knowledge.model import SEVERITIES, TOPICS, Entry, KnowledgeBase, Source
+from bot.paths import knowledge_dir
+
+MAX_ANSWER_CHARS = 1200
+MIN_QUESTIONS = 5
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error at a place in a knowledge file."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base cannot be used; `problems` says exactly where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class _LineDict(dict[str, Any]):
+    """A mapping that remembers the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = _LineDict(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        mapping.lines = {
+            str(key.value): key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")
+        }
+        return mapping
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    # SafeLoader's own map constructor copies into a plain dict and would lose the lines.
+    return loader.construct_mapping(node, deep=True)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+def _line(obj: object, key: str | None = None) -> int:
+    if isinstance(obj, _LineDict):
+        return obj.lines.get(key, obj.line) if key else obj.line
+    return 0
+
+
+class _Checker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, field, message))
+
+    def bilingual_text(self, raw: _LineDict, field: str, entry_line: int) -> dict[str, str]:
+        value = raw.get(field)
+        line = _line(raw, field) or entry_line
+        if not isinstance(value, dict):
+            self.add(line, field, "must be a mapping with 'ru' and 'en' texts")
+            return {}
+        out: dict[str, str] = {}
+        for lang in LANGUAGES:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.add(_line(value, lang) or line, f"{field}.{lang}", "missing or empty")
+            else:
+                out[lang] = text.strip()
+        for extra in set(value) - set(LANGUAGES):
+            self.add(_line(value, extra), f"{field}.{extra}", "unknown language (use ru and en)")
+        return out
+
+    def bilingual_list(
+        self, raw: _LineDict, field: str, entry_line: int, minimum: int
+    ) -> dict[str, tuple[str, ...]]:
+        value = raw.get(field)
+        line = _line(raw, field) or entry_line
+        if value is None and minimum == 0:
+            return {lang: () for lang in LANGUAGES}
+        if not isinstance(value, dict):
+            self.add(line, field, "must be a mapping with 'ru' and 'en' lists")
+            return {}
+        out: dict[str, tuple[str, ...]] = {}
+        for lang in LANGUAGES:
+            items = value.get(lang, [] if minimum == 0 else None)
+            where = _line(value, lang) or line
+            if not isinstance(items, list) or not all(
+                isinstance(i, str) and i.strip() for i in items
+            ):
+                self.add(where, f"{field}.{lang}", "must be a list of non-empty strings")
+                continue
+            if len(items) < minimum:
+                self.add(where, f"{field}.{lang}", f"needs at least {minimum}, has {len(items)}")
+            out[lang] = tuple(i.strip() for i in items)
+        return out
+
+
+def _parse_entry(raw: object, checker: _Checker, index: int) -> Entry | None:
+    if not isinstance(raw, _LineDict):
+        checker.add(0, f"entries[{index}]", "must be a mapping")
+        return None
+    line = raw.line
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+        checker.add(_line(raw, "id"), "id", "missing, or not a snake_case identifier")
+        entry_id = f"<entry {index}>"
+    topic = raw.get("topic")
+    if topic not in TOPICS:
+        checker.add(_line(raw, "topic"), "topic", f"must be one of {', '.join(TOPICS)}")
+    severity = raw.get("severity")
+    if severity not in SEVERITIES:
+        checker.add(_line(raw, "severity"), "severity", f"must be one of {', '.join(SEVERITIES)}")
+    title = checker.bilingual_text(raw, "title", line)
+    answer = checker.bilingual_text(raw, "answer", line)
+    for lang, text in answer.items():
+        if len(text) > MAX_ANSWER_CHARS:
+            checker.add(
+                _line(raw, "answer"), f"answer.{lang}",
+                f"{len(text)} characters, at most {MAX_ANSWER_CHARS}: move detail to a related entry",
+            )
+    questions = checker.bilingual_list(raw, "questions", line, MIN_QUESTIONS)
+    keywords = checker.bilingual_list(raw, "keywords", line, 0)
+    sources: list[Source] = []
+    raw_sources = raw.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        checker.add(_line(raw, "sources") or line, "sources", "at least one source is required")
+    else:
+        for i, src in enumerate(raw_sources):
+            where = _line(src) or _line(raw, "sources")
+            if not isinstance(src, dict) or not isinstance(src.get("title"), str):
+                checker.add(where, f"sources[{i}].title", "missing")
+                continue
+            url = src.get("url")
+            if not isinstance(url, str) or not _URL.match(url):
+                checker.add(where, f"sources[{i}].url", "missing or not an http(s) URL")
+                continue
+            sources.append(Source(src["title"].strip(), url))
+    reviewed = raw.get("reviewed")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = dt.date.fromisoformat(reviewed)
+        except ValueError:
+            reviewed = None
+    if not isinstance(reviewed, dt.date):
+        checker.add(_line(raw, "reviewed") or line, "reviewed", "must be a date YYYY-MM-DD")
+        reviewed = dt.date.min
+    related = raw.get("related", [])
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        checker.add(_line(raw, "related"), "related", "must be a list of entry ids")
+        related = []
+    for key in set(raw) - {
+        "id", "topic", "severity", "title", "answer", "questions", "keywords", "sources",
+        "reviewed", "related",
+    }:
+        checker.add(_line(raw, key), key, "unknown field")
+    return Entry(
+        id=entry_id,
+        topic=str(topic),
+        severity=str(severity),
+        title=title,
+        answer=answer,
+        questions=questions,
+        keywords=keywords,
+        sources=tuple(sources),
+        reviewed=reviewed,
+        related=tuple(related),
+        file=checker.file,
+        line=line,
+    )
+
+
+def load_file(path: Path, label: str | None = None) -> tuple[list[Entry], list[Problem]]:
+    """Return the entries of one YAML file and the problems found in it (never raises)."""
+    checker = _Checker(label or path.name)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        checker.add(line, "yaml", str(getattr(exc, "problem", None) or exc))
+        return [], checker.problems
+    except (OSError, UnicodeDecodeError) as exc:
+        checker.add(0, "file", f"cannot be read: {exc}")
+        return [], checker.problems
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        checker.add(_line(data), "entries", "the file must have a top-level 'entries' list")
+        return [], checker.problems
+    entries = [
+        e for i, raw in enumerate(data["entries"]) if (e := _parse_entry(raw, checker, i)) is not None
+    ]
+    return entries, checker.problems
+
+
+def validate(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Return the knowledge base in `directory` and every problem found across its files.
+
+    Cross-file checks (unique ids, resolvable `related`) happen here, so a problem in one file
+    is reported with the place that causes it.
+    """
+    directory = directory or knowledge_dir()
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        problems.append(Problem(str(directory), 0, "files", "no knowledge files (*.yaml) found"))
+    for path in files:
+        file_entries, file_problems = load_file(path)
+        entries.extend(file_entries)
+        problems.extend(file_problems)
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in seen:
+            first = seen[entry.id]
+            problems.append(
+                Problem(entry.file, entry.line, "id",
+                        f"duplicate id {entry.id!r} (first at {first.file}:{first.line})")
+            )
+        else:
+            seen[entry.id] = entry
+    for entry in entries:
+        for rel in entry.related:
+            if rel not in seen:
+                problems.append(Problem(entry.file, entry.line, "related",
+                                        f"unknown entry id {rel!r}"))
+            elif rel == entry.id:
+                problems.append(Problem(entry.file, entry.line, "related", "refers to itself"))
+    return KnowledgeBase(tuple(seen.values())), problems
+
+
+def load(directory: Path | None = None) -> KnowledgeBase:
+    """Return the validated knowledge base, or raise KnowledgeError listing every problem."""
+    kb, problems = validate(directory)
+    if problems:
+        raise KnowledgeError(problems)
+    return kb

@@ -1,0 +1,346 @@
+"""Name normalisation and alias extraction for registry entries and user queries.
+
+Registry names pack several names into one string ("Latin (Cyrillic) (Country)", «nested
+«quotes», unbalanced ones too, "(псевдоним - …)", legal-form preambles). This module turns
+such a string into the list of names a person might type. Pure functions only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from bot import textnorm
+
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_LAT = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+_LAT_TO_CYR = str.maketrans("aceopxyABCEHKMOPTXY", "асеорхуАВСЕНКМОРТХУ")
+_CYR_TO_LAT = str.maketrans("асеорхуАВСЕНКМОРТХУ", "aceopxyABCEHKMOPTXY")
+_LOOKALIKE_LETTERS = set("aceopxyABCEHKMOPTXYасеорхуАВСЕНКМОРТХУ")
+
+# Quote characters that open or close a quoted name; ASCII " is resolved by position.
+_OPEN = "«„“‹"
+_CLOSE = "»”›"
+
+# Phrases that say what follows is another name for the same entry.
+_PSEUDONYM = re.compile(
+    r"\(?\s*(?:псевдоним\w*|прежн\w+\s+наименовани\w+|ранее)\s*[-–—:]?\s*", re.IGNORECASE
+)
+# Tails that describe the entry rather than name it.
+_TAIL = re.compile(
+    r",?\s*(?:зарегистрированн\w*|являющ\w*|реализующ\w*|регистрационный номер|дата регистрации"
+    r"|использующ\w*|с \d\d\.\d\d\.\d{4})\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+# Russian legal-form preambles: "Автономная некоммерческая организация «…»" and friends.
+# Optional adjectives (regional, inter-regional, city...) then the form itself.
+_ADJ = r"(?:[\w-]+(?:ая|ое|ый|ий|ой|ск\w*)\s+)*"
+# Only forms that never start a real name: "Фонд …" or "Проект …" often is the name itself.
+_FORMS = (
+    r"некоммерческ\w+\s+организаци\w+|общественн\w+\s+организаци\w+"
+    r"|общественн\w+\s+движени\w+|общество\s+с\s+ограниченной\s+ответственностью"
+    r"|акционерное\s+общество|закрыт\w+\s+компани\w+\s+с\s+ограниченной\s+ответственностью"
+    r"|частное\s+учреждение|некоммерческое\s+партнерство|юридическое\s+лицо"
+    r"|limited\s+liability\s+company"
+)
+_PREAMBLE = re.compile(rf"^\s*{_ADJ}(?:{_FORMS})\b\s*", re.IGNORECASE)
+# Legal-form words at the end of foreign names: "Inc.", "e.V.", "GmbH", "z. s.".
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,]+(?:inc|incorporated|ltd|llc|limited|gmbh|ggmbh|e\.?\s?v|z\.?\s?s|o\.?p\.?s|sia|"
+    r"b\.?v|ry|mtü|sa|corp|corporation|fonds|ug|haftungsbeschränkt)\.?\s*$",
+    re.IGNORECASE,
+)
+_LEGAL_PREFIX = re.compile(
+    r"^(?:sia|bdr|stichting|fundacja|stowarzyszenie|nodibinājums|компания|юридическое лицо)\s+",
+    re.IGNORECASE,
+)
+# Parenthesised remarks that are addresses or numbers rather than names.
+_NOT_A_NAME = re.compile(r"\d{4,}|strasse|straße|street|улица|\bул\.", re.IGNORECASE)
+
+# Stems of country names and of "state" words: a parenthesis or trailing comma part made of
+# these is where the entry is registered, not a name of it.
+_COUNTRY = re.compile(
+    r"^(?:сша|фрг|оаэ|соединенн\w* штат\w* америки|великобритани\w*|германи\w*|латви\w*|"
+    r"литв\w*|эстони\w*|польш\w*|чехи\w*|франци\w*|нидерланд\w*|бельги\w*|норвеги\w*|"
+    r"швейцари\w*|канад\w*|украин\w*|грузи\w*|армени\w*|румыни\w*|япони\w*|финлянди\w*|"
+    r"швеци\w*|австри\w*|испани\w*|ирланди\w*|болгари\w*|израил\w*|кипр\w*|казахстан\w*|"
+    r"молдов\w*|литовск\w*|латвийск\w*|эстонск\w*|чешск\w*|французск\w*|федеративн\w*|"
+    r"турецк\w*|финляндск\w*|республик\w*|королевств\w*|лондон\w*|риг\w*|англи\w*|"
+    r"[\w-]+ая республика|usa|uk|germany|latvia|[\s,-]|и)+$",
+    re.IGNORECASE,
+)
+
+# Words that say nothing about which entry is meant: leading prepositions of a chat query.
+_PREPOSITIONS = {
+    "у", "про", "с", "со", "о", "об", "обо", "в", "во", "на", "для", "от", "из", "к", "ко",
+    "по", "about", "is", "check",
+}
+# Low-information words inside organisation names (weighted down, never required).
+STOPWORDS = {
+    "и", "в", "во", "на", "по", "за", "для", "при", "от", "из", "с", "им", "имени", "of", "the",
+    "for", "and", "in", "de", "du", "des", "la", "le", "der", "die", "und", "a", "an", "to",
+}
+
+
+def fix_lookalikes(text: str) -> str:
+    """Return text with look-alike letters in mixed-script words moved to one script.
+
+    A word decides by its own majority; a tie ("MС" with a Cyrillic С) is settled by the
+    script of the rest of the text, which `textnorm.fix_lookalikes` cannot see.
+    """
+    words = text.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        cyr = len(_CYR.findall(word))
+        lat = len(_LAT.findall(word))
+        if cyr and lat:
+            if cyr == lat:
+                rest = " ".join(words[:i] + words[i + 1 :])
+                to_cyr = textnorm.script_of(rest) == "cyrillic"
+            else:
+                to_cyr = cyr > lat
+            word = word.translate(_LAT_TO_CYR if to_cyr else _CYR_TO_LAT)
+        out.append(word)
+    return " ".join(out)
+
+
+def homoglyph_twin(text: str) -> str | None:
+    """Return text spelt in the other script when every letter has a look-alike twin.
+
+    "PCE/PC" (Latin) and "РСЕ/РС" (Cyrillic) look identical; registries use both.
+    Returns None when the text has a letter without a twin.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters or not all(c in _LOOKALIKE_LETTERS for c in letters):
+        return None
+    if textnorm.script_of(text) == "cyrillic":
+        return text.translate(_CYR_TO_LAT)
+    return text.translate(_LAT_TO_CYR)
+
+
+def norm(text: str) -> str:
+    """Return the comparison form of a name: folded, look-alikes fixed, word tokens joined."""
+    return " ".join(norm_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def norm_tokens(text: str) -> tuple[str, ...]:
+    """Return the folded word tokens of a name (quotes, dashes, punctuation dropped)."""
+    text = fix_lookalikes(unicodedata.normalize("NFKC", text))
+    return tuple(t for t in textnorm.tokens(text) if t)
+
+
+def _resolve_quotes(text: str) -> str:
+    """Return text with every quote turned into « or » (ASCII quotes decided by position)."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            out.append("«")
+        elif ch in _CLOSE:
+            out.append("»")
+        elif ch == '"':
+            prev = text[i - 1] if i else " "
+            out.append("«" if (prev.isspace() or prev in "(«-–—,/") else "»")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _spans(text: str, opener: str, closer: str) -> list[str]:
+    """Return the contents of every (possibly nested, possibly unclosed) bracket pair.
+
+    An unclosed opener runs to the end of the text: real data has «…«…» with one » missing.
+    """
+    found: list[str] = []
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == opener:
+            stack.append(i)
+        elif ch == closer and stack:
+            start = stack.pop()
+            found.append(text[start + 1 : i])
+    for start in stack:
+        # An unclosed quote inside brackets ends where the bracket does.
+        rest = text[start + 1 :]
+        found.append(rest.split(")")[0] if closer != ")" else rest)
+    return found
+
+
+def _strip_brackets(text: str) -> str:
+    """Return text with every parenthesised part removed (unclosed ones run to the end)."""
+    depth = 0
+    out = []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_country(text: str) -> bool:
+    """Return True when text only names a country or place of registration."""
+    folded = " ".join(norm_tokens(text))
+    return bool(folded) and bool(_COUNTRY.match(folded))
+
+
+def strip_legal_form(name: str) -> str:
+    """Return name without a leading legal-form preamble or trailing legal suffix.
+
+    "Автономная некоммерческая организация «Х»" → "«Х»"; "Freedom House, Inc." → "Freedom
+    House". The name is returned unchanged when nothing would be left.
+    """
+    out = name.strip()
+    for _ in range(2):
+        stripped = _PREAMBLE.sub("", out, count=1)
+        stripped = _LEGAL_PREFIX.sub("", stripped, count=1)
+        stripped = _LEGAL_SUFFIX.sub("", stripped)
+        if norm_tokens(stripped) and stripped != out:
+            out = stripped.strip(" ,")
+        else:
+            break
+    return out
+
+
+def _strip_country(text: str) -> str:
+    """Return text without a trailing ", Country" part."""
+    parts = [p for p in re.split(r",\s*", text)]
+    while len(parts) > 1 and is_country(parts[-1]):
+        parts.pop()
+    return ", ".join(parts)
+
+
+def _clean_quotes(text: str) -> str:
+    return text.replace("«", "").replace("»", "").strip(" ,;-–—")
+
+
+def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
+    """Return the other names packed into a published registry name, best first.
+
+    Includes quoted and parenthesised names, pseudonyms and former names, "/"-separated
+    halves, and the name without its legal-form preamble or country. The published name
+    itself is not repeated. Country and registration remarks are left out.
+    """
+    text = _resolve_quotes(textnorm.clean(name))
+    found: list[str] = []
+
+    def add(candidate: str) -> None:
+        candidate = _clean_quotes(_strip_country(_TAIL.sub("", candidate)))
+        if not norm_tokens(candidate) or is_country(candidate) or _NOT_A_NAME.search(candidate):
+            return
+        if not norm_tokens(_LEGAL_SUFFIX.sub("", " " + _PREAMBLE.sub("", candidate))):
+            return  # only a legal form ("Юридическое лицо", "SIA")
+        found.append(candidate)
+        bare = _clean_quotes(strip_legal_form(candidate))
+        if bare != candidate and norm_tokens(bare):
+            found.append(bare)
+        halves = [h.strip() for h in re.split(r"\s*/\s*", candidate)]
+        if len(halves) > 1 and all(len(norm_tokens(h)) >= 2 for h in halves):
+            found.extend(halves)
+
+    # Pseudonyms and former names: everything after the keyword, itself possibly bracketed.
+    m = _PSEUDONYM.search(text)
+    head = text
+    if m:
+        head = text[: m.start()]
+        tail = text[m.end() :].rstrip(") ")
+        for part in re.split(r"\s*[,;]\s*|\s+[-–—]\s+", _strip_brackets(tail) or tail):
+            add(part)
+        for inner in _spans(tail, "(", ")"):
+            add(inner)
+        for inner in _spans(tail, "«", "»"):
+            add(inner)
+    # The name outside any parentheses, then each parenthesised item, then quoted names.
+    add(_strip_brackets(head))
+    for inner in _spans(head, "(", ")"):
+        if _PSEUDONYM.match("(" + inner):
+            continue
+        for item in re.split(r"\s*[,;]\s*(?![^«]*»)", inner):
+            if item and not is_country(item):
+                add(item)
+    for inner in _spans(head, "«", "»"):
+        add(inner)
+    if kind == "organisation":
+        # "X, зарегистрированное в …" and "Name, CIT" forms: the part before the first comma.
+        first = _strip_brackets(head).split(",")[0]
+        add(first)
+
+    own = norm(name)
+    seen: set[str] = {own}
+    out: list[str] = []
+    for alias in found:
+        key = norm(alias)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(alias)
+    return out
+
+
+_PERSON_WORD = re.compile(r"^[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?$")
+_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична|оглы|кызы)$", re.IGNORECASE)
+_ORG_WORDS = re.compile(
+    r"фонд|центр|организац|движени|общество|союз|проект|издани|телеканал|радио|агентств|"
+    r"институт|клуб|групп|реалии|время|лига|школа|сеть|комитет|ассоциац|партнерств|служба",
+    re.IGNORECASE,
+)
+
+
+def person_parts(name: str) -> tuple[str, ...] | None:
+    """Return (surname, first name[, patronymic...]) when name reads as a person's name.
+
+    Registry person names are "Фамилия Имя Отчество"; anything in brackets is ignored here.
+    Returns None for organisation-like text.
+    """
+    head = _strip_brackets(_resolve_quotes(textnorm.clean(name)))
+    head = _PSEUDONYM.split(head)[0]
+    words = fix_lookalikes(head).replace("«", " ").replace("»", " ").split()
+    if not 2 <= len(words) <= 5 or _ORG_WORDS.search(head):
+        return None
+    if not all(_PERSON_WORD.match(w) or w in ("оглы", "кызы") for w in words):
+        return None
+    return tuple(words)
+
+
+def guess_kind(name: str, *, has_birth_date: bool = False, inn: str = "", snils: str = "",
+               ogrn: str = "") -> str:
+    """Return "person" or "organisation" for a foreign-agent row that does not say which.
+
+    The mirror format has no kind column: a birth date, a 12-digit INN or a SNILS mark a
+    person; an OGRN an organisation; otherwise the shape of the name decides.
+    """
+    if ogrn.strip():
+        return "organisation"
+    if has_birth_date or snils.strip() or len(re.sub(r"\D", "", inn)) == 12:
+        return "person"
+    parts = person_parts(name)
+    if parts and (len(parts) >= 3 and _PATRONYMIC.search(parts[2]) or len(parts) == 2):
+        return "person"
+    return "organisation"
+
+
+def query_variants(query: str) -> list[str]:
+    """Return the strings worth matching for one user query, the query itself first.
+
+    A pasted registry name ("АНО «Левада-Центр»") is split like an entry name; a chat
+    phrasing ("у Медузы", "про Дудя") loses its leading preposition.
+    """
+    text = textnorm.clean(query)
+    words = text.split(" ")
+    while len(words) > 1 and words[0].casefold() in _PREPOSITIONS:
+        words = words[1:]
+    text = " ".join(words)
+    variants = [text]
+    for alias in extract_aliases(text):
+        variants.append(alias)
+    seen: set[str] = set()
+    out = []
+    for v in variants:
+        key = norm(v)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out

@@ -1,0 +1,75 @@
+"""What handlers need from the rest of the application, as small protocols and one container."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.knowledge.index import QuestionIndex
+from bot.knowledge.model import KnowledgeBase
+
+
+class Preferences(Protocol):
+    """Per-user settings that survive restarts (only the language so far)."""
+
+    def get_language(self, user_key: str) -> str | None:
+        """Return the language the user chose, or None."""
+        ...
+
+    def set_language(self, user_key: str, lang: str) -> None:
+        """Remember the language the user chose."""
+        ...
+
+
+class MemoryPreferences:
+    """Preferences kept in memory: for tests and the one-shot CLI."""
+
+    def __init__(self) -> None:
+        self._langs: dict[str, str] = {}
+
+    def get_language(self, user_key: str) -> str | None:
+        """Return the language the user chose, or None."""
+        return self._langs.get(user_key)
+
+    def set_language(self, user_key: str, lang: str) -> None:
+        """Remember the language the user chose."""
+        self._langs[user_key] = lang
+
+
+class RateLimiter:
+    """A per-user token bucket: `burst` messages at once, refilled at `per_minute`."""
+
+    def __init__(
+        self, burst: int = 8, per_minute: float = 20.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst = burst
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, user_key: str) -> bool:
+        """Return True and spend a token if the user may send now, else False."""
+        now = self.clock()
+        tokens, last = self._buckets.get(user_key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[user_key] = (tokens, now)
+            return False
+        self._buckets[user_key] = (tokens - 1.0, now)
+        if len(self._buckets) > 100_000:  # forget idle users rather than grow without bound
+            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
+        return True
+
+
+@dataclass
+class Services:
+    """The core services a conversation uses, built once by the composition root."""
+
+    kb: KnowledgeBase
+    questions: QuestionIndex
+    preferences: Preferences = field(default_factory=MemoryPreferences)
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    listings: object | None = None  # bot.listings.service.ListingService once configured
+    bot_username: str | None = None

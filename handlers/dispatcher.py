@@ -1,0 +1,268 @@
+"""Route each neutral Message to the right handler and return neutral Replies."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections import OrderedDict
+
+from bot import __version__
+from bot.i18n import LANGUAGES, Translator, normalize_lang
+from bot.knowledge.index import MatchResult
+from bot.textnorm import clean, script_of, tokens
+from handlers import answers
+from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
+from handlers.context import Services
+from handlers.markup import bold, esc
+from handlers.messages import ChatKind, Choice, Message, Reply
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 1000  # longer messages are not questions or names; say so instead of guessing
+CHECK = "c:"
+CHECK_TOKEN = "c#"
+LANG = "l:"
+_CALLBACK_MAX_BYTES = 64
+
+
+class Dispatcher:
+    """The conversation: one instance serves every adapter, and holds no platform knowledge."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        # Texts behind "check this instead" buttons whose text does not fit in callback data;
+        # kept in memory only, a few thousand at most, so nothing personal is persisted.
+        self._pending: OrderedDict[str, str] = OrderedDict()
+
+    # -- entry point -----------------------------------------------------------------------
+
+    async def handle(self, message: Message) -> list[Reply]:
+        """Return the replies to one incoming message (possibly none, e.g. in groups)."""
+        user_key = f"{message.platform.value}:{message.user_id}"
+        private = message.chat_kind is ChatKind.PRIVATE
+        parsed = None if message.is_callback else parse_command(
+            message.text, self.services.bot_username
+        )
+        for_us = private or message.addressed or message.is_callback or parsed is not None
+        if not for_us or message.kind == "edit":
+            return []
+        t = self._translator(user_key, message)
+        if not self.services.rate_limiter.allow(user_key):
+            return [Reply(esc(t("error.rate_limited")))]
+        if message.kind != "text":
+            return [Reply(esc(t("error.not_text")))] if private else []
+        if message.is_callback:
+            return self._callback(message, user_key, t)
+        if parsed is not None:
+            return self._command(parsed, message, user_key, t)
+        if looks_like_command(message.text):
+            return [Reply(esc(t("error.unknown_command")))]
+        return self._free_text(message.text, t)
+
+    async def inline_check(self, message: Message) -> Reply | None:
+        """Return the check reply for an inline query (Telegram's "@bot name"), or None.
+
+        Inline queries arrive from any chat, so the reply carries only registry data, never
+        anything about the user; rate limiting still applies.
+        """
+        user_key = f"{message.platform.value}:{message.user_id}"
+        if not message.text.strip() or self._bad_text(message.text, Translator("en")):
+            return None
+        if not self.services.rate_limiter.allow(user_key):
+            return None
+        t = self._translator(user_key, message)
+        return self._check(message.text, t)[0]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _translator(self, user_key: str, message: Message) -> Translator:
+        lang = self.services.preferences.get_language(user_key) or normalize_lang(
+            message.language_hint
+        )
+        if lang is None:
+            lang = "en" if script_of(message.text) == "latin" else "ru"
+            if lang == "en" and tokens(message.text):
+                lang = self.services.questions.analyzer.detect_language(message.text)
+        return Translator(lang)
+
+    def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:
+        data = message.text
+        kb = self.services.kb
+        if data.startswith(answers.ANSWER):
+            entry = kb.get(data[len(answers.ANSWER):])
+            if entry is not None:
+                return [answers.answer_reply(entry, kb, t)]
+        elif data == answers.TOPIC:
+            return [answers.topics_reply(kb, t)]
+        elif data.startswith(answers.TOPIC):
+            reply = answers.topic_reply(data[len(answers.TOPIC):], kb, t)
+            if reply is not None:
+                return [reply]
+        elif data.startswith(CHECK):
+            return self._check(data[len(CHECK):], t)
+        elif data.startswith(CHECK_TOKEN) and data[len(CHECK_TOKEN):] in self._pending:
+            return self._check(self._pending[data[len(CHECK_TOKEN):]], t)
+        elif data.startswith(LANG) and data[len(LANG):] in LANGUAGES:
+            return self._set_lang(data[len(LANG):], user_key)
+        return [Reply(esc(t("error.stale_button")))]
+
+    def _command(
+        self, parsed: ParsedCommand, message: Message, user_key: str, t: Translator
+    ) -> list[Reply]:
+        name, args = parsed.command.name, parsed.args
+        if name == "start":
+            return [self._start(t)]
+        if name == "help":
+            return [self._help(t)]
+        if name == "ask":
+            return self._ask(args, t) if args else [Reply(esc(t("ask.usage")))]
+        if name == "check":
+            return self._check(args, t) if args else [Reply(esc(t("check.usage")))]
+        if name == "topics":
+            return [answers.topics_reply(self.services.kb, t)]
+        if name == "lang":
+            lang = normalize_lang(args.strip().lower()) if args.strip() else None
+            if lang is None or args.strip().lower()[:2] not in LANGUAGES:
+                return [Reply(esc(t("lang.usage")), choices=(
+                    (Choice("Русский", LANG + "ru"), Choice("English", LANG + "en")),
+                ))]
+            return self._set_lang(lang, user_key)
+        if name == "about":
+            return [self._about(t)]
+        return [Reply(esc(t("error.unknown_command")))]
+
+    def _set_lang(self, lang: str, user_key: str) -> list[Reply]:
+        self.services.preferences.set_language(user_key, lang)
+        return [Reply(esc(Translator(lang)("lang.set")))]
+
+    def _start(self, t: Translator) -> Reply:
+        return Reply(
+            text=bold(t("start.greeting")) + "\n\n" + esc(t("start.body")) + "\n\n"
+            + esc(t("disclaimer.short")),
+            choices=(
+                (Choice(t("btn.topics"), answers.TOPIC),),
+                (Choice(t("btn.about"), answers.ANSWER + "about_bot"),),
+            ),
+        )
+
+    def _help(self, t: Translator) -> Reply:
+        lines = [bold(t("help.title"))]
+        for cmd in COMMANDS:
+            arg = f" {t(cmd.argument)}" if cmd.argument else ""
+            lines.append(esc(f"/{cmd.name}{arg} — {t(cmd.help_key)}"))
+        lines.append("")
+        lines.append(esc(t("help.free_text")))
+        return Reply("\n".join(lines))
+
+    def _about(self, t: Translator) -> Reply:
+        kb = self.services.kb
+        lines = [
+            bold(t("about.title")),
+            esc(t("about.body")),
+            esc(t.plural("about.kb", "about.kb_plural", len(kb.entries),
+                         date=answers.format_date(kb.reviewed, t.lang))),
+        ]
+        lines.extend(self._data_lines(t))
+        lines.append(esc(t("about.version", version=__version__)))
+        lines.append(esc(t("disclaimer.long")))
+        return Reply("\n\n".join(lines))
+
+    def _data_lines(self, t: Translator) -> list[str]:
+        from handlers.checks import data_lines
+
+        return data_lines(self.services.listings, t)
+
+    def _ask(self, text: str, t: Translator) -> list[Reply]:
+        return self.ask_replies(text, t)
+
+    def ask_replies(
+        self, text: str, t: Translator, result: MatchResult | None = None
+    ) -> list[Reply]:
+        """Return the replies to a question: the answer, or "not sure" with close topics."""
+        problem = self._bad_text(text, t)
+        if problem:
+            return [problem]
+        if result is None:
+            result = self.services.questions.match(text, t.lang)
+        if result.entry_id is not None:
+            entry = self.services.kb.get(result.entry_id)
+            if entry is not None:
+                return [answers.answer_reply(entry, self.services.kb, t)]
+        return [answers.unsure_reply(result, self.services.kb, t)]
+
+    def _check(self, name: str, t: Translator) -> list[Reply]:
+        from handlers.checks import check_reply
+
+        problem = self._bad_text(name, t)
+        if problem:
+            return [problem]
+        return [check_reply(name, self.services, t)]
+
+    def _bad_text(self, text: str, t: Translator) -> Reply | None:
+        """Return a polite reply for input that cannot be a question or a name, else None."""
+        if len(text) > MAX_TEXT:
+            return Reply(esc(t("error.too_long", limit=MAX_TEXT)))
+        if not tokens(clean(text)):
+            return Reply(esc(t("error.empty")))
+        return None
+
+    def _check_choice(self, text: str, t: Translator) -> Choice:
+        data = CHECK + text
+        if len(data.encode("utf-8")) > _CALLBACK_MAX_BYTES:
+            token = secrets.token_urlsafe(6)
+            self._pending[token] = text
+            while len(self._pending) > 5000:
+                self._pending.popitem(last=False)
+            data = CHECK_TOKEN + token
+        return Choice(t("btn.check_instead"), data)
+
+    def _free_text(self, text: str, t: Translator) -> list[Reply]:
+        """Answer a question or check a name, whichever the text more likely is."""
+        problem = self._bad_text(text, t)
+        if problem:
+            return [problem]
+        result = self.services.questions.match(text, t.lang)
+        name_like = looks_like_name(text)
+        if result.entry_id is not None and not name_like:
+            entry = self.services.kb.get(result.entry_id)
+            if entry is not None:
+                return [answers.answer_reply(entry, self.services.kb, t)]
+        if name_like and self.services.listings is not None:
+            replies = self._check(text, t)
+            if result.entry_id is not None:
+                entry = self.services.kb.get(result.entry_id)
+                if entry is not None:
+                    replies.append(Reply(esc(t("route.maybe_question")),
+                                         choices=((answers.entry_choice(entry, t.lang),),)))
+            return replies
+        reply = answers.unsure_reply(result, self.services.kb, t)
+        if self.services.listings is not None and len(tokens(text)) <= 8:
+            reply = Reply(reply.text, reply.choices + ((self._check_choice(clean(text), t),),))
+        return [reply]
+
+
+_QUESTION_WORDS = set(
+    "что как кто где когда почему зачем можно ли сколько какой какая какие нужно надо могут "
+    "может чем если what how who where when why can is are do does should which must if "
+    "chto kak kto gde kogda pochemu mozhno skolko".split()
+)
+
+
+def looks_like_name(text: str) -> bool:
+    """Return True when free text reads as a person's or organisation's name, not a question.
+
+    Names are short, carry no question mark and open with no question word; quoted titles
+    («Мемориал») and capitalised words count for a name.
+    """
+    stripped = clean(text)
+    if "?" in stripped:
+        return False
+    words = tokens(stripped)
+    if not words or len(words) > 7:
+        return False
+    if words[0] in _QUESTION_WORDS or any(w in ("ли", "ли?") for w in words):
+        return False
+    capitals = sum(1 for w in re.findall(r"[^\W\d_]+", stripped) if w[:1].isupper())
+    quoted = bool(re.search(r"[\"«»“”]", text))
+    return quoted or capitals >= max(1, len(words) // 2)
