@@ -1,0 +1,157 @@
+"""A real Synapse homeserver on loopback for end-to-end tests (matrix-synapse from PyPI)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+SERVER_NAME = "localhost"
+# Generous limits: the tests send bursts that Synapse's defaults (0.2 messages/s) would
+# answer with 429, which turns timing into flakiness. See Synapse's config/ratelimiting.py.
+_FAST = {"per_second": 10000, "burst_count": 10000}
+_RATE_LIMITS = {
+    "rc_message": _FAST,
+    "rc_registration": _FAST,
+    "rc_login": {"address": _FAST, "account": _FAST, "failed_attempts": _FAST},
+    "rc_joins": {"local": _FAST, "remote": _FAST},
+    "rc_joins_per_room": _FAST,
+    "rc_invites": {"per_room": _FAST, "per_user": _FAST, "per_issuer": _FAST},
+    "rc_key_requests": _FAST,
+    "rc_room_creation": _FAST,
+    "rc_3pid_validation": _FAST,
+    "rc_presence": {"per_user": _FAST},
+    "rc_delayed_event_mgmt": _FAST,
+    "rc_profile": _FAST,
+}
+
+
+@dataclass(frozen=True)
+class MatrixUser:
+    """A registered account: its full user id, password and a first access token."""
+
+    user_id: str
+    password: str
+    access_token: str
+    device_id: str
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Synapse:
+    """One Synapse process in a directory of its own; start() waits until it answers."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.config_path = directory / "homeserver.yaml"
+        self.log_path = directory / "homeserver.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _generate_config(self) -> None:
+        """Write Synapse's own generated config, then edit it for a private test server."""
+        data_dir = self.directory / "data"
+        subprocess.run(
+            [sys.executable, "-m", "synapse.app.homeserver", "--generate-config",
+             "--server-name", SERVER_NAME, "--config-path", str(self.config_path),
+             "--data-directory", str(data_dir), "--report-stats", "no"],
+            cwd=self.directory, check=True, capture_output=True, timeout=60,
+        )
+        config = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+        config.update(_RATE_LIMITS)
+        config.update({
+            # Only the client API on loopback: no federation listener, no outbound look-ups
+            # of matrix.org's keys (which cannot succeed offline and slow every start).
+            "listeners": [{
+                "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http",
+                "tls": False, "x_forwarded": False,
+                "resources": [{"names": ["client"], "compress": False}],
+            }],
+            "trusted_key_servers": [],
+            "suppress_key_server_warning": True,
+            "report_stats": False,
+            "enable_registration": True,
+            "enable_registration_without_verification": True,
+            "database": {"name": "sqlite3", "args": {"database": str(data_dir / "homeserver.db")}},
+            "presence": {"enabled": False},
+            "url_preview_enabled": False,
+            "enable_metrics": False,
+        })
+        # The generated log config writes INFO to a file next to the config; keep it there
+        # (useful when a test fails) but make sure nothing goes to the test's stderr.
+        self.config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start Synapse and block until /health answers; raise RuntimeError on failure."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._generate_config()
+        log = (self.directory / "stdout.log").open("wb")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "synapse.app.homeserver", "--config-path",
+             str(self.config_path)],
+            cwd=self.directory, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "SYNAPSE_CACHE_FACTOR": "1.0"},
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"Synapse exited early, see {self.directory}/stdout.log")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"Synapse did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        """Terminate Synapse (SIGTERM, then SIGKILL after 10 seconds)."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+    def register(self, localpart: str, password: str = "test-password-1") -> MatrixUser:
+        """Register a user with the m.login.dummy flow and return its credentials."""
+        body = {
+            "username": localpart, "password": password,
+            "auth": {"type": "m.login.dummy"}, "initial_device_display_name": "setup",
+        }
+        response = httpx.post(f"{self.url}/_matrix/client/v3/register", json=body, timeout=30)
+        if response.status_code == 401:
+            # Older Synapse versions insist on a user-interactive session id first.
+            body["auth"] = {"type": "m.login.dummy", "session": response.json()["session"]}
+            response = httpx.post(f"{self.url}/_matrix/client/v3/register", json=body,
+                                  timeout=30)
+        response.raise_for_status()
+        data = response.json()
+        return MatrixUser(data["user_id"], password, data["access_token"], data["device_id"])
+
+
+@contextlib.contextmanager
+def running_synapse(directory: Path) -> Iterator[Synapse]:
+    """Run Synapse for the duration of the with-block."""
+    server = Synapse(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
