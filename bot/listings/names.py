@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from bot import textnorm
 
@@ -266,8 +267,12 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
         add(inner)
     if kind == "organisation":
         # "X, зарегистрированное в …" and "Name, CIT" forms: the part before the first comma.
-        first = _strip_brackets(head).split(",")[0]
-        add(first)
+        parts = _strip_brackets(head).split(",")
+        add(parts[0])
+        if _LAT.search(parts[0]):
+            # "Open Russia Civic Movement, Open Russia", "Center for …, CEPA"
+            for part in parts[1:]:
+                add(part)
 
     own = norm(name)
     seen: set[str] = {own}
@@ -297,7 +302,9 @@ def person_parts(name: str) -> tuple[str, ...] | None:
     """
     head = _strip_brackets(_resolve_quotes(textnorm.clean(name)))
     head = _PSEUDONYM.split(head)[0]
-    words = fix_lookalikes(head).replace("«", " ").replace("»", " ").split()
+    if "«" in head or "»" in head:
+        return None
+    words = fix_lookalikes(head).split()
     if not 2 <= len(words) <= 5 or _ORG_WORDS.search(head):
         return None
     if not all(_PERSON_WORD.match(w) or w in ("оглы", "кызы") for w in words):
@@ -317,9 +324,16 @@ def guess_kind(name: str, *, has_birth_date: bool = False, inn: str = "", snils:
     if has_birth_date or snils.strip() or len(re.sub(r"\D", "", inn)) == 12:
         return "person"
     parts = person_parts(name)
-    if parts and (len(parts) >= 3 and _PATRONYMIC.search(parts[2]) or len(parts) == 2):
+    if parts and len(parts) >= 3 and _PATRONYMIC.search(parts[2]):
+        return "person"
+    if parts and len(parts) == 2 and any(_is_given_name(w) for w in parts):
         return "person"
     return "organisation"
+
+
+def _is_given_name(word: str) -> bool:
+    """Return True when the morphology dictionary knows word as a first name."""
+    return any("Name" in p.tag and p.is_known for p in _morph().parse(word.lower()))
 
 
 def query_variants(query: str) -> list[str]:
@@ -344,3 +358,136 @@ def query_variants(query: str) -> list[str]:
             seen.add(key)
             out.append(v)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Morphology and transliteration keys.
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    """Return the shared pymorphy3 analyser (loading its dictionaries takes ~0.1 s once)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("russian")
+
+
+@lru_cache(maxsize=262144)
+def morph_keys(token: str) -> frozenset[str]:
+    """Return the keys under which an inflected form meets its dictionary form.
+
+    Lemmas from pymorphy3 ("Ходорковского" → "ходорковский") plus Snowball stems of the token
+    and of each lemma: surnames the dictionary does not know ("Дудя"/"Дудь") still share a
+    stem. Tokens of three letters or fewer only match themselves: stems that short collide.
+    """
+    if len(token) <= 3 or not _CYR.search(token):
+        return frozenset({token})
+    keys = {token}
+    stem = _stemmer().stemWord(token)
+    if len(stem) >= 3:
+        keys.add("~" + stem)
+    for parse in _morph().parse(token)[:4]:
+        lemma = parse.normal_form.replace("ё", "е")
+        keys.add(lemma)
+        lstem = _stemmer().stemWord(lemma)
+        if len(lstem) >= 3:
+            keys.add("~" + lstem)
+    return frozenset(keys)
+
+
+def is_common_word(token: str) -> bool:
+    """Return True for an ordinary dictionary word ("голос", "свобода", "центр", "медуза").
+
+    A query made only of such words names many things, so it may only ever be a possible
+    match. Words the dictionary knows only as names, surnames or places are not common.
+    """
+    if len(token) <= 2:
+        return True
+    if not _CYR.search(token):
+        return token in _COMMON_LATIN
+    parses = [p for p in _morph().parse(token) if p.is_known]
+    if not parses:
+        return False
+    return any(not ({"Name", "Surn", "Patr", "Geox", "Orgn", "Abbr"} & set(p.tag.grammemes))
+               for p in parses)
+
+
+# English words that, alone, name nothing in particular.
+_COMMON_LATIN = {
+    "the", "fund", "foundation", "center", "centre", "institute", "international", "project",
+    "media", "group", "house", "human", "rights", "free", "freedom", "russia", "russian", "radio",
+    "news", "network", "council", "committee", "union", "association", "society", "school",
+    "world", "european", "europe", "democracy", "forum", "alliance", "inc", "ltd", "of", "for",
+}
+
+_ICAO: Any = None
+_SCHEMES: list[Any] = []
+
+
+def _schemes() -> list[Any]:
+    """Return the iuliia schemes used to spell Cyrillic names in Latin letters.
+
+    Passport/ICAO, BGN/PCGN, scholarly and Wikipedia's (the common English) spellings.
+    """
+    if not _SCHEMES:
+        import iuliia
+
+        _SCHEMES.extend([iuliia.WIKIPEDIA, iuliia.ICAO_DOC_9303, iuliia.BGN_PCGN,
+                         iuliia.SCIENTIFIC])
+    return _SCHEMES
+
+
+_SKELETON_STEPS = (
+    ("shch", "sh"), ("sch", "sh"), ("tsch", "ch"), ("szcz", "sh"), ("cz", "ch"), ("sz", "sh"),
+    ("zh", "z"), ("kh", "h"), ("ch", "h"), ("ph", "f"), ("ck", "k"), ("ks", "x"), ("tz", "ts"),
+    ("w", "v"), ("j", "i"), ("y", "i"), ("q", "k"), ("ou", "u"), ("eu", "ev"),
+)
+_DIACRITICS = str.maketrans({"č": "ch", "š": "sh", "ž": "zh", "ʹ": "", "’": "", "'": "",
+                             "ʺ": "", "ć": "ch", "ś": "s", "ł": "l", "ë": "e", "ŭ": "u"})
+
+
+@lru_cache(maxsize=262144)
+def skeleton(token: str) -> str:
+    """Return a spelling-independent Latin key of one folded Latin token.
+
+    Khodorkovsky, Khodorkovskiy, Khodorkovskii and Chodorkowski all become "hodorkovski";
+    Ksenia and Kseniya "ksenia". It is lossy on purpose: fuzzy scoring decides the rest.
+    """
+    t = token.lower().translate(_DIACRITICS)
+    t = unicodedata.normalize("NFKD", t)
+    t = "".join(c for c in t if c.isascii() and (c.isalnum()))
+    for a, b in _SKELETON_STEPS:
+        t = t.replace(a, b)
+    # English/Latin c: soft before e/i/y (s), hard elsewhere (k), as in Bellingcat/Беллингкэт.
+    t = re.sub(r"c(?=[eiy])", "s", t).replace("c", "k")
+    t = re.sub(r"(.)\1+", r"\1", t)  # doubled letters: Bellingcat/Belingcat, Anna/Ana
+    t = re.sub(r"ie", "e", t)
+    t = re.sub(r"i+", "i", t)
+    t = re.sub(r"^e", "e", t)
+    return t
+
+
+@lru_cache(maxsize=262144)
+def latin_keys(token: str) -> frozenset[str]:
+    """Return skeleton keys of a token: its own spelling if Latin, else several romanisations.
+
+    This is how "Mikhail Zygar" meets "Зыгарь Михаил" and "Беллингкэт" meets "Bellingcat".
+    """
+    if not _CYR.search(token):
+        sk = skeleton(token)
+        return frozenset({sk}) if sk else frozenset()
+    keys = set()
+    for scheme in _schemes():
+        latin = scheme.translate(token)
+        if scheme is _schemes()[-1]:
+            latin = latin.replace("x", "kh")  # the scholarly scheme writes х as x
+        sk = skeleton(latin)
+        if sk:
+            keys.add(sk)
+    return frozenset(keys)

@@ -1,0 +1,282 @@
+"""The name index: every entry's names and aliases, matched against a query in any spelling.
+
+Pure and in memory. Candidates come from inverted indexes (exact tokens, morphology keys,
+transliteration skeletons, and a length-bucketed fuzzy search over skeletons), so a check
+touches a few postings lists instead of every name; each candidate name is then scored with
+rules that know how people write names (word order free, patronymic optional, initials).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.listings import names as nm
+from bot.listings.model import PERSON, Entry
+
+EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
+_KIND_RANK = {EXACT: 0, ALIAS: 1, TRANSLIT: 2, FUZZY: 3}
+
+# How much one token's match is worth by the way it matched.
+_SIM_EXACT = 1.0
+_SIM_MORPH = 0.96
+_SIM_TRANSLIT = 0.93
+_FUZZY_CUTOFF = 80.0  # rapidfuzz ratio; one wrong letter in five still passes
+_MIN_PARTIAL_COVERAGE = 0.25
+# A query of one common word ("центр") must cover more of a name to be worth showing.
+_MIN_PARTIAL_COMMON = 0.5
+_DIGITS = re.compile(r"^\d{10}(?:\d{2,5})?$")
+
+
+@dataclass(frozen=True)
+class IndexedName:
+    """One searchable name of one entry (the published name, or an extracted alias)."""
+
+    entry: int
+    text: str
+    tokens: tuple[str, ...]
+    primary: bool
+    person: bool  # tokens are "Фамилия Имя Отчество" in that order
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entry matched by a query: which name matched, how, how well, how surely.
+
+    `definite` is False for everything that must only be shown as a possible match
+    (transliterated, fuzzy, partial, or a query of common words only).
+    """
+
+    entry: Entry
+    name: str
+    kind: str
+    score: float
+    definite: bool
+
+
+@dataclass
+class _TokenMatch:
+    sim: float
+    how: str  # "exact" | "morph" | "translit" | "fuzzy"
+    pos: int
+
+
+class NameIndex:
+    """Searchable index over the entries of one or more snapshots."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        """Build the index (pure CPU; about a second per 100,000 names)."""
+        self.entries: list[Entry] = list(entries)
+        self.names: list[IndexedName] = []
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._by_number: dict[str, list[int]] = defaultdict(list)
+        df: dict[str, int] = defaultdict(int)
+        for ei, entry in enumerate(self.entries):
+            for number in (entry.inn, entry.ogrn):
+                digits = re.sub(r"\D", "", number)
+                if digits:
+                    self._by_number[digits].append(ei)
+            person = nm.person_parts(entry.name) if entry.kind == PERSON else None
+            texts = [(entry.name, True)] + [(a, False) for a in entry.aliases]
+            for text, primary in texts:
+                tokens = nm.norm_tokens(text)
+                if not tokens:
+                    continue
+                is_person = bool(primary and person)
+                if is_person and person:
+                    tokens = nm.norm_tokens(" ".join(person))
+                elif is_person is False and entry.kind == PERSON and not primary:
+                    # "(Горалик Юлия Борисовна)" inside a person row is a person name too.
+                    parts = nm.person_parts(text)
+                    if parts and len(parts) >= 3:
+                        is_person = True
+                        tokens = nm.norm_tokens(" ".join(parts))
+                ni = len(self.names)
+                self.names.append(IndexedName(ei, text, tokens, primary, is_person))
+                for key in {" ".join(tokens), _twin_key(text)}:
+                    if key:
+                        self._by_key[key].append(ni)
+                for pos, tok in enumerate(tokens):
+                    keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
+                    for key in keys:
+                        self._postings[key].append((ni, pos))
+                for tok in set(tokens):
+                    df[tok] += 1
+        total = max(1, len(self.names))
+        self._idf = {t: math.log(1 + total / c) for t, c in df.items()}
+        self._max_idf = math.log(1 + total)
+        # Skeleton vocabulary bucketed by length: fuzzy search only looks at near lengths.
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for key in self._postings:
+            if key.startswith("L:"):
+                buckets[len(key) - 2].append(key[2:])
+        self._buckets = dict(buckets)
+
+    def __len__(self) -> int:
+        """Return the number of indexed names (published names plus aliases)."""
+        return len(self.names)
+
+    # -----------------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """Return the entries matching query, best first (empty when nothing is close).
+
+        Every spelling of the query is tried (the text itself, names quoted or bracketed in
+        it, without a leading preposition); each entry keeps its best hit.
+        """
+        best: dict[int, Hit] = {}
+        digits = re.sub(r"[\s-]", "", query)
+        if _DIGITS.match(digits):
+            for ei in self._by_number.get(digits, []):
+                entry = self.entries[ei]
+                best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
+        for vi, variant in enumerate(nm.query_variants(query)[:6]):
+            penalty = 0.0 if vi == 0 else 0.02
+            for ei, hit in self._search_variant(variant):
+                hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - penalty, 4),
+                          hit.definite)
+                if ei not in best or _order(hit) < _order(best[ei]):
+                    best[ei] = hit
+        return sorted(best.values(), key=_order)[:limit]
+
+    def _search_variant(self, text: str) -> Iterable[tuple[int, Hit]]:
+        qtokens = nm.norm_tokens(text)[:12]
+        if not qtokens or sum(len(t) for t in qtokens) < 2:
+            return []
+        all_common = all(nm.is_common_word(t) for t in qtokens if t not in nm.STOPWORDS)
+        results: list[tuple[int, Hit]] = []
+        # 1. The whole query equals a name or alias.
+        for key in {" ".join(qtokens), _twin_key(text)}:
+            for ni in self._by_key.get(key, []) if key else []:
+                name = self.names[ni]
+                entry = self.entries[name.entry]
+                if name.person and len(qtokens) == 1:
+                    continue  # a bare surname is scored below as a partial name
+                kind = EXACT if name.primary else ALIAS
+                score = 1.0 if name.primary else 0.98
+                results.append((name.entry, Hit(entry, name.text, kind, score, not all_common)))
+        # 2. Token by token.
+        matches = self._token_matches(qtokens)
+        for ni, per_token in matches.items():
+            name = self.names[ni]
+            hit = self._score(name, qtokens, per_token, all_common)
+            if hit is not None:
+                results.append((name.entry, hit))
+        return results
+
+    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _TokenMatch]]:
+        """Return, per candidate name, the best match of each query token in it."""
+        found: dict[int, dict[int, _TokenMatch]] = defaultdict(dict)
+
+        def note(ni: int, qi: int, sim: float, how: str, pos: int) -> None:
+            cur = found[ni].get(qi)
+            if cur is None or sim > cur.sim:
+                found[ni][qi] = _TokenMatch(sim, how, pos)
+
+        for qi, tok in enumerate(qtokens):
+            if len(tok) == 1:
+                continue  # an initial: checked against candidate names in _score
+            for ni, pos in self._postings.get(tok, ()):
+                note(ni, qi, _SIM_EXACT, "exact", pos)
+            for key in nm.morph_keys(tok) - {tok}:
+                for ni, pos in self._postings.get(key, ()):
+                    note(ni, qi, _SIM_MORPH, "morph", pos)
+            lkeys = nm.latin_keys(tok)
+            for key in lkeys:
+                for ni, pos in self._postings.get("L:" + key, ()):
+                    note(ni, qi, _SIM_TRANSLIT, "translit", pos)
+            if len(tok) < 5:
+                continue  # too short for a typo to be told from another word
+            for key in lkeys:
+                for match, ratio in self._fuzzy(key):
+                    sim = 0.9 * ratio / 100
+                    for ni, pos in self._postings.get("L:" + match, ()):
+                        note(ni, qi, sim, "fuzzy", pos)
+        return found
+
+    def _fuzzy(self, key: str) -> list[tuple[str, float]]:
+        """Return skeleton keys within a typo or two of key (same length ± 2)."""
+        out: list[tuple[str, float]] = []
+        for length in range(len(key) - 2, len(key) + 3):
+            bucket = self._buckets.get(length)
+            if not bucket:
+                continue
+            for match, ratio, _ in process.extract(
+                key, bucket, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=8
+            ):
+                out.append((match, ratio))
+        return out
+
+    def _score(self, name: IndexedName, qtokens: Sequence[str],
+               per_token: dict[int, _TokenMatch], all_common: bool) -> Hit | None:
+        """Return a hit when every meaningful query token is explained by this name."""
+        entry = self.entries[name.entry]
+        used: dict[int, _TokenMatch] = {}
+        for qi, tok in enumerate(qtokens):
+            m = per_token.get(qi)
+            if len(tok) == 1:
+                continue
+            if m is None or m.pos in used:
+                if tok in nm.STOPWORDS and not name.person:
+                    continue
+                return None
+            used[m.pos] = m
+        # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name parts.
+        initials = [t for t in qtokens if len(t) == 1]
+        if initials:
+            free = [p for p in range(1, len(name.tokens)) if p not in used]
+            if not name.person or len(initials) > len(free):
+                return None
+            for letter, pos in zip(initials, free, strict=False):
+                if not name.tokens[pos].startswith(letter):
+                    return None
+        if not used:
+            return None
+        hows = {m.how for m in used.values()}
+        kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
+            EXACT if name.primary else ALIAS)
+        sure = hows <= {"exact", "morph"}
+        mean = sum(m.sim for m in used.values()) / len(used)
+        if name.person:
+            if 0 not in used:
+                return None  # a first name or patronymic alone names nobody in particular
+            given = 1 in used or (initials and name.tokens[1].startswith(initials[0]))
+            if not given:
+                if not sure and "translit" not in hows:
+                    return None  # a misspelt bare surname matches too many other surnames
+                return Hit(entry, name.text, kind, round(0.55 * mean, 4), False)
+            coverage = (len(used) + len(initials)) / len(name.tokens)
+            full_initials = len(initials) >= 2 or (initials and len(name.tokens) == 2)
+            definite = sure and (1 in used or bool(full_initials))
+            return Hit(entry, name.text, kind, round(0.6 + 0.4 * coverage * mean, 4), definite)
+        weights = [self._weight(t) for t in name.tokens]
+        covered = sum(weights[p] * used[p].sim for p in used) / (sum(weights) or 1.0)
+        if covered >= 0.999 * mean and len(used) == len(name.tokens):
+            return Hit(entry, name.text, kind, round(0.9 + 0.08 * mean, 4),
+                       sure and not all_common)
+        single_common = all_common and len(used) == 1
+        if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
+            return None
+        return Hit(entry, name.text, kind, round(0.4 + 0.45 * covered, 4), False)
+
+    def _weight(self, token: str) -> float:
+        if token in nm.STOPWORDS:
+            return 0.1
+        return self._idf.get(token, self._max_idf)
+
+
+def _twin_key(text: str) -> str:
+    twin = nm.homoglyph_twin(text)
+    return " ".join(nm.norm_tokens(twin)) if twin else ""
+
+
+def _order(hit: Hit) -> tuple[float, int, int, int, str]:
+    """Sort key: score, then definite, then still listed, then most recently included."""
+    included = hit.entry.included_on.toordinal() if hit.entry.included_on else 0
+    return (-hit.score, 0 if hit.definite else 1, 0 if hit.entry.listed else 1, -included,
+            hit.entry.entry_id)

@@ -1,0 +1,316 @@
+"""Parsers from every registry format (mirror JSON, portal rows, XLSX/CSV export) to entries.
+
+Pure functions over bytes or plain data. The file format is detected from content, never from
+a file name. A malformed row is skipped and counted; a missing name column is a schema error
+that rejects the whole input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot import textnorm
+from bot.listings import names as nm
+from bot.listings.model import FOREIGN_AGENTS, ORGANISATION, PERSON, REGISTRIES, Entry
+
+log = logging.getLogger(__name__)
+
+
+class SchemaError(ValueError):
+    """The input lacks what every registry row needs (a name column), or is not a registry."""
+
+
+@dataclass
+class ParseResult:
+    """Entries read from one input, plus how many rows were skipped and why (first few)."""
+
+    entries: list[Entry] = field(default_factory=list)
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def skip(self, why: str) -> None:
+        """Count one skipped row, keeping the first reasons for the operator."""
+        self.skipped += 1
+        if len(self.problems) < 20:
+            self.problems.append(why)
+
+
+# Canonical fields and the words of a column title that identify them (folded, first wins).
+# The portal's titles are matched by words, not numbers: field numbers have changed before.
+_TITLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("excluded_on", ("дата исключ", "исключен", "dateout")),
+    ("included_on", ("дата включ", "дата принятия решения о включ", "включен", "datein",
+                     "дата внесения")),
+    ("published_on", ("дата публикац", "datepubl")),
+    ("kind", ("вид лица", "тип", "категори", "вид")),
+    ("status", ("статус",)),
+    ("inn", ("инн", "inn")),
+    ("ogrn", ("огрн", "ogrn")),
+    ("legal_basis", ("основани", "law", "норма")),
+    ("decision", ("решени", "decisioninminjust")),
+    ("resources", ("ресурс", "resources", "сайт", "доменн")),
+    ("members", ("участник", "член", "members")),
+    ("name", ("полное наименование", "наименование", "ф.и.о", "фио", "fullname", "name",
+              "название")),
+    ("id", ("№ п/п", "номер", "id", "№")),
+)
+_MIRROR_KEYS = {
+    "fullName": "name", "dateIn": "included_on", "dateOut": "excluded_on", "law": "legal_basis",
+    "resources": "resources", "members": "members", "inn": "inn", "ogrn": "ogrn", "id": "id",
+    "decisionInMinjust": "decision", "decisionOutMinjust": "decision_out", "dob": "dob",
+    "snils": "snils", "datePubl": "published_on",
+}
+_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def map_titles(titles: Sequence[str]) -> dict[int, str]:
+    """Return {column index: canonical field} for column titles (first title wins per field).
+
+    Raises SchemaError when no column can be the name: such input is not a registry.
+    """
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, title in enumerate(titles):
+        if title in _MIRROR_KEYS:
+            fieldname = _MIRROR_KEYS[title]
+            if fieldname not in taken:
+                mapping[i] = fieldname
+                taken.add(fieldname)
+            continue
+        folded = textnorm.fold(str(title or ""))
+        if not folded:
+            continue
+        for fieldname, words in _TITLE_RULES:
+            if fieldname in taken:
+                continue
+            if any(_title_has(folded, w) for w in words):
+                mapping[i] = fieldname
+                taken.add(fieldname)
+                break
+    if "name" not in taken:
+        raise SchemaError(f"no name column among {list(titles)[:20]}")
+    return mapping
+
+
+def _title_has(folded: str, word: str) -> bool:
+    if len(word) <= 3:  # "инн", "id", "№": whole words only
+        return word in re.split(r"[\s,.;:/()]+", folded)
+    return word in folded
+
+
+def parse_date(value: object) -> date | None:
+    """Return the date in a registry cell (dd.mm.yyyy, ISO, or a spreadsheet datetime).
+
+    Blank cells and the single spaces some mirrors write mean "no date" (None).
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    m = _DATE.search(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        return date(year, month, day)
+    m = _ISO.search(text)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    raise ValueError(f"not a date: {text[:30]!r}")
+
+
+def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> Entry:
+    """Return an Entry from a row keyed by canonical field names.
+
+    Raises ValueError for a row that cannot be an entry (no name, unreadable date).
+    """
+    raw_name = str(row.get("name") or "")
+    name = raw_name.replace("\xa0", " ").strip()
+    name = re.sub(r"\s+", " ", name)
+    if not nm.norm_tokens(name):
+        raise ValueError("row without a name")
+    included = parse_date(row.get("included_on"))
+    excluded = parse_date(row.get("excluded_on"))
+    status = textnorm.fold(str(row.get("status") or ""))
+    if excluded is None and status.startswith("исключ"):
+        # Some exports mark exclusion only by status; the date is then unknown but real.
+        excluded = included or date.min
+    inn = re.sub(r"\D", "", str(row.get("inn") or ""))
+    ogrn = re.sub(r"\D", "", str(row.get("ogrn") or ""))
+    kind_text = textnorm.fold(str(row.get("kind") or ""))
+    if registry != FOREIGN_AGENTS:
+        kind = ORGANISATION
+    elif "физическ" in kind_text:
+        kind = PERSON
+    elif kind_text and ("юридическ" in kind_text or "объединени" in kind_text):
+        kind = ORGANISATION
+    else:
+        kind = nm.guess_kind(name, has_birth_date=bool(str(row.get("dob") or "").strip()),
+                             inn=inn, snils=str(row.get("snils") or ""), ogrn=ogrn)
+    legal = " ".join(str(row.get(k) or "").strip() for k in ("legal_basis", "decision"))
+    resources = tuple(r.strip() for r in re.split(r"[;\s]\s*", str(row.get("resources") or ""))
+                      if r.strip().startswith(("http", "www", "t.me")))
+    members = tuple(m.strip() for m in re.split(r"[;,]\s*(?=[А-ЯЁA-Z])",
+                                                 str(row.get("members") or "")) if m.strip())
+    entry_id = str(row.get("id") or "").strip() or fallback_id
+    return Entry(
+        registry=registry,
+        entry_id=entry_id,
+        kind=kind,
+        name=name,
+        aliases=tuple(nm.extract_aliases(name, kind=kind)),
+        included_on=included,
+        excluded_on=excluded,
+        legal_basis=re.sub(r"\s+", " ", legal).strip(),
+        resources=resources,
+        members=members,
+        inn=inn,
+        ogrn=ogrn,
+    )
+
+
+def rows_to_entries(registry: str, rows: Iterable[Mapping[str, Any]]) -> ParseResult:
+    """Return entries for rows keyed by canonical field names, skipping malformed rows."""
+    result = ParseResult()
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            result.skip(f"row {n}: not an object")
+            continue
+        try:
+            result.entries.append(row_to_entry(registry, row, fallback_id=str(n)))
+        except (ValueError, TypeError) as exc:
+            result.skip(f"row {n}: {exc}")
+    if result.skipped:
+        log.warning("%s: skipped %d malformed rows", registry, result.skipped)
+    return result
+
+
+def parse_mirror_json(registry: str, data: bytes | str | list[Any]) -> ParseResult:
+    """Return entries from the mirror JSON format (a list of objects with fullName, dateIn...).
+
+    Raises SchemaError when the JSON is not a list of rows with a name field.
+    """
+    rows = json.loads(data) if isinstance(data, bytes | str) else data
+    if isinstance(rows, dict):
+        rows = rows.get("values") or rows.get("entries") or rows.get("data")
+    if not isinstance(rows, list):
+        raise SchemaError("JSON is not a list of registry rows")
+    sample = [r for r in rows[:50] if isinstance(r, dict)]
+    if rows and not any("fullName" in r or "name" in r for r in sample):
+        raise SchemaError("JSON rows have no fullName field")
+    mapped: list[Any] = []
+    for row in rows:
+        if isinstance(row, dict):
+            mapped.append({_MIRROR_KEYS.get(k, k): v for k, v in row.items()})
+        else:
+            mapped.append(row)
+    return rows_to_entries(registry, mapped)
+
+
+def parse_portal_rows(registry: str, columns: Sequence[Mapping[str, Any]],
+                      rows: Iterable[Mapping[str, Any]]) -> ParseResult:
+    """Return entries from the portal's /values rows, columns mapped by their /info titles."""
+    keys = [str(c.get("name") or "") for c in columns]
+    titles = [str(c.get("title") or "") for c in columns]
+    mapping = map_titles(titles)
+    by_key = {keys[i]: f for i, f in mapping.items()}
+
+    def convert(row: Mapping[str, Any]) -> dict[str, Any]:
+        out = {f: row.get(k) for k, f in by_key.items()}
+        if not out.get("id") and row.get("id") is not None:
+            out["id"] = row.get("id")
+        return out
+
+    return rows_to_entries(registry, (convert(r) if isinstance(r, Mapping) else r for r in rows))
+
+
+def parse_table(registry: str, table: Sequence[Sequence[Any]]) -> ParseResult:
+    """Return entries from a table whose header row holds column titles (XLSX/CSV export).
+
+    The header is the first of the first ten rows that maps a name column: exports put a
+    title line or two above it.
+    """
+    last_error: SchemaError | None = None
+    for h, header in enumerate(table[:10]):
+        try:
+            mapping = map_titles([str(c or "") for c in header])
+        except SchemaError as exc:
+            last_error = exc
+            continue
+        rows = []
+        for line in table[h + 1 :]:
+            if not any(str(c or "").strip() for c in line):
+                continue
+            rows.append({f: (line[i] if i < len(line) else None) for i, f in mapping.items()})
+        return rows_to_entries(registry, rows)
+    raise last_error or SchemaError("empty table")
+
+
+def detect_format(data: bytes) -> str:
+    """Return "xlsx", "xls", "json", "html" or "csv" by looking at the bytes themselves."""
+    if data[:2] == b"PK":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head[:1] in (b"[", b"{"):
+        return "json"
+    if head.startswith((b"<!doctype", b"<html", b"<table", b"<?xml")):
+        return "html"
+    return "csv"
+
+
+def parse_file(registry: str, data: bytes) -> ParseResult:
+    """Return entries from file bytes in any supported format (detected from content).
+
+    Raises SchemaError for unsupported formats (old XLS, HTML) and unrecognisable content.
+    """
+    if registry not in REGISTRIES:
+        raise SchemaError(f"unknown registry {registry!r}")
+    fmt = detect_format(data)
+    if fmt == "json":
+        return parse_mirror_json(registry, data)
+    if fmt == "xlsx":
+        return parse_table(registry, _xlsx_rows(data))
+    if fmt == "csv":
+        return parse_table(registry, _csv_rows(data))
+    raise SchemaError(f"{fmt} files are not supported; export XLSX or CSV instead")
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive
+        raise SchemaError(f"unreadable XLSX: {exc}") from exc
+    sheet = book.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SchemaError("CSV is neither UTF-8 nor Windows-1251")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
