@@ -34,6 +34,9 @@ class Dispatcher:
         # Texts behind "check this instead" buttons whose text does not fit in callback data;
         # kept in memory only, a few thousand at most, so nothing personal is persisted.
         self._pending: OrderedDict[str, str] = OrderedDict()
+        # The language read from a user's first message, for users who never chose one and
+        # whose platform sends no hint; memory only, bounded.
+        self._first_lang: OrderedDict[str, str] = OrderedDict()
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -77,13 +80,21 @@ class Dispatcher:
     # -- helpers ---------------------------------------------------------------------------
 
     def _translator(self, user_key: str, message: Message) -> Translator:
+        """Return the user's Translator: chosen language, platform hint, or first message."""
         lang = self.services.preferences.get_language(user_key) or normalize_lang(
             message.language_hint
-        )
+        ) or self._first_lang.get(user_key)
         if lang is None:
-            lang = "en" if script_of(message.text) == "latin" else "ru"
-            if lang == "en" and tokens(message.text):
-                lang = self.services.questions.analyzer.detect_language(message.text)
+            text = "" if message.is_callback else message.text
+            parsed = parse_command(text) if text else None
+            if parsed is not None:
+                text = parsed.args
+            if not tokens(text) or script_of(text) == "none":
+                return Translator("ru")  # nothing to go by yet: the bot's main audience
+            lang = self.services.questions.analyzer.detect_language(text)
+            self._first_lang[user_key] = lang
+            while len(self._first_lang) > 10_000:
+                self._first_lang.popitem(last=False)
         return Translator(lang)
 
     def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:

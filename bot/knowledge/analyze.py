@@ -21,6 +21,12 @@ from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
 _RU_FUNCTION_POS = {"PREP", "CONJ", "PRCL", "INTJ", "NPRO"}
 _RU_STOP = {"быть", "это", "мочь", "такой", "весь", "свой", "который", "ли", "бы", "же"}
+# Question words carry intent ("что такое" asks for a definition, "сколько" for an amount), so
+# they stay as terms, with the lowest weight.
+QUESTION_WORDS = frozenset(
+    "что кто как какой сколько когда где почему зачем можно нужно "
+    "what who how when where why much many".split()
+)
 _EN_STOP = set(
     "a an the and or but if of at by for with about against between into through during before "
     "after to from in out on off over under again then once here there when where why how all "
@@ -51,7 +57,7 @@ class Analyzer:
     @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance; the cache is the point
     def ru_key(self, word: str) -> str | None:
         """Return the lemma of a Russian word, or None for a function word."""
-        if word[0].isdigit():
+        if word[0].isdigit() or word in QUESTION_WORDS:
             return word
         parse = self._morph.parse(word)[0]
         if parse.tag.POS in _RU_FUNCTION_POS:
@@ -64,6 +70,8 @@ class Analyzer:
         """Return the Snowball stem of an English word, or None for a stop word."""
         if word[0].isdigit():
             return word
+        if word in QUESTION_WORDS:
+            return "en:" + word
         if word in _EN_STOP or len(word) < 2:
             return None
         return "en:" + str(self._stem.stemWord(word))
@@ -124,6 +132,8 @@ class Analyzer:
             if key is not None:
                 lemma = key.removeprefix("en:")
                 weight = min(specificity(surface, lang), specificity(lemma, lang))
+                if lemma in QUESTION_WORDS:
+                    weight = 1.0
                 out.append(Term(key, surface, weight))
         return out
 
@@ -134,6 +144,8 @@ def specificity(word: str, lang: str) -> float:
 
     Zipf 7 is "the"; 3 is a word a reader meets a few times a month; unknown words get 0.
     """
+    if word in QUESTION_WORDS:
+        return 1.0
     if word[0].isdigit():
         # Article numbers (20.33, 330.1) pin a question down; plain amounts (500) do not.
         return 5.0 if "." in word else 2.0

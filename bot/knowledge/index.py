@@ -24,7 +24,10 @@ from bot.knowledge.model import KnowledgeBase
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
 ANSWER_THRESHOLD = 0.30
 MIN_COVERAGE = 0.55
+MIN_ANCHOR = 3.5
 TYPO_MIN_RATIO = 84.0
+TYPO_MIN_SPECIFICITY = 4.0
+_SATURATION = 1.5
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
 
@@ -59,21 +62,33 @@ class QuestionIndex:
         self.kb = kb
         self.analyzer = analyzer or Analyzer()
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
-        self._examples: list[tuple[str, dict[str, float]]] = []  # (entry id, term -> weight)
+        # Terms people use when asking (titles, questions, keywords), as opposed to terms that
+        # only occur in answers: the former vouch for a question being in scope.
+        self._asked: set[str] = set()
+        self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
+        raw_examples: list[tuple[str, dict[str, float]]] = []
         for entry in kb.entries:
             for lang in ("ru", "en"):
-                self._add(entry.id, "title", [entry.title.get(lang, "")], lang)
-                self._add(entry.id, "keywords", list(entry.keywords.get(lang, ())), lang)
-                self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
+                title = entry.title.get(lang, "")
                 questions = list(entry.questions.get(lang, ()))
+                self._add(entry.id, "title", [title], lang)
+                self._add(entry.id, "keywords", list(entry.keywords.get(lang, ())), lang)
                 self._add(entry.id, "questions", questions, lang)
-                for q in questions + [entry.title.get(lang, "")]:
-                    terms = self._weights(self.analyzer.terms(q, lang))
-                    if terms:
-                        self._examples.append((entry.id, terms))
+                self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
+                for q in [*questions, title, *entry.keywords.get(lang, ())]:
+                    analysed = self.analyzer.terms(q, lang)
+                    self._pairs.update(zip([t.key for t in analysed],
+                                           [t.key for t in analysed[1:]], strict=False))
+                    terms = self._weights(analysed)
+                    if terms and q not in entry.keywords.get(lang, ()):
+                        raw_examples.append((entry.id, terms))
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
+        self._examples = [
+            (entry_id, {t: w * self._idf[t] / self._max_idf for t, w in terms.items()})
+            for entry_id, terms in raw_examples
+        ]
         self._vocab_ru = [t for t in self._tf if not t.startswith("en:")]
         self._vocab_en = [t for t in self._tf if t.startswith("en:")]
 
@@ -83,6 +98,8 @@ class QuestionIndex:
             for term in {t.key for t in self.analyzer.terms(text, lang)}:
                 per_entry = self._tf[term]
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
+                if fieldname != "answer":
+                    self._asked.add(term)
 
     def _weights(self, terms: list[Term]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -90,12 +107,16 @@ class QuestionIndex:
             out[t.key] = max(out.get(t.key, 0.0), t.weight)
         return out
 
-    def _resolve(self, key: str) -> tuple[str | None, float]:
-        """Return the vocabulary term a query term stands for (typos repaired) and a confidence."""
+    def _resolve(self, key: str, weight: float) -> tuple[str | None, float]:
+        """Return the vocabulary term a query term stands for (typos repaired) and a confidence.
+
+        Only words rare in the general language are treated as possible typos: "estate" is a
+        real word, not a misspelt "state".
+        """
         if key in self._tf:
             return key, 1.0
         bare = key.removeprefix("en:")
-        if len(bare) < 5 or bare[0].isdigit():
+        if len(bare) < 5 or bare[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
         vocab = self._vocab_en if key.startswith("en:") else self._vocab_ru
         best = process.extractOne(key, vocab, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO)
@@ -109,48 +130,64 @@ class QuestionIndex:
         `lang` is the reply language; the question itself may be in either language.
         """
         reply_lang = lang or self.analyzer.detect_language(text)
-        query = self._weights(self.analyzer.terms(text, lang))
+        analysed = self.analyzer.terms(text, lang)
+        query = self._weights(analysed)
         if not query:
             return MatchResult(reply_lang, "empty", None, 0.0)
         resolved: dict[str, float] = {}
-        total = known = 0.0
+        total = known = anchor = 0.0
+        mapped: dict[str, str] = {}
         for key, weight in query.items():
             total += weight
-            term, conf = self._resolve(key)
-            if term is not None:
-                known += weight * conf
-                w = weight * conf * self._idf[term] / self._max_idf
-                resolved[term] = max(resolved.get(term, 0.0), w)
+            term, conf = self._resolve(key, weight)
+            if term is None:
+                continue
+            mapped[key] = term
+            # A word met only inside answers counts half towards the question being in scope.
+            asked = term in self._asked
+            known += weight * conf * (1.0 if asked else 0.5)
+            if asked:
+                anchor = max(anchor, weight * conf)
+            w = weight * conf * self._idf[term] / self._max_idf
+            resolved[term] = max(resolved.get(term, 0.0), w)
+        # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
+        # a question in the domain even when each of its words alone is everyday language.
+        for a, b in zip(analysed, analysed[1:], strict=False):
+            pair = (mapped.get(a.key, ""), mapped.get(b.key, ""))
+            if pair in self._pairs:
+                anchor = max(anchor, a.weight + b.weight)
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
 
+        # BM25-style saturation: several mentions of a term in an entry's keywords, title and
+        # questions make it strongly about that term; one mention in an answer, weakly.
         association: dict[str, float] = defaultdict(float)
         norm = sum(resolved.values())
         for term, w in resolved.items():
-            per_entry = self._tf[term]
-            top = max(per_entry.values())
-            for entry_id, tf in per_entry.items():
-                association[entry_id] += w * tf / top / norm
+            for entry_id, tf in self._tf[term].items():
+                association[entry_id] += w * (tf * (1 + _SATURATION) / (tf + _SATURATION)) / norm
+        top_assoc = max(association.values())
 
         nearest: dict[str, float] = defaultdict(float)
         for entry_id, example in self._examples:
             shared = sum(min(w, example[t]) for t, w in resolved.items() if t in example)
             if not shared:
                 continue
-            union = norm + sum(v * self._idf[t] / self._max_idf for t, v in example.items())
-            dice = 2 * shared / union
+            dice = 2 * shared / (norm + sum(example.values()))
             if dice > nearest[entry_id]:
                 nearest[entry_id] = dice
 
+        confidence = min(1.0, coverage + 0.25)
         scores = {
-            e: (0.5 * association.get(e, 0.0) + 0.5 * nearest.get(e, 0.0)) * min(1.0, coverage + 0.25)
+            e: (0.5 * association.get(e, 0.0) / top_assoc * min(1.0, top_assoc)
+                + 0.5 * nearest.get(e, 0.0)) * confidence
             for e in set(association) | set(nearest)
         }
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
-        if coverage < MIN_COVERAGE:
+        if coverage < MIN_COVERAGE or anchor < MIN_ANCHOR:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
             )

@@ -66,6 +66,11 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
+def _key_line(obj: object, key: str) -> int:
+    """Return the line of key inside a mapping, or 0 when the key is absent."""
+    return obj.lines.get(key, 0) if isinstance(obj, _LineDict) else 0
+
+
 def _line(obj: object, key: str | None = None) -> int:
     if isinstance(obj, _LineDict):
         return obj.lines.get(key, obj.line) if key else obj.line
@@ -90,7 +95,7 @@ class _Checker:
         for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.add(_line(value, lang) or line, f"{field}.{lang}", "missing or empty")
+                self.add(_key_line(value, lang) or line, f"{field}.{lang}", "missing or empty")
             else:
                 out[lang] = text.strip()
         for extra in set(value) - set(LANGUAGES):
@@ -110,7 +115,7 @@ class _Checker:
         out: dict[str, tuple[str, ...]] = {}
         for lang in LANGUAGES:
             items = value.get(lang, [] if minimum == 0 else None)
-            where = _line(value, lang) or line
+            where = _key_line(value, lang) or line
             if not isinstance(items, list) or not all(
                 isinstance(i, str) and i.strip() for i in items
             ):

@@ -1,0 +1,115 @@
+"""Conversations through the platform-neutral dispatcher, as a user would have them."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.context import RateLimiter, Services
+from handlers.dispatcher import Dispatcher, looks_like_name
+from handlers.messages import ChatKind, Message, Platform, Reply
+from handlers.render import replies_as_plain
+
+
+def _msg(text: str, **kw: object) -> Message:
+    base: dict[str, object] = {"user_id": "u1", "chat_id": "c1", "platform": Platform.CONSOLE}
+    base.update(kw)
+    return Message(text=text, **base)  # type: ignore[arg-type]
+
+
+async def _say(d: Dispatcher, text: str, **kw: object) -> str:
+    return replies_as_plain(await d.handle(_msg(text, **kw)))
+
+
+async def test_question_gets_sourced_answer_in_russian(services: Services) -> None:
+    d = Dispatcher(services)
+    text = await _say(d, "какой штраф за участие в нежелательной организации?")
+    assert "20.33" in text
+    assert "Источники:" in text and "Проверено" in text
+    assert "не юридическая консультация" in text
+
+
+async def test_question_gets_answer_in_english(services: Services) -> None:
+    text = await _say(Dispatcher(services), "what is the fine for participating in an undesirable organisation")
+    assert "20.33" in text and "Sources:" in text and "not legal advice" in text
+
+
+async def test_off_topic_gets_no_answer(services: Services) -> None:
+    text = await _say(Dispatcher(services), "как сварить борщ")
+    assert "20.33" not in text
+    assert "только" in text  # "I only know about ..." in Russian
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01\x02", "🙂🙂🙂", "?!", "a" * 10_000])
+async def test_bad_input_gets_a_polite_answer(services: Services, bad: str) -> None:
+    replies = await Dispatcher(services).handle(_msg(bad))
+    assert len(replies) == 1
+    assert replies[0].text.strip()
+
+
+async def test_lang_command_is_remembered(services: Services) -> None:
+    d = Dispatcher(services)
+    assert "English" in await _say(d, "/lang en")
+    text = await _say(d, "штраф за участие в нежелательной организации")
+    assert "Sources:" in text  # answered in English although asked in Russian
+    assert "по-русски" in await _say(d, "/lang ru")
+
+
+async def test_topics_browse_to_an_answer(services: Services) -> None:
+    d = Dispatcher(services)
+    topics = await d.handle(_msg("/topics"))
+    first_topic = topics[0].choices[0][0]
+    entries = await d.handle(_msg(first_topic.data, is_callback=True))
+    first_entry = entries[0].choices[0][0]
+    answer = await d.handle(_msg(first_entry.data, is_callback=True))
+    assert "Источники:" in answer[0].text
+
+
+async def test_stale_or_malformed_button(services: Services) -> None:
+    text = await _say(Dispatcher(services), "a:no_such_entry", is_callback=True)
+    assert "устарела" in text
+    text = await _say(Dispatcher(services), "\xff garbage", is_callback=True)
+    assert "устарела" in text
+
+
+async def test_groups_only_commands_and_mentions(services: Services) -> None:
+    d = Dispatcher(services)
+    assert await d.handle(_msg("какой штраф по 20.33", chat_kind=ChatKind.GROUP)) == []
+    assert await d.handle(_msg("a sticker", chat_kind=ChatKind.GROUP, kind="sticker")) == []
+    answered = await _say(d, "какой штраф по 20.33", chat_kind=ChatKind.GROUP, addressed=True)
+    assert "20.33" in answered
+    assert "/ask" in await _say(d, "/help", chat_kind=ChatKind.GROUP)
+
+
+async def test_rate_limit_is_polite(kb, question_index) -> None:  # type: ignore[no-untyped-def]
+    now = [0.0]
+    services = Services(kb=kb, questions=question_index,
+                        rate_limiter=RateLimiter(burst=2, per_minute=1, clock=lambda: now[0]))
+    d = Dispatcher(services)
+    await d.handle(_msg("/help"))
+    await d.handle(_msg("/help"))
+    assert "Подождите" in await _say(d, "/help")
+    now[0] += 120
+    assert "/ask" in await _say(d, "/help")
+
+
+async def test_non_text_and_edits(services: Services) -> None:
+    d = Dispatcher(services)
+    assert "только текст" in await _say(d, "", kind="voice")
+    assert await d.handle(_msg("edited", kind="edit")) == []
+
+
+async def test_check_without_registry_data_says_it_cannot_check(services: Services) -> None:
+    text = await _say(Dispatcher(services), "/check Медуза")
+    assert "нельзя" in text
+
+
+def test_name_or_question() -> None:
+    assert looks_like_name("Михаил Ходорковский")
+    assert looks_like_name("«Мемориал»")
+    assert not looks_like_name("что будет за репост медузы?")
+    assert not looks_like_name("можно ли донатить иноагенту")
+
+
+def test_reply_type_is_plain_data() -> None:
+    r = Reply("x")
+    assert r.choices == ()
