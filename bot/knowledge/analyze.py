@@ -96,8 +96,8 @@ class Analyzer:
         for w in words:
             if w[0].isdigit():
                 continue
-            en += zipf_frequency(w, "en")
-            ru += zipf_frequency(latin_to_cyrillic(w), "ru")
+            en += zipf_frequency(w, "en", wordlist="small")
+            ru += zipf_frequency(latin_to_cyrillic(w), "ru", wordlist="small")
         return "ru" if ru > en else "en"
 
     def detect_language(self, text: str) -> str:
@@ -149,4 +149,4 @@ def specificity(word: str, lang: str) -> float:
     if word[0].isdigit():
         # Article numbers (20.33, 330.1) pin a question down; plain amounts (500) do not.
         return 5.0 if "." in word else 2.0
-    return min(6.0, max(1.0, 7.0 - zipf_frequency(word, lang)))
+    return min(6.0, max(1.0, 7.0 - zipf_frequency(word, lang, wordlist="small")))

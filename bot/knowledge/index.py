@@ -13,7 +13,7 @@ mostly made of them ("как сварить борщ") is off-topic and gets no 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -24,7 +24,9 @@ from bot.knowledge.model import KnowledgeBase
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
 ANSWER_THRESHOLD = 0.30
 MIN_COVERAGE = 0.55
-MIN_ANCHOR = 3.5
+MIN_ANCHOR = 4.5
+PAIR_BONUS = 1.0
+COLLOCATION_SHARE = 0.7
 TYPO_MIN_RATIO = 84.0
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
@@ -67,6 +69,8 @@ class QuestionIndex:
         self._asked: set[str] = set()
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         raw_examples: list[tuple[str, dict[str, float]]] = []
+        occurrences: Counter[str] = Counter()
+        neighbours: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in kb.entries:
             for lang in ("ru", "en"):
                 title = entry.title.get(lang, "")
@@ -77,11 +81,23 @@ class QuestionIndex:
                 self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
                 for q in [*questions, title, *entry.keywords.get(lang, ())]:
                     analysed = self.analyzer.terms(q, lang)
-                    self._pairs.update(zip([t.key for t in analysed],
-                                           [t.key for t in analysed[1:]], strict=False))
+                    keys = [t.key for t in analysed]
+                    self._pairs.update(zip(keys, keys[1:], strict=False))
+                    for i, key in enumerate(keys):
+                        occurrences[key] += 1
+                        for j in (i - 1, i + 1):
+                            if 0 <= j < len(keys):
+                                neighbours[key][keys[j]] += 1
                     terms = self._weights(analysed)
                     if terms and q not in entry.keywords.get(lang, ()):
                         raw_examples.append((entry.id, terms))
+        # Words that people almost always use with one partner ("нежелательная" + "организация")
+        # only anchor a question together with it: alone they are ordinary language.
+        self._collocation_heads = {
+            key for key, n_occ in occurrences.items()
+            if n_occ >= 5 and neighbours[key] and
+            neighbours[key].most_common(1)[0][1] / n_occ >= COLLOCATION_SHARE
+        }
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -146,7 +162,7 @@ class QuestionIndex:
             # A word met only inside answers counts half towards the question being in scope.
             asked = term in self._asked
             known += weight * conf * (1.0 if asked else 0.5)
-            if asked:
+            if asked and term not in self._collocation_heads:
                 anchor = max(anchor, weight * conf)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
@@ -154,8 +170,8 @@ class QuestionIndex:
         # a question in the domain even when each of its words alone is everyday language.
         for a, b in zip(analysed, analysed[1:], strict=False):
             pair = (mapped.get(a.key, ""), mapped.get(b.key, ""))
-            if pair in self._pairs:
-                anchor = max(anchor, a.weight + b.weight)
+            if pair in self._pairs and min(a.weight, b.weight) > 1.0:
+                anchor = max(anchor, a.weight + b.weight + PAIR_BONUS)
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
