@@ -1,9 +1,196 @@
-"""CLI commands for registries and name checks (check, registry update/import/status)."""
+"""CLI commands for registries and name checks (check, registry update/import/status/eval/bench).
+
+`riskguide check NAME|- [--json]` prints one JSON object per line with --json (the contract
+other tools rely on); `riskguide registry …` manages the stored snapshots.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.listings.model import REGISTRIES
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register the listings commands on the riskguide parser (filled in by the listings work)."""
+    """Register `check` and `registry …` on the riskguide parser."""
+    check = sub.add_parser("check", help="is a person or organisation listed?")
+    check.add_argument("name", help="a name, or - to read one name per line from stdin")
+    check.add_argument("--json", action="store_true", help="one JSON object per line")
+    check.set_defaults(func=cmd_check)
+
+    reg = sub.add_parser("registry", help="registry data: update, import, status, eval, bench")
+    rsub = reg.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
+
+    upd = rsub.add_parser("update", help="fetch the registries from the configured sources")
+    upd.add_argument("--registry", choices=REGISTRIES, action="append")
+    upd.add_argument("--force", action="store_true",
+                     help="fetch even if unchanged and accept a large drop in entries")
+    upd.set_defaults(func=cmd_update)
+
+    imp = rsub.add_parser("import", help="import an XLSX, CSV or mirror JSON file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--registry", choices=REGISTRIES, required=True)
+    imp.add_argument("--as-of", type=date.fromisoformat, help="date the data holds for")
+    imp.add_argument("--force", action="store_true",
+                     help="accept a large drop in entries or older data")
+    imp.set_defaults(func=cmd_import)
+
+    st = rsub.add_parser("status", help="what data every check uses, and refused updates")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+
+    ev = rsub.add_parser("eval", help="recall/false positives per variant on a labelled set")
+    ev.add_argument("--set", type=Path, default=Path("../shared/eval/names-dev.json"))
+    ev.add_argument("--registries", type=Path, default=Path("../shared/registries"),
+                    help="folder of mirror snapshots (<registry>/<date>.json)")
+    ev.add_argument("--misses", action="store_true", help="list every miss")
+    ev.set_defaults(func=cmd_eval)
+
+    be = rsub.add_parser("bench", help="check latency, index build time and memory")
+    be.add_argument("--registries", type=Path, default=Path("../shared/registries"))
+    be.add_argument("--size", type=int, default=100_000, help="grown registry size")
+    be.add_argument("--queries", type=int, default=300)
+    be.set_defaults(func=cmd_bench)
+
+    em = rsub.add_parser("emulate", help="serve a local emulator of the portal's REST API")
+    em.add_argument("--registries", type=Path, default=Path("../shared/registries"))
+    em.add_argument("--port", type=int, default=8089)
+    em.set_defaults(func=cmd_emulate)
+
+
+def _service() -> Any:
+    from bot.config import load_settings
+    from bot.listings.service import ListingService
+
+    return ListingService(load_settings())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check one name or every stdin line; exit 0 (also for "not found"), 1 with no data."""
+    service = _service()
+    names = [line.rstrip("\n") for line in sys.stdin] if args.name == "-" else [args.name]
+    any_data = True
+    for name in names:
+        if args.name == "-" and not name.strip():
+            continue
+        result = service.check(name)
+        any_data = any_data and result.status != "no_data"
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(_plain(result))
+    return 0 if any_data else 1
+
+
+def _plain(result: Any) -> str:
+    lines = [f"{result.query}: {result.status}"]
+    if result.problem:
+        lines[0] += f" ({result.problem})"
+    for m in result.matches:
+        dates = f"from {m.included_on}" + (f" to {m.excluded_on}" if m.excluded_on else "")
+        lines.append(f"  [{m.registry} #{m.entry_id}] {m.name} — {m.match} {m.score:.2f}, "
+                     f"{'listed' if m.listed else 'excluded'} {dates}")
+    for d in result.data:
+        lines.append(f"  data: {d.registry} {d.origin} as of {d.as_of}")
+    for r in result.missing:
+        lines.append(f"  no data for {r}: run `riskguide registry update` or import a file")
+    return "\n".join(lines)
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Fetch registries; exit 1 when any registry failed or was refused."""
+    reports = _service().update(tuple(args.registry or REGISTRIES), force=args.force)
+    for r in reports:
+        print(f"{r.registry}: {r.outcome} {r.detail}")
+    return 0 if all(r.outcome in ("stored", "unchanged", "not_modified") for r in reports) else 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import one file; exit 1 when it was refused (the reason is printed and recorded)."""
+    from bot.listings.parse import SchemaError
+
+    try:
+        outcome = _service().import_file(args.file, args.registry, as_of=args.as_of,
+                                         force=args.force)
+    except (SchemaError, OSError) as exc:
+        print(f"{args.registry}: rejected: {exc}", file=sys.stderr)
+        return 1
+    if not outcome.accepted:
+        print(f"{args.registry}: rejected: {'; '.join(outcome.reasons)}", file=sys.stderr)
+        return 1
+    cur = outcome.current
+    note = " (content unchanged)" if outcome.unchanged else ""
+    print(f"{args.registry}: stored {cur.count} entries as of {cur.as_of}, "
+          f"{cur.skipped_rows} malformed rows skipped{note}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the data behind every check; exit 1 when some registry has no data."""
+    status = _service().status()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=1))
+    else:
+        for s in status:
+            cur = s["current"]
+            if cur:
+                print(f"{s['registry']}: {cur['count']} entries as of {cur['as_of']} "
+                      f"({s['age_days']} days old), {cur['origin']} {cur['source']}, "
+                      f"fetched {cur['fetched_at']}")
+            else:
+                print(f"{s['registry']}: no data")
+            for rej in s["rejections"]:
+                print(f"  rejected {rej['at']} {rej['origin']} {rej['source']}: "
+                      f"{'; '.join(rej['reasons'])}")
+    return 0 if all(s["current"] for s in status) else 1
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print recall@1, FP rate and possible rate per variant; exit 1 below the targets."""
+    from bot.listings import evaluate
+    from bot.listings.bench import checker_for_files
+
+    items = evaluate.load_items(args.set)
+    scores, skipped = evaluate.evaluate(items, args.registries, checker_for_files)
+    print(evaluate.format_table(scores, skipped))
+    total = scores.get("ALL")
+    if args.misses and total:
+        for miss in total.misses:
+            print("miss:", miss)
+    if total is None:
+        return 1
+    ok = ((total.recall() or 0) >= 0.95 and (total.fp_rate() or 0) <= 0.02
+          and (total.possible_rate() or 0) <= 0.15)
+    return 0 if ok else 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Print the benchmark table (real size and grown registry, index vs naive baseline)."""
+    from bot.listings import bench
+
+    print(bench.run(args.registries, grown_size=args.size, n_queries=args.queries))
+    return 0
+
+
+def cmd_emulate(args: argparse.Namespace) -> int:
+    """Serve the newest shared snapshots through the portal emulator until interrupted."""
+    import time
+
+    from bot.listings.emulator import Emulator, latest_files
+
+    emu = Emulator()
+    for registry, path in latest_files(args.registries).items():
+        emu.load_file(registry, path)
+    with emu.running(port=args.port) as url:
+        print(f"portal emulator at {url} (RISKGUIDE_REGISTRY_PORTAL_URL={url}); Ctrl-C stops")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0

@@ -46,11 +46,10 @@ class ParseResult:
 # Canonical fields and the words of a column title that identify them (folded, first wins).
 # The portal's titles are matched by words, not numbers: field numbers have changed before.
 _TITLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("excluded_on", ("дата исключ", "исключен", "dateout")),
-    ("included_on", ("дата включ", "дата принятия решения о включ", "включен", "datein",
-                     "дата внесения")),
+    ("excluded_on", ("дата исключ", "решения об исключ", "dateout")),
+    ("included_on", ("дата включ", "решения о включ", "datein", "дата внесения")),
     ("published_on", ("дата публикац", "datepubl")),
-    ("kind", ("вид лица", "тип", "категори", "вид")),
+    ("kind", ("вид лица", "тип лица", "категори", "вид")),
     ("status", ("статус",)),
     ("inn", ("инн", "inn")),
     ("ogrn", ("огрн", "ogrn")),

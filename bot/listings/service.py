@@ -1,0 +1,193 @@
+"""ListingService: the small facade the CLI and the chat layer use for listings.
+
+`check` is synchronous and pure in memory once the latest good snapshots are loaded; it
+reloads by itself when another process (a refresh, `riskguide registry import`) has stored a
+newer snapshot. `update` and `import_file` both go through `validate_and_store`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot import textnorm
+from bot.config import Settings
+from bot.listings import parse, portal
+from bot.listings.index import NameIndex
+from bot.listings.model import REGISTRIES, Snapshot, utcnow
+from bot.listings.status import CheckResult, DataInfo, build_result
+from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 300  # the longest published name is shorter; longer input is pasted text
+_MARKUP = re.compile(r"<[^>]{0,200}>|&[a-z]{2,6};|[*_`~|]{1,3}")
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """The outcome of refreshing one registry from the configured sources."""
+
+    registry: str
+    outcome: str  # "stored" | "unchanged" | "not_modified" | "rejected" | "failed"
+    detail: str = ""
+    store: StoreOutcome | None = None
+
+
+def clean_query(query: str) -> tuple[str, str | None]:
+    """Return the query ready for matching and the problem with it, if any.
+
+    Markup and control characters go; an empty, one-letter or overlong query is flagged
+    ("empty", "too_short", "too_long") so the reply can say why, instead of failing.
+    """
+    text = _MARKUP.sub(" ", query or "")
+    text = textnorm.clean(text)
+    if len(text) > MAX_QUERY_CHARS:
+        return text[:MAX_QUERY_CHARS], "too_long"
+    letters = sum(ch.isalnum() for ch in text)
+    if letters == 0:
+        return "", "empty"
+    if letters < 2:
+        return text, "too_short"
+    return text, None
+
+
+class ListingService:
+    """Registry data and name checks for one riskguide instance."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
+                 retries: int = 3, backoff: float = 1.0) -> None:
+        """Use settings' data directory and registry sources (transport: tests only)."""
+        self.settings = settings
+        self.store = SnapshotStore(settings.data_dir / "registries")
+        self._transport = transport
+        self._retries = retries
+        self._backoff = backoff
+        self._lock = threading.Lock()
+        self._version: tuple[float, ...] | None = None
+        self._index: NameIndex | None = None
+        self._data: tuple[DataInfo, ...] = ()
+        self._missing: tuple[str, ...] = REGISTRIES
+
+    # ---------------------------------------------------------------------------- checking
+    def _ensure_loaded(self) -> NameIndex:
+        version = self.store.version()
+        with self._lock:
+            if self._index is None or version != self._version:
+                snapshots = {r: self.store.latest(r) for r in REGISTRIES}
+                entries = [e for s in snapshots.values() if s for e in s.entries]
+                self._index = NameIndex(entries)
+                self._data = tuple(DataInfo.of(s) for s in snapshots.values() if s)
+                self._missing = tuple(r for r, s in snapshots.items() if s is None)
+                self._version = version
+            return self._index
+
+    def check(self, query: str) -> CheckResult:
+        """Return whether query names a listed entry, with the data the answer rests on.
+
+        Never raises for odd input: empty, one-letter, very long, markup or emoji queries
+        get a result whose `problem` says what was wrong.
+        """
+        index = self._ensure_loaded()
+        text, problem = clean_query(query)
+        if problem in ("empty", "too_short"):
+            return build_result(query, [], self._data, (), problem)
+        hits = index.search(text)
+        # Debug only: looked-up names are personal data and never logged at INFO.
+        log.debug("check %r: %d hits", text, len(hits))
+        return build_result(query, hits, self._data, self._missing, problem)
+
+    # ---------------------------------------------------------------------------- updating
+    def _client(self) -> httpx.Client:
+        return portal.make_client(proxy=self.settings.registry_proxy,
+                                  ca_bundle=self.settings.registry_ca_bundle,
+                                  transport=self._transport)
+
+    def update(self, registries: tuple[str, ...] = REGISTRIES, *,
+               force: bool = False) -> list[UpdateReport]:
+        """Refresh registries from the portal (then the mirror if the portal fails).
+
+        Skips a registry whose lastModified is unchanged (unless forced). Each refused or
+        failed fetch is recorded with its reason and leaves the last good snapshot in place.
+        """
+        reports = []
+        with self._client() as client:
+            api = portal.PortalClient(self.settings.registry_portal_url, client,
+                                      retries=self._retries, backoff=self._backoff)
+            for registry in registries:
+                reports.append(self._update_one(api, client, registry, force))
+        return reports
+
+    def _update_one(self, api: portal.PortalClient, client: httpx.Client, registry: str,
+                    force: bool) -> UpdateReport:
+        known = None if force else self.store.state(registry).get("last_modified")
+        errors = []
+        try:
+            fetched = api.fetch(registry, known_last_modified=known)
+            if fetched.snapshot is None:
+                return UpdateReport(registry, "not_modified", fetched.last_modified)
+            outcome = validate_and_store(self.store, fetched.snapshot, force=force)
+            if outcome.accepted:
+                self.store.set_state(registry, last_modified=fetched.last_modified)
+            return _report(outcome)
+        except portal.FetchError as exc:
+            errors.append(f"portal: {exc}")
+        if self.settings.registry_mirror_url:
+            try:
+                snap = portal.fetch_mirror(client, self.settings.registry_mirror_url, registry)
+                return _report(validate_and_store(self.store, snap, force=force))
+            except portal.FetchError as exc:
+                errors.append(f"mirror: {exc}")
+        self.store.record_rejection(registry, "official", self.settings.registry_portal_url,
+                                    ["fetch failed: " + "; ".join(errors)])
+        return UpdateReport(registry, "failed", "; ".join(errors))
+
+    def import_file(self, path: Path, registry: str, *, as_of: date | None = None,
+                    force: bool = False) -> StoreOutcome:
+        """Import a registry file (XLSX, CSV or mirror JSON, detected from content).
+
+        The date the data holds for is `as_of`, else a date in the file name, else today.
+        Raises parse.SchemaError (after recording the rejection) when the file is unusable.
+        """
+        data = Path(path).read_bytes()
+        try:
+            result = parse.parse_file(registry, data)
+        except (parse.SchemaError, ValueError) as exc:
+            self.store.record_rejection(registry, "file", Path(path).name, [f"schema: {exc}"])
+            raise parse.SchemaError(str(exc)) from exc
+        if as_of is None:
+            m = re.search(r"(\d{4}-\d{2}-\d{2})", Path(path).name)
+            as_of = date.fromisoformat(m.group(1)) if m else utcnow().date()
+        snap = Snapshot(registry=registry, origin="file", source=Path(path).name, as_of=as_of,
+                        fetched_at=utcnow(), entries=tuple(result.entries),
+                        skipped_rows=result.skipped)
+        return validate_and_store(self.store, snap, force=force)
+
+    # ---------------------------------------------------------------------------- status
+    def status(self) -> list[dict[str, Any]]:
+        """Return, per registry, the current data (or None) and the recent rejections."""
+        out = []
+        for registry in REGISTRIES:
+            snap = self.store.latest(registry)
+            out.append({
+                "registry": registry,
+                "current": snap.meta() if snap else None,
+                "age_days": (utcnow().date() - snap.as_of).days if snap else None,
+                "rejections": self.store.rejections(registry),
+            })
+        return out
+
+
+def _report(outcome: StoreOutcome) -> UpdateReport:
+    if not outcome.accepted:
+        return UpdateReport(outcome.registry, "rejected", "; ".join(outcome.reasons), outcome)
+    kind = "unchanged" if outcome.unchanged else "stored"
+    count = outcome.current.count if outcome.current else 0
+    return UpdateReport(outcome.registry, kind, f"{count} entries", outcome)
