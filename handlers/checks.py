@@ -74,6 +74,8 @@ def check_reply(name: str, services: Services, t: Translator) -> Reply:
     result = listings.check(name)
     lang = t.lang
     status = result.status
+    if getattr(result, "problem", None) in ("empty", "too_short", "too_long"):
+        return Reply(esc(t(f"check.problem.{result.problem}")))
     shown = list(result.matches)[:MAX_SHOWN]
     parts: list[str] = []
     if status == "no_data":
@@ -86,6 +88,10 @@ def check_reply(name: str, services: Services, t: Translator) -> Reply:
         for m in shown:
             parts.append(_match_line(m, t))
     parts.extend(_describe_data(list(result.data), t))
+    if any(getattr(d, "stale", lambda: False)() for d in result.data):
+        parts.append(esc(t("check.stale")))
+    for registry in getattr(result, "missing", ()):
+        parts.append(esc(t("check.missing", registry=t(f"registry.{registry}"))))
     if status == "possible":
         parts.append(esc(t("check.possible_hint")))
     parts.append(esc(t("check.disclaimer")))
@@ -108,4 +114,6 @@ def _match_line(m: Any, t: Translator) -> str:
         when = t("check.listed_from_to", start=_date(m.included_on, lang),
                  end=_date(m.excluded_on, lang))
     kind = t(f"match.{m.match}")
+    if m.match != "exact" and getattr(m, "matched_name", "") and m.matched_name != m.name:
+        kind = t("match.via", kind=kind, name=m.matched_name)
     return f"• {bold(m.name)}\n  {esc(registry)}: {esc(when)} ({esc(kind)})"
