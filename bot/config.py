@@ -34,6 +34,7 @@ class Settings:
     telegram_api_base_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_listen: str = "127.0.0.1:8443"
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
     matrix_homeserver: str | None = None
     matrix_user_id: str | None = None
     matrix_password: str | None = field(default=None, repr=False)
@@ -79,6 +80,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
         telegram_webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1:8443"),
+        telegram_webhook_secret=_read_secret(env, "TELEGRAM_WEBHOOK_SECRET"),
         matrix_homeserver=env.get("MATRIX_HOMESERVER") or None,
         matrix_user_id=env.get("MATRIX_USER_ID") or None,
         matrix_password=_read_secret(env, "MATRIX_PASSWORD"),

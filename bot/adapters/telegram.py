@@ -1,0 +1,525 @@
+"""The Telegram adapter: python-telegram-bot v22 updates to neutral Messages, Replies to HTML.
+
+Only translation lives here — which update means which `Message`, and how a `Reply` looks on
+Telegram (HTML, inline keyboards, 4096-character parts). Everything the bot *says* is decided by
+`handlers.dispatcher.Dispatcher`. The adapter is also the error boundary: an exception while
+handling an update is logged and answered with one polite, translated message.
+
+API reference: https://docs.python-telegram-bot.org/en/v22.8/ and https://core.telegram.org/bots/api
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram import Message as TgMessage
+from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
+from handlers.answers import TOPIC
+from handlers.commands import COMMANDS
+from handlers.dispatcher import Dispatcher
+from handlers.markup import esc, to_html, to_plain
+from handlers.messages import ChatKind, Choice, Message, Platform, Reply
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after entity parsing
+# Retries after a 429: without them AIORateLimiter (max_retries=0 by default) drops the message.
+RATE_LIMIT_RETRIES = 3
+# Only the update types we handle: Telegram then does not even deliver the rest.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "inline_query")
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # answers cite several sources; no big cards
+# Kinds of non-text messages reported to the dispatcher, in the order they are looked for.
+_MEDIA_KINDS = (
+    "sticker", "photo", "voice", "video", "video_note", "audio", "animation", "document",
+    "location", "contact", "poll", "dice",
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+
+def _units(text: str) -> int:
+    """Return text's length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _prefix_within(text: str, budget: int) -> int:
+    """Return the largest index i such that text[:i] is at most `budget` UTF-16 units long."""
+    if _units(text) <= budget:
+        return len(text)
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > budget:
+            return i
+    return len(text)
+
+
+def _inside_markup(text: str, pos: int) -> int:
+    """Return where the tag or entity that `pos` falls inside starts, or `pos` if it is in text."""
+    lt, gt = text.rfind("<", 0, pos), text.rfind(">", 0, pos)
+    if lt > gt:
+        return lt
+    amp = text.rfind("&", 0, pos)
+    if amp != -1 and ";" not in text[amp:pos] and re.match(r"&#?\w*$", text[amp:pos]):
+        return amp
+    return pos
+
+
+def _cut_point(text: str, budget: int) -> tuple[int, int]:
+    """Return (end of this part, start of the next) for cutting text within `budget` units.
+
+    Prefers the last paragraph break, then line break, then space; failing all, cuts between
+    two characters — never inside a tag or an entity such as `&amp;`.
+    """
+    limit = _prefix_within(text, budget)
+    for sep in ("\n\n", "\n", " "):
+        pos = text.rfind(sep, 0, limit - len(sep) + 1)
+        if pos > 0 and _inside_markup(text, pos) == pos:
+            return pos, pos + len(sep)
+    pos = _inside_markup(text, limit)
+    if pos <= 0:  # one tag longer than the budget cannot happen with our markup; still progress
+        pos = max(limit, 1)
+    return pos, pos
+
+
+def _open_tags(text: str, stack: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return the (name, opening tag) stack still open after `text`, starting from `stack`."""
+    stack = list(stack)
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if not m.group(1):
+            stack.append((name, m.group(0)))
+        elif stack and stack[-1][0] == name:
+            stack.pop()
+    return stack
+
+
+def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Return Telegram HTML cut into parts of at most `limit` characters, at paragraph breaks.
+
+    Lengths are counted in UTF-16 units including the tags, which is never less than what
+    Telegram counts. A tag left open at a cut is closed at the end of the part and reopened at
+    the start of the next one, so every part is valid HTML on its own. Empty parts are dropped.
+    """
+    parts: list[str] = []
+    stack: list[tuple[str, str]] = []
+    rest = text
+    while rest:
+        reopen = "".join(tag for _, tag in stack)
+        if _units(reopen + rest) <= limit:
+            parts.append(reopen + rest)
+            break
+        budget = limit - _units(reopen)
+        while True:
+            end, nxt = _cut_point(rest, budget)
+            after = _open_tags(rest[:end], stack)
+            closers = "".join(f"</{name}>" for name, _ in reversed(after))
+            part = reopen + rest[:end] + closers
+            if _units(part) <= limit or budget <= 1:
+                break
+            budget -= _units(closers)  # make room for the closing tags and cut again
+        parts.append(part)
+        stack, rest = after, rest[nxt:]
+    return [p.strip("\n") for p in parts if _strip_tags(p).strip()]
+
+
+def _strip_tags(text: str) -> str:
+    """Return the visible text of Telegram HTML (tags dropped, entities decoded)."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def keyboard(choices: Sequence[Sequence[Choice]]) -> InlineKeyboardMarkup | None:
+    """Return the inline keyboard for a reply's rows of choices, or None when it has none."""
+    rows = [
+        [InlineKeyboardButton(c.label, callback_data=c.data) for c in row] for row in choices if row
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """Return the Telegram messages for one reply: HTML parts, the keyboard on the last one."""
+    parts = split_html(to_html(reply.text)) or [html.escape("…")]
+    markup = keyboard(reply.choices)
+    return [(part, markup if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+# -- incoming updates ---------------------------------------------------------------------------
+
+
+def _chat_kind(chat_type: str) -> ChatKind | None:
+    if chat_type == ChatType.PRIVATE:
+        return ChatKind.PRIVATE
+    if chat_type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return ChatKind.GROUP
+    return None  # channels: the bot does not talk there
+
+
+def _media_kind(message: TgMessage) -> str:
+    for kind in _MEDIA_KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return "other"
+
+
+def is_addressed(message: TgMessage, bot_id: int, bot_username: str | None) -> bool:
+    """Return True when a group message mentions the bot or replies to one of its messages."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    wanted = f"@{bot_username}".lower() if bot_username else None
+    entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    entities.update(
+        message.parse_caption_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    )
+    for entity, text in entities.items():
+        if entity.type == MessageEntity.MENTION and wanted and text.lower() == wanted:
+            return True
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id:
+            return True
+    return False
+
+
+def message_from_update(update: Update, bot_id: int, bot_username: str | None) -> Message | None:
+    """Return the neutral Message for a message or edited-message update, or None to skip it.
+
+    In groups the bot's own @mention is removed from the text, so "@bot what is X?" reaches the
+    dispatcher as the question alone.
+    """
+    tg = update.message or update.edited_message
+    user = update.effective_user
+    if tg is None or user is None or user.is_bot:
+        return None
+    kind_of_chat = _chat_kind(tg.chat.type)
+    if kind_of_chat is None:
+        return None
+    text = tg.text or ""
+    if update.edited_message is not None:
+        kind = "edit"
+    elif tg.text is not None:
+        kind = "text"
+    else:
+        kind = _media_kind(tg)
+    addressed = kind_of_chat is ChatKind.GROUP and is_addressed(tg, bot_id, bot_username)
+    if addressed and bot_username and text:
+        text = re.sub(rf"(?i)@{re.escape(bot_username)}\b", "", text).strip()
+    is_command = any(
+        e.type == MessageEntity.BOT_COMMAND and e.offset == 0 for e in tg.entities or ()
+    )
+    return Message(
+        text=text,
+        user_id=str(user.id),
+        chat_id=str(tg.chat.id),
+        chat_kind=kind_of_chat,
+        platform=Platform.TELEGRAM,
+        language_hint=user.language_code,
+        addressed=addressed,
+        is_command=is_command,
+        kind=kind,
+    )
+
+
+def menu_commands(lang: str) -> list[BotCommand]:
+    """Return the command menu in one language, from the neutral command table."""
+    t = Translator(lang)
+    return [BotCommand(c.name, t(c.help_key)[:256]) for c in COMMANDS if c.in_menu]
+
+
+def _polite_error(language_hint: str | None) -> Reply:
+    return Reply(esc(Translator(normalize_lang(language_hint) or DEFAULT_LANGUAGE)(
+        "error.internal"
+    )))
+
+
+# -- the adapter --------------------------------------------------------------------------------
+
+
+class TelegramAdapter:
+    """Serve one Dispatcher on Telegram; `start()` and `stop()` run inside the caller's loop."""
+
+    def __init__(
+        self, settings: Settings, dispatcher: Dispatcher, *, poll_timeout: int = 10
+    ) -> None:
+        if not settings.telegram_token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self.poll_timeout = poll_timeout
+        # httpx logs every request at INFO with its URL, and the URL contains the bot token.
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        builder = (
+            Application.builder()
+            .token(settings.telegram_token)
+            .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        )
+        if settings.telegram_api_base_url:
+            builder = builder.base_url(settings.telegram_api_base_url)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self._add_handlers()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the command menu and start polling or the webhook server."""
+        app = self.application
+        try:
+            await app.initialize()
+        except InvalidToken:
+            # PTB's message quotes the token itself; never let it reach a log or a traceback.
+            raise RuntimeError("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
+        try:
+            self.dispatcher.services.bot_username = app.bot.username
+            await self._set_commands()
+            await app.start()
+            assert app.updater is not None  # built by ApplicationBuilder by default
+            if self.settings.telegram_webhook_url:
+                await self._start_webhook()
+            else:
+                await app.updater.start_polling(
+                    timeout=self.poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
+                )
+                log.info("Telegram: polling as @%s", app.bot.username)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start_webhook(self) -> None:
+        settings = self.settings
+        assert settings.telegram_webhook_url and self.application.updater is not None
+        host, _, port = settings.telegram_webhook_listen.rpartition(":")
+        # Telegram sends this secret in a header with every update, so strangers who find the
+        # URL cannot inject updates. Derived from the token when not configured, so every
+        # instance behind a load balancer agrees on it without extra configuration.
+        secret = settings.telegram_webhook_secret or hashlib.sha256(
+            b"riskguide-webhook:" + (settings.telegram_token or "").encode()
+        ).hexdigest()
+        await self.application.updater.start_webhook(
+            listen=host or "127.0.0.1",
+            port=int(port),
+            url_path=urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
+            webhook_url=settings.telegram_webhook_url,
+            allowed_updates=list(ALLOWED_UPDATES),
+            secret_token=secret,
+        )
+        log.info("Telegram: webhook listening on %s", settings.telegram_webhook_listen)
+
+    async def stop(self) -> None:
+        """Stop polling or the webhook, finish the update in progress and close connections."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def _set_commands(self) -> None:
+        """Publish the command menu per language, plus a default for every other language."""
+        bot = self.application.bot
+        try:
+            for lang in LANGUAGES:
+                await bot.set_my_commands(menu_commands(lang), language_code=lang)
+            await bot.set_my_commands(menu_commands(DEFAULT_LANGUAGE))
+        except TelegramError as exc:  # the menu is a convenience; answering matters more
+            log.warning("Telegram: could not set the command menu: %s", exc)
+
+    # -- handlers -------------------------------------------------------------------------------
+
+    def _add_handlers(self) -> None:
+        app = self.application
+        chats = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+        # One handler for every message kind: commands are parsed by the dispatcher from the
+        # neutral command table (aliases such as "/вопрос" are no valid Telegram commands, so
+        # CommandHandler could not take them).
+        app.add_handler(MessageHandler(chats & filters.UpdateType.MESSAGES, self._on_message))
+        app.add_handler(CallbackQueryHandler(self._on_callback))
+        app.add_handler(InlineQueryHandler(self._on_inline))
+        app.add_error_handler(self._on_error)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Turn a message, edit or media message into a Message and send the replies."""
+        bot = context.bot
+        message = message_from_update(update, bot.id, bot.username)
+        tg = update.effective_message
+        if message is None or tg is None:
+            return
+        replies = await self._dispatch(message)
+        reply_to = tg.message_id if message.chat_kind is ChatKind.GROUP else None
+        await self._send(tg.chat_id, replies, message.language_hint, reply_to=reply_to)
+
+    async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a button press: stop the spinner first, then send (or edit in) the reply."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            # Always answered, even for stale or malformed data, or the button keeps spinning.
+            await query.answer()
+        except TelegramError as exc:  # too old to answer: still handle the press
+            log.debug("Telegram: callback query not answered: %s", exc)
+        tg = query.message
+        kind = _chat_kind(tg.chat.type) if tg is not None else None
+        if tg is None or kind is None:
+            return  # a button under an inline-mode message: no chat to answer in
+        message = Message(
+            text=query.data or "",
+            user_id=str(query.from_user.id),
+            chat_id=str(tg.chat.id),
+            chat_kind=kind,
+            platform=Platform.TELEGRAM,
+            language_hint=query.from_user.language_code,
+            is_callback=True,
+        )
+        replies = await self._dispatch(message)
+        # Browsing topics replaces the menu in place instead of piling up menus in the chat.
+        if (
+            (query.data or "").startswith(TOPIC)
+            and len(replies) == 1
+            and isinstance(tg, TgMessage)
+            and await self._edit(tg, replies[0])
+        ):
+            return
+        await self._send(tg.chat.id, replies, message.language_hint)
+
+    async def _on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer "@bot NAME" from any chat with one article: the check result, or nothing."""
+        query = update.inline_query
+        if query is None:
+            return
+        message = Message(
+            text=query.query,
+            user_id=str(query.from_user.id),
+            chat_id=str(query.from_user.id),
+            platform=Platform.TELEGRAM,
+            language_hint=query.from_user.language_code,
+        )
+        try:
+            reply = await self.dispatcher.inline_check(message)
+        except Exception:
+            log.exception("Telegram: inline check failed")
+            reply = None
+        results = []
+        if reply is not None:
+            body = split_html(to_html(reply.text))[:1] or [html.escape("…")]
+            lines = [line for line in to_plain(reply.text).splitlines() if line.strip()]
+            results.append(InlineQueryResultArticle(
+                id=hashlib.sha256(body[0].encode()).hexdigest()[:32],
+                title=(lines[0] if lines else query.query)[:100],
+                description=" ".join(lines[1:3])[:200] or None,
+                input_message_content=InputTextMessageContent(
+                    body[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+                ),
+            ))
+        try:
+            # Not personal: the result holds registry data only, so Telegram may share its cache.
+            await query.answer(results, cache_time=60, is_personal=False)
+        except TelegramError as exc:
+            log.warning("Telegram: inline query not answered: %s", exc)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log errors PTB caught outside our own boundaries (no update content: it is personal)."""
+        log.error("Telegram: error while processing an update", exc_info=context.error)
+
+    # -- talking to the dispatcher and to Telegram ------------------------------------------------
+
+    async def _dispatch(self, message: Message) -> list[Reply]:
+        """Return the dispatcher's replies, or the polite error reply if it fails."""
+        try:
+            return await self.dispatcher.handle(message)
+        except Exception:
+            log.exception("Telegram: handling a %s message failed", message.kind)
+            return [_polite_error(message.language_hint)]
+
+    async def _send(
+        self, chat_id: int | str, replies: Sequence[Reply], language_hint: str | None,
+        reply_to: int | None = None,
+    ) -> None:
+        """Send each reply as one or more HTML messages; a failed send is logged, not raised."""
+        bot = self.application.bot
+        for reply in replies:
+            try:
+                messages = render(reply)
+            except Exception:  # still the error boundary: a rendering bug gets the polite reply
+                log.exception("Telegram: rendering a reply failed")
+                messages = render(_polite_error(language_hint))
+            for text, markup in messages:
+                params = (
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to is not None else None
+                )
+                try:
+                    try:
+                        await bot.send_message(
+                            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                            link_preview_options=_NO_PREVIEW, reply_parameters=params,
+                        )
+                    except BadRequest as exc:
+                        if "parse" not in str(exc).lower():
+                            raise
+                        # A rendering bug must not cost the user the answer: send it as text.
+                        log.error("Telegram: HTML rejected (%s); sending plain text", exc)
+                        await bot.send_message(
+                            chat_id, _strip_tags(text), reply_markup=markup,
+                            link_preview_options=_NO_PREVIEW, reply_parameters=params,
+                        )
+                except Forbidden:
+                    log.info("Telegram: the user blocked the bot or left the chat")
+                    return
+                except RetryAfter as exc:
+                    log.warning("Telegram: message dropped after %d retries: %s",
+                                RATE_LIMIT_RETRIES, exc)
+                except TelegramError as exc:
+                    log.warning("Telegram: sending failed: %s", exc)
+                reply_to = None  # only the first message quotes the user's one
+
+    async def _edit(self, tg: TgMessage, reply: Reply) -> bool:
+        """Replace a message's text and keyboard with a one-part reply; False when impossible."""
+        parts = render(reply)
+        if len(parts) != 1:
+            return False
+        text, markup = parts[0]
+        try:
+            await tg.edit_text(
+                text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                link_preview_options=_NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True  # pressed the same entry twice: already showing it
+            log.debug("Telegram: edit failed, sending instead: %s", exc)
+            return False
+        except TelegramError as exc:
+            log.debug("Telegram: edit failed, sending instead: %s", exc)
+            return False
+        return True

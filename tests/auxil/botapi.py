@@ -1,0 +1,576 @@
+"""A local Telegram Bot API server for end-to-end tests: a real HTTP server on 127.0.0.1.
+
+It speaks the subset of https://core.telegram.org/bots/api the bot uses, validates what the
+bot sends the way Telegram does (HTML must parse, text at most 4096 characters, callback data at
+most 64 bytes), lets tests inject updates as users would (messages, button presses, inline
+queries) and records every call. `rate_limit_next()` answers the next calls of a method with
+429 + retry_after, as Telegram's flood control does.
+
+Request bodies are accepted as JSON, form-encoded or multipart; in the two form encodings the
+object-valued parameters (reply_markup, results, commands, ...) arrive JSON-encoded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import ClientSession, web
+
+# Parameters whose values are objects and arrive JSON-encoded in form bodies.
+_JSON_PARAMS = {
+    "reply_markup", "results", "commands", "scope", "entities", "caption_entities",
+    "allowed_updates", "link_preview_options", "reply_parameters", "button",
+}
+_HTML_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
+    "tg-spoiler", "tg-emoji", "blockquote",
+}
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class ApiError(Exception):
+    """A Bot API error answer: HTTP status, description and optional parameters."""
+
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
+        super().__init__(description)
+        self.code, self.description, self.parameters = code, description, parameters
+
+
+class _TelegramHTML(HTMLParser):
+    """Parses Telegram's HTML subset as strictly as Telegram does and collects the plain text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_TAGS:
+            raise ApiError(
+                400, f"Bad Request: can't parse entities: Unsupported start tag \"{tag}\""
+            )
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            raise ApiError(
+                400, f"Bad Request: can't parse entities: Unmatched end tag \"{tag}\""
+            )
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_html(text: str) -> str:
+    """Return the visible text of Telegram HTML, or raise ApiError(400) as Telegram would."""
+    if re.search(r"&(?!#?\w+;)", text) or re.search(r"<(?![a-zA-Z/])", text):
+        raise ApiError(400, "Bad Request: can't parse entities: unescaped '<' or '&'")
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        raise ApiError(
+            400,
+            "Bad Request: can't parse entities: Can't find end tag corresponding to start tag "
+            + parser.stack[-1],
+        )
+    return "".join(parser.text)
+
+
+@dataclass
+class Call:
+    """One request the bot made: method, decoded parameters, and when it arrived."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+    status: int = 200
+
+
+@dataclass
+class Sent:
+    """One message the bot sent (or last edited), as a chat user would see it."""
+
+    message_id: int
+    chat_id: int
+    text: str  # visible text, HTML parsed
+    raw: str  # the text parameter as sent
+    parse_mode: str | None
+    reply_markup: dict[str, Any] | None
+    reply_to: int | None
+    at: float
+    edits: int = 0
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """Return (label, callback_data) of every inline button, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+@dataclass
+class User:
+    """A Telegram user the tests act as."""
+
+    id: int
+    first_name: str
+    language_code: str | None = None
+    username: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the User object as the Bot API sends it."""
+        d: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            d["language_code"] = self.language_code
+        if self.username:
+            d["username"] = self.username
+        return d
+
+
+@dataclass
+class Chat:
+    """A chat: private (id = the user's id) or a group (negative id)."""
+
+    id: int
+    type: str = "private"
+    title: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the Chat object as the Bot API sends it."""
+        d: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.title:
+            d["title"] = self.title
+        return d
+
+
+@dataclass
+class BotAPIServer:
+    """The local Bot API server; use `async with BotAPIServer() as api:` or start()/stop()."""
+
+    token: str = "123456:TEST-token-never-logged"
+    bot_id: int = 123456
+    username: str = "riskguide_test_bot"
+    calls: list[Call] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    # user-side view of the conversation, for assertions and transcripts: (who, chat id, text)
+    log: list[tuple[str, int, str]] = field(default_factory=list)
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    webhook: dict[str, Any] = field(default_factory=dict)
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._query_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._closing = False
+        self._limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
+        self._runner: web.AppRunner | None = None
+        self._offset = 0  # highest offset the bot confirmed with getUpdates
+        self._session: ClientSession | None = None
+        self._chats: dict[int, Chat] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The value for python-telegram-bot's base_url (the token is appended to it)."""
+        return f"http://{self.host}:{self.port}/bot"
+
+    async def start(self) -> BotAPIServer:
+        """Listen on a free loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._route)
+        self._runner = web.AppRunner(app, access_log=None)  # its lines would show the token
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        """Release pending long polls and close the server."""
+        self._closing = True
+        await self._notify()
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> BotAPIServer:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # -- test controls: flood control ---------------------------------------------------------
+
+    def rate_limit_next(
+        self, method: str = "sendMessage", n: int = 1, retry_after: int = 1
+    ) -> None:
+        """Answer the next n calls of `method` with 429 Too Many Requests and retry_after."""
+        self._limits[method] = [n, retry_after]
+
+    # -- test controls: what users do ---------------------------------------------------------
+
+    def private(self, user: User) -> Chat:
+        """Return the private chat between `user` and the bot."""
+        return Chat(user.id)
+
+    async def send_text(
+        self, user: User, text: str, chat: Chat | None = None, reply_to: Sent | None = None
+    ) -> dict[str, Any]:
+        """Deliver a text message from `user` (entities for /commands and @mentions included)."""
+        chat = chat or self.private(user)
+        message = self._message(user, chat)
+        message["text"] = text
+        entities = []
+        m = re.match(r"/\S+", text)
+        if m:
+            entities.append({"type": "bot_command", "offset": 0, "length": _units(m.group(0))})
+        for m in re.finditer(r"(?<!\S)@\w+", text):
+            entities.append({
+                "type": "mention", "offset": _units(text[: m.start()]),
+                "length": _units(m.group(0)),
+            })
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = self._sent_as_message(reply_to)
+        self.log.append((f"user {user.first_name}", chat.id, text))
+        await self._push({"message": message})
+        return message
+
+    async def send_media(self, user: User, kind: str, chat: Chat | None = None) -> dict[str, Any]:
+        """Deliver a sticker, photo or voice message."""
+        chat = chat or self.private(user)
+        message = self._message(user, chat)
+        file = {"file_id": f"F{kind}", "file_unique_id": f"U{kind}"}
+        if kind == "sticker":
+            message["sticker"] = {**file, "type": "regular", "width": 512, "height": 512,
+                                  "is_animated": False, "is_video": False}
+        elif kind == "photo":
+            message["photo"] = [{**file, "width": 90, "height": 90}]
+        elif kind == "voice":
+            message["voice"] = {**file, "duration": 2}
+        else:
+            raise ValueError(kind)
+        self.log.append((f"user {user.first_name}", chat.id, f"[{kind}]"))
+        await self._push({"message": message})
+        return message
+
+    async def edit_text(self, user: User, message: dict[str, Any], text: str) -> None:
+        """Deliver an edit of a message the user sent earlier."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        self.log.append((f"user {user.first_name} (edit)", message["chat"]["id"], text))
+        await self._push({"edited_message": edited})
+
+    async def press(self, user: User, sent: Sent, data: str | None = None) -> str:
+        """Press a button under a bot message (by callback data; default: the first button).
+
+        Returns the callback query id, to look up its answer in `callback_answers`.
+        """
+        if data is None:
+            data = sent.buttons()[0][1]
+        query_id = str(next(self._query_ids))
+        chat = self._chats.get(sent.chat_id, Chat(sent.chat_id))
+        self.log.append((f"user {user.first_name} (button)", sent.chat_id, data))
+        await self._push({"callback_query": {
+            "id": query_id, "from": user.as_dict(), "chat_instance": str(sent.chat_id),
+            "message": {**self._sent_as_message(sent), "chat": chat.as_dict()},
+            "data": data,
+        }})
+        return query_id
+
+    async def inline_query(self, user: User, query: str) -> str:
+        """Type "@bot query" in any chat; returns the inline query id."""
+        query_id = str(next(self._query_ids))
+        self.log.append((f"user {user.first_name} (inline)", 0, query))
+        await self._push({"inline_query": {
+            "id": query_id, "from": user.as_dict(), "query": query, "offset": "",
+            "chat_type": "sender",
+        }})
+        return query_id
+
+    # -- test controls: waiting for the bot ---------------------------------------------------
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait until predicate() is truthy (re-checked after every request); return its value."""
+        async def waiter() -> Any:
+            async with self._changed:
+                while not (value := predicate()):
+                    await self._changed.wait()
+                return value
+
+        return await asyncio.wait_for(waiter(), timeout)
+
+    async def replies(self, chat_id: int, after: int, count: int = 1,
+                      timeout: float = 10.0) -> list[Sent]:
+        """Wait for `count` messages the bot sends to `chat_id` after `len(self.sent) == after`."""
+        def ready() -> list[Sent] | None:
+            got = [s for s in self.sent[after:] if s.chat_id == chat_id]
+            return got if len(got) >= count else None
+
+        got: list[Sent] = await self.wait_for(ready, timeout)
+        return got
+
+    async def say(self, user: User, text: str, chat: Chat | None = None, count: int = 1,
+                  reply_to: Sent | None = None) -> list[Sent]:
+        """Send text and wait for the bot's `count` messages in that chat."""
+        chat = chat or self.private(user)
+        mark = len(self.sent)
+        await self.send_text(user, text, chat, reply_to=reply_to)
+        return await self.replies(chat.id, mark, count)
+
+    def pending(self) -> int:
+        """Return how many injected updates the bot has not confirmed yet."""
+        return sum(1 for u in self._updates if u["update_id"] >= self._offset)
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Return the recorded calls of one method."""
+        return [c for c in self.calls if c.method == method]
+
+    def transcript(self) -> str:
+        """Return the conversation as the server saw it, one line per message."""
+        return "\n".join(f"{who} [{chat}]: {text}" for who, chat, text in self.log)
+
+    # -- update queue -------------------------------------------------------------------------
+
+    def _message(self, user: User, chat: Chat) -> dict[str, Any]:
+        self._chats[chat.id] = chat
+        return {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": chat.as_dict(), "from": user.as_dict(),
+        }
+
+    def _sent_as_message(self, sent: Sent) -> dict[str, Any]:
+        chat = self._chats.get(sent.chat_id, Chat(sent.chat_id))
+        msg: dict[str, Any] = {
+            "message_id": sent.message_id, "date": int(sent.at), "chat": chat.as_dict(),
+            "from": self._me(), "text": sent.text,
+        }
+        if sent.reply_markup:
+            msg["reply_markup"] = sent.reply_markup
+        return msg
+
+    async def _push(self, update: dict[str, Any]) -> None:
+        update["update_id"] = next(self._update_ids)
+        if self.webhook.get("url"):
+            await self._deliver(update)
+            return
+        self._updates.append(update)
+        await self._notify()
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        """POST an update to the webhook, as Telegram does when one is set."""
+        if self._session is None:
+            self._session = ClientSession()
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        async with self._session.post(self.webhook["url"], json=update, headers=headers) as r:
+            if r.status != 200:
+                raise AssertionError(f"webhook answered {r.status}")
+
+    def _me(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id, "is_bot": True, "first_name": "RiskGuide",
+            "username": self.username,
+        }
+
+    # -- HTTP ---------------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.text()
+            if body:
+                params.update(json.loads(body))
+            return params
+        if request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if not isinstance(value, str):
+                    continue  # uploaded files: nothing the bot sends today
+                params[key] = json.loads(value) if key in _JSON_PARAMS else value
+        return params
+
+    async def _route(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        params = await self._params(request)
+        call = Call(method, params, time.monotonic())
+        self.calls.append(call)
+        try:
+            limit = self._limits.get(method)
+            if limit and limit[0] > 0:
+                limit[0] -= 1
+                raise ApiError(429, f"Too Many Requests: retry after {limit[1]}",
+                               {"retry_after": limit[1]})
+            handler = getattr(self, f"_api_{method.lower()}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            result = await handler(params)
+        except ApiError as exc:
+            call.status = exc.code
+            body: dict[str, Any] = {
+                "ok": False, "error_code": exc.code, "description": exc.description
+            }
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            await self._notify()
+            return web.json_response(body, status=exc.code)
+        await self._notify()
+        return web.json_response({"ok": True, "result": result})
+
+    # -- Bot API methods ------------------------------------------------------------------------
+
+    async def _api_getme(self, p: dict[str, Any]) -> Any:
+        return {**self._me(), "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": True}
+
+    async def _api_getupdates(self, p: dict[str, Any]) -> Any:
+        offset = int(p.get("offset") or 0)
+        timeout = float(p.get("timeout") or 0)
+        limit = int(p.get("limit") or 100)
+        allowed = p.get("allowed_updates")
+        if offset:
+            self._offset = max(self._offset, offset)
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            await self._notify()  # tests may wait for the bot to confirm updates
+
+        def ready() -> list[dict[str, Any]]:
+            return [
+                u for u in self._updates
+                if u["update_id"] >= offset and (not allowed or any(k in u for k in allowed))
+            ][:limit]
+
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self._closing or bool(ready())), timeout
+                )
+        return ready()
+
+    async def _api_deletewebhook(self, p: dict[str, Any]) -> Any:
+        self.webhook = {}
+        if str(p.get("drop_pending_updates", "")).lower() == "true":
+            self._updates.clear()
+        return True
+
+    async def _api_setwebhook(self, p: dict[str, Any]) -> Any:
+        self.webhook = {"url": p.get("url", ""), "secret_token": p.get("secret_token")}
+        return True
+
+    async def _api_getwebhookinfo(self, p: dict[str, Any]) -> Any:
+        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": self.pending()}
+
+    async def _api_setmycommands(self, p: dict[str, Any]) -> Any:
+        commands = p.get("commands") or []
+        for c in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]) or not (
+                1 <= len(c["description"]) <= 256
+            ):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        scope = (p.get("scope") or {"type": "default"})["type"]
+        self.commands[(scope, p.get("language_code") or "")] = commands
+        return True
+
+    async def _api_getmycommands(self, p: dict[str, Any]) -> Any:
+        scope = (p.get("scope") or {"type": "default"})["type"]
+        return self.commands.get((scope, p.get("language_code") or ""), [])
+
+    def _check_text(self, p: dict[str, Any]) -> str:
+        raw = str(p.get("text") or "")
+        text = parse_html(raw) if (p.get("parse_mode") or "").upper() == "HTML" else raw
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if _units(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = p.get("reply_markup")
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                if not button.get("text"):
+                    raise ApiError(400, "Bad Request: text buttons are unallowed")
+        return text
+
+    async def _api_sendmessage(self, p: dict[str, Any]) -> Any:
+        if "chat_id" not in p:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        text = self._check_text(p)
+        reply_params = p.get("reply_parameters") or {}
+        sent = Sent(
+            message_id=next(self._message_ids), chat_id=int(p["chat_id"]), text=text,
+            raw=str(p["text"]), parse_mode=p.get("parse_mode"),
+            reply_markup=p.get("reply_markup"), reply_to=reply_params.get("message_id"),
+            at=time.monotonic(),
+        )
+        self.sent.append(sent)
+        self.log.append(("bot", sent.chat_id, text))
+        return self._sent_as_message(sent)
+
+    async def _api_editmessagetext(self, p: dict[str, Any]) -> Any:
+        text = self._check_text(p)
+        target = next(
+            (s for s in self.sent
+             if s.message_id == int(p.get("message_id") or 0)
+             and s.chat_id == int(p.get("chat_id") or 0)),
+            None,
+        )
+        if target is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if target.raw == p["text"] and target.reply_markup == p.get("reply_markup"):
+            raise ApiError(400, "Bad Request: message is not modified")
+        target.text, target.raw = text, str(p["text"])
+        target.reply_markup, target.edits = p.get("reply_markup"), target.edits + 1
+        self.log.append(("bot (edit)", target.chat_id, text))
+        return self._sent_as_message(target)
+
+    async def _api_answercallbackquery(self, p: dict[str, Any]) -> Any:
+        query_id = str(p.get("callback_query_id"))
+        if query_id in self.callback_answers:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        self.callback_answers[query_id] = p
+        return True
+
+    async def _api_answerinlinequery(self, p: dict[str, Any]) -> Any:
+        for result in p.get("results") or []:
+            content = result.get("input_message_content") or {}
+            if result.get("type") == "article":
+                self._check_text({"text": content.get("message_text"),
+                                  "parse_mode": content.get("parse_mode")})
+        self.inline_answers[str(p.get("inline_query_id"))] = p
+        return True
+
+
+def html_text(raw: str) -> str:
+    """Return the visible text of Telegram HTML (for assertions on inline results)."""
+    return parse_html(raw)
