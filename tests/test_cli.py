@@ -1,0 +1,77 @@
+"""The CLI contract other tools rely on: `riskguide ask --json`, `kb validate`, `kb eval`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_ask_json_lines_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(
+        "какой штраф за участие в нежелательной организации\nhow to cook pasta\n\n"))
+    assert main(["ask", "-", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 2
+    first, second = lines
+    assert set(first) == {"question", "lang", "answer_id", "score", "text", "alternatives"}
+    assert first["lang"] == "ru" and first["answer_id"] and "20.33" in first["text"]
+    assert isinstance(first["score"], float)
+    assert all(set(a) == {"answer_id", "score"} for a in first["alternatives"])
+    assert second["lang"] == "en" and second["answer_id"] is None
+
+
+def test_ask_lang_overrides_detection(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "штраф за участие в нежелательной организации", "--lang", "en", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["lang"] == "en" and "Sources:" in out["text"]
+
+
+def test_translit_question_is_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "chto budet za repost meduzy", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["lang"] == "ru" and out["answer_id"] is not None and "20.33" in out["text"]
+
+
+def test_kb_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "validate"]) == 0
+    assert capsys.readouterr().out.startswith("ok:")
+
+
+def test_kb_validate_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text("entries:\n  - id: x\n", encoding="utf-8")
+    assert main(["kb", "validate", "--dir", str(tmp_path)]) == 1
+    assert "a.yaml:2: topic:" in capsys.readouterr().out
+
+
+def test_dev_set_targets() -> None:
+    """The dev-set rates the issue sets as targets (>= 90% each)."""
+    from bot.cli_knowledge import evaluate
+
+    path = REPO.parent / "shared" / "eval" / "questions-dev.json"
+    if not path.exists():
+        pytest.skip("shared evaluation set not present")
+    result = evaluate(path)
+    assert result["answer_rate"] >= 0.9, result["failures"]
+    assert result["abstain_rate"] >= 0.9, result["failures"]
+
+
+def test_console_chat_session(tmp_path: Path) -> None:
+    env = {"RISKGUIDE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--lang", "en"],
+        input="/help\nwhat is the fine for participating in an undesirable organisation\n1\n\n",
+        capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "/ask" in proc.stdout and "20.33" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr

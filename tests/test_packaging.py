@@ -1,0 +1,44 @@
+"""`pip install .` (not editable) gives a working `riskguide` from any directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_data_and_installs_into_a_fresh_venv(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=600,
+    )
+    wheel = next(dist.glob("riskguide-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    # hatchling silently ignores a missing force-include source: look inside.
+    assert any(n.startswith("bot/data/knowledge/") and n.endswith(".yaml") for n in names)
+    assert "bot/data/locales/ru/LC_MESSAGES/riskguide.po" in names
+    assert "bot/data/locales/en/LC_MESSAGES/riskguide.po" in names
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    pip = env_dir / "bin" / "pip"
+    subprocess.run([str(pip), "install", "-q", str(wheel)], check=True, timeout=900,
+                   capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    exe = str(env_dir / "bin" / "riskguide")
+    env = {"RISKGUIDE_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path)}
+    validate = subprocess.run([exe, "kb", "validate"], cwd=elsewhere, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "bot/data/knowledge" in validate.stdout
+    ask = subprocess.run([exe, "ask", "what is the fine under article 19.34", "--json"],
+                         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
+    assert ask.returncode == 0, ask.stderr
+    assert "19.34" in ask.stdout
