@@ -1,0 +1,322 @@
+"""End to end: the Matrix adapter against a real Synapse, driven by a matrix-nio test user."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import stat
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    JoinedMembersResponse,
+    LoginResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessage,
+    RoomMessageNotice,
+    RoomSendResponse,
+    SyncResponse,
+)
+from nio.store import SqliteStore
+
+from bot.adapters.matrix import MatrixAdapter
+from bot.app import build_dispatcher
+from bot.config import Settings
+from handlers.messages import Message, Platform, Reply
+from handlers.render import as_plain, numbered_choices
+from tests.auxil.synapse import MatrixUser, Synapse
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 30.0  # generous: a loaded CI machine, never reached when things work
+QUESTION = "What is the criminal liability for taking part in an undesirable organisation?"
+ENCRYPTION = {
+    "type": "m.room.encryption", "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def synapse() -> Iterator[Synapse]:
+    """One Synapse for the whole run (it starts in a few seconds; users are per test)."""
+    with tempfile.TemporaryDirectory(prefix="synapse-") as directory:
+        server = Synapse(Path(directory))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def _register(synapse: Synapse, role: str) -> MatrixUser:
+    """Register a fresh user so that tests never share rooms or devices."""
+    return synapse.register(f"{role}{next(_names)}_{os.getpid()}")
+
+
+def _settings(synapse: Synapse, bot: MatrixUser, data_dir: Path) -> Settings:
+    """Return the bot's settings as the composition root would build them."""
+    return Settings(
+        data_dir=data_dir, matrix_homeserver=synapse.url, matrix_user_id=bot.user_id,
+        matrix_password=bot.password,
+    )
+
+
+class Person:
+    """A test user on matrix-nio with encryption: sends messages and reads the bot's replies."""
+
+    def __init__(self, synapse: Synapse, user: MatrixUser, store: Path) -> None:
+        store.mkdir(parents=True, exist_ok=True)
+        self.user = user
+        self.client = AsyncClient(
+            synapse.url, user.user_id, store_path=str(store),
+            config=AsyncClientConfig(store=SqliteStore, encryption_enabled=True),
+        )
+        self.events: list[tuple[str, Event]] = []
+        self.client.add_event_callback(self._collect, (RoomMessage, MegolmEvent))
+
+    async def _collect(self, room: Any, event: Event) -> None:
+        self.events.append((room.room_id, event))
+
+    async def login(self) -> None:
+        """Log in with a new device, upload keys and apply a first sync."""
+        response = await self.client.login(self.user.password, device_name="tester")
+        assert isinstance(response, LoginResponse), response
+        await self.sync()
+
+    async def sync(self) -> None:
+        """Sync once (short poll), keeping keys uploaded and device lists fresh."""
+        response = await self.client.sync(timeout=500, full_state=not self.client.next_batch)
+        assert isinstance(response, SyncResponse), response
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+        if self.client.outgoing_to_device_messages:
+            await self.client.send_to_device_messages()
+
+    async def create_room(self, invite: list[str], encrypted: bool, direct: bool) -> str:
+        """Create a room as Element does: a DM is is_direct and encrypted from the start."""
+        response = await self.client.room_create(
+            invite=invite, is_direct=direct, initial_state=[ENCRYPTION] if encrypted else [],
+        )
+        assert isinstance(response, RoomCreateResponse), response
+        return response.room_id
+
+    async def wait_joined(self, room_id: str, user_id: str) -> None:
+        """Sync until user_id has joined the room (the bot accepts invites by itself)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            members = await self.client.joined_members(room_id)
+            if isinstance(members, JoinedMembersResponse) and any(
+                m.user_id == user_id for m in members.members
+            ):
+                await self.sync()
+                return
+            await self.sync()
+        raise AssertionError(f"{user_id} did not join {room_id}")
+
+    async def send(self, room_id: str, text: str, **extra: Any) -> str:
+        """Send an m.text message (encrypted when the room is) and return its event id."""
+        await self.sync()
+        content = {"msgtype": "m.text", "body": text, **extra}
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True,
+        )
+        assert isinstance(response, RoomSendResponse), response
+        return str(response.event_id)
+
+    async def replies(self, room_id: str, sender: str, count: int = 1) -> list[Event]:
+        """Return the next `count` events from sender in the room, waiting for them."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            found = [e for r, e in self.events if r == room_id and e.sender == sender]
+            if len(found) >= count:
+                for event in found[:count]:
+                    self.events.remove((room_id, event))
+                return found[:count]
+            await self.sync()
+        raise AssertionError(f"no reply from {sender} in {room_id} within {TIMEOUT}s")
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self.client.close()
+
+
+async def _person(synapse: Synapse, tmp_path: Path, role: str) -> Person:
+    person = Person(synapse, _register(synapse, role), tmp_path / role)
+    await person.login()
+    return person
+
+
+@pytest.fixture
+async def bot_user(synapse: Synapse) -> MatrixUser:
+    """A registered account for the bot."""
+    return _register(synapse, "riskguide")
+
+
+@pytest.fixture
+async def alice(synapse: Synapse, tmp_path: Path) -> AsyncIterator[Person]:
+    """The test user who talks to the bot."""
+    person = await _person(synapse, tmp_path, "alice")
+    yield person
+    await person.close()
+
+
+@pytest.fixture
+async def running_bot(
+    synapse: Synapse, bot_user: MatrixUser, tmp_path: Path
+) -> AsyncIterator[MatrixAdapter]:
+    """The bot, started on its own data directory, stopped after the test."""
+    settings = _settings(synapse, bot_user, tmp_path / "bot")
+    adapter = MatrixAdapter(settings, build_dispatcher(settings, with_listings=False))
+    await adapter.start()
+    yield adapter
+    await adapter.stop()
+
+
+async def _expected(*texts: str) -> list[Reply]:
+    """Return the one reply each text gets from a fresh dispatcher, as one conversation.
+
+    The conversation matters: the language is taken from a user's first message. A text
+    starting with "#" stands for choosing that number from the previous reply.
+    """
+    with tempfile.TemporaryDirectory() as directory:
+        dispatcher = build_dispatcher(Settings(data_dir=Path(directory)), with_listings=False)
+        replies: list[Reply] = []
+        for text in texts:
+            message = Message(text=text, user_id="u", chat_id="c", platform=Platform.MATRIX)
+            if text.startswith("#"):
+                data = numbered_choices(replies[-1])[int(text[1:]) - 1].data
+                message = Message(text=data, user_id="u", chat_id="c",
+                                  platform=Platform.MATRIX, is_callback=True)
+            [reply] = await dispatcher.handle(message)
+            replies.append(reply)
+    return replies
+
+
+async def _plain(*texts: str) -> list[str]:
+    """Return the expected replies as the plain bodies the bot sends."""
+    return [as_plain(reply) for reply in await _expected(*texts)]
+
+
+def _notice(event: Event) -> dict[str, Any]:
+    """Assert that event is a readable m.notice with an HTML body and return its content."""
+    assert not isinstance(event, MegolmEvent), "the reply could not be decrypted"
+    assert isinstance(event, RoomMessageNotice), type(event)
+    content: dict[str, Any] = event.source["content"]
+    assert content["msgtype"] == "m.notice"
+    assert content["format"] == "org.matrix.custom.html"
+    assert content["formatted_body"]
+    return content
+
+
+async def test_encrypted_direct_chat_question_check_and_choice(
+    alice: Person, running_bot: MatrixAdapter, bot_user: MatrixUser
+) -> None:
+    """Element's default DM: encrypted from the start; questions, checks, numbered choices."""
+    bot = bot_user.user_id
+    room = await alice.create_room([bot], encrypted=True, direct=True)
+    await alice.wait_joined(room, bot)
+
+    await alice.send(room, QUESTION)
+    [answer] = await alice.replies(room, bot)
+    assert answer.decrypted  # type: ignore[attr-defined]
+    content = _notice(answer)
+    assert "284.1" in content["body"]
+    assert "284.1" in content["formatted_body"]
+    assert content["body"] == (await _plain(QUESTION))[0]
+    assert "<ol" in content["formatted_body"]  # choices are numbered, Matrix has no buttons
+
+    await alice.send(room, "2")
+    [chosen] = await alice.replies(room, bot)
+    assert _notice(chosen)["body"] == (await _plain(QUESTION, "#2"))[1]
+
+    await alice.send(room, "!check Ivan Ivanov")
+    [check] = await alice.replies(room, bot)
+    body = _notice(check)["body"]
+    assert body == (await _plain(QUESTION, "#2", "!check Ivan Ivanov"))[2]
+    assert "can't check" in body
+
+
+async def test_unencrypted_group_room(
+    synapse: Synapse, alice: Person, running_bot: MatrixAdapter, bot_user: MatrixUser,
+    tmp_path: Path,
+) -> None:
+    """In a group the bot answers only commands, mentions and replies to itself."""
+    bot = bot_user.user_id
+    bob = await _person(synapse, tmp_path, "bob")
+    try:
+        room = await alice.create_room([bot, bob.user.user_id], encrypted=False, direct=False)
+        assert (await bob.client.join(room)).transport_response.ok  # type: ignore[union-attr]
+        await alice.wait_joined(room, bot)
+        await alice.wait_joined(room, bob.user.user_id)
+
+        # Plain chatter is not for the bot. The worker handles messages in order, so when
+        # !help is answered first, the chatter before it was ignored, not merely slow.
+        await alice.send(room, QUESTION)
+        await alice.send(room, "!help")
+        [help_reply] = await alice.replies(room, bot)
+        content = _notice(help_reply)
+        assert content["body"] == (await _plain("!help"))[0]
+        assert content["m.relates_to"]["m.in_reply_to"]  # answers are threaded to the asker
+
+        mention = await alice.send(
+            room, f"{bot_user.user_id.split(':')[0][1:]}: {QUESTION}",
+            **{"m.mentions": {"user_ids": [bot]}},
+        )
+        [answer] = await alice.replies(room, bot)
+        content = _notice(answer)
+        assert "284.1" in content["body"]
+        assert content["m.relates_to"]["m.in_reply_to"]["event_id"] == mention
+
+        # A reply to the bot's message is addressed to it too, even without a mention; a bare
+        # number picks from the choices the bot last offered this user here.
+        await alice.send(room, "2", **{"m.relates_to": {
+            "m.in_reply_to": {"event_id": answer.event_id}}})
+        [chosen] = await alice.replies(room, bot)
+        assert _notice(chosen)["body"] == (await _plain("!help", QUESTION, "#2"))[2]
+    finally:
+        await bob.close()
+
+
+async def test_restart_keeps_device_keys_and_does_not_replay(
+    synapse: Synapse, alice: Person, bot_user: MatrixUser, tmp_path: Path
+) -> None:
+    """A restarted bot keeps its device and keys, answers what it missed, and nothing twice."""
+    bot = bot_user.user_id
+    settings = _settings(synapse, bot_user, tmp_path / "bot")
+    first = MatrixAdapter(settings, build_dispatcher(settings, with_listings=False))
+    await first.start()
+    device = first.device_id
+    room = await alice.create_room([bot], encrypted=True, direct=True)
+    await alice.wait_joined(room, bot)
+    await alice.send(room, "!help")
+    _notice((await alice.replies(room, bot))[0])
+    await first.stop()
+
+    session = settings.data_dir / "matrix" / "session.json"
+    assert stat.S_IMODE(session.stat().st_mode) == 0o600
+    assert bot_user.password not in session.read_text()
+
+    await alice.send(room, QUESTION)  # while the bot is offline
+    second = MatrixAdapter(settings, build_dispatcher(settings, with_listings=False))
+    await second.start()
+    try:
+        assert second.device_id == device
+        await alice.send(room, "!check Ivan Ivanov")
+        missed, check = await alice.replies(room, bot, count=2)
+        assert "284.1" in _notice(missed)["body"]  # decryptable: same olm account and keys
+        assert "can't check" in _notice(check)["body"]
+        # Nothing before the restart was answered again: the two replies above are all.
+        assert not [e for r, e in alice.events if r == room and e.sender == bot]
+    finally:
+        await second.stop()
