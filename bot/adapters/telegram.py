@@ -105,7 +105,7 @@ def _cut_point(text: str, budget: int) -> tuple[int, int]:
     """
     limit = _prefix_within(text, budget)
     for sep in ("\n\n", "\n", " "):
-        pos = text.rfind(sep, 0, limit - len(sep) + 1)
+        pos = text.rfind(sep, 0, limit + len(sep))  # the separator itself is dropped
         if pos > 0 and _inside_markup(text, pos) == pos:
             return pos, pos + len(sep)
     pos = _inside_markup(text, limit)
