@@ -66,12 +66,16 @@ def _describe_data(data: list[Any], t: Translator) -> list[str]:
     return lines
 
 
-def check_reply(name: str, services: Services, t: Translator) -> Reply:
-    """Return the reply to a name check, worded by the rules above."""
+def check_reply(name: str, services: Services, t: Translator, result: Any = None) -> Reply:
+    """Return the reply to a name check, worded by the rules above.
+
+    `result` is a CheckResult already computed by the caller (routing checks first).
+    """
     listings: Any = services.listings
     if listings is None:
         return Reply(esc(t("check.no_data")))
-    result = listings.check(name)
+    if result is None:
+        result = listings.check(name)
     lang = t.lang
     status = result.status
     if getattr(result, "problem", None) in ("empty", "too_short", "too_long"):

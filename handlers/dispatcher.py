@@ -6,12 +6,14 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
+from typing import Any
 
 from bot import __version__
 from bot.i18n import LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
 from bot.textnorm import clean, script_of, tokens
 from handlers import answers
+from handlers.checks import check_reply, data_lines
 from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
 from handlers.context import Services
 from handlers.markup import bold, esc
@@ -180,8 +182,6 @@ class Dispatcher:
         return Reply("\n\n".join(lines))
 
     def _data_lines(self, t: Translator) -> list[str]:
-        from handlers.checks import data_lines
-
         return data_lines(self.services.listings, t)
 
     def _ask(self, text: str, t: Translator) -> list[Reply]:
@@ -203,8 +203,6 @@ class Dispatcher:
         return [answers.unsure_reply(result, self.services.kb, t)]
 
     def _check(self, name: str, t: Translator) -> list[Reply]:
-        from handlers.checks import check_reply
-
         problem = self._bad_text(name, t)
         if problem:
             return [problem]
@@ -229,27 +227,33 @@ class Dispatcher:
         return Choice(t("btn.check_instead"), data)
 
     def _free_text(self, text: str, t: Translator) -> list[Reply]:
-        """Answer a question or check a name, whichever the text more likely is."""
+        """Answer a question or check a name, whichever the text more likely is.
+
+        A confident question match wins unless the text reads as a name; a short text that
+        is no known question is checked when the registries know it; otherwise the user gets
+        the closest topics and a button to check the text as a name.
+        """
         problem = self._bad_text(text, t)
         if problem:
             return [problem]
         result = self.services.questions.match(text, t.lang)
+        entry = self.services.kb.get(result.entry_id) if result.entry_id else None
         name_like = looks_like_name(text)
-        if result.entry_id is not None and not name_like:
-            entry = self.services.kb.get(result.entry_id)
-            if entry is not None:
-                return [answers.answer_reply(entry, self.services.kb, t)]
-        if name_like and self.services.listings is not None:
-            replies = self._check(text, t)
-            if result.entry_id is not None:
-                entry = self.services.kb.get(result.entry_id)
+        if entry is not None and not name_like:
+            return [answers.answer_reply(entry, self.services.kb, t)]
+        listings: Any = self.services.listings
+        short = len(tokens(text)) <= 6 and "?" not in text
+        if listings is not None and (name_like or short):
+            found = listings.check(text)
+            if name_like or found.status in ("listed", "possible", "excluded"):
+                replies = [check_reply(text, self.services, t, found)]
                 if entry is not None:
                     replies.append(Reply(esc(t("route.maybe_question")),
                                          choices=((answers.entry_choice(entry, t.lang),),)))
-            return replies
+                return replies
         reply = answers.unsure_reply(result, self.services.kb, t)
-        if self.services.listings is not None and len(tokens(text)) <= 8:
-            reply = Reply(reply.text, reply.choices + ((self._check_choice(clean(text), t),),))
+        if listings is not None and short:
+            reply = Reply(reply.text, (*reply.choices, (self._check_choice(clean(text), t),)))
         return [reply]
 
 
