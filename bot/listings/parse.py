@@ -143,7 +143,7 @@ def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> 
     status = textnorm.fold(str(row.get("status") or ""))
     if excluded is None and status.startswith("исключ"):
         # Some exports mark exclusion only by status; the date is then unknown but real.
-        excluded = included or date.min
+        excluded = date.min  # sentinel: excluded, date unknown (shown as no date)
     inn = re.sub(r"\D", "", str(row.get("inn") or ""))
     ogrn = re.sub(r"\D", "", str(row.get("ogrn") or ""))
     kind_text = textnorm.fold(str(row.get("kind") or ""))

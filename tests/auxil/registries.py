@@ -1,0 +1,34 @@
+"""Helpers for listings tests: shared snapshot paths, small entries, settings in a temp dir."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.config import Settings
+from bot.listings.model import Entry, Snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_REGISTRIES = REPO.parent / "shared" / "registries"
+FA_2024_10_01 = SHARED_REGISTRIES / "foreign_agents" / "2024-10-01.json"
+UND_2024_09_05 = SHARED_REGISTRIES / "undesirable" / "2024-09-05.json"
+NAMES_DEV = REPO.parent / "shared" / "eval" / "names-dev.json"
+
+
+def settings_in(tmp: Path, **overrides: object) -> Settings:
+    """Return Settings whose data directory is tmp (nothing read from the environment)."""
+    return Settings(data_dir=tmp, **overrides)  # type: ignore[arg-type]
+
+
+def entry(entry_id: str, name: str, *, registry: str = "foreign_agents", kind: str = "person",
+          aliases: tuple[str, ...] = (), excluded: date | None = None,
+          included: date | None = date(2023, 1, 1)) -> Entry:
+    """Return a hand-made entry."""
+    return Entry(registry, entry_id, kind, name, aliases, included, excluded)
+
+
+def snapshot(entries: list[Entry], *, registry: str = "foreign_agents",
+             as_of: date = date(2024, 1, 1), origin: str = "file") -> Snapshot:
+    """Return a snapshot of entries."""
+    return Snapshot(registry, origin, "test", as_of, datetime(2024, 1, 2, tzinfo=UTC),
+                    tuple(entries))

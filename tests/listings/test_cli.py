@@ -1,0 +1,58 @@
+"""The CLI contract: `riskguide check … --json`, `registry import/status/eval`."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.auxil.registries import FA_2024_10_01, NAMES_DEV, SHARED_REGISTRIES, UND_2024_09_05
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("RISKGUIDE_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_check_without_data_says_no_data(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["check", "Дудь", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out == {"query": "Дудь", "status": "no_data", "data": [], "matches": []}
+
+
+def test_import_status_and_check_lines(data_dir: Path, capsys: pytest.CaptureFixture,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"]) == 0
+    assert main(["registry", "import", str(UND_2024_09_05), "--registry", "undesirable",
+                 "--as-of", "2024-09-06"]) == 0
+    assert "stored 866 entries as of 2024-10-01" in capsys.readouterr().out
+    assert main(["registry", "status"]) == 0
+    assert "188 entries as of 2024-09-06" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Mikhail Zygar\n\nPугачева Алла\n"))
+    assert main(["check", "-", "--json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["status"] for x in lines] == ["possible", "not_found"]
+    match = lines[0]["matches"][0]
+    assert set(match) == {"registry", "entry_id", "name", "match", "score", "listed",
+                          "included_on", "excluded_on"}
+    assert match["name"].startswith("Зыгарь") and match["match"] == "transliteration"
+
+
+def test_refused_import_exits_1(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"])
+    older = FA_2024_10_01.parent / "2023-09-29.json"
+    assert main(["registry", "import", str(older), "--registry", "foreign_agents"]) == 1
+    assert "older" in capsys.readouterr().err
+
+
+def test_eval_meets_targets(capsys: pytest.CaptureFixture) -> None:
+    code = main(["registry", "eval", "--set", str(NAMES_DEV), "--registries",
+                 str(SHARED_REGISTRIES)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "ALL" in out and "recall@1" in out
