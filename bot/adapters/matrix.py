@@ -146,7 +146,9 @@ class MatrixAdapter:
         Raises RuntimeError when the homeserver refuses the login or the first sync, so the
         runner reports a misconfiguration instead of a bot that silently never answers.
         """
+        # The crypto store holds the device's private keys: only this user may read it.
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.directory, 0o700)
         self._session = self._load_session()
         self._handled.extend(self._session.handled)
         config = AsyncClientConfig(
@@ -224,23 +226,27 @@ class MatrixAdapter:
         user_id = self.settings.matrix_user_id
         assert user_id
         stored = self._session if self._session.user_id == user_id else _Session()
-        token = stored.access_token or self.settings.matrix_access_token
-        if token:
+        # A configured token wins over the stored one, so that rotating it in the
+        # configuration takes effect; the stored one is what a password login left behind.
+        tokens = [t for t in (self.settings.matrix_access_token, stored.access_token) if t]
+        for token in dict.fromkeys(tokens):
             client.access_token = token
             whoami = await client.whoami()
-            if isinstance(whoami, WhoamiResponse) and whoami.user_id == user_id:
-                device_id = whoami.device_id or stored.device_id
-                if not device_id:
-                    raise RuntimeError("the Matrix access token has no device id")
-                client.restore_login(user_id, device_id, token)
-                self._session = replace(
-                    stored, user_id=user_id, device_id=device_id, access_token=token,
-                )
-                return
             client.access_token = ""
-            log.warning("stored Matrix access token was refused; logging in again")
+            if not isinstance(whoami, WhoamiResponse) or whoami.user_id != user_id:
+                log.warning("a Matrix access token was refused (%s)",
+                            getattr(whoami, "status_code", "wrong user"))
+                continue
+            device_id = whoami.device_id or stored.device_id
+            if not device_id:
+                raise RuntimeError("the Matrix access token has no device id")
+            client.restore_login(user_id, device_id, token)
+            self._session = replace(
+                stored, user_id=user_id, device_id=device_id, access_token=token,
+            )
+            return
         if not self.settings.matrix_password:
-            raise RuntimeError("Matrix login failed: the access token was refused")
+            raise RuntimeError("Matrix login failed: no valid access token and no password")
         response = await client.login(self.settings.matrix_password, device_name=DEVICE_NAME)
         if not isinstance(response, LoginResponse):
             raise RuntimeError(f"Matrix login failed: {getattr(response, 'status_code', '')}")

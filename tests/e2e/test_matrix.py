@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import logging
 import os
 import stat
 import tempfile
@@ -289,14 +291,17 @@ async def test_unencrypted_group_room(
 
 
 async def test_restart_keeps_device_keys_and_does_not_replay(
-    synapse: Synapse, alice: Person, bot_user: MatrixUser, tmp_path: Path
+    synapse: Synapse, alice: Person, bot_user: MatrixUser, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A restarted bot keeps its device and keys, answers what it missed, and nothing twice."""
+    caplog.set_level(logging.INFO)
     bot = bot_user.user_id
     settings = _settings(synapse, bot_user, tmp_path / "bot")
     first = MatrixAdapter(settings, build_dispatcher(settings, with_listings=False))
     await first.start()
     device = first.device_id
+    identity = _identity_key(first)
     room = await alice.create_room([bot], encrypted=True, direct=True)
     await alice.wait_joined(room, bot)
     await alice.send(room, "!help")
@@ -312,6 +317,7 @@ async def test_restart_keeps_device_keys_and_does_not_replay(
     await second.start()
     try:
         assert second.device_id == device
+        assert _identity_key(second) == identity  # the same olm account, not a new one
         await alice.send(room, "!check Ivan Ivanov")
         missed, check = await alice.replies(room, bot, count=2)
         assert "284.1" in _notice(missed)["body"]  # decryptable: same olm account and keys
@@ -320,3 +326,40 @@ async def test_restart_keeps_device_keys_and_does_not_replay(
         assert not [e for r, e in alice.events if r == room and e.sender == bot]
     finally:
         await second.stop()
+    token = json.loads(session.read_text())["access_token"]
+    info = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    for secret in (bot_user.password, token, QUESTION, "Ivan"):
+        assert secret not in info
+
+
+def _identity_key(adapter: MatrixAdapter) -> str:
+    """Return the bot device's ed25519 identity key (it changes with a new olm account)."""
+    assert adapter.client is not None and adapter.client.olm is not None
+    return str(adapter.client.olm.account.identity_keys["ed25519"])
+
+
+async def test_access_token_login_and_invites_from_other_servers_declined(
+    synapse: Synapse, alice: Person, bot_user: MatrixUser, tmp_path: Path
+) -> None:
+    """An access token alone logs in (its device is kept); MATRIX_ALLOWED_SERVERS is obeyed."""
+    settings = Settings(
+        data_dir=tmp_path / "bot", matrix_homeserver=synapse.url,
+        matrix_user_id=bot_user.user_id, matrix_access_token=bot_user.access_token,
+        matrix_allowed_servers=("matrix.example.org",),
+    )
+    adapter = MatrixAdapter(settings, build_dispatcher(settings, with_listings=False))
+    await adapter.start()
+    try:
+        assert adapter.device_id == bot_user.device_id
+        room = await alice.create_room([bot_user.user_id], encrypted=False, direct=True)
+        deadline = time.monotonic() + TIMEOUT
+        membership = "invite"
+        while membership == "invite" and time.monotonic() < deadline:
+            await alice.sync()
+            state = await alice.client.room_get_state_event(
+                room, "m.room.member", bot_user.user_id,
+            )
+            membership = getattr(state, "content", {}).get("membership", "invite")
+        assert membership == "leave"  # the invite from "localhost" was declined
+    finally:
+        await adapter.stop()
