@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.paths import knowledge_dir
+from handlers.context import Services
 
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
 
@@ -63,11 +64,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(outcome, ensure_ascii=False), flush=True)
         else:
-            print(outcome["text"] + "\n", flush=True)
+            print(f"{outcome['text']}\n", flush=True)
     return 0
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> Services:
+    """Return the question-answering services (no registries, no state)."""
     from bot.knowledge.index import QuestionIndex
     from bot.knowledge.loader import load
     from handlers.context import Services
@@ -170,7 +172,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"entries: {len(kb.entries)}")
     print(f"import: {(t_import - t0) * 1000:.0f} ms")
     print(f"knowledge load: {(t_load - t_import) * 1000:.0f} ms")
-    print(f"index build (incl. morphology and word frequencies): {(t_index - t_load) * 1000:.0f} ms")
+    print("index build (incl. morphology and word frequencies): "
+          f"{(t_index - t_load) * 1000:.0f} ms")
     print(f"start-up total: {(t_index - t0) * 1000:.0f} ms (target < 1000 ms)")
     print(f"questions: {len(questions)} x {args.rounds} rounds")
     print(f"latency p50: {statistics.median(latencies):.2f} ms, p99: {p99:.2f} ms"

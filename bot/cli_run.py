@@ -8,6 +8,7 @@ import logging
 import sys
 
 from bot.config import Settings, load_settings
+from handlers.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     chat.set_defaults(func=cmd_chat)
 
 
-def _dispatcher_or_exit(settings: Settings):  # type: ignore[no-untyped-def]
+def _dispatcher_or_exit(settings: Settings) -> Dispatcher | None:
+    """Return the dispatcher, or None after explaining why the knowledge base is unusable."""
     from bot.app import build_dispatcher
     from bot.i18n import Translator
     from bot.knowledge.loader import KnowledgeError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -33,7 +33,7 @@ def normalize_lang(code: str | None) -> str | None:
     return "en" if base else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(lang: str, directory: Path) -> gettext.GNUTranslations:
     # The catalogues ship as .po (text, reviewable) and are compiled in memory on first use,
     # so the wheel needs no build step and a translator edits one file.

@@ -258,9 +258,13 @@ class Dispatcher:
 
 
 _QUESTION_WORDS = set(
-    "что как кто где когда почему зачем можно ли сколько какой какая какие нужно надо могут "
-    "может чем если what how who where when why can is are do does should which must if "
-    "chto kak kto gde kogda pochemu mozhno skolko".split()
+    [
+        "что", "как", "кто", "где", "когда", "почему", "зачем", "можно", "ли", "сколько",
+        "какой", "какая", "какие", "нужно", "надо", "могут", "может", "чем", "если", "what",
+        "how", "who", "where", "when", "why", "can", "is", "are", "do", "does", "should",
+        "which", "must", "if", "chto", "kak", "kto", "gde", "kogda", "pochemu", "mozhno",
+        "skolko",
+    ]
 )
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class ChatKind(str, Enum):
+class ChatKind(StrEnum):
     """Whether a conversation is one-to-one or has several people in it."""
 
     PRIVATE = "private"
     GROUP = "group"
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     """The chat network a message came from."""
 
     CONSOLE = "console"

@@ -14,7 +14,9 @@ from bot.cli import main
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_ask_json_lines_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_json_lines_from_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(
@@ -31,7 +33,8 @@ def test_ask_json_lines_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pyte
 
 
 def test_ask_lang_overrides_detection(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "штраф за участие в нежелательной организации", "--lang", "en", "--json"]) == 0
+    question = "штраф за участие в нежелательной организации"
+    assert main(["ask", question, "--lang", "en", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["lang"] == "en" and "Sources:" in out["text"]
 

@@ -189,6 +189,7 @@ class MatrixAdapter:
             await self._queue.put(_Checkpoint(first.next_batch))
         except BaseException:
             await client.close()
+            self.client = None
             raise
         self._live = True
         self._worker_task = asyncio.create_task(self._work(), name="matrix-worker")
@@ -383,18 +384,17 @@ class MatrixAdapter:
                 return
             if isinstance(item, _Checkpoint):
                 self._session.next_batch = item.next_batch
-                self._save_session()
-                continue
+            else:
+                try:
+                    await self._handle(item)
+                except Exception:
+                    # Never the text or the sender at INFO and above: just where it failed.
+                    log.exception("error while handling Matrix event %s", item.event_id)
+                    await self._send_error(item)
+                self._handled.append(item.event_id)
             try:
-                await self._handle(item)
-            except Exception:
-                # Never the text or the sender at INFO and above: just where it failed.
-                log.exception("error while handling Matrix event %s", item.event_id)
-                await self._send_error(item)
-            self._handled.append(item.event_id)
-            try:
                 self._save_session()
-            except OSError:
+            except OSError:  # a full disk must not stop the bot from answering
                 log.exception("could not save the Matrix session")
 
     async def _handle(self, item: _Incoming) -> None:

@@ -24,17 +24,26 @@ _RU_STOP = {"быть", "это", "мочь", "такой", "весь", "сво�
 # Question words carry intent ("что такое" asks for a definition, "сколько" for an amount), so
 # they stay as terms, with the lowest weight.
 QUESTION_WORDS = frozenset(
-    "что кто как какой сколько когда где почему зачем можно нужно "
-    "what who how when where why much many".split()
+    [
+        "что", "кто", "как", "какой", "сколько", "когда", "где", "почему", "зачем", "можно",
+        "нужно", "what", "who", "how", "when", "where", "why", "much", "many",
+    ]
 )
 _EN_STOP = set(
-    "a an the and or but if of at by for with about against between into through during before "
-    "after to from in out on off over under again then once here there when where why how all "
-    "any both each few more most other some such no nor not only own same so than too very s t "
-    "can will just don should now i me my we our you your he him his she her it its they them "
-    "their what which who whom this that these those am is are was were be been being have has "
-    "had having do does did doing would could might must shall may get got let lets im i'm "
-    "ive i've it's what's there's one someone something".split()
+    [
+        "a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about",
+        "against", "between", "into", "through", "during", "before", "after", "to", "from",
+        "in", "out", "on", "off", "over", "under", "again", "then", "once", "here", "there",
+        "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most",
+        "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too",
+        "very", "s", "t", "can", "will", "just", "don", "should", "now", "i", "me", "my", "we",
+        "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them",
+        "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "is",
+        "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do",
+        "does", "did", "doing", "would", "could", "might", "must", "shall", "may", "get", "got",
+        "let", "lets", "im", "i'm", "ive", "i've", "it's", "what's", "there's", "one",
+        "someone", "something",
+    ]
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -82,7 +83,7 @@ class QuestionIndex:
                 for q in [*questions, title, *entry.keywords.get(lang, ())]:
                     analysed = self.analyzer.terms(q, lang)
                     keys = [t.key for t in analysed]
-                    self._pairs.update(zip(keys, keys[1:], strict=False))
+                    self._pairs.update(pairwise(keys))
                     for i, key in enumerate(keys):
                         occurrences[key] += 1
                         for j in (i - 1, i + 1):
@@ -168,7 +169,7 @@ class QuestionIndex:
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
         # a question in the domain even when each of its words alone is everyday language.
-        for a, b in zip(analysed, analysed[1:], strict=False):
+        for a, b in pairwise(analysed):
             pair = (mapped.get(a.key, ""), mapped.get(b.key, ""))
             if pair in self._pairs and min(a.weight, b.weight) > 1.0:
                 anchor = max(anchor, a.weight + b.weight + PAIR_BONUS)

@@ -50,10 +50,12 @@ class _LineDict(dict[str, Any]):
 
 class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = _LineDict(super().construct_mapping(node, deep=deep))
+        mapping = _LineDict(super().construct_mapping(node, deep=deep))  # type: ignore[arg-type]
         mapping.line = node.start_mark.line + 1
         mapping.lines = {
-            str(key.value): key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")
+            str(key.value): key.start_mark.line + 1
+            for key, _ in node.value
+            if hasattr(key, "value")
         }
         return mapping
 
@@ -148,7 +150,8 @@ def _parse_entry(raw: object, checker: _Checker, index: int) -> Entry | None:
         if len(text) > MAX_ANSWER_CHARS:
             checker.add(
                 _line(raw, "answer"), f"answer.{lang}",
-                f"{len(text)} characters, at most {MAX_ANSWER_CHARS}: move detail to a related entry",
+                f"{len(text)} characters, at most {MAX_ANSWER_CHARS}: "
+                "move detail to a related entry",
             )
     questions = checker.bilingual_list(raw, "questions", line, MIN_QUESTIONS)
     keywords = checker.bilingual_list(raw, "keywords", line, 0)
@@ -205,7 +208,7 @@ def load_file(path: Path, label: str | None = None) -> tuple[list[Entry], list[P
     """Return the entries of one YAML file and the problems found in it (never raises)."""
     checker = _Checker(label or path.name)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -218,7 +221,9 @@ def load_file(path: Path, label: str | None = None) -> tuple[list[Entry], list[P
         checker.add(_line(data), "entries", "the file must have a top-level 'entries' list")
         return [], checker.problems
     entries = [
-        e for i, raw in enumerate(data["entries"]) if (e := _parse_entry(raw, checker, i)) is not None
+        e
+        for i, raw in enumerate(data["entries"])
+        if (e := _parse_entry(raw, checker, i)) is not None
     ]
     return entries, checker.problems
 

@@ -30,6 +30,8 @@ _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio; one wrong letter in five still passes
 _MIN_PARTIAL_COVERAGE = 0.25
 # A query of one common word ("центр") must cover more of a name to be worth showing.
 _MIN_PARTIAL_COMMON = 0.5
+# Names scored at most per query: bounds a check's time on a registry of any size.
+_MAX_CANDIDATES = 2000
 _DIGITS = re.compile(r"^\d{10}(?:\d{2,5})?$")
 
 
@@ -170,34 +172,91 @@ class NameIndex:
         return results
 
     def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _TokenMatch]]:
-        """Return, per candidate name, the best match of each query token in it."""
+        """Return, per candidate name, the best match of each query token in it.
+
+        Candidates come from the rarest required query token's postings (plus its fuzzy
+        neighbours); every other token is then compared with those names' own tokens. A
+        common word ("фонд") thus never makes a check walk tens of thousands of names.
+        """
         found: dict[int, dict[int, _TokenMatch]] = defaultdict(dict)
+        toks = [(qi, t) for qi, t in enumerate(qtokens) if len(t) > 1]  # initials: in _score
+        if not toks:
+            return found
+        required = [(qi, t) for qi, t in toks if t not in nm.STOPWORDS] or toks
+        first_qi, first_tok = min(required, key=lambda x: self._estimate(x[1]))
+        first = self._lookup(first_tok)
+        if len(first) > _MAX_CANDIDATES:
+            # Short names first: only they can be covered well by a query this unspecific.
+            keep = sorted(first, key=lambda ni: len(self.names[ni].tokens))[:_MAX_CANDIDATES]
+            first = {ni: first[ni] for ni in keep}
+        for ni, m in first.items():
+            found[ni][first_qi] = m
+        required_qis = {qi for qi, _ in required}
+        for qi, tok in toks:
+            if qi == first_qi:
+                continue
+            for ni in list(found):
+                m = self._direct(tok, self.names[ni].tokens)
+                if m is not None:
+                    found[ni][qi] = m
+                elif qi in required_qis:
+                    del found[ni]
+        return found
 
-        def note(ni: int, qi: int, sim: float, how: str, pos: int) -> None:
-            cur = found[ni].get(qi)
+    def _estimate(self, tok: str) -> int:
+        """Return roughly how many postings a token's lookup would walk."""
+        keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
+        return sum(len(self._postings.get(k, ())) for k in keys)
+
+    def _lookup(self, tok: str) -> dict[int, _TokenMatch]:
+        """Return the best match of tok in every name that has one (via the postings)."""
+        out: dict[int, _TokenMatch] = {}
+
+        def note(ni: int, sim: float, how: str, pos: int) -> None:
+            cur = out.get(ni)
             if cur is None or sim > cur.sim:
-                found[ni][qi] = _TokenMatch(sim, how, pos)
+                out[ni] = _TokenMatch(sim, how, pos)
 
-        for qi, tok in enumerate(qtokens):
-            if len(tok) == 1:
-                continue  # an initial: checked against candidate names in _score
-            for ni, pos in self._postings.get(tok, ()):
-                note(ni, qi, _SIM_EXACT, "exact", pos)
-            for key in nm.morph_keys(tok) - {tok}:
-                for ni, pos in self._postings.get(key, ()):
-                    note(ni, qi, _SIM_MORPH, "morph", pos)
-            lkeys = nm.latin_keys(tok)
-            for key in lkeys:
-                for ni, pos in self._postings.get("L:" + key, ()):
-                    note(ni, qi, _SIM_TRANSLIT, "translit", pos)
-            if len(tok) < 5:
-                continue  # too short for a typo to be told from another word
+        for ni, pos in self._postings.get(tok, ()):
+            note(ni, _SIM_EXACT, "exact", pos)
+        for key in nm.morph_keys(tok) - {tok}:
+            for ni, pos in self._postings.get(key, ()):
+                note(ni, _SIM_MORPH, "morph", pos)
+        lkeys = nm.latin_keys(tok)
+        for key in lkeys:
+            for ni, pos in self._postings.get("L:" + key, ()):
+                note(ni, _SIM_TRANSLIT, "translit", pos)
+        if len(tok) >= 5:  # shorter: a typo cannot be told from another word
             for key in lkeys:
                 for match, ratio in self._fuzzy(key):
-                    sim = 0.9 * ratio / 100
                     for ni, pos in self._postings.get("L:" + match, ()):
-                        note(ni, qi, sim, "fuzzy", pos)
-        return found
+                        note(ni, 0.9 * ratio / 100, "fuzzy", pos)
+        return out
+
+    @staticmethod
+    def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
+        """Return the best match of tok among one name's tokens (same rules as _lookup)."""
+        best: _TokenMatch | None = None
+        mkeys = nm.morph_keys(tok)
+        lkeys = nm.latin_keys(tok)
+        for pos, nt in enumerate(name_tokens):
+            if nt == tok:
+                return _TokenMatch(_SIM_EXACT, "exact", pos)
+            if mkeys & nm.morph_keys(nt):
+                cand = _TokenMatch(_SIM_MORPH, "morph", pos)
+            elif lkeys & nm.latin_keys(nt):
+                cand = _TokenMatch(_SIM_TRANSLIT, "translit", pos)
+            elif len(tok) >= 5:
+                ratio = max((fuzz.ratio(a, b, score_cutoff=_FUZZY_CUTOFF)
+                             for a in lkeys for b in nm.latin_keys(nt)), default=0.0)
+                if not ratio:
+                    continue
+                cand = _TokenMatch(0.9 * ratio / 100, "fuzzy", pos)
+            else:
+                continue
+            if best is None or cand.sim > best.sim:
+                best = cand
+        return best
 
     def _fuzzy(self, key: str) -> list[tuple[str, float]]:
         """Return skeleton keys within a typo or two of key (same length ± 2)."""

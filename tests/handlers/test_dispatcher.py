@@ -29,7 +29,8 @@ async def test_question_gets_sourced_answer_in_russian(services: Services) -> No
 
 
 async def test_question_gets_answer_in_english(services: Services) -> None:
-    text = await _say(Dispatcher(services), "what is the fine for participating in an undesirable organisation")
+    question = "what is the fine for participating in an undesirable organisation"
+    text = await _say(Dispatcher(services), question)
     assert "20.33" in text and "Sources:" in text and "not legal advice" in text
 
 
