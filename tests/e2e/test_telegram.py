@@ -123,6 +123,40 @@ async def test_check_states_what_data_it_has(api: BotAPIServer, bot: TelegramAda
     assert usage.text == t("ru", "check.usage")
 
 
+REGISTRIES = Path(__file__).resolve().parents[3] / "shared" / "registries"
+
+
+@pytest.mark.skipif(not REGISTRIES.is_dir(), reason="needs the shared registry snapshots")
+async def test_check_with_registry_data(api: BotAPIServer, settings: Settings,
+                                        dispatcher: Dispatcher) -> None:
+    """With an imported registry file, /check and inline mode name the entry and the data date."""
+    from bot.listings.service import ListingService
+    from handlers.answers import format_date
+
+    listings = ListingService(settings)
+    latest = sorted((REGISTRIES / "foreign_agents").glob("*.json"))[-1]
+    assert listings.import_file(latest, "foreign_agents").accepted
+    snapshot = listings.store.latest("foreign_agents")
+    assert snapshot is not None
+    entry = snapshot.entries[0]
+    dispatcher.services.listings = listings
+    adapter = TelegramAdapter(settings, dispatcher, poll_timeout=5)
+    await adapter.start()
+    try:
+        [reply] = await api.say(RU, f"/check {entry.name}")
+        query = await api.inline_query(EN, entry.name)
+        answer = await api.wait_for(lambda: api.inline_answers.get(query))
+    finally:
+        await adapter.stop()
+    assert entry.name in reply.text
+    assert format_date(snapshot.as_of, "ru") in reply.text
+    assert reply.buttons()  # what the listing means for the user
+    [article] = answer["results"]
+    assert format_date(snapshot.as_of, "en") in html_text(
+        article["input_message_content"]["message_text"]
+    )
+
+
 async def test_buttons_are_answered(api: BotAPIServer, bot: TelegramAdapter) -> None:
     """A button press is answered (no spinner) and replied to; stale data gets a polite reply."""
     [answer] = await api.say(RU, QUESTION_RU)
