@@ -442,8 +442,9 @@ class TelegramAdapter:
                 ),
             ))
         try:
-            # Not personal: the result holds registry data only, so Telegram may share its cache.
-            await query.answer(results, cache_time=60, is_personal=False)
+            # Personal only in the sense of language: the text is in the asker's language, so
+            # Telegram must not serve one user's cached result to another.
+            await query.answer(results, cache_time=60, is_personal=True)
         except TelegramError as exc:
             log.warning("Telegram: inline query not answered: %s", exc)
 
