@@ -32,6 +32,7 @@ from nio.store import SqliteStore
 from bot.adapters.matrix import MatrixAdapter
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.i18n import Translator
 from handlers.messages import Message, Platform, Reply
 from handlers.render import as_plain, numbered_choices
 from tests.auxil.synapse import MatrixUser, Synapse
@@ -247,6 +248,20 @@ async def test_encrypted_direct_chat_question_check_and_choice(
     body = _notice(check)["body"]
     assert body == (await _plain(QUESTION, "#2", "!check Ivan Ivanov"))[2]
     assert "can't check" in body
+
+    # The adapter is the error boundary: a failing handler costs one polite reply, no more.
+    async def failing(message: Message) -> list[Reply]:
+        raise RuntimeError("handler bug")
+
+    real = running_bot.dispatcher.handle
+    running_bot.dispatcher.handle = failing  # type: ignore[method-assign]
+    await alice.send(room, "Hello there")
+    [error] = await alice.replies(room, bot)
+    assert _notice(error)["body"] == Translator("en")("error.internal")
+    running_bot.dispatcher.handle = real  # type: ignore[method-assign]
+    await alice.send(room, "!help")
+    [help_reply] = await alice.replies(room, bot)
+    assert _notice(help_reply)["body"] == (await _plain(QUESTION, "!help"))[1]
 
 
 async def test_unencrypted_group_room(
