@@ -146,6 +146,11 @@ class MatrixAdapter:
         Raises RuntimeError when the homeserver refuses the login or the first sync, so the
         runner reports a misconfiguration instead of a bot that silently never answers.
         """
+        # matrix-nio logs user ids, room ids and device ids at INFO for every event; people's
+        # ids are personal data, so its chatter is only shown when we debug ourselves.
+        nio_log = logging.getLogger("nio")
+        if nio_log.level == logging.NOTSET and not log.isEnabledFor(logging.DEBUG):
+            nio_log.setLevel(logging.WARNING)
         # The crypto store holds the device's private keys: only this user may read it.
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.directory, 0o700)

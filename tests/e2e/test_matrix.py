@@ -343,7 +343,7 @@ async def test_restart_keeps_device_keys_and_does_not_replay(
         await second.stop()
     token = json.loads(session.read_text())["access_token"]
     info = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
-    for secret in (bot_user.password, token, QUESTION, "Ivan"):
+    for secret in (bot_user.password, token, QUESTION, "Ivan", alice.user.user_id):
         assert secret not in info
 
 
