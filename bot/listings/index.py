@@ -31,7 +31,11 @@ _MIN_PARTIAL_COVERAGE = 0.25
 # A query of one common word ("центр") must cover more of a name to be worth showing.
 _MIN_PARTIAL_COMMON = 0.5
 # Names scored at most per query: bounds a check's time on a registry of any size.
-_MAX_CANDIDATES = 2000
+_MAX_CANDIDATES = 600
+# A fuzzy neighbour this common is another ordinary word, not the misspelt name.
+_MAX_FUZZY_POSTINGS = 3000
+# Names one query token may contribute as candidates before the walk stops.
+_LOOKUP_CAP = 4 * _MAX_CANDIDATES
 _DIGITS = re.compile(r"^\d{10}(?:\d{2,5})?$")
 
 
@@ -183,7 +187,10 @@ class NameIndex:
         if not toks:
             return found
         required = [(qi, t) for qi, t in toks if t not in nm.STOPWORDS] or toks
-        first_qi, first_tok = min(required, key=lambda x: self._estimate(x[1]))
+        # The rarest token that occurs at all: a typo (no postings) is better checked
+        # against the candidates of a real word than expanded into every fuzzy neighbour.
+        first_qi, first_tok = min(required, key=lambda x: (self._estimate(x[1]) == 0,
+                                                           self._estimate(x[1])))
         first = self._lookup(first_tok)
         if len(first) > _MAX_CANDIDATES:
             # Short names first: only they can be covered well by a query this unspecific.
@@ -196,9 +203,9 @@ class NameIndex:
             if qi == first_qi:
                 continue
             for ni in list(found):
-                m = self._direct(tok, self.names[ni].tokens)
-                if m is not None:
-                    found[ni][qi] = m
+                direct = self._direct(tok, self.names[ni].tokens)
+                if direct is not None:
+                    found[ni][qi] = direct
                 elif qi in required_qis:
                     del found[ni]
         return found
@@ -217,19 +224,24 @@ class NameIndex:
             if cur is None or sim > cur.sim:
                 out[ni] = _TokenMatch(sim, how, pos)
 
-        for ni, pos in self._postings.get(tok, ()):
-            note(ni, _SIM_EXACT, "exact", pos)
-        for key in nm.morph_keys(tok) - {tok}:
-            for ni, pos in self._postings.get(key, ()):
-                note(ni, _SIM_MORPH, "morph", pos)
         lkeys = nm.latin_keys(tok)
-        for key in lkeys:
-            for ni, pos in self._postings.get("L:" + key, ()):
-                note(ni, _SIM_TRANSLIT, "translit", pos)
-        if len(tok) >= 5:  # shorter: a typo cannot be told from another word
+        sources = [(tok, _SIM_EXACT, "exact")]
+        sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
+        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(lkeys)]
+        for key, sim, how in sources:
+            for ni, pos in self._postings.get(key, ()):
+                if len(out) >= _LOOKUP_CAP and ni not in out:
+                    break  # a word this common cannot single out a name: enough candidates
+                note(ni, sim, how, pos)
+        # Typo neighbours: not for short tokens (a typo cannot be told from another word),
+        # nor for words already found in many names (a common word needs no typo search).
+        if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
             for key in lkeys:
                 for match, ratio in self._fuzzy(key):
-                    for ni, pos in self._postings.get("L:" + match, ()):
+                    postings = self._postings.get("L:" + match, ())
+                    if len(postings) > _MAX_FUZZY_POSTINGS:
+                        continue
+                    for ni, pos in postings:
                         note(ni, 0.9 * ratio / 100, "fuzzy", pos)
         return out
 
