@@ -120,4 +120,8 @@ def _match_line(m: Any, t: Translator) -> str:
     kind = t(f"match.{m.match}")
     if m.match != "exact" and getattr(m, "matched_name", "") and m.matched_name != m.name:
         kind = t("match.via", kind=kind, name=m.matched_name)
+    if not getattr(m, "definite", True):
+        # Even a letter-for-letter match is only possible when the name is made of common
+        # words or the query covers part of it; the heading says "possible", so must this.
+        kind = t("match.uncertain", kind=kind)
     return f"• {bold(m.name)}\n  {esc(registry)}: {esc(when)} ({esc(kind)})"
