@@ -7,6 +7,7 @@ import logging
 from bot.config import Settings
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.loader import load
+from bot.listings.service import ListingService
 from bot.prefs import FilePreferences
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
@@ -20,18 +21,20 @@ def build_services(settings: Settings, with_listings: bool = True) -> Services:
     Refusing to start on an invalid knowledge base is deliberate: a half-loaded base would
     answer some questions wrongly instead of saying it does not know.
     """
-    kb = load()
-    listings = None
+    services = question_services()
+    services.preferences = FilePreferences(settings.data_dir / "preferences.json")
     if with_listings:
-        from bot.listings.service import ListingService
+        services.listings = ListingService(settings)
+    return services
 
-        listings = ListingService(settings)
-    return Services(
-        kb=kb,
-        questions=QuestionIndex(kb),
-        preferences=FilePreferences(settings.data_dir / "preferences.json"),
-        listings=listings,
-    )
+
+def question_services() -> Services:
+    """Return services that answer questions only: no registries, nothing stored.
+
+    Used by one-shot commands (`riskguide ask`, `kb eval`) that must not touch user state.
+    """
+    kb = load()
+    return Services(kb=kb, questions=QuestionIndex(kb))
 
 
 def build_dispatcher(settings: Settings, with_listings: bool = True) -> Dispatcher:

@@ -10,8 +10,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bot.app import question_services
 from bot.paths import knowledge_dir
-from handlers.context import Services
 
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
 
@@ -55,7 +55,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from handlers.ask import ask_once
 
     try:
-        services = _services()
+        services = question_services()
     except KnowledgeError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -66,16 +66,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print(f"{outcome['text']}\n", flush=True)
     return 0
-
-
-def _services() -> Services:
-    """Return the question-answering services (no registries, no state)."""
-    from bot.knowledge.index import QuestionIndex
-    from bot.knowledge.loader import load
-    from handlers.context import Services
-
-    kb = load()
-    return Services(kb=kb, questions=QuestionIndex(kb))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -104,7 +94,7 @@ def evaluate(path: Path) -> dict[str, object]:
     """Return answer and abstention rates on an evaluation set, with the failing items."""
     from handlers.ask import ask_once
 
-    services = _services()
+    services = question_services()
     answered = answered_ok = abstain = abstain_ok = 0
     failures = []
     for item in _load_set(path):

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.model import KnowledgeBase
+from bot.listings.service import ListingService
 
 
 class Preferences(Protocol):
@@ -71,5 +72,5 @@ class Services:
     questions: QuestionIndex
     preferences: Preferences = field(default_factory=MemoryPreferences)
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
-    listings: object | None = None  # bot.listings.service.ListingService once configured
+    listings: ListingService | None = None
     bot_username: str | None = None

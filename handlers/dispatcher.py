@@ -6,7 +6,6 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
-from typing import Any
 
 from bot import __version__
 from bot.i18n import LANGUAGES, Translator, normalize_lang
@@ -241,7 +240,7 @@ class Dispatcher:
         name_like = looks_like_name(text)
         if entry is not None and not name_like:
             return [answers.answer_reply(entry, self.services.kb, t)]
-        listings: Any = self.services.listings
+        listings = self.services.listings
         short = len(tokens(text)) <= 6 and "?" not in text
         if listings is not None and (name_like or short):
             found = listings.check(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -274,14 +275,21 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
             for part in parts[1:]:
                 add(part)
 
-    own = norm(name)
-    seen: set[str] = {own}
+    return unique_by_norm(found, exclude=(name,))
+
+
+def unique_by_norm(items: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+    """Return items in order without those whose normalised form repeats or is excluded.
+
+    Aliases and query variants differ in quotes, case and spacing; one copy of each is enough.
+    """
+    seen = {norm(x) for x in exclude}
     out: list[str] = []
-    for alias in found:
-        key = norm(alias)
+    for item in items:
+        key = norm(item)
         if key and key not in seen:
             seen.add(key)
-            out.append(alias)
+            out.append(item)
     return out
 
 
@@ -350,14 +358,7 @@ def query_variants(query: str) -> list[str]:
     variants = [text]
     for alias in extract_aliases(text):
         variants.append(alias)
-    seen: set[str] = set()
-    out = []
-    for v in variants:
-        key = norm(v)
-        if key and key not in seen:
-            seen.add(key)
-            out.append(v)
-    return out
+    return unique_by_norm(variants)
 
 
 # ---------------------------------------------------------------------------------------------

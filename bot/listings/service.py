@@ -89,6 +89,14 @@ class ListingService:
                 self._version = version
             return self._index
 
+    def data(self) -> tuple[DataInfo, ...]:
+        """Return where each loaded registry's data came from and how old it is.
+
+        The `about` reply shows this without running a check.
+        """
+        self._ensure_loaded()
+        return self._data
+
     def check(self, query: str) -> CheckResult:
         """Return whether query names a listed entry, with the data the answer rests on.
 
