@@ -29,6 +29,7 @@ class Message:
     set. `addressed` is True when the adapter knows the bot was explicitly addressed in a
     group (a mention or a reply to one of its messages); in private chats it is implied.
     `language_hint` is the platform's idea of the user's language ("ru", "en-GB", ...), if any.
+    `sender_is_admin` is only meaningful in groups (a group digest needs an admin).
     """
 
     text: str
@@ -41,6 +42,9 @@ class Message:
     is_callback: bool = False
     is_command: bool = False
     kind: str = "text"  # "text", or "sticker", "photo", "voice", "edit", ... for ignored input
+    # Set by adapters for group messages that are commands: whether the sender may change
+    # the group's settings (Telegram chat administrator, Matrix power level >= 50).
+    sender_is_admin: bool = False
 
 
 @dataclass(frozen=True)

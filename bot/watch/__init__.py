@@ -1,0 +1,1 @@
+"""Watchlists, digests, registry change events and their delivery (core; no chat here)."""
