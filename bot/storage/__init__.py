@@ -1,0 +1,1 @@
+"""The one async SQLAlchemy storage layer: SQLite by default, PostgreSQL by URL."""

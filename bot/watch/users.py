@@ -1,0 +1,196 @@
+"""What the bot stores about the people it talks to: language, watchlist, digest subscriptions.
+
+Every method is keyed by (platform, user id) for a person and (platform, chat id) for a
+group; `forget` removes a person's row, and the database cascades to everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.listings import names as nm
+from bot.listings.model import REGISTRIES
+from bot.storage.database import Database, now
+from bot.storage.schema import digests, recipients, watches
+from bot.watch.model import GROUP, MAX_WATCHES, PRIVATE, Watch
+
+MAX_QUERY = 300
+
+
+@dataclass(frozen=True)
+class WatchOutcome:
+    """The result of `watch`: "added", "exists" or "limit", and the watch count after it."""
+
+    status: str
+    count: int
+    limit: int = MAX_WATCHES
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Everything stored about one person, for "what do you keep about me?"."""
+
+    lang: str | None
+    watches: tuple[Watch, ...]
+    digests: tuple[str, ...]
+
+
+class WatchService:
+    """Per-person and per-group state behind the watch, digest, lang and forget commands."""
+
+    def __init__(self, db: Database, max_watches: int = MAX_WATCHES) -> None:
+        """Use db (already migrated); `max_watches` caps each person's watchlist."""
+        self.db = db
+        self.max_watches = max_watches
+
+    # -- language --------------------------------------------------------------------------
+    async def get_language(self, platform: str, user_id: str) -> str | None:
+        """Return the language the person chose with /lang, or None."""
+        async with self.db.begin() as conn:
+            return (await conn.execute(
+                select(recipients.c.lang).where(*_who(platform, PRIVATE, user_id))
+            )).scalar()
+
+    async def set_language(self, platform: str, user_id: str, lang: str,
+                           chat_id: str | None = None) -> None:
+        """Remember the person's language (alerts are written in it too)."""
+        async with self.db.begin() as conn:
+            rid = await _recipient(conn, platform, PRIVATE, user_id, chat_id)
+            await conn.execute(update(recipients).where(recipients.c.id == rid)
+                               .values(lang=lang))
+
+    # -- watchlist -------------------------------------------------------------------------
+    async def watch(self, platform: str, user_id: str, chat_id: str, query: str,
+                    lang: str) -> WatchOutcome:
+        """Add query to the person's watchlist; returns whether it was added, known or capped.
+
+        Two spellings that fold to the same name ("Иванов  Иван", "иванов иван") are one
+        watch. Watching re-activates a person whose chat had been unreachable: they wrote
+        to us, so the chat works again.
+        """
+        query = " ".join(query.split())[:MAX_QUERY]
+        key = nm.norm(query) or query.lower()
+        async with self.db.begin() as conn:
+            rid = await _recipient(conn, platform, PRIVATE, user_id, chat_id, lang=lang)
+            count = await _count(conn, rid)
+            exists = (await conn.execute(select(watches.c.id).where(
+                watches.c.recipient_id == rid, watches.c.norm == key))).scalar()
+            if exists is not None:
+                return WatchOutcome("exists", count, self.max_watches)
+            if count >= self.max_watches:
+                return WatchOutcome("limit", count, self.max_watches)
+            await conn.execute(insert(watches).values(
+                recipient_id=rid, query=query, norm=key, created_at=now()))
+            return WatchOutcome("added", count + 1, self.max_watches)
+
+    async def unwatch(self, platform: str, user_id: str, what: str) -> Watch | None:
+        """Remove a watch given by its number in `watches()` or by its name; returns it."""
+        current = await self.watches(platform, user_id)
+        target = None
+        if what.strip().isdigit() and 1 <= int(what) <= len(current):
+            target = current[int(what) - 1]
+        else:
+            key = nm.norm(what) or what.strip().lower()
+            target = next((w for w in current if (nm.norm(w.query) or w.query.lower()) == key),
+                          None)
+        if target is None:
+            return None
+        async with self.db.begin() as conn:
+            await conn.execute(delete(watches).where(watches.c.id == target.id))
+        return target
+
+    async def watches(self, platform: str, user_id: str) -> list[Watch]:
+        """Return the person's watches, oldest first (the numbering `unwatch` accepts)."""
+        async with self.db.begin() as conn:
+            rows = await conn.execute(
+                select(watches.c.id, watches.c.query, watches.c.created_at)
+                .join(recipients, recipients.c.id == watches.c.recipient_id)
+                .where(*_who(platform, PRIVATE, user_id)).order_by(watches.c.id))
+            return [Watch(r.id, r.query, r.created_at.date()) for r in rows]
+
+    # -- digests ---------------------------------------------------------------------------
+    async def set_digest(self, platform: str, address: str, chat_id: str, *, group: bool,
+                         on: bool, registries: tuple[str, ...] = REGISTRIES,
+                         lang: str | None = None) -> tuple[str, ...]:
+        """Switch digests of registries on or off for a person or a group; returns the
+        registries subscribed afterwards. For a group, `address` is the group's chat id."""
+        kind = GROUP if group else PRIVATE
+        async with self.db.begin() as conn:
+            rid = await _recipient(conn, platform, kind, address, chat_id, lang=lang)
+            for registry in registries:
+                await conn.execute(delete(digests).where(
+                    digests.c.recipient_id == rid, digests.c.registry == registry))
+                if on:
+                    await conn.execute(insert(digests).values(recipient_id=rid,
+                                                              registry=registry))
+            if group and not on:
+                left = (await conn.execute(select(func.count()).select_from(digests)
+                                           .where(digests.c.recipient_id == rid))).scalar()
+                if not left:  # a group is stored only while it has a digest
+                    await conn.execute(delete(recipients).where(recipients.c.id == rid))
+                    return ()
+            return await _digests(conn, rid)
+
+    async def digests(self, platform: str, address: str, *, group: bool = False
+                      ) -> tuple[str, ...]:
+        """Return the registries whose digest the person or group receives."""
+        async with self.db.begin() as conn:
+            rid = (await conn.execute(select(recipients.c.id).where(
+                *_who(platform, GROUP if group else PRIVATE, address)))).scalar()
+            return await _digests(conn, rid) if rid is not None else ()
+
+    # -- privacy ---------------------------------------------------------------------------
+    async def stored(self, platform: str, user_id: str) -> Stored:
+        """Return everything stored about the person (shown before `forget` asks to confirm)."""
+        lang = await self.get_language(platform, user_id)
+        return Stored(lang, tuple(await self.watches(platform, user_id)),
+                      await self.digests(platform, user_id))
+
+    async def forget(self, platform: str, user_id: str) -> bool:
+        """Delete everything stored about the person: language, watches, digests and queued
+        alerts (cascade). Returns False when nothing was stored."""
+        async with self.db.begin() as conn:
+            result = await conn.execute(delete(recipients).where(
+                *_who(platform, PRIVATE, user_id)))
+            return bool(result.rowcount)
+
+
+def _who(platform: str, kind: str, address: str) -> tuple[object, ...]:
+    return (recipients.c.platform == platform, recipients.c.kind == kind,
+            recipients.c.address == address)
+
+
+async def _recipient(conn: AsyncConnection, platform: str, kind: str, address: str,
+                     chat_id: str | None, lang: str | None = None) -> int:
+    """Return the id of the recipient row, creating it; a known chat id is kept current."""
+    row = (await conn.execute(select(recipients.c.id, recipients.c.chat_id,
+                                     recipients.c.lang, recipients.c.active)
+                              .where(*_who(platform, kind, address)))).first()
+    if row is None:
+        result = await conn.execute(insert(recipients).values(
+            platform=platform, kind=kind, address=address, chat_id=chat_id, lang=lang,
+            active=True, created_at=now()))
+        return int(result.inserted_primary_key[0])
+    values: dict[str, object] = {}
+    if chat_id and (row.chat_id != chat_id or not row.active):
+        values.update(chat_id=chat_id, active=True, inactive_reason=None)
+    if lang and not row.lang:
+        values["lang"] = lang
+    if values:
+        await conn.execute(update(recipients).where(recipients.c.id == row.id).values(**values))
+    return int(row.id)
+
+
+async def _count(conn: AsyncConnection, rid: int) -> int:
+    return int((await conn.execute(select(func.count()).select_from(watches)
+                                   .where(watches.c.recipient_id == rid))).scalar() or 0)
+
+
+async def _digests(conn: AsyncConnection, rid: int) -> tuple[str, ...]:
+    rows = (await conn.execute(select(digests.c.registry)
+                               .where(digests.c.recipient_id == rid))).scalars()
+    found = set(rows)
+    return tuple(r for r in REGISTRIES if r in found)

@@ -1,0 +1,61 @@
+"""Watchlists, digests, language and forget, on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.storage.database import Database
+from bot.storage.schema import recipients, watches
+from bot.watch.users import WatchService
+
+
+async def test_watch_is_deduplicated_by_spelling_and_capped(db: Database) -> None:
+    svc = WatchService(db, max_watches=3)
+    assert (await svc.watch("telegram", "1", "1", "Иванов  Иван", "ru")).status == "added"
+    assert (await svc.watch("telegram", "1", "1", "иванов иван", "ru")).status == "exists"
+    await svc.watch("telegram", "1", "1", "Meduza", "ru")
+    await svc.watch("telegram", "1", "1", "Мемориал", "ru")
+    outcome = await svc.watch("telegram", "1", "1", "Дождь", "ru")
+    assert (outcome.status, outcome.count, outcome.limit) == ("limit", 3, 3)
+    assert [w.query for w in await svc.watches("telegram", "1")] == [
+        "Иванов Иван", "Meduza", "Мемориал"]
+    # Another person's list is separate.
+    assert await svc.watches("telegram", "2") == []
+
+
+async def test_unwatch_by_number_or_name(db: Database) -> None:
+    svc = WatchService(db)
+    for q in ("Иванов Иван", "Meduza", "Мемориал"):
+        await svc.watch("matrix", "@a:x", "!r:x", q, "en")
+    removed = await svc.unwatch("matrix", "@a:x", "2")
+    assert removed is not None and removed.query == "Meduza"
+    assert (await svc.unwatch("matrix", "@a:x", "ИВАНОВ ИВАН")) is not None
+    assert await svc.unwatch("matrix", "@a:x", "nobody") is None
+    assert [w.query for w in await svc.watches("matrix", "@a:x")] == ["Мемориал"]
+
+
+async def test_group_digest_is_stored_only_while_on(db: Database) -> None:
+    svc = WatchService(db)
+    assert await svc.set_digest("telegram", "-100", "-100", group=True, on=True,
+                                registries=("undesirable",)) == ("undesirable",)
+    assert await svc.digests("telegram", "-100", group=True) == ("undesirable",)
+    assert await svc.set_digest("telegram", "-100", "-100", group=True, on=False) == ()
+    async with db.begin() as conn:
+        assert (await conn.execute(select(func.count()).select_from(recipients))).scalar() == 0
+
+
+async def test_forget_deletes_everything_about_the_person(db: Database) -> None:
+    svc = WatchService(db)
+    await svc.set_language("telegram", "7", "en", chat_id="7")
+    await svc.watch("telegram", "7", "7", "Meduza", "en")
+    await svc.set_digest("telegram", "7", "7", group=False, on=True)
+    await svc.watch("telegram", "8", "8", "Meduza", "ru")
+    stored = await svc.stored("telegram", "7")
+    assert stored.lang == "en" and len(stored.watches) == 1 and len(stored.digests) == 2
+    assert await svc.forget("telegram", "7") is True
+    assert await svc.forget("telegram", "7") is False
+    assert await svc.get_language("telegram", "7") is None
+    assert (await svc.stored("telegram", "7")).watches == ()
+    async with db.begin() as conn:
+        # Only the other person's watch is left.
+        assert (await conn.execute(select(func.count()).select_from(watches))).scalar() == 1
