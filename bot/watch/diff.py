@@ -38,7 +38,7 @@ def diff(previous: Snapshot | None, current: Snapshot,
     """
     if previous is None or previous.content_hash == current.content_hash:
         return []
-    pairs, added, removed = pair_entries(previous.entries, current.entries)
+    pairs, _added, removed = pair_entries(previous.entries, current.entries)
     excl_known = current.exclusions_known
     excl_base: dict[str, list[Entry]] | None = None
     if excl_known and not previous.exclusions_known:

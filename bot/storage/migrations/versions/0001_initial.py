@@ -1,7 +1,7 @@
 """initial schema: recipients, watches, digests, events, outbox
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-23 17:03:32.368071
 """
 
