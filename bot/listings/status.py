@@ -148,10 +148,15 @@ def overall_status(hits: Sequence[Hit], have_data: bool) -> str:
     return NOT_FOUND
 
 
+def relevant(hits: Sequence[Hit]) -> list[Hit]:
+    """Return the hits worth showing, best first: the same cut for checks and for alerts."""
+    return [h for h in hits if h.score >= _MIN_SCORE][:_MAX_MATCHES]
+
+
 def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],
                  missing: Sequence[str] = (), problem: str | None = None) -> CheckResult:
     """Return the CheckResult for ranked hits against the given data."""
-    kept = [h for h in hits if h.score >= _MIN_SCORE][:_MAX_MATCHES]
+    kept = relevant(hits)
     status = overall_status(kept, bool(data))
     if status == NOT_FOUND and missing:
         status = NO_DATA  # "not found" would be a claim about a registry we have no data for

@@ -94,6 +94,19 @@ class SnapshotStore:
         self._cache[path] = snap
         return snap
 
+    def latest_name(self, registry: str) -> str | None:
+        """Return the file name of registry's latest good snapshot (its stable identity)."""
+        name = self._pointer(registry).get("latest")
+        return str(name) if name else None
+
+    def load(self, registry: str, name: str | None) -> Snapshot | None:
+        """Return the stored snapshot of registry with this file name, or None when gone.
+
+        Every accepted snapshot is kept, so the alert layer can diff from the last one it
+        processed even when several were stored while the bot was down.
+        """
+        return self._load(registry, name)
+
     def latest(self, registry: str) -> Snapshot | None:
         """Return the last good snapshot of registry, or None when there is none yet."""
         return self._load(registry, self._pointer(registry).get("latest"))

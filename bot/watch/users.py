@@ -7,8 +7,9 @@ group; `forget` removes a person's row, and the database cascades to everything 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.listings import names as nm
@@ -51,7 +52,7 @@ class WatchService:
         """Return the language the person chose with /lang, or None."""
         async with self.db.begin() as conn:
             return (await conn.execute(
-                select(recipients.c.lang).where(*_who(platform, PRIVATE, user_id))
+                select(recipients.c.lang).where(_who(platform, PRIVATE, user_id))
             )).scalar()
 
     async def set_language(self, platform: str, user_id: str, lang: str,
@@ -108,7 +109,7 @@ class WatchService:
             rows = await conn.execute(
                 select(watches.c.id, watches.c.query, watches.c.created_at)
                 .join(recipients, recipients.c.id == watches.c.recipient_id)
-                .where(*_who(platform, PRIVATE, user_id)).order_by(watches.c.id))
+                .where(_who(platform, PRIVATE, user_id)).order_by(watches.c.id))
             return [Watch(r.id, r.query, r.created_at.date()) for r in rows]
 
     # -- digests ---------------------------------------------------------------------------
@@ -139,7 +140,7 @@ class WatchService:
         """Return the registries whose digest the person or group receives."""
         async with self.db.begin() as conn:
             rid = (await conn.execute(select(recipients.c.id).where(
-                *_who(platform, GROUP if group else PRIVATE, address)))).scalar()
+                _who(platform, GROUP if group else PRIVATE, address)))).scalar()
             return await _digests(conn, rid) if rid is not None else ()
 
     # -- privacy ---------------------------------------------------------------------------
@@ -154,13 +155,13 @@ class WatchService:
         alerts (cascade). Returns False when nothing was stored."""
         async with self.db.begin() as conn:
             result = await conn.execute(delete(recipients).where(
-                *_who(platform, PRIVATE, user_id)))
+                _who(platform, PRIVATE, user_id)))
             return bool(result.rowcount)
 
 
-def _who(platform: str, kind: str, address: str) -> tuple[object, ...]:
-    return (recipients.c.platform == platform, recipients.c.kind == kind,
-            recipients.c.address == address)
+def _who(platform: str, kind: str, address: str) -> ColumnElement[bool]:
+    return and_(recipients.c.platform == platform, recipients.c.kind == kind,
+                recipients.c.address == address)
 
 
 async def _recipient(conn: AsyncConnection, platform: str, kind: str, address: str,
@@ -168,12 +169,12 @@ async def _recipient(conn: AsyncConnection, platform: str, kind: str, address: s
     """Return the id of the recipient row, creating it; a known chat id is kept current."""
     row = (await conn.execute(select(recipients.c.id, recipients.c.chat_id,
                                      recipients.c.lang, recipients.c.active)
-                              .where(*_who(platform, kind, address)))).first()
+                              .where(_who(platform, kind, address)))).first()
     if row is None:
         result = await conn.execute(insert(recipients).values(
             platform=platform, kind=kind, address=address, chat_id=chat_id, lang=lang,
             active=True, created_at=now()))
-        return int(result.inserted_primary_key[0])
+        return int(_first_key(result))
     values: dict[str, object] = {}
     if chat_id and (row.chat_id != chat_id or not row.active):
         values.update(chat_id=chat_id, active=True, inactive_reason=None)
@@ -194,3 +195,10 @@ async def _digests(conn: AsyncConnection, rid: int) -> tuple[str, ...]:
                                .where(digests.c.recipient_id == rid))).scalars()
     found = set(rows)
     return tuple(r for r in REGISTRIES if r in found)
+
+
+def _first_key(result: Any) -> int:
+    """Return the primary key of the row an INSERT created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

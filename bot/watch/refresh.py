@@ -1,0 +1,190 @@
+"""Turn stored snapshots into events and queued alerts: the one path after every refresh.
+
+A scheduled refresh, `riskguide registry update` and `riskguide registry import` all store a
+snapshot through the listings layer's validation, then call `process`. Processing diffs the
+latest good snapshot against the last one this database turned into events, and writes the
+events, the alert and digest rows and the new position in one transaction. A crash before
+that commit leaves the position where it was, so the next run does the same work again; a
+crash after it has nothing left to do. A refused fetch stores nothing and makes no events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.listings.model import REGISTRIES
+from bot.listings.service import ListingService, UpdateReport
+from bot.storage.database import Database, now
+from bot.storage.schema import batches, events, recipients, registry_state, watches
+from bot.watch.diff import diff
+from bot.watch.matching import WatchRow, match_watches
+from bot.watch.model import Change
+from bot.watch.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What processing one registry did: the changes found and the messages queued."""
+
+    registry: str
+    outcome: str  # "baseline" | "no_changes" | "events" | "up_to_date" | "no_data"
+    changes: int = 0
+    queued: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class RefreshService:
+    """Refreshes registries and turns new snapshots into events and outbox rows."""
+
+    def __init__(self, db: Database, listings: ListingService) -> None:
+        """Use db for events and deliveries, listings for snapshots and fetching."""
+        self.db = db
+        self.listings = listings
+
+    async def refresh(self, registries: tuple[str, ...] = REGISTRIES, *,
+                      force: bool = False) -> list[tuple[UpdateReport, Processed]]:
+        """Fetch every registry from its sources, then process what was stored.
+
+        The fetch is blocking HTTP and runs in a thread so chats keep being answered; a
+        failed or refused fetch is recorded with its reason and processing still runs (it
+        may have snapshots imported by another process to catch up on).
+        """
+        reports = await asyncio.to_thread(self.listings.update, registries, force=force)
+        out = []
+        for report in reports:
+            await self._record(report.registry, report.outcome, report.detail)
+            out.append((report, await self.process(report.registry)))
+        return out
+
+    async def process(self, registry: str) -> Processed:
+        """Diff registry's latest good snapshot against the last processed one and queue.
+
+        The first snapshot a database sees is its starting point: it makes no events.
+        """
+        store = self.listings.store
+        name = store.latest_name(registry)
+        current = store.latest(registry)
+        if name is None or current is None:
+            return Processed(registry, "no_data")
+        async with self.db.begin() as conn:
+            state = (await conn.execute(select(registry_state).where(
+                registry_state.c.registry == registry))).first()
+        if state is None or state.snapshot is None:
+            await self._set_position(registry, name, current.content_hash, current.as_of,
+                                     name if current.exclusions_known else None, state is None)
+            return Processed(registry, "baseline")
+        if state.snapshot == name:
+            return Processed(registry, "up_to_date")
+        previous = store.load(registry, state.snapshot)
+        if previous is None:
+            log.warning("%s: the last processed snapshot %s is gone; starting again from %s",
+                        registry, state.snapshot, name)
+            await self._set_position(registry, name, current.content_hash, current.as_of,
+                                     name if current.exclusions_known else None, False)
+            return Processed(registry, "baseline")
+        baseline = store.load(registry, state.exclusions_snapshot)
+        changes = await asyncio.to_thread(diff, previous, current, baseline)
+        excl = name if current.exclusions_known else state.exclusions_snapshot
+        if not changes:
+            await self._set_position(registry, name, current.content_hash, current.as_of, excl,
+                                     False)
+            return Processed(registry, "no_changes")
+        watch_rows = await self._watches()
+        matches = await asyncio.to_thread(match_watches, changes, watch_rows)
+        counts: dict[str, int] = {}
+        for c in changes:
+            counts[c.kind] = counts.get(c.kind, 0) + 1
+        try:
+            async with self.db.begin() as conn:
+                batch_id = (await conn.execute(insert(batches).returning(batches.c.id).values(
+                    registry=registry, snapshot=name, from_as_of=previous.as_of,
+                    to_as_of=current.as_of, created_at=now()))).scalar_one()
+                event_ids = await _insert_events(conn, batch_id, changes)
+                queued = await enqueue(conn, batch_id, registry, event_ids, changes, matches)
+                await conn.execute(update(registry_state)
+                                   .where(registry_state.c.registry == registry)
+                                   .values(snapshot=name, content_hash=current.content_hash,
+                                           as_of=current.as_of, exclusions_snapshot=excl,
+                                           processed_at=now()))
+        except IntegrityError:
+            # Another process (a bot and `registry import` at once) processed this snapshot
+            # first; its transaction holds the events, ours is rolled back whole.
+            return Processed(registry, "up_to_date")
+        log.info("%s: %d changes from %s to %s (%s), %d messages queued", registry,
+                 len(changes), previous.as_of, current.as_of,
+                 ", ".join(f"{k} {n}" for k, n in counts.items()), queued)
+        return Processed(registry, "events", len(changes), queued, counts)
+
+    async def _watches(self) -> list[WatchRow]:
+        async with self.db.begin() as conn:
+            rows = await conn.execute(
+                select(watches.c.id, watches.c.recipient_id, watches.c.query)
+                .join(recipients, recipients.c.id == watches.c.recipient_id)
+                .where(recipients.c.active.is_(True)))
+            return [WatchRow(r.id, r.recipient_id, r.query) for r in rows]
+
+    async def _set_position(self, registry: str, name: str, content_hash: str, as_of: Any,
+                            exclusions: str | None, create: bool) -> None:
+        values = dict(snapshot=name, content_hash=content_hash, as_of=as_of,
+                      exclusions_snapshot=exclusions, processed_at=now())
+        async with self.db.begin() as conn:
+            if create:
+                try:
+                    await conn.execute(insert(registry_state).values(registry=registry,
+                                                                     **values))
+                    return
+                except IntegrityError:
+                    pass
+            await conn.execute(update(registry_state)
+                               .where(registry_state.c.registry == registry).values(**values))
+
+    async def _record(self, registry: str, outcome: str, detail: str) -> None:
+        """Remember the last refresh attempt of registry for `alerts status`."""
+        values = dict(last_refresh_at=now(), last_outcome=outcome, last_detail=detail[:2000])
+        async with self.db.begin() as conn:
+            result = await conn.execute(update(registry_state)
+                                        .where(registry_state.c.registry == registry)
+                                        .values(**values))
+            if not result.rowcount:
+                await conn.execute(insert(registry_state).values(registry=registry, **values))
+
+    async def state(self) -> list[dict[str, Any]]:
+        """Return, per registry, the processed position and the last refresh attempt."""
+        async with self.db.begin() as conn:
+            rows = {r.registry: r for r in (await conn.execute(select(registry_state))).all()}
+        out = []
+        for registry in REGISTRIES:
+            r = rows.get(registry)
+            out.append({
+                "registry": registry,
+                "processed_as_of": r.as_of.isoformat() if r is not None and r.as_of else None,
+                "processed_at": _iso(r.processed_at) if r is not None else None,
+                "last_refresh_at": _iso(r.last_refresh_at) if r is not None else None,
+                "last_outcome": r.last_outcome if r is not None else None,
+                "last_detail": r.last_detail if r is not None else None,
+            })
+        return out
+
+
+async def _insert_events(conn: AsyncConnection, batch_id: int,
+                         changes: Sequence[Change]) -> list[int]:
+    """Insert the changes as events; returns their ids in the changes' order."""
+    result = await conn.execute(
+        insert(events).returning(events.c.id, sort_by_parameter_order=True),
+        [dict(batch_id=batch_id, kind=c.kind, key=c.key[:400], data=c.to_json())
+         for c in changes])
+    return [int(i) for i in result.scalars()]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
