@@ -17,16 +17,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
 
 from bot.listings import names as nm
 from bot.listings.model import Entry, Snapshot
 from bot.watch.model import ADDED, CHANGED, EXCLUDED, REINCLUDED, REMOVED, Change
 
 
+# Abbreviated legal forms some sources write instead of the full preamble.
+_FORM_ABBREVIATIONS = frozenset({"ано", "ооо", "оо", "роо", "моо", "мроо", "рооо", "нко", "ао",
+                                 "зао", "пао", "нп", "чу"})
+
+
 def entry_key(entry: Entry) -> str:
     """Return the source-independent identity of an entry: its folded name without legal form."""
-    return nm.norm(nm.strip_legal_form(entry.name)) or nm.norm(entry.name) or entry.entry_id
+    tokens = nm.norm_tokens(nm.strip_legal_form(entry.name))
+    if len(tokens) > 1 and tokens[0] in _FORM_ABBREVIATIONS:
+        tokens = tokens[1:]
+    return " ".join(tokens) or nm.norm(entry.name) or entry.entry_id
 
 
 def diff(previous: Snapshot | None, current: Snapshot,
@@ -40,16 +47,20 @@ def diff(previous: Snapshot | None, current: Snapshot,
         return []
     pairs, _added, removed = pair_entries(previous.entries, current.entries)
     excl_known = current.exclusions_known
-    excl_base: dict[str, list[Entry]] | None = None
-    if excl_known and not previous.exclusions_known:
-        excl_base = _by_key(baseline.entries) if baseline is not None else {}
+    # Exclusion dates to compare with (and to show while current has none): those of the
+    # last snapshot that had them, paired with current entries the same way as previous.
+    base_pairs: dict[int, Entry] | None = None
+    if baseline is not None and (not excl_known or not previous.exclusions_known):
+        base_pairs = pair_entries(baseline.entries, current.entries)[0]
 
     def change(kind: str, cur: Entry, old: Entry | None = None) -> Change:
+        last = base_pairs.get(id(cur)) if base_pairs is not None else None
         return Change(
             registry=current.registry, kind=kind, key=entry_key(cur), name=cur.name,
             entry_kind=cur.kind, as_of=current.as_of, origin=current.origin,
             previous_as_of=previous.as_of, aliases=cur.aliases, included_on=cur.included_on,
-            excluded_on=cur.excluded_on if excl_known else None,
+            excluded_on=(cur.excluded_on if excl_known
+                         else last.excluded_on if last is not None else None),
             legal_basis=cur.legal_basis,
             previous_name=(old.name if old is not None and entry_key(old) != entry_key(cur)
                            else None),
@@ -64,12 +75,11 @@ def diff(previous: Snapshot | None, current: Snapshot,
             out.append(change(ADDED, cur))
             continue
         was_excluded: bool | None = old.excluded_on is not None
-        if excl_base is not None:
-            base = _find(excl_base, cur)
+        if excl_known and not previous.exclusions_known and base_pairs is not None:
+            base = base_pairs.get(id(cur))
             # An entry first seen while exclusions were unknown was listed when it appeared.
             was_excluded = base is not None and base.excluded_on is not None
-            if base is not None:
-                old = _with_exclusion(old, base.excluded_on)
+            old = replace(old, excluded_on=base.excluded_on if base is not None else None)
         elif not excl_known or not previous.exclusions_known:
             was_excluded = None  # nothing is known about exclusions on one side
         is_excluded = cur.excluded_on is not None
@@ -142,16 +152,6 @@ def _by_key(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     for e in entries:
         out[entry_key(e)].append(e)
     return out
-
-
-def _find(by_key: dict[str, list[Entry]], cur: Entry) -> Entry | None:
-    group = by_key.get(entry_key(cur)) or []
-    return next((e for e in group if e.included_on == cur.included_on), None) or (
-        group[0] if group else None)
-
-
-def _with_exclusion(entry: Entry, excluded_on: date | None) -> Entry:
-    return replace(entry, excluded_on=excluded_on)
 
 
 def _changed(old: Entry, cur: Entry, *, compare_exclusion: bool) -> bool:

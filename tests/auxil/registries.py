@@ -32,3 +32,19 @@ def snapshot(entries: list[Entry], *, registry: str = "foreign_agents",
     """Return a snapshot of entries."""
     return Snapshot(registry, origin, "test", as_of, datetime(2024, 1, 2, tzinfo=UTC),
                     tuple(entries))
+
+
+def shared_dates(registry: str) -> list[date]:
+    """Return the dates of the shared mirror snapshots of registry, oldest first."""
+    return sorted(date.fromisoformat(p.stem) for p in (SHARED_REGISTRIES / registry).glob("*.json"))
+
+
+def shared_snapshot(registry: str, day: date | str) -> Snapshot:
+    """Return the shared mirror snapshot of registry taken on day, parsed as an import would."""
+    from bot.listings import parse
+
+    path = SHARED_REGISTRIES / registry / f"{day}.json"
+    result = parse.parse_file(registry, path.read_bytes())
+    return Snapshot(registry, "mirror", path.name, date.fromisoformat(str(day)),
+                    datetime(2024, 11, 1, tzinfo=UTC), tuple(result.entries), result.skipped,
+                    exclusions_known=result.exclusions_known)
