@@ -175,7 +175,7 @@ class ListingService:
             as_of = date.fromisoformat(m.group(1)) if m else utcnow().date()
         snap = Snapshot(registry=registry, origin="file", source=Path(path).name, as_of=as_of,
                         fetched_at=utcnow(), entries=tuple(result.entries),
-                        skipped_rows=result.skipped)
+                        skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
         return validate_and_store(self.store, snap, force=force)
 
     # ---------------------------------------------------------------------------- status

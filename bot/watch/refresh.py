@@ -14,14 +14,18 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.listings import parse
 from bot.listings.model import REGISTRIES
 from bot.listings.service import ListingService, UpdateReport
+from bot.listings.store import StoreOutcome
 from bot.storage.database import Database, now
 from bot.storage.schema import batches, events, recipients, registry_state, watches
 from bot.watch.diff import diff
@@ -65,6 +69,23 @@ class RefreshService:
             await self._record(report.registry, report.outcome, report.detail)
             out.append((report, await self.process(report.registry)))
         return out
+
+    async def import_file(self, path: Path, registry: str, *, as_of: date | None = None,
+                          force: bool = False) -> tuple[StoreOutcome, Processed]:
+        """Import a registry file through validation, then process it like a refresh.
+
+        Raises parse.SchemaError (recorded as a rejection) when the file is unusable.
+        """
+        try:
+            outcome = await asyncio.to_thread(self.listings.import_file, path, registry,
+                                              as_of=as_of, force=force)
+        except parse.SchemaError as exc:
+            await self._record(registry, "rejected", f"{Path(path).name}: schema: {exc}")
+            raise
+        kind = ("rejected" if not outcome.accepted else
+                "unchanged" if outcome.unchanged else "stored")
+        await self._record(registry, kind, "; ".join(outcome.reasons) or Path(path).name)
+        return outcome, await self.process(registry)
 
     async def process(self, registry: str) -> Processed:
         """Diff registry's latest good snapshot against the last processed one and queue.

@@ -1,0 +1,98 @@
+"""From an imported snapshot to queued alerts: events, matching, idempotence, crash safety."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.storage.schema import events, outbox
+from bot.watch import outbox as ob
+from tests.watch.conftest import Pipeline
+
+
+async def rows(p: Pipeline, table: object = outbox) -> int:
+    async with p.db.begin() as conn:
+        return int((await conn.execute(select(func.count()).select_from(table))).scalar() or 0)
+
+
+async def test_first_import_is_the_starting_point(pipeline: Pipeline) -> None:
+    await pipeline.users.watch("telegram", "1", "1", "Иноземцев Владислав", "ru")
+    processed = await pipeline.load("foreign_agents", "2024-09-13")
+    assert processed.outcome == "baseline"
+    assert await rows(pipeline, events) == 0 and await rows(pipeline) == 0
+
+
+async def test_a_listing_alerts_its_watchers_once(pipeline: Pipeline) -> None:
+    await pipeline.load("foreign_agents", "2024-09-13")
+    # Listed on 2024-09-25 (new in 2024-10-01): typed in Latin, and in the genitive.
+    await pipeline.users.watch("telegram", "1", "1", "Etkind Alexander", "en")
+    await pipeline.users.watch("matrix", "@a:x", "!dm:x", "Эткинда Александра Марковича", "ru")
+    await pipeline.users.watch("telegram", "2", "2", "Кто-то Совсем Другой", "ru")
+    processed = await pipeline.load("foreign_agents", "2024-10-01")
+    assert processed.outcome == "events" and processed.counts["added"] == 6
+    claimed = await ob.claim(pipeline.db, ["telegram", "matrix"])
+    got = {(c.delivery.platform, c.delivery.chat_id): c.delivery for c in claimed}
+    assert set(got) == {("telegram", "1"), ("matrix", "!dm:x")}
+    alert = got[("telegram", "1")]
+    assert alert.kind == "alert" and alert.watch == "Etkind Alexander" and alert.lang == "en"
+    (change,) = alert.changes
+    assert change.kind == "added" and change.name == "Эткинд Александр Маркович"
+    assert alert.match_kind in ("transliteration", "fuzzy") and not alert.definite
+    assert got[("matrix", "!dm:x")].definite
+    # Processing again, or importing the same file again, queues nothing more.
+    assert (await pipeline.refresh.process("foreign_agents")).outcome == "up_to_date"
+    assert (await pipeline.load("foreign_agents", "2024-10-01")).outcome in (
+        "up_to_date", "no_changes")
+    assert await rows(pipeline) == 2
+
+
+async def test_identical_content_makes_no_events(pipeline: Pipeline) -> None:
+    await pipeline.load("foreign_agents", "2024-05-02")
+    await pipeline.users.set_digest("telegram", "5", "5", group=False, on=True)
+    assert (await pipeline.load("foreign_agents", "2024-05-03")).outcome == "no_changes"
+    assert await rows(pipeline, events) == 0 and await rows(pipeline) == 0
+
+
+async def test_digest_subscribers_get_every_change_in_parts(pipeline: Pipeline) -> None:
+    await pipeline.load("undesirable", "2023-11-18")
+    await pipeline.users.set_digest("telegram", "-100", "-100", group=True, on=True,
+                                    registries=("undesirable",))
+    await pipeline.users.set_digest("telegram", "9", "9", group=False, on=True,
+                                    registries=("foreign_agents",))
+    processed = await pipeline.load("undesirable", "2024-02-19")
+    assert processed.counts == {"added": 22}
+    claimed = await ob.claim(pipeline.db, ["telegram"])
+    assert {c.delivery.chat_id for c in claimed} == {"-100"}  # not the foreign-agent reader
+    assert sum(len(c.delivery.changes) for c in claimed) == 22
+    assert {c.delivery.parts for c in claimed} == {len(claimed)}
+
+
+async def test_a_crash_while_queueing_loses_and_repeats_nothing(
+        pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    await pipeline.load("foreign_agents", "2024-09-13")
+    await pipeline.users.watch("telegram", "1", "1", "Эткинд Александр", "ru")
+
+    async def crash(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr("bot.watch.refresh.enqueue", crash)
+    with pytest.raises(RuntimeError):
+        await pipeline.load("foreign_agents", "2024-10-01")
+    assert await rows(pipeline, events) == 0  # the whole transaction was rolled back
+    monkeypatch.undo()
+    # The snapshot was stored before the crash; the next run picks up from the old position.
+    assert (await pipeline.refresh.process("foreign_agents")).outcome == "events"
+    assert await rows(pipeline) == 1
+    assert (await pipeline.refresh.process("foreign_agents")).outcome == "up_to_date"
+    assert await rows(pipeline) == 1
+
+
+async def test_inactive_recipients_get_nothing_new(pipeline: Pipeline) -> None:
+    await pipeline.load("foreign_agents", "2024-09-13")
+    await pipeline.users.watch("telegram", "1", "1", "Эткинд Александр", "ru")
+    async with pipeline.db.begin() as conn:
+        from bot.storage.schema import recipients
+        rid = (await conn.execute(select(recipients.c.id))).scalar_one()
+    await ob.recipient_gone(pipeline.db, rid, "Forbidden: bot was blocked by the user")
+    await pipeline.load("foreign_agents", "2024-10-01")
+    assert await rows(pipeline) == 0
