@@ -112,11 +112,14 @@ async def claim(db: Database, platforms: Sequence[str], limit: int = 200,
         )
         if db.is_postgres:
             query = query.with_for_update(of=outbox, skip_locked=True)
-        ids = list((await conn.execute(query)).scalars())
+        # One UPDATE … WHERE id IN (due rows) RETURNING: atomic on SQLite too, where two
+        # senders' SELECTs could otherwise both see the same rows before either leases them.
+        ids = list((await conn.execute(
+            update(outbox).where(outbox.c.id.in_(query.scalar_subquery()))
+            .values(lease_until=at + timedelta(seconds=lease_s))
+            .returning(outbox.c.id))).scalars())
         if not ids:
             return []
-        await conn.execute(update(outbox).where(outbox.c.id.in_(ids))
-                           .values(lease_until=at + timedelta(seconds=lease_s)))
         rows = (await conn.execute(
             select(outbox, recipients.c.platform, recipients.c.chat_id, recipients.c.lang,
                    recipients.c.kind.label("chat_kind"))
