@@ -22,7 +22,6 @@ from bot.listings import names as nm
 from bot.listings.model import Entry, Snapshot
 from bot.watch.model import ADDED, CHANGED, EXCLUDED, REINCLUDED, REMOVED, Change
 
-
 # Abbreviated legal forms some sources write instead of the full preamble.
 _FORM_ABBREVIATIONS = frozenset({"ано", "ооо", "оо", "роо", "моо", "мроо", "рооо", "нко", "ао",
                                  "зао", "пао", "нп", "чу"})
