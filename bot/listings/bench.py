@@ -68,7 +68,7 @@ def grow(entries: Sequence[Entry], size: int, seed: int = 7) -> list[Entry]:
     return out
 
 
-def _queries(entries: Sequence[Entry], n: int, seed: int = 11) -> list[str]:
+def sample_queries(entries: Sequence[Entry], n: int, seed: int = 11) -> list[str]:
     """Return realistic queries: names as typed, reordered, misspelt, and random non-names."""
     rng = random.Random(seed)
     out = []
@@ -131,9 +131,9 @@ def _measure(entries: list[Entry], data: list[DataInfo],
 def run(root: Path, *, grown_size: int = 100_000, n_queries: int = 300) -> str:
     """Return the benchmark table as text (real size, then grown to grown_size)."""
     entries, data = load_entries(latest_files(root))
-    rows = [("real", _measure(entries, data, _queries(entries, n_queries)))]
+    rows = [("real", _measure(entries, data, sample_queries(entries, n_queries)))]
     grown = grow(entries, grown_size)
-    rows.append(("grown", _measure(grown, data, _queries(grown, n_queries))))
+    rows.append(("grown", _measure(grown, data, sample_queries(grown, n_queries))))
     lines = [
         f"{'size':>8} {'entries':>8} {'build s':>8} {'mem MB':>7} {'p50 ms':>7} {'p99 ms':>7}"
         f" | {'naive p50':>9} {'naive p99':>9} {'p99 ratio':>9}",

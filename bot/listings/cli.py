@@ -1,7 +1,8 @@
-"""CLI commands for registries and name checks (check, registry update/import/status/eval/bench).
+"""CLI commands for registries and name checks (check, registry status/eval/bench/emulate).
 
 `riskguide check NAME|- [--json]` prints one JSON object per line with --json (the contract
-other tools rely on); `riskguide registry …` manages the stored snapshots.
+other tools rely on); `riskguide registry …` inspects the stored snapshots. `registry
+update` and `registry import` live in bot.cli_alerts: they go on to events and alerts.
 """
 
 from __future__ import annotations
@@ -9,15 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.listings.model import REGISTRIES
 
-
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `check` and `registry …` on the riskguide parser."""
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
+                 ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """Register `check` and `registry …` on the riskguide parser; returns the registry
+    actions, where bot.cli_alerts adds `update` and `import` (they end in alerts)."""
     check = sub.add_parser("check", help="is a person or organisation listed?")
     check.add_argument("name", help="a name, or - to read one name per line from stdin")
     check.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -25,20 +25,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     reg = sub.add_parser("registry", help="registry data: update, import, status, eval, bench")
     rsub = reg.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
-
-    upd = rsub.add_parser("update", help="fetch the registries from the configured sources")
-    upd.add_argument("--registry", choices=REGISTRIES, action="append")
-    upd.add_argument("--force", action="store_true",
-                     help="fetch even if unchanged and accept a large drop in entries")
-    upd.set_defaults(func=cmd_update)
-
-    imp = rsub.add_parser("import", help="import an XLSX, CSV or mirror JSON file")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--registry", choices=REGISTRIES, required=True)
-    imp.add_argument("--as-of", type=date.fromisoformat, help="date the data holds for")
-    imp.add_argument("--force", action="store_true",
-                     help="accept a large drop in entries or older data")
-    imp.set_defaults(func=cmd_import)
 
     st = rsub.add_parser("status", help="what data every check uses, and refused updates")
     st.add_argument("--json", action="store_true")
@@ -61,6 +47,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     em.add_argument("--registries", type=Path, default=Path("../shared/registries"))
     em.add_argument("--port", type=int, default=8089)
     em.set_defaults(func=cmd_emulate)
+    return rsub
 
 
 def _service() -> Any:
@@ -100,34 +87,6 @@ def _plain(result: Any) -> str:
     for r in result.missing:
         lines.append(f"  no data for {r}: run `riskguide registry update` or import a file")
     return "\n".join(lines)
-
-
-def cmd_update(args: argparse.Namespace) -> int:
-    """Fetch registries; exit 1 when any registry failed or was refused."""
-    reports = _service().update(tuple(args.registry or REGISTRIES), force=args.force)
-    for r in reports:
-        print(f"{r.registry}: {r.outcome} {r.detail}")
-    return 0 if all(r.outcome in ("stored", "unchanged", "not_modified") for r in reports) else 1
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Import one file; exit 1 when it was refused (the reason is printed and recorded)."""
-    from bot.listings.parse import SchemaError
-
-    try:
-        outcome = _service().import_file(args.file, args.registry, as_of=args.as_of,
-                                         force=args.force)
-    except (SchemaError, OSError) as exc:
-        print(f"{args.registry}: rejected: {exc}", file=sys.stderr)
-        return 1
-    if not outcome.accepted:
-        print(f"{args.registry}: rejected: {'; '.join(outcome.reasons)}", file=sys.stderr)
-        return 1
-    cur = outcome.current
-    note = " (content unchanged)" if outcome.unchanged else ""
-    print(f"{args.registry}: stored {cur.count} entries as of {cur.as_of}, "
-          f"{cur.skipped_rows} malformed rows skipped{note}")
-    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
