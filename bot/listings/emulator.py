@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,7 +58,11 @@ class EmulatedRegistry:
     rows: list[dict[str, Any]]
     last_modified: int
     short_read: bool = False  # answer `size` larger than the rows actually served
-    fail_times: int = 0  # answer HTTP 503 this many times first
+    fail_times: int = 0  # answer HTTP `fail_status` this many times first
+    fail_status: int = 503
+    delay_s: float = 0.0  # wait this long before answering (a hanging server)
+    truncate: bool = False  # cut every /values body in half (a broken download)
+    renamed_columns: bool = False  # /info and rows use field names and titles never seen
     requests: list[str] = field(default_factory=list)
 
 
@@ -107,11 +112,12 @@ class Emulator:
     def info(self, rid: str) -> dict[str, Any]:
         """Return the /info body for a portal registry id."""
         name = next(r for r, i in REGISTRY_IDS.items() if i == rid)
-        return {
-            "title": name,
-            "lastModified": self.registries[rid].last_modified,
-            "columns": [{"name": f, "title": t, "hidden": False} for f, t, _ in COLUMNS[name]],
-        }
+        reg = self.registries[rid]
+        columns = [{"name": f, "title": t, "hidden": False} for f, t, _ in COLUMNS[name]]
+        if reg.renamed_columns:
+            columns = [{"name": f"col{n}", "title": f"Колонка {n}", "hidden": False}
+                       for n, _ in enumerate(columns, start=1)]
+        return {"title": name, "lastModified": reg.last_modified, "columns": columns}
 
     def values(self, rid: str, body: dict[str, Any]) -> dict[str, Any]:
         """Return one /values page; the page is capped at 1000 rows whatever limit says."""
@@ -119,7 +125,11 @@ class Emulator:
         offset = max(0, int(body.get("offset", 0)))
         limit = min(SERVER_PAGE_CAP, max(0, int(body.get("limit", 50))))
         size = len(reg.rows) + (5 if reg.short_read else 0)
-        return {"values": reg.rows[offset : offset + limit], "size": size}
+        rows = reg.rows[offset : offset + limit]
+        if reg.renamed_columns:
+            rows = [{(f"col{n}" if k.startswith("field_") else k): v
+                     for n, (k, v) in enumerate(row.items())} for row in rows]
+        return {"values": rows, "size": size}
 
     def export(self, rid: str) -> bytes:
         """Return the registry as an XLSX workbook (title row, header row, data)."""
@@ -158,9 +168,11 @@ class Emulator:
                 if known and parts[2] in emulator.registries:
                     reg = emulator.registries[parts[2]]
                     reg.requests.append(f"{self.command} {parts[3]}")
+                    if reg.delay_s:
+                        time.sleep(reg.delay_s)
                     if reg.fail_times > 0:
                         reg.fail_times -= 1
-                        self._send(503, b'{"error": "unavailable"}')
+                        self._send(reg.fail_status, b'{"error": "unavailable"}')
                         return None
                     return parts[2], parts[3]
                 self._send(404, b'{"error": "not found"}')
@@ -190,8 +202,10 @@ class Emulator:
                     self._send(400, b'{"error": "bad json"}')
                     return
                 if action == "values":
-                    page = emulator.values(rid, body)
-                    self._send(200, json.dumps(page, ensure_ascii=False).encode())
+                    page = json.dumps(emulator.values(rid, body), ensure_ascii=False).encode()
+                    if emulator.registries[rid].truncate:
+                        page = page[: len(page) // 2]
+                    self._send(200, page)
                 else:
                     self._send(405, b"{}")
 

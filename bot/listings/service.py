@@ -63,13 +63,14 @@ class ListingService:
     """Registry data and name checks for one riskguide instance."""
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
-                 retries: int = 3, backoff: float = 1.0) -> None:
+                 retries: int = 3, backoff: float = 1.0, timeout: float = 30.0) -> None:
         """Use settings' data directory and registry sources (transport: tests only)."""
         self.settings = settings
         self.store = SnapshotStore(settings.data_dir / "registries")
         self._transport = transport
         self._retries = retries
         self._backoff = backoff
+        self._timeout = timeout
         self._lock = threading.Lock()
         self._version: tuple[float, ...] | None = None
         self._index: NameIndex | None = None
@@ -116,7 +117,7 @@ class ListingService:
     def _client(self) -> httpx.Client:
         return portal.make_client(proxy=self.settings.registry_proxy,
                                   ca_bundle=self.settings.registry_ca_bundle,
-                                  transport=self._transport)
+                                  timeout=self._timeout, transport=self._transport)
 
     def update(self, registries: tuple[str, ...] = REGISTRIES, *,
                force: bool = False) -> list[UpdateReport]:
