@@ -85,7 +85,10 @@ class Snapshot:
     """All entries of one registry at one moment, with where and when they came from.
 
     `as_of` is the date the data holds for (the mirror's or file's date, or the portal's
-    lastModified); `fetched_at` is when this process obtained it.
+    lastModified); `fetched_at` is when this process obtained it. `exclusions_known` is False
+    when the source had no usable exclusion dates (some mirror files put the publication date
+    in that column): every entry then reads as listed, and comparing exclusions with another
+    snapshot would report changes that never happened.
     """
 
     registry: str
@@ -96,6 +99,8 @@ class Snapshot:
     entries: tuple[Entry, ...]
     skipped_rows: int = 0
     content_hash: str = field(default="")
+    # Not part of content_hash: it only changes together with the entries' exclusion dates.
+    exclusions_known: bool = True
 
     def __post_init__(self) -> None:
         if not self.content_hash:
@@ -117,6 +122,7 @@ class Snapshot:
             "count": self.count,
             "skipped_rows": self.skipped_rows,
             "content_hash": self.content_hash,
+            "exclusions_known": self.exclusions_known,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,6 +142,8 @@ class Snapshot:
             entries=tuple(Entry.from_dict(e) for e in data["entries"]),
             skipped_rows=int(meta.get("skipped_rows", 0)),
             content_hash=str(meta.get("content_hash", "")),
+            # Snapshots stored before the flag existed came from files read as they are.
+            exclusions_known=bool(meta.get("exclusions_known", True)),
         )
 
 

@@ -12,7 +12,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -30,11 +30,18 @@ class SchemaError(ValueError):
 
 @dataclass
 class ParseResult:
-    """Entries read from one input, plus how many rows were skipped and why (first few)."""
+    """Entries read from one input, plus how many rows were skipped and why (first few).
+
+    `salvaged` counts rows whose cells carried their column titles (kept, titles removed).
+    `exclusions_known` is False when the input's exclusion column held something else (see
+    parse_mirror_json): then no entry is excluded, but that says nothing about the registry.
+    """
 
     entries: list[Entry] = field(default_factory=list)
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
+    salvaged: int = 0
+    exclusions_known: bool = True
 
     def skip(self, why: str) -> None:
         """Count one skipped row, keeping the first reasons for the operator."""
@@ -47,8 +54,10 @@ class ParseResult:
 # The portal's titles are matched by words, not numbers: field numbers have changed before.
 _TITLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("excluded_on", ("дата исключ", "решения об исключ", "dateout")),
+    # Before included_on: the portal's publication title ("Дата опубликования принятого
+    # Минюстом России решения о включении в реестр") also says "решения о включ".
+    ("published_on", ("опубликован", "дата публикац", "datepubl")),
     ("included_on", ("дата включ", "решения о включ", "datein", "дата внесения")),
-    ("published_on", ("дата публикац", "datepubl")),
     ("kind", ("вид лица", "тип лица", "категори", "вид")),
     ("status", ("статус",)),
     ("inn", ("инн", "inn")),
@@ -61,12 +70,17 @@ _TITLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
               "название")),
     ("id", ("№ п/п", "номер", "id", "№")),
 )
+# Titles of columns no entry keeps (map_titles ignores them), recognised only so that a cell
+# prefixed by its title can be cleaned (see salvage_header_leak). "No п/п" is the portal's
+# own spelling of "№ п/п".
+_UNMAPPED_TITLE_WORDS = ("no п/п", "дата рождения", "снилс", "адрес", "регистрационн")
 _MIRROR_KEYS = {
     "fullName": "name", "dateIn": "included_on", "dateOut": "excluded_on", "law": "legal_basis",
     "resources": "resources", "members": "members", "inn": "inn", "ogrn": "ogrn", "id": "id",
     "decisionInMinjust": "decision", "decisionOutMinjust": "decision_out", "dob": "dob",
     "snils": "snils", "datePubl": "published_on",
 }
+_LINE_BREAK = re.compile(r"\r?\n")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -88,16 +102,68 @@ def map_titles(titles: Sequence[str]) -> dict[int, str]:
         folded = textnorm.fold(str(title or ""))
         if not folded:
             continue
-        for fieldname, words in _TITLE_RULES:
-            if fieldname in taken:
-                continue
-            if any(_title_has(folded, w) for w in words):
+        for fieldname in _title_fields(folded):
+            if fieldname not in taken:
                 mapping[i] = fieldname
                 taken.add(fieldname)
                 break
     if "name" not in taken:
         raise SchemaError(f"no name column among {list(titles)[:20]}")
     return mapping
+
+
+def _title_fields(folded: str) -> Iterator[str]:
+    """Yield the canonical fields a folded column title can name, in rule order."""
+    for fieldname, words in _TITLE_RULES:
+        if any(_title_has(folded, w) for w in words):
+            yield fieldname
+
+
+def is_column_title(text: str) -> bool:
+    """Return True when text reads as a column title (the words map_titles knows).
+
+    Titles hold no digits and no links, so a date, number or URL is never taken for one.
+    """
+    text = text.strip()
+    if not text or any(ch.isdigit() for ch in text) or "://" in text or "www." in text.lower():
+        return False
+    folded = textnorm.fold(text)
+    return (next(_title_fields(folded), None) is not None
+            or any(_title_has(folded, w) for w in _UNMAPPED_TITLE_WORDS))
+
+
+# The real leaked rows have a title in all 13 or 14 cells; real rows have none or one.
+LEAK_MIN_TITLES = 3
+
+
+def salvage_header_leak(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """Return (row without titles, {field: title}) for a header-leak row, else None.
+
+    Some mirror snapshots hold a row whose every cell is "<column title>\n<value>", and whose
+    empty cells hold just the title. Without cleaning, the row is skipped and the entry
+    vanishes from that snapshot only, which a diff would report as removed, then added back.
+    A row counts as leaked when its name cell starts with a title line and most of its
+    non-empty cells, at least LEAK_MIN_TITLES, start with (or are) titles: a name that merely
+    contains a title word ("Namely Foundation") proves nothing on its own.
+    The titles are returned because they say what each column really holds.
+    """
+    name = row.get("name")
+    if not isinstance(name, str) or not is_column_title(_LINE_BREAK.split(name, 1)[0]):
+        return None
+    cleaned: dict[str, Any] = dict(row)
+    titles: dict[str, str] = {}
+    filled = 0
+    for key, value in row.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        filled += 1
+        head, *rest = _LINE_BREAK.split(value, 1)
+        if is_column_title(head):
+            titles[key] = head.strip()
+            cleaned[key] = rest[0].strip() if rest else ""
+    if len(titles) < LEAK_MIN_TITLES or len(titles) * 2 <= filled:
+        return None
+    return cleaned, titles
 
 
 def _title_has(folded: str, word: str) -> bool:
@@ -185,12 +251,21 @@ def rows_to_entries(registry: str, rows: Iterable[Mapping[str, Any]]) -> ParseRe
         if not isinstance(row, Mapping):
             result.skip(f"row {n}: not an object")
             continue
+        if not any(str(v or "").strip() for v in row.values()):
+            result.skip(f"row {n}: empty row")
+            continue
+        leak = salvage_header_leak(row)
+        if leak is not None:
+            row = leak[0]
+            result.salvaged += 1
         try:
             result.entries.append(row_to_entry(registry, row, fallback_id=str(n)))
         except (ValueError, TypeError) as exc:
             result.skip(f"row {n}: {exc}")
+    if result.salvaged:
+        log.info("%s: removed column titles from %d rows", registry, result.salvaged)
     if result.skipped:
-        log.warning("%s: skipped %d malformed rows", registry, result.skipped)
+        log.warning("%s: skipped %d rows (empty or malformed)", registry, result.skipped)
     return result
 
 
@@ -213,7 +288,66 @@ def parse_mirror_json(registry: str, data: bytes | str | list[Any]) -> ParseResu
             mapped.append({_MIRROR_KEYS.get(k, k): v for k, v in row.items()})
         else:
             mapped.append(row)
-    return rows_to_entries(registry, mapped)
+    objects = [r for r in mapped if isinstance(r, dict)]
+    publication_in_dateout = registry == FOREIGN_AGENTS and dateout_is_publication(objects)
+    if publication_in_dateout:
+        log.warning("%s: dateOut holds publication dates here; exclusions unknown", registry)
+        # Keep the values (as the publication date they are) but never as exclusions.
+        mapped = [_renamed(r, "excluded_on", "published_on") if isinstance(r, dict) else r
+                  for r in mapped]
+    result = rows_to_entries(registry, mapped)
+    result.exclusions_known = not publication_in_dateout
+    return result
+
+
+# A decision is published within days of being taken (0-2 in the real snapshots), while real
+# exclusions come 49 days to years after inclusion: a 31-day window separates them with margin.
+PUBLICATION_WINDOW_DAYS = 31
+# Share of the filled dateOut cells inside that window that makes the column a publication
+# date (real files: 1.00 in the shifted ones, 0.00 in all others), and the least such cells
+# to judge by at all.
+PUBLICATION_SHARE = 0.8
+PUBLICATION_MIN_DATES = 3
+
+
+def dateout_is_publication(rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Return True when the dateOut column of foreign-agent mirror rows (canonical keys)
+    holds the publication date of the inclusion decision instead of an exclusion date.
+
+    From 2024-06-01 to 2024-07-06 the mirror dropped datePubl and put the publication date
+    under dateOut, which would make every recently listed person look excluded. Only a file
+    without a publication column can have that layout; it is recognised when a header-leak
+    row titles the column as a publication, or when nearly all filled dateOut dates fall
+    within PUBLICATION_WINDOW_DAYS after dateIn (see the constants for the figures).
+    """
+    if any("published_on" in row for row in rows):
+        return False
+    near = dated = 0
+    for row in rows:
+        leak = salvage_header_leak(row)
+        if leak is not None:
+            title = leak[1].get("excluded_on", "")
+            if title and "опубликован" in textnorm.fold(title):
+                return True
+            row = leak[0]
+        try:
+            included = parse_date(row.get("included_on"))
+            excluded = parse_date(row.get("excluded_on"))
+        except ValueError:
+            continue  # such a row is skipped later, and says nothing about the column
+        if included is None or excluded is None:
+            continue
+        dated += 1
+        near += 0 <= (excluded - included).days <= PUBLICATION_WINDOW_DAYS
+    return dated >= PUBLICATION_MIN_DATES and near >= PUBLICATION_SHARE * dated
+
+
+def _renamed(row: Mapping[str, Any], old: str, new: str) -> dict[str, Any]:
+    """Return a copy of row with key old moved to new (absent old: unchanged copy)."""
+    out = dict(row)
+    if old in out:
+        out[new] = out.pop(old)
+    return out
 
 
 def parse_portal_rows(registry: str, columns: Sequence[Mapping[str, Any]],

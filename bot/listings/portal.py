@@ -150,6 +150,7 @@ class PortalClient:
             registry=registry, origin="official", source=url,
             as_of=_as_of(info.get("lastModified")) if last_modified else utcnow().date(),
             fetched_at=utcnow(), entries=tuple(result.entries), skipped_rows=result.skipped,
+            exclusions_known=result.exclusions_known,
         )
         return PortalFetch(registry, last_modified, snapshot)
 
@@ -178,4 +179,4 @@ def fetch_mirror(client: httpx.Client, url_template: str, registry: str) -> Snap
             as_of = parsedate_to_datetime(response.headers["last-modified"]).date()
     return Snapshot(registry=registry, origin="mirror", source=url, as_of=as_of,
                     fetched_at=utcnow(), entries=tuple(result.entries),
-                    skipped_rows=result.skipped)
+                    skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
