@@ -9,7 +9,7 @@ import pytest
 
 from bot.listings.service import ListingService
 from bot.storage.database import Database
-from bot.watch.refresh import RefreshService
+from bot.watch.refresh import Processed, RefreshService
 from bot.watch.users import WatchService
 from tests.auxil.registries import SHARED_REGISTRIES, settings_in
 
@@ -23,7 +23,7 @@ class Pipeline:
     refresh: RefreshService
     users: WatchService
 
-    async def load(self, registry: str, day: str, *, force: bool = False) -> object:
+    async def load(self, registry: str, day: str, *, force: bool = False) -> Processed:
         """Import the shared mirror snapshot of registry taken on day, as the CLI would."""
         path = SHARED_REGISTRIES / registry / f"{day}.json"
         return (await self.refresh.import_file(path, registry, force=force))[1]
