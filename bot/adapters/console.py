@@ -8,8 +8,27 @@ from typing import TextIO
 
 from bot.i18n import Translator
 from handlers.dispatcher import Dispatcher
-from handlers.messages import ChatKind, Message, Platform
+from handlers.messages import ChatKind, Message, Platform, Reply
 from handlers.render import numbered_choices, replies_as_plain
+
+
+class ConsoleAdapter:
+    """Shows proactive messages (alerts, digests) on the console, as the chat shows answers."""
+
+    def __init__(self, stdout: TextIO = sys.stdout) -> None:
+        self.stdout = stdout
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Print one reply as plain text; returns None and cannot fail like a network can.
+
+        The console has one chat, so `chat_id` is accepted for the common signature only.
+        """
+        show(self.stdout, [reply])
+
+
+def show(stdout: TextIO, replies: list[Reply]) -> None:
+    """Print replies as plain text with numbered choices and a blank line after them."""
+    print(replies_as_plain(replies) + "\n", file=stdout, flush=True)
 
 
 async def run_console(
@@ -42,4 +61,4 @@ async def run_console(
         replies = await dispatcher.handle(message)
         last_choices = [c.data for reply in replies for c in numbered_choices(reply)]
         if replies:
-            print(replies_as_plain(replies) + "\n", file=stdout, flush=True)
+            show(stdout, replies)

@@ -3,7 +3,8 @@
 Only translation lives here — which update means which `Message`, and how a `Reply` looks on
 Telegram (HTML, inline keyboards, 4096-character parts). Everything the bot *says* is decided by
 `handlers.dispatcher.Dispatcher`. The adapter is also the error boundary: an exception while
-handling an update is logged and answered with one polite, translated message.
+handling an update is logged and answered with one polite, translated message, and
+`TelegramAdapter.send` (alerts and digests) raises only the neutral errors of `bot.watch.model`.
 
 API reference: https://docs.python-telegram-bot.org/en/v22.8/ and https://core.telegram.org/bots/api
 """
@@ -14,7 +15,10 @@ import hashlib
 import html
 import logging
 import re
+import warnings
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,8 +34,15 @@ from telegram import (
     Update,
 )
 from telegram import Message as TgMessage
-from telegram.constants import ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.constants import ChatMemberStatus, ChatType, MessageLimit, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -41,11 +52,13 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
+from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.answers import TOPIC
-from handlers.commands import COMMANDS
+from handlers.commands import COMMANDS, parse_command
 from handlers.dispatcher import Dispatcher
 from handlers.markup import esc, to_html, to_plain
 from handlers.messages import ChatKind, Choice, Message, Platform, Reply
@@ -64,6 +77,13 @@ _MEDIA_KINDS = (
     "location", "contact", "poll", "dice",
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
+# Group commands whose handler needs to know whether the sender is a chat administrator.
+# Asking costs one getChatMember call, so only these pay for it, not every group message.
+ADMIN_COMMANDS = frozenset({"digest"})
+_ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
+# BadRequest descriptions that mean the chat is gone for good. PTB drops Telegram's
+# "Bad Request: " prefix and capitalises the rest, hence the lower-cased comparison.
+_GONE_BAD_REQUESTS = ("chat not found", "user is deactivated")
 
 
 # -- rendering ----------------------------------------------------------------------------------
@@ -175,6 +195,49 @@ def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     return [(part, markup if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
 
 
+# -- errors -------------------------------------------------------------------------------------
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Return how long Telegram asked to wait, in seconds, from a RetryAfter error.
+
+    PTB 22.2+ holds a timedelta but still returns an int from `retry_after` with a deprecation
+    warning unless PTB_TIMEDELTA is set; accept either form and keep the warning out of logs.
+    https://docs.python-telegram-bot.org/en/v22.8/telegram.error.html#telegram.error.RetryAfter
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def send_error(exc: TelegramError) -> SendError:
+    """Return the neutral send error for a python-telegram-bot error (bot.watch.model).
+
+    The alert sender knows no Telegram: flood control becomes RetryLater, a blocked bot or a
+    deleted chat RecipientGone, and everything else TransientError — network errors, time-outs,
+    5xx answers, and also BadRequests we do not recognise, which the sender stops retrying
+    after its attempt limit. https://core.telegram.org/bots/api#making-requests
+    """
+    if isinstance(exc, RetryAfter):
+        return RetryLater(retry_after_seconds(exc), f"Telegram flood control: {exc}")
+    if isinstance(exc, Forbidden):  # blocked by the user, kicked from the group, deactivated
+        return RecipientGone(f"Telegram: {exc}")
+    if isinstance(exc, BadRequest) and any(s in str(exc).lower() for s in _GONE_BAD_REQUESTS):
+        return RecipientGone(f"Telegram: {exc}")
+    # NetworkError and its TimedOut, InvalidToken, other BadRequests (PTB makes BadRequest a
+    # NetworkError subclass, which is why the gone ones are picked out above), ...
+    return TransientError(f"Telegram: {type(exc).__name__}: {exc}")
+
+
+def _chat(chat_id: str) -> int | str:
+    """Return a stored chat id as the Bot API takes it: an integer, or "@channelname"."""
+    try:
+        return int(chat_id)
+    except ValueError:
+        return chat_id
+
+
 # -- incoming updates ---------------------------------------------------------------------------
 
 
@@ -250,6 +313,18 @@ def message_from_update(update: Update, bot_id: int, bot_username: str | None) -
     )
 
 
+def needs_admin_check(message: Message, bot_username: str | None) -> bool:
+    """Return True for a group command whose handler needs `Message.sender_is_admin`.
+
+    Only commands in ADMIN_COMMANDS pay for the getChatMember call; other group messages, and
+    every private message (where the flag means nothing), do not.
+    """
+    if message.chat_kind is not ChatKind.GROUP or message.kind != "text":
+        return False
+    parsed = parse_command(message.text, bot_username)
+    return parsed is not None and parsed.command.name in ADMIN_COMMANDS
+
+
 def menu_commands(lang: str) -> list[BotCommand]:
     """Return the command menu in one language, from the neutral command table."""
     t = Translator(lang)
@@ -269,20 +344,22 @@ class TelegramAdapter:
     """Serve one Dispatcher on Telegram; `start()` and `stop()` run inside the caller's loop."""
 
     def __init__(
-        self, settings: Settings, dispatcher: Dispatcher, *, poll_timeout: int = 10
+        self, settings: Settings, dispatcher: Dispatcher, *, poll_timeout: int = 10,
+        rate_limit_retries: int = RATE_LIMIT_RETRIES,
     ) -> None:
         if not settings.telegram_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self.settings = settings
         self.dispatcher = dispatcher
         self.poll_timeout = poll_timeout
+        self.rate_limit_retries = rate_limit_retries
         # httpx logs every request at INFO with its URL, and the URL contains the bot token.
         for name in ("httpx", "httpcore"):
             logging.getLogger(name).setLevel(logging.WARNING)
         builder = (
             Application.builder()
             .token(settings.telegram_token)
-            .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+            .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
         )
         if settings.telegram_api_base_url:
             builder = builder.base_url(settings.telegram_api_base_url)
@@ -374,6 +451,10 @@ class TelegramAdapter:
         tg = update.effective_message
         if message is None or tg is None:
             return
+        if needs_admin_check(message, bot.username):
+            message = replace(
+                message, sender_is_admin=await self._is_admin(tg.chat_id, int(message.user_id))
+            )
         replies = await self._dispatch(message)
         reply_to = tg.message_id if message.chat_kind is ChatKind.GROUP else None
         await self._send(tg.chat_id, replies, message.language_hint, reply_to=reply_to)
@@ -462,47 +543,114 @@ class TelegramAdapter:
             log.exception("Telegram: handling a %s message failed", message.kind)
             return [_polite_error(message.language_hint)]
 
+    async def _is_admin(self, chat_id: int, user_id: int) -> bool:
+        """Return True when the user administers or owns the chat; False when unsure.
+
+        https://core.telegram.org/bots/api#getchatmember — an error (the bot lost access, a
+        flood limit) means "not an admin": the handler then refuses politely, which is the
+        safe side for a setting that makes the bot post to the whole group.
+        """
+        try:
+            member = await self.application.bot.get_chat_member(chat_id, user_id)
+        except TelegramError as exc:
+            log.warning("Telegram: could not look up a group member's status: %s", exc)
+            return False
+        return member.status in _ADMIN_STATUSES
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send one reply to a chat on the bot's own initiative (an alert, a digest part).
+
+        Returns once every part is delivered. It exists for the alert sender, which knows no
+        Telegram: failures raise RetryLater, RecipientGone or TransientError from
+        bot.watch.model, never a python-telegram-bot error. Rendering and splitting are the
+        ones answers use. A reply over 4096 characters goes out as several messages, and a
+        failure after the first means a retry repeats the parts already delivered (the Bot API
+        has no idempotency key). AIORateLimiter has already retried a 429 `rate_limit_retries`
+        times before RetryLater is raised.
+        """
+        await self._deliver(_chat(chat_id), render(reply))
+
     async def _send(
         self, chat_id: int | str, replies: Sequence[Reply], language_hint: str | None,
         reply_to: int | None = None,
     ) -> None:
-        """Send each reply as one or more HTML messages; a failed send is logged, not raised."""
-        bot = self.application.bot
+        """Send the answers to a message; a failed send is logged, not raised."""
         for reply in replies:
             try:
                 messages = render(reply)
             except Exception:  # still the error boundary: a rendering bug gets the polite reply
                 log.exception("Telegram: rendering a reply failed")
                 messages = render(_polite_error(language_hint))
-            for text, markup in messages:
-                params = (
-                    ReplyParameters(reply_to, allow_sending_without_reply=True)
-                    if reply_to is not None else None
-                )
-                try:
-                    try:
-                        await bot.send_message(
-                            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                            link_preview_options=_NO_PREVIEW, reply_parameters=params,
-                        )
-                    except BadRequest as exc:
-                        if "parse" not in str(exc).lower():
-                            raise
-                        # A rendering bug must not cost the user the answer: send it as text.
-                        log.error("Telegram: HTML rejected (%s); sending plain text", exc)
-                        await bot.send_message(
-                            chat_id, _strip_tags(text), reply_markup=markup,
-                            link_preview_options=_NO_PREVIEW, reply_parameters=params,
-                        )
-                except Forbidden:
-                    log.info("Telegram: the user blocked the bot or left the chat")
-                    return
-                except RetryAfter as exc:
-                    log.warning("Telegram: message dropped after %d retries: %s",
-                                RATE_LIMIT_RETRIES, exc)
-                except TelegramError as exc:
-                    log.warning("Telegram: sending failed: %s", exc)
-                reply_to = None  # only the first message quotes the user's one
+            try:
+                await self._deliver(chat_id, messages, reply_to)
+            except RecipientGone:
+                log.info("Telegram: the user blocked the bot or left the chat")
+                return
+            except RetryLater as exc:
+                log.warning("Telegram: message dropped after %d retries: %s",
+                            self.rate_limit_retries, exc)
+            except SendError as exc:
+                log.warning("Telegram: sending failed: %s", exc)
+            reply_to = None  # only the first message quotes the user's one
+
+    async def _deliver(
+        self, chat_id: int | str, messages: Sequence[tuple[str, InlineKeyboardMarkup | None]],
+        reply_to: int | None = None,
+    ) -> None:
+        """Send rendered messages in order, the first quoting `reply_to`.
+
+        Returns when all are sent; raises the neutral SendError of the first failure, so that
+        answers and alerts share one way of sending and one error mapping.
+        """
+        for text, markup in messages:
+            try:
+                chat_id = await self._send_message(chat_id, text, markup, reply_to)
+            except TelegramError as exc:
+                raise send_error(exc) from exc
+            reply_to = None
+
+    async def _send_message(
+        self, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None,
+        reply_to: int | None,
+    ) -> int | str:
+        """Send one HTML message and return the chat id it went to.
+
+        A group upgraded to a supergroup has a new id, which Telegram names in the error
+        (https://core.telegram.org/bots/api#responseparameters): send there once, and return
+        it so the following parts go there directly.
+        """
+        params = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None else None
+        )
+        try:
+            await self._post(chat_id, text, markup, params)
+        except ChatMigrated as exc:
+            log.info("Telegram: the group became a supergroup; sending to its new id")
+            chat_id = exc.new_chat_id
+            await self._post(chat_id, text, markup, params)
+        return chat_id
+
+    async def _post(
+        self, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None,
+        params: ReplyParameters | None,
+    ) -> None:
+        """Call sendMessage with HTML; if Telegram cannot parse it, send the text without tags."""
+        bot = self.application.bot
+        try:
+            await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                link_preview_options=_NO_PREVIEW, reply_parameters=params,
+            )
+        except BadRequest as exc:
+            if "parse" not in str(exc).lower():
+                raise
+            # A rendering bug must not cost the user the message: send it as text.
+            log.error("Telegram: HTML rejected (%s); sending plain text", exc)
+            await bot.send_message(
+                chat_id, _strip_tags(text), reply_markup=markup,
+                link_preview_options=_NO_PREVIEW, reply_parameters=params,
+            )
 
     async def _edit(self, tg: TgMessage, reply: Reply) -> bool:
         """Replace a message's text and keyboard with a one-part reply; False when impossible."""

@@ -3,8 +3,12 @@
 It speaks the subset of https://core.telegram.org/bots/api the bot uses, validates what the
 bot sends the way Telegram does (HTML must parse, text at most 4096 characters, callback data at
 most 64 bytes), lets tests inject updates as users would (messages, button presses, inline
-queries) and records every call. `rate_limit_next()` answers the next calls of a method with
-429 + retry_after, as Telegram's flood control does.
+queries) and records every call. Test switches make it misbehave as Telegram does:
+`rate_limit_next()` answers the next calls of a method with 429 + retry_after (flood control),
+`fail_next()` with any other error, `fail_sends_to()` refuses every sendMessage to one chat
+(403 blocked by the user, 400 chat not found), `set_member_status()` sets what getChatMember
+answers, and `hang_send_number` makes one sendMessage request hang until the server stops,
+never delivered (for tests that kill the bot in the middle of a send).
 
 Request bodies are accepted as JSON, form-encoded or multipart; in the two form encodings the
 object-valued parameters (reply_markup, results, commands, ...) arrive JSON-encoded.
@@ -38,6 +42,13 @@ _HTML_TAGS = {
 
 def _units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+# Telegram's descriptions for the two ways a recipient disappears (bot API error answers).
+BLOCKED = "Forbidden: bot was blocked by the user"
+CHAT_NOT_FOUND = "Bad Request: chat not found"
+# getChatMember statuses: https://core.telegram.org/bots/api#chatmember
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 
 
 class ApiError(Exception):
@@ -170,6 +181,10 @@ class BotAPIServer:
     inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
+    # The n-th sendMessage request (counting every one received, from 1) hangs until the
+    # server stops and is never delivered; None: no request hangs. Hung calls go to `hung`.
+    hang_send_number: int | None = None
+    hung: list[Call] = field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 0
 
@@ -181,6 +196,11 @@ class BotAPIServer:
         self._changed = asyncio.Condition()
         self._closing = False
         self._limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
+        # method -> (remaining, code, description, parameters)
+        self._failures: dict[str, tuple[int, int, str, dict[str, Any] | None]] = {}
+        self._refusing: dict[int, tuple[int, str]] = {}  # chat id -> (code, description)
+        self._members: dict[tuple[int, int], str] = {}  # (chat id, user id) -> status
+        self._released = asyncio.Event()  # set by stop(): hung requests return
         self._runner: web.AppRunner | None = None
         self._offset = 0  # highest offset the bot confirmed with getUpdates
         self._session: ClientSession | None = None
@@ -207,6 +227,7 @@ class BotAPIServer:
     async def stop(self) -> None:
         """Release pending long polls and close the server."""
         self._closing = True
+        self._released.set()
         await self._notify()
         if self._session is not None:
             await self._session.close()
@@ -230,6 +251,31 @@ class BotAPIServer:
     ) -> None:
         """Answer the next n calls of `method` with 429 Too Many Requests and retry_after."""
         self._limits[method] = [n, retry_after]
+
+    def fail_next(self, method: str, code: int, description: str, n: int = 1,
+                  parameters: dict[str, Any] | None = None) -> None:
+        """Answer the next n calls of `method` with an error (e.g. 500 "Internal Server Error",
+        or 400 with {"migrate_to_chat_id": ...} for a group upgraded to a supergroup)."""
+        self._failures[method] = (n, code, description, parameters)
+
+    # -- test controls: recipients and members ------------------------------------------------
+
+    def fail_sends_to(self, chat_id: int, code: int = 403, description: str = BLOCKED) -> None:
+        """Refuse every sendMessage to `chat_id` from now on: by default the user blocked us.
+
+        `fail_sends_to(chat, 400, CHAT_NOT_FOUND)` is a deleted chat or unknown id.
+        """
+        self._refusing[chat_id] = (code, description)
+
+    def accept_sends_to(self, chat_id: int) -> None:
+        """Deliver to `chat_id` again (the user unblocked the bot)."""
+        self._refusing.pop(chat_id, None)
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """Set what getChatMember answers for the user in the chat (default: "member")."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(status)
+        self._members[(chat_id, user_id)] = status
 
     # -- test controls: what users do ---------------------------------------------------------
 
@@ -426,11 +472,19 @@ class BotAPIServer:
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
         try:
+            if method == "sendMessage" and self.hang_send_number == len(
+                self.calls_to("sendMessage")
+            ):
+                await self._hang(call)
             limit = self._limits.get(method)
             if limit and limit[0] > 0:
                 limit[0] -= 1
                 raise ApiError(429, f"Too Many Requests: retry after {limit[1]}",
                                {"retry_after": limit[1]})
+            failure = self._failures.get(method)
+            if failure and failure[0] > 0:
+                self._failures[method] = (failure[0] - 1, *failure[1:])
+                raise ApiError(failure[1], failure[2], failure[3])
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -446,6 +500,13 @@ class BotAPIServer:
             return web.json_response(body, status=exc.code)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    async def _hang(self, call: Call) -> None:
+        """Hold a request until the server stops (the client may be killed meanwhile)."""
+        self.hung.append(call)
+        await self._notify()
+        await self._released.wait()
+        raise ApiError(502, "Bad Gateway")  # nothing was delivered
 
     # -- Bot API methods ------------------------------------------------------------------------
 
@@ -525,6 +586,9 @@ class BotAPIServer:
     async def _api_sendmessage(self, p: dict[str, Any]) -> Any:
         if "chat_id" not in p:
             raise ApiError(400, "Bad Request: chat_id is empty")
+        refused = self._refusing.get(int(p["chat_id"]))
+        if refused is not None:
+            raise ApiError(*refused)
         text = self._check_text(p)
         reply_params = p.get("reply_parameters") or {}
         sent = Sent(
@@ -553,6 +617,34 @@ class BotAPIServer:
         target.reply_markup, target.edits = p.get("reply_markup"), target.edits + 1
         self.log.append(("bot (edit)", target.chat_id, text))
         return self._sent_as_message(target)
+
+    async def _api_getchatmember(self, p: dict[str, Any]) -> Any:
+        chat_id, user_id = int(p.get("chat_id") or 0), int(p.get("user_id") or 0)
+        status = self._members.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": {
+            "id": user_id, "is_bot": False, "first_name": f"user{user_id}"}}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(dict.fromkeys((
+                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                "can_delete_stories",
+            ), False))
+            member["can_manage_chat"] = True
+        elif status == "restricted":
+            member.update(dict.fromkeys((
+                "is_member", "can_change_info", "can_invite_users", "can_pin_messages",
+                "can_send_messages", "can_send_polls", "can_send_other_messages",
+                "can_add_web_page_previews", "can_manage_topics", "can_send_audios",
+                "can_send_documents", "can_send_photos", "can_send_videos",
+                "can_send_video_notes", "can_send_voice_notes", "can_edit_tag",
+            ), False))
+            member["until_date"] = 0
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     async def _api_answercallbackquery(self, p: dict[str, Any]) -> Any:
         query_id = str(p.get("callback_query_id"))
