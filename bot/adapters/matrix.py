@@ -4,7 +4,8 @@ Encrypted rooms (Element's default for direct chats) work through matrix-nio's e
 encryption with a persistent SQLite crypto store; the device id, access token and sync token
 are kept in `<data_dir>/matrix/session.json` so that a restart keeps the same olm account and
 neither replays nor loses messages. No conversation logic lives here: every decision is the
-dispatcher's.
+dispatcher's. `MatrixAdapter.send` posts alerts and digests, raising only the neutral errors of
+`bot.watch.model`; a transaction id makes a resend after a crash idempotent.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import os
 import re
 import tempfile
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -31,6 +34,7 @@ from nio import (
     MatrixInvitedRoom,
     MatrixRoom,
     MegolmEvent,
+    RoomCreateEvent,
     RoomGetEventResponse,
     RoomMessageAudio,
     RoomMessageEmote,
@@ -44,15 +48,21 @@ from nio import (
     SyncResponse,
     WhoamiResponse,
 )
-from nio.exceptions import SendRetryError
+from nio.exceptions import (
+    EncryptionError,
+    GroupEncryptionError,
+    OlmTrustError,
+    ProtocolError,
+)
 from nio.store import SqliteStore
 
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.textnorm import script_of
-from handlers.commands import looks_like_command
+from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
+from handlers.commands import looks_like_command, parse_command
 from handlers.dispatcher import Dispatcher
-from handlers.markup import esc
+from handlers.markup import esc, to_plain
 from handlers.messages import ChatKind, Message, Platform, Reply
 from handlers.render import as_html, as_plain, numbered_choices
 
@@ -63,6 +73,31 @@ SYNC_TIMEOUT_MS = 30_000
 _HANDLED_KEEP = 500  # event ids remembered across restarts to never answer one twice
 _CHOICES_KEEP = 2000  # (room, user) pairs whose last numbered choices are remembered
 _SENT_KEEP = 2000  # our own recent event ids, to recognise replies to the bot cheaply
+# Retries of a 429 (M_LIMIT_EXCEEDED) inside matrix-nio before the error is returned; nio's
+# default (None) sleeps and retries forever, so an alert could never report RetryLater.
+RATE_LIMIT_RETRIES = 3
+# nio retries connection errors forever (max_timeouts=None); a proactive send gives up after
+# this long with TransientError. A transaction id makes the later retry safe.
+SEND_TIMEOUT_S = 60.0
+# "Moderator" in Matrix clients; the level that may change room settings by default.
+# https://spec.matrix.org/v1.11/client-server-api/#mroompower_levels
+ADMIN_LEVEL = 50
+# Group commands whose handler needs to know whether the sender is a room admin.
+ADMIN_COMMANDS = frozenset({"digest"})
+# An event may be at most 65,536 bytes (https://spec.matrix.org/v1.11/client-server-api/#size-limits).
+# Measured as ASCII-escaped JSON of the content (the worst case: Cyrillic is 6 bytes as \uXXXX);
+# megolm then adds about a third (base64) and a few hundred bytes of envelope.
+MAX_CONTENT_JSON = 40_000
+# errcodes that mean the bot cannot post in the room any more (left, kicked, banned, muted,
+# or no such room): https://spec.matrix.org/v1.11/client-server-api/#common-error-codes
+_GONE_ERRCODES = frozenset({"M_FORBIDDEN", "M_NOT_FOUND"})
+_DEFAULT_RETRY_MS = 5000  # what matrix-nio itself waits when a 429 names no delay
+# What room_send may raise besides returning an error value: nio's protocol and encryption
+# errors, and aiohttp's transport errors (time-outs included).
+_SEND_EXCEPTIONS: tuple[type[BaseException], ...] = (
+    ProtocolError, OlmTrustError, EncryptionError, GroupEncryptionError,
+    aiohttp.ClientError, TimeoutError, OSError,
+)
 # Media kinds the dispatcher answers with a polite "text only" (or ignores in groups).
 _MEDIA_KINDS: tuple[tuple[type, str], ...] = (
     (RoomMessageImage, "photo"),
@@ -132,6 +167,9 @@ class MatrixAdapter:
         self._sent: OrderedDict[str, None] = OrderedDict()
         self._display_name: str | None = None
         self._sync_failures = 0
+        # Room creators per room: in room version 12 they outrank every power level and are
+        # not listed in m.room.power_levels, and matrix-nio does not keep them.
+        self._creators: dict[str, frozenset[str]] = {}
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -158,6 +196,7 @@ class MatrixAdapter:
         self._handled.extend(self._session.handled)
         config = AsyncClientConfig(
             store=SqliteStore, encryption_enabled=True, store_sync_tokens=True,
+            max_limit_exceeded=RATE_LIMIT_RETRIES,
         )
         assert self.settings.matrix_homeserver and self.settings.matrix_user_id
         client = AsyncClient(
@@ -190,6 +229,7 @@ class MatrixAdapter:
             )
             if isinstance(first, SyncError):
                 raise RuntimeError(f"Matrix sync failed: {first.status_code} {first.message}")
+            self._note_creators(first)
             # Response callbacks only run inside sync_forever, so mark this sync by hand.
             await self._queue.put(_Checkpoint(first.next_batch))
         except BaseException:
@@ -371,7 +411,19 @@ class MatrixAdapter:
     async def _on_sync(self, response: SyncResponse) -> None:
         """Mark the end of a sync: the worker saves its token once all before it is handled."""
         self._sync_failures = 0
+        self._note_creators(response)
         await self._queue.put(_Checkpoint(response.next_batch))
+
+    def _note_creators(self, response: SyncResponse) -> None:
+        """Remember who created each joined room, from m.room.create in state or timeline."""
+        for room_id, info in response.rooms.join.items():
+            for event in (*info.state, *info.timeline.events):
+                if isinstance(event, RoomCreateEvent):
+                    content = event.source.get("content") or {}
+                    extra = content.get("additional_creators") or []
+                    self._creators[room_id] = frozenset(
+                        [event.sender, *(u for u in extra if isinstance(u, str))]
+                    )
 
     async def _on_sync_error(self, response: SyncError) -> None:
         """Log a failed sync and back off, since nio's loop would retry at once."""
@@ -427,6 +479,10 @@ class MatrixAdapter:
             is_callback=is_callback, is_command=not is_callback and looks_like_command(text),
             kind=item.kind,
         )
+        if needs_admin_check(message):
+            message = replace(message, sender_is_admin=is_room_admin(
+                room, item.sender, self._creators.get(room.room_id, frozenset())
+            ))
         replies = await self.dispatcher.handle(message)
         if not replies:
             return
@@ -495,38 +551,68 @@ class MatrixAdapter:
 
     # -- sending --------------------------------------------------------------------------------
 
+    async def send(self, room_id: str, reply: Reply, txn_id: str | None = None) -> None:
+        """Post one reply into a room on the bot's own initiative (an alert, a digest part).
+
+        Returns once every event is accepted by the homeserver. It exists for the alert
+        sender, which knows no Matrix: failures raise RetryLater, RecipientGone or
+        TransientError from bot.watch.model, never a matrix-nio error. Works right after
+        start(): the first sync told nio every joined room, its members and encryption.
+
+        `txn_id` is the Matrix transaction id: a resend with the same id (say after a crash)
+        is answered with the first event instead of a second one, for as long as the
+        homeserver remembers it (Synapse: at least 30 minutes in memory, and in its database
+        per device). A reply too big for one event is split, and part n uses "<txn_id>.<n>".
+        https://spec.matrix.org/v1.11/client-server-api/#transaction-identifiers
+        """
+        client = self.client
+        if client is None:
+            raise TransientError("Matrix: the adapter is not running")
+        room = client.rooms.get(room_id)
+        if room is None:
+            # Not among the rooms of our syncs: never joined, or left before this start.
+            raise RecipientGone("Matrix: the bot is not in this room")
+        if room.joined_count < 2:
+            # Everyone else left (a DM whose user left): a message would reach nobody.
+            raise RecipientGone("Matrix: nobody else is in this room")
+        try:
+            await asyncio.wait_for(self._deliver(room, render(reply), txn_id), SEND_TIMEOUT_S)
+        except TimeoutError:
+            raise TransientError(f"Matrix: no answer within {SEND_TIMEOUT_S:g} s") from None
+
     async def _send(
         self, room: MatrixRoom, reply: Reply, start: int = 1, in_reply_to: str | None = None
     ) -> None:
-        """Send one reply as an m.notice (bots' message type) with HTML and plain bodies."""
-        assert self.client is not None
-        if reply.follow_ups:
-            reply = replace(reply, text="\n\n".join((reply.text, *reply.follow_ups)))
-        content: dict[str, Any] = {
-            "msgtype": "m.notice",
-            "body": as_plain(reply, start),
-            "format": "org.matrix.custom.html",
-            "formatted_body": as_html(reply, start),
-            # Explicitly no mentions: a notice must not ping anyone
-            # (https://spec.matrix.org/v1.11/client-server-api/#user-and-room-mentions).
-            "m.mentions": {},
-        }
-        if in_reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
-        await self._prepare_encryption(room)
+        """Answer with one reply; a failed send is logged, not raised (error boundary)."""
         try:
-            response = await self.client.room_send(
-                room.room_id, "m.room.message", content, ignore_unverified_devices=True,
-            )
-        except SendRetryError:
-            log.warning("could not send to %s: room members not synced", room.room_id)
-            return
-        if isinstance(response, RoomSendResponse):
+            await self._deliver(room, render(reply, start, in_reply_to))
+        except SendError as exc:
+            log.warning("Matrix: could not answer in %s: %s", room.room_id, exc)
+
+    async def _deliver(
+        self, room: MatrixRoom, contents: list[dict[str, Any]], txn_id: str | None = None
+    ) -> None:
+        """Send the rendered events in order, as m.room.message, encrypted where the room is.
+
+        Returns when all are sent; raises the neutral SendError of the first failure, so
+        answers and alerts share one way of sending and one error mapping.
+        """
+        assert self.client is not None
+        for number, content in enumerate(contents, 1):
+            tx_id = part_txn_id(txn_id, number, len(contents))
+            try:
+                await self._prepare_encryption(room)
+                response = await self.client.room_send(
+                    room.room_id, "m.room.message", content, tx_id=tx_id,
+                    ignore_unverified_devices=True,
+                )
+            except _SEND_EXCEPTIONS as exc:
+                raise TransientError(f"Matrix: {type(exc).__name__}: {exc}") from exc
+            if not isinstance(response, RoomSendResponse):
+                raise send_error(response)
             self._sent[response.event_id] = None
             while len(self._sent) > _SENT_KEEP:
                 self._sent.popitem(last=False)
-        else:
-            self._log_error("send", response)
 
     async def _prepare_encryption(self, room: MatrixRoom) -> None:
         """Upload our keys and fetch the members' device keys before encrypting for a room.
@@ -563,6 +649,158 @@ class MatrixAdapter:
         """Log a matrix-nio error value (nio returns errors instead of raising them)."""
         if isinstance(response, ErrorResponse):
             log.warning("Matrix %s failed: %s %s", what, response.status_code, response.message)
+
+
+def render(
+    reply: Reply, start: int = 1, in_reply_to: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the m.notice contents for one reply: usually one, several when it is too big.
+
+    Notices are the message type for bots (clients never answer them automatically); each has
+    a plain `body` and an HTML `formatted_body` with the choices as a numbered list from
+    `start`. Only the first part replies to `in_reply_to`, only the last carries the choices.
+    """
+    if reply.follow_ups:
+        reply = replace(reply, text="\n\n".join((reply.text, *reply.follow_ups)), follow_ups=())
+    contents = [_content(part, start) for part in split_reply(reply, start)]
+    if in_reply_to:
+        contents[0]["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+    return contents
+
+
+def _content(reply: Reply, start: int) -> dict[str, Any]:
+    """Return the content of one m.notice event for a reply that fits in one event."""
+    return {
+        "msgtype": "m.notice",
+        "body": as_plain(reply, start),
+        "format": "org.matrix.custom.html",
+        "formatted_body": as_html(reply, start),
+        # Explicitly no mentions: a notice must not ping anyone
+        # (https://spec.matrix.org/v1.11/client-server-api/#user-and-room-mentions).
+        "m.mentions": {},
+    }
+
+
+def _size(content: dict[str, Any]) -> int:
+    """Return the content's size as ASCII-escaped JSON, the upper bound of what is sent."""
+    return len(json.dumps(content))
+
+
+def split_reply(reply: Reply, start: int = 1, limit: int = MAX_CONTENT_JSON) -> list[Reply]:
+    """Return the reply as replies that each fit in one event; usually just [reply].
+
+    The text is cut at paragraph breaks, else line breaks, else spaces, never inside markup
+    (a cut must not turn **bold** into stray asterisks); the choices stay with the last part.
+    """
+    if _size(_content(reply, start)) <= limit:
+        return [reply]
+    # Room for the choices, which only the last part carries.
+    choices = _size(_content(Reply("", reply.choices), start)) - _size(_content(Reply(""), 1))
+    budget = limit - choices
+
+    def fits(text: str) -> bool:
+        return _size(_content(Reply(text), start)) <= budget
+
+    # Every character appears in both bodies, so a piece is never longer than budget / 2.
+    texts = _split_text(reply.text, fits, max(1, budget // 2))
+    parts = [Reply(text) for text in texts[:-1]]
+    return [*parts, replace(reply, text=texts[-1] if texts else "")]
+
+
+def _split_text(text: str, fits: Callable[[str], bool], longest: int) -> list[str]:
+    """Return text cut into pieces that each satisfy `fits`, in order, none of them blank.
+
+    `longest` bounds a piece's length in characters, so the search never renders more.
+    """
+    pieces: list[str] = []
+    rest = text
+    while rest and not fits(rest):
+        end, nxt = _cut_point(rest, fits, longest)
+        pieces.append(rest[:end])
+        rest = rest[nxt:]
+    pieces.append(rest)
+    return [piece.strip("\n") for piece in pieces if piece.strip()]
+
+
+def _cut_point(text: str, fits: Callable[[str], bool], longest: int) -> tuple[int, int]:
+    """Return (end of this piece, start of the next) for the longest clean piece that fits."""
+    low, high = 1, min(len(text), longest)  # the longest prefix that fits, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(text[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    limit = low
+    window = text[: 2 * longest]  # enough to tell whether a cut splits a markup token
+    whole = to_plain(window)
+    for sep in ("\n\n", "\n", " "):
+        pos = text.rfind(sep, 0, limit + len(sep))
+        for _ in range(20):  # a few candidates each: a clean cut is almost always the first
+            if pos <= 0:
+                break
+            if to_plain(window[:pos]) + sep + to_plain(window[pos + len(sep):]) == whole:
+                return pos, pos + len(sep)
+            pos = text.rfind(sep, 0, pos)
+    while limit > 1 and text[limit - 1] == "\\":  # never split an escape from its character
+        limit -= 1
+    return limit, limit
+
+
+def part_txn_id(txn_id: str | None, number: int, parts: int) -> str | None:
+    """Return the transaction id of part `number` of `parts`: the id itself for one part.
+
+    Derived, not random, so that a resend of the same split reply repeats every part's id and
+    the homeserver recognises each one.
+    """
+    if txn_id is None or parts == 1:
+        return txn_id
+    return f"{txn_id}.{number}"
+
+
+def send_error(response: ErrorResponse) -> SendError:
+    """Return the neutral send error for a matrix-nio error value (nio returns, not raises).
+
+    M_LIMIT_EXCEEDED (after nio's own retries) becomes RetryLater with the server's delay,
+    M_FORBIDDEN / M_NOT_FOUND (not in the room, banned, muted, no such room) RecipientGone,
+    and everything else (5xx, an unknown token, odd answers) TransientError.
+    """
+    status = getattr(response.transport_response, "status", None)
+    if response.status_code == "M_LIMIT_EXCEEDED" or status == 429:
+        return RetryLater((response.retry_after_ms or _DEFAULT_RETRY_MS) / 1000,
+                          f"Matrix: {response}")
+    if response.status_code in _GONE_ERRCODES:
+        return RecipientGone(f"Matrix: {response}")
+    return TransientError(f"Matrix: {response}")
+
+
+def needs_admin_check(message: Message) -> bool:
+    """Return True for a group command whose handler needs `Message.sender_is_admin`.
+
+    Only commands in ADMIN_COMMANDS get the flag, so the rule matches Telegram's, where it
+    costs an API call; here it is read from local state.
+    """
+    if message.chat_kind is not ChatKind.GROUP or message.kind != "text" or message.is_callback:
+        return False
+    parsed = parse_command(message.text)
+    return parsed is not None and parsed.command.name in ADMIN_COMMANDS
+
+
+def is_room_admin(room: MatrixRoom, user_id: str, creators: frozenset[str] = frozenset()) -> bool:
+    """Return True when the user may change the room's settings (power level >= 50).
+
+    From matrix-nio's synced state, no request. In room version 12 and later the creators
+    outrank everyone without appearing in m.room.power_levels
+    (https://spec.matrix.org/v1.16/rooms/v12/), so `creators` (from m.room.create) count too.
+    """
+    if user_id in creators and _creators_privileged(room.room_version):
+        return True
+    return room.power_levels.get_user_level(user_id) >= ADMIN_LEVEL
+
+
+def _creators_privileged(room_version: str) -> bool:
+    """Return True for room versions whose creators have unlimited power (12 and later)."""
+    return (room_version.isdigit() and int(room_version) >= 12) or "hydra" in room_version
 
 
 def _names_in(name: str, text: str) -> bool:

@@ -1,8 +1,13 @@
-"""A real Synapse homeserver on loopback for end-to-end tests (matrix-synapse from PyPI)."""
+"""A real Synapse homeserver on loopback for end-to-end tests (matrix-synapse from PyPI).
+
+Also `Person`, a matrix-nio test user with encryption who creates rooms, talks to the bot and
+reads its events, and `register_unique()` for fresh accounts per test.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import socket
 import subprocess
@@ -11,9 +16,25 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    JoinedMembersResponse,
+    LoginResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomGetStateEventResponse,
+    RoomMessage,
+    RoomPutStateResponse,
+    RoomSendResponse,
+    SyncResponse,
+)
+from nio.store import SqliteStore
 
 SERVER_NAME = "localhost"
 # Generous limits: the tests send bursts that Synapse's defaults (0.2 messages/s) would
@@ -155,3 +176,115 @@ def running_synapse(directory: Path) -> Iterator[Synapse]:
         yield server
     finally:
         server.stop()
+
+
+# -- test users -----------------------------------------------------------------------------------
+
+TIMEOUT = 30.0  # generous: a loaded CI machine, never reached when things work
+ENCRYPTION = {
+    "type": "m.room.encryption", "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+_names = itertools.count(1)
+
+
+def register_unique(synapse: Synapse, role: str) -> MatrixUser:
+    """Register a fresh user (role + counter + pid), so tests never share rooms or devices."""
+    return synapse.register(f"{role}{next(_names)}_{os.getpid()}")
+
+
+class Person:
+    """A test user on matrix-nio with encryption: sends messages and reads the bot's events."""
+
+    def __init__(self, synapse: Synapse, user: MatrixUser, store: Path) -> None:
+        store.mkdir(parents=True, exist_ok=True)
+        self.user = user
+        self.client = AsyncClient(
+            synapse.url, user.user_id, store_path=str(store),
+            config=AsyncClientConfig(store=SqliteStore, encryption_enabled=True),
+        )
+        self.events: list[tuple[str, Event]] = []
+        self.client.add_event_callback(self._collect, (RoomMessage, MegolmEvent))
+
+    @classmethod
+    async def create(cls, synapse: Synapse, store: Path, role: str) -> Person:
+        """Return a freshly registered, logged-in person with their own crypto store."""
+        person = cls(synapse, register_unique(synapse, role), store / role)
+        await person.login()
+        return person
+
+    async def _collect(self, room: Any, event: Event) -> None:
+        self.events.append((room.room_id, event))
+
+    async def login(self) -> None:
+        """Log in with a new device, upload keys and apply a first sync."""
+        response = await self.client.login(self.user.password, device_name="tester")
+        assert isinstance(response, LoginResponse), response
+        await self.sync()
+
+    async def sync(self) -> None:
+        """Sync once (short poll), keeping keys uploaded and device lists fresh."""
+        response = await self.client.sync(timeout=500, full_state=not self.client.next_batch)
+        assert isinstance(response, SyncResponse), response
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+        if self.client.outgoing_to_device_messages:
+            await self.client.send_to_device_messages()
+
+    async def create_room(self, invite: list[str], encrypted: bool, direct: bool) -> str:
+        """Create a room as Element does: a DM is is_direct and encrypted from the start."""
+        response = await self.client.room_create(
+            invite=invite, is_direct=direct, initial_state=[ENCRYPTION] if encrypted else [],
+        )
+        assert isinstance(response, RoomCreateResponse), response
+        return response.room_id
+
+    async def wait_joined(self, room_id: str, user_id: str) -> None:
+        """Sync until user_id has joined the room (the bot accepts invites by itself)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            members = await self.client.joined_members(room_id)
+            if isinstance(members, JoinedMembersResponse) and any(
+                m.user_id == user_id for m in members.members
+            ):
+                await self.sync()
+                return
+            await self.sync()
+        raise AssertionError(f"{user_id} did not join {room_id}")
+
+    async def send(self, room_id: str, text: str, **extra: Any) -> str:
+        """Send an m.text message (encrypted when the room is) and return its event id."""
+        await self.sync()
+        content = {"msgtype": "m.text", "body": text, **extra}
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True,
+        )
+        assert isinstance(response, RoomSendResponse), response
+        return str(response.event_id)
+
+    async def set_power_level(self, room_id: str, user_id: str, level: int) -> None:
+        """Give user_id a power level in the room (the person must be allowed to)."""
+        current = await self.client.room_get_state_event(room_id, "m.room.power_levels")
+        assert isinstance(current, RoomGetStateEventResponse), current
+        content = dict(current.content)
+        content["users"] = {**content.get("users", {}), user_id: level}
+        response = await self.client.room_put_state(room_id, "m.room.power_levels", content)
+        assert isinstance(response, RoomPutStateResponse), response
+
+    async def replies(self, room_id: str, sender: str, count: int = 1) -> list[Event]:
+        """Return the next `count` events from sender in the room, waiting for them."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            found = [e for r, e in self.events if r == room_id and e.sender == sender]
+            if len(found) >= count:
+                for event in found[:count]:
+                    self.events.remove((room_id, event))
+                return found[:count]
+            await self.sync()
+        raise AssertionError(f"no reply from {sender} in {room_id} within {TIMEOUT}s")
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self.client.close()
