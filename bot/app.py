@@ -8,7 +8,6 @@ from bot.config import Settings
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.loader import load
 from bot.listings.service import ListingService
-from bot.prefs import FilePreferences
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
 
@@ -22,7 +21,6 @@ def build_services(settings: Settings, with_listings: bool = True) -> Services:
     answer some questions wrongly instead of saying it does not know.
     """
     services = question_services()
-    services.preferences = FilePreferences(settings.data_dir / "preferences.json")
     if with_listings:
         services.listings = ListingService(settings)
     return services

@@ -8,6 +8,8 @@ never reaches a reply because CheckResult does not carry it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.i18n import Translator
 from bot.listings.service import ListingService
 from bot.listings.status import CheckResult, DataInfo, Match
@@ -27,17 +29,22 @@ def data_lines(listings: ListingService | None, t: Translator) -> list[str]:
     return lines or [esc(t("check.no_data"))]
 
 
+def data_line(registry: str, origin: str, as_of: date, t: Translator) -> str:
+    """Return the markup line naming a registry's data origin, date and age.
+
+    Checks, alerts and digests all state the data they rest on in these same words.
+    """
+    return esc(t(
+        "check.data_line",
+        registry=t(f"registry.{registry}"),
+        origin=t(f"origin.{origin}"),
+        date=format_date(as_of, t.lang),
+        age=t.plural("age.days", "age.days_plural", (date.today() - as_of).days),
+    ))
+
+
 def _describe_data(data: tuple[DataInfo, ...], t: Translator) -> list[str]:
-    return [
-        esc(t(
-            "check.data_line",
-            registry=t(f"registry.{d.registry}"),
-            origin=t(f"origin.{d.origin}"),
-            date=format_date(d.as_of, t.lang),
-            age=t.plural("age.days", "age.days_plural", d.age_days()),
-        ))
-        for d in data
-    ]
+    return [data_line(d.registry, d.origin, d.as_of, t) for d in data]
 
 
 def check_reply(

@@ -17,12 +17,20 @@ class Command:
     in_menu: bool = True
 
 
+# Names are what Telegram's menu accepts ([a-z0-9_], at most 32 characters); Russian aliases
+# work wherever commands are typed ("/следить Мемориал", "!список").
 COMMANDS: tuple[Command, ...] = (
     Command("start", "cmd.start"),
     Command("help", "cmd.help"),
     Command("ask", "cmd.ask", argument="arg.question", aliases=("q", "вопрос")),
     Command("check", "cmd.check", argument="arg.name", aliases=("c", "проверить")),
     Command("topics", "cmd.topics", aliases=("темы",)),
+    Command("watch", "cmd.watch", argument="arg.name", aliases=("follow", "следить")),
+    Command("unwatch", "cmd.unwatch", argument="arg.watch_ref",
+            aliases=("unfollow", "не_следить", "убрать")),
+    Command("watchlist", "cmd.watchlist", aliases=("watches", "список")),
+    Command("digest", "cmd.digest", argument="arg.digest", aliases=("сводка", "сводки")),
+    Command("forget", "cmd.forget", aliases=("забыть",)),
     Command("lang", "cmd.lang", argument="arg.lang", aliases=("language", "язык")),
     Command("about", "cmd.about"),
 )

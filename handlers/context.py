@@ -10,17 +10,23 @@ from typing import Protocol
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.model import KnowledgeBase
 from bot.listings.service import ListingService
+from bot.watch.users import WatchService
 
 
 class Preferences(Protocol):
-    """Per-user settings that survive restarts (only the language so far)."""
+    """Per-person settings that survive restarts (the language), keyed by (platform, user id).
 
-    def get_language(self, user_key: str) -> str | None:
-        """Return the language the user chose, or None."""
+    The signatures are exactly WatchService's, so the composition root passes the one
+    database-backed WatchService both as `Services.preferences` and `Services.watch`.
+    """
+
+    async def get_language(self, platform: str, user_id: str) -> str | None:
+        """Return the language the person chose with /lang, or None."""
         ...
 
-    def set_language(self, user_key: str, lang: str) -> None:
-        """Remember the language the user chose."""
+    async def set_language(self, platform: str, user_id: str, lang: str,
+                           chat_id: str | None = None) -> None:
+        """Remember the language the person chose; `chat_id` is their private chat, if known."""
         ...
 
 
@@ -28,15 +34,16 @@ class MemoryPreferences:
     """Preferences kept in memory: for tests and the one-shot CLI."""
 
     def __init__(self) -> None:
-        self._langs: dict[str, str] = {}
+        self._langs: dict[tuple[str, str], str] = {}
 
-    def get_language(self, user_key: str) -> str | None:
-        """Return the language the user chose, or None."""
-        return self._langs.get(user_key)
+    async def get_language(self, platform: str, user_id: str) -> str | None:
+        """Return the language the person chose, or None."""
+        return self._langs.get((platform, user_id))
 
-    def set_language(self, user_key: str, lang: str) -> None:
-        """Remember the language the user chose."""
-        self._langs[user_key] = lang
+    async def set_language(self, platform: str, user_id: str, lang: str,
+                           chat_id: str | None = None) -> None:
+        """Remember the language the person chose (the chat id is not needed in memory)."""
+        self._langs[(platform, user_id)] = lang
 
 
 class RateLimiter:
@@ -73,4 +80,6 @@ class Services:
     preferences: Preferences = field(default_factory=MemoryPreferences)
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     listings: ListingService | None = None
+    # Watchlists, digests and forget; None where nothing may be stored (one-shot CLI).
+    watch: WatchService | None = None
     bot_username: str | None = None

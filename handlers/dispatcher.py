@@ -11,7 +11,7 @@ from bot import __version__
 from bot.i18n import LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
 from bot.textnorm import clean, script_of, tokens
-from handlers import answers
+from handlers import answers, watching
 from handlers.checks import check_reply, data_lines
 from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
 from handlers.context import Services
@@ -51,15 +51,15 @@ class Dispatcher:
         for_us = private or message.addressed or message.is_callback or parsed is not None
         if not for_us or message.kind == "edit":
             return []
-        t = self._translator(user_key, message)
+        t = await self._translator(user_key, message)
         if not self.services.rate_limiter.allow(user_key):
             return [Reply(esc(t("error.rate_limited")))]
         if message.kind != "text":
             return [Reply(esc(t("error.not_text")))] if private else []
         if message.is_callback:
-            return self._callback(message, user_key, t)
+            return await self._callback(message, user_key, t)
         if parsed is not None:
-            return self._command(parsed, message, user_key, t)
+            return await self._command(parsed, message, t)
         if looks_like_command(message.text):
             return [Reply(esc(t("error.unknown_command")))]
         return self._free_text(message.text, t)
@@ -75,14 +75,17 @@ class Dispatcher:
             return None
         if not self.services.rate_limiter.allow(user_key):
             return None
-        t = self._translator(user_key, message)
+        t = await self._translator(user_key, message)
         return self._check(message.text, t)[0]
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _translator(self, user_key: str, message: Message) -> Translator:
+    async def _translator(self, user_key: str, message: Message) -> Translator:
         """Return the user's Translator: chosen language, platform hint, or first message."""
-        lang = self.services.preferences.get_language(user_key) or normalize_lang(
+        chosen = await self.services.preferences.get_language(
+            message.platform.value, message.user_id
+        )
+        lang = chosen or normalize_lang(
             message.language_hint
         ) or self._first_lang.get(user_key)
         if lang is None:
@@ -98,7 +101,7 @@ class Dispatcher:
                 self._first_lang.popitem(last=False)
         return Translator(lang)
 
-    def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:
+    async def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:
         data = message.text
         kb = self.services.kb
         if data.startswith(answers.ANSWER):
@@ -116,11 +119,16 @@ class Dispatcher:
         elif data.startswith(CHECK_TOKEN) and data[len(CHECK_TOKEN):] in self._pending:
             return self._check(self._pending[data[len(CHECK_TOKEN):]], t)
         elif data.startswith(LANG) and data[len(LANG):] in LANGUAGES:
-            return self._set_lang(data[len(LANG):], user_key)
+            return await self._set_lang(data[len(LANG):], message)
+        elif data in watching.FORGET_CHOICES:
+            if data == watching.FORGET_YES:
+                # The language guessed from a first message is about the person too.
+                self._first_lang.pop(user_key, None)
+            return await watching.forget_answer(data, message, self.services, t)
         return [Reply(esc(t("error.stale_button")))]
 
-    def _command(
-        self, parsed: ParsedCommand, message: Message, user_key: str, t: Translator
+    async def _command(
+        self, parsed: ParsedCommand, message: Message, t: Translator
     ) -> list[Reply]:
         name, args = parsed.command.name, parsed.args
         if name == "start":
@@ -139,19 +147,25 @@ class Dispatcher:
                 return [Reply(esc(t("lang.usage")), choices=(
                     (Choice("Русский", LANG + "ru"), Choice("English", LANG + "en")),
                 ))]
-            return self._set_lang(lang, user_key)
+            return await self._set_lang(lang, message)
         if name == "about":
             return [self._about(t)]
+        if name in watching.COMMAND_NAMES:
+            return await watching.command(name, args, message, self.services, t)
         return [Reply(esc(t("error.unknown_command")))]
 
-    def _set_lang(self, lang: str, user_key: str) -> list[Reply]:
-        self.services.preferences.set_language(user_key, lang)
+    async def _set_lang(self, lang: str, message: Message) -> list[Reply]:
+        # Only a private chat is the person's own chat, where alerts in this language go.
+        chat_id = message.chat_id if message.chat_kind is ChatKind.PRIVATE else None
+        await self.services.preferences.set_language(
+            message.platform.value, message.user_id, lang, chat_id=chat_id
+        )
         return [Reply(esc(Translator(lang)("lang.set")))]
 
     def _start(self, t: Translator) -> Reply:
         return Reply(
             text=bold(t("start.greeting")) + "\n\n" + esc(t("start.body")) + "\n\n"
-            + esc(t("disclaimer.short")),
+            + esc(t("start.watch")) + "\n\n" + esc(t("disclaimer.short")),
             choices=(
                 (Choice(t("btn.topics"), answers.TOPIC),),
                 (Choice(t("btn.about"), answers.ANSWER + "about_bot"),),

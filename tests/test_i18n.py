@@ -29,6 +29,18 @@ def test_both_languages_have_every_message() -> None:
             assert all(v for v in values), f"{lang}: {msgid} is empty"
 
 
+def test_both_languages_fill_the_same_placeholders() -> None:
+    # A placeholder missing in one language drops a name or a date from that language's
+    # reply (and an extra one raises KeyError at format time).
+    ru, en = _catalog("ru"), _catalog("en")
+    for msgid in ru:
+        forms = {lang: cat[msgid] if isinstance(cat[msgid], tuple) else (cat[msgid],)
+                 for lang, cat in (("ru", ru), ("en", en))}
+        names = {lang: {frozenset(re.findall(r"\{(\w+)\}", str(v))) for v in values}
+                 for lang, values in forms.items()}
+        assert names["ru"] == names["en"], msgid
+
+
 def test_every_message_used_in_code_exists() -> None:
     ids = set(_catalog("en"))
     used: set[str] = set()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,9 @@ from handlers.context import Services
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Message
 from handlers.render import replies_as_plain
-from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05
+from tests.auxil.registries import FA_2024_10_01
 
 pytestmark = pytest.mark.skipif(not FA_2024_10_01.exists(), reason="shared snapshots absent")
-
-
-@pytest.fixture(scope="module")
-def listings(tmp_path_factory: pytest.TempPathFactory) -> ListingService:
-    data = tmp_path_factory.mktemp("data")
-    service = ListingService(Settings(data_dir=data))
-    service.import_file(FA_2024_10_01, "foreign_agents", as_of=date(2024, 10, 1))
-    service.import_file(UND_2024_09_05, "undesirable", as_of=date(2024, 9, 5))
-    return service
 
 
 async def _say(services: Services, text: str, lang: str = "ru") -> str:
