@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 
+from bot.app import App
 from bot.config import Settings, load_settings
-from handlers.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -22,29 +24,51 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     chat.set_defaults(func=cmd_chat)
 
 
-def _dispatcher_or_exit(settings: Settings) -> Dispatcher | None:
-    """Return the dispatcher, or None after explaining why the knowledge base is unusable."""
-    from bot.app import build_dispatcher
+async def _with_app(settings: Settings, body: Callable[[App], Awaitable[int]]) -> int:
+    """Build the instance, run body with it and close it; explain a broken knowledge base or
+    database instead of showing a traceback (exit 1)."""
+    from bot.app import build_app
     from bot.i18n import Translator
     from bot.knowledge.loader import KnowledgeError
+    from bot.storage.database import StorageError
 
     try:
-        return build_dispatcher(settings)
+        app = await build_app(settings)
     except KnowledgeError as exc:
         print(Translator("en")("kb.invalid"), file=sys.stderr)
         print(exc, file=sys.stderr)
-        return None
+        return 1
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        return await body(app)
+    finally:
+        await app.close()
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    """Run the console chat over the same dispatcher the bots use."""
-    from bot.adapters.console import run_console
+    """Run the console chat over the same dispatcher the bots use.
 
-    settings = load_settings()
-    dispatcher = _dispatcher_or_exit(settings)
-    if dispatcher is None:
-        return 1
-    return asyncio.run(run_console(dispatcher, lang=getattr(args, "lang", None)))
+    Alerts queued for the console (after `/watch` here and a `registry import` in another
+    terminal) are printed as they arrive; the scheduled refresh runs only under `run`.
+    """
+    from bot.adapters.console import ConsoleAdapter, run_console
+    from bot.runner import plain_deliver
+    from bot.watch.delivery import Sender
+
+    async def body(app: App) -> int:
+        stop = asyncio.Event()
+        sender = Sender(app.db, {"console": plain_deliver(ConsoleAdapter())})
+        task = asyncio.create_task(sender.run(stop, poll_s=2.0))
+        try:
+            return await run_console(app.dispatcher, lang=getattr(args, "lang", None))
+        finally:
+            stop.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, timeout=10)
+
+    return asyncio.run(_with_app(load_settings(), body))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -56,13 +80,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(Translator("en")("run.nothing_configured"), file=sys.stderr)
         print(Translator("ru")("run.nothing_configured"), file=sys.stderr)
         return 2
-    dispatcher = _dispatcher_or_exit(settings)
-    if dispatcher is None:
-        return 1
     logging.getLogger().setLevel(settings.log_level)
     from bot.runner import run_platforms
 
-    return asyncio.run(run_platforms(settings, dispatcher))
+    return asyncio.run(_with_app(settings, run_platforms))
 
 
 def start_default(args: argparse.Namespace) -> int:

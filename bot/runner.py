@@ -1,4 +1,4 @@
-"""Run every configured chat platform concurrently in one asyncio loop."""
+"""Run every configured chat platform, the alert sender and the refresh scheduler in one loop."""
 
 from __future__ import annotations
 
@@ -7,44 +7,89 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from handlers.dispatcher import Dispatcher
+from bot.app import App
+from bot.watch.delivery import Deliver, Sender
+from bot.watch.model import Delivery
+from bot.watch.scheduler import refresh_loop
+from handlers.alerts import render_delivery
+
+if TYPE_CHECKING:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.matrix import MatrixAdapter
+    from bot.adapters.telegram import TelegramAdapter
 
 log = logging.getLogger(__name__)
 
 
-async def run_platforms(
-    settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event | None = None
-) -> int:
-    """Run Telegram and/or Matrix until a signal (or `stop`) arrives; returns the exit code.
+def plain_deliver(adapter: TelegramAdapter | ConsoleAdapter) -> Deliver:
+    """Return the sender's deliver function for an adapter with `send(chat_id, reply)`."""
+    async def deliver(d: Delivery) -> None:
+        await adapter.send(d.chat_id, render_delivery(d))
+    return deliver
 
-    Each adapter exposes `start()` and `stop()`; both run in this loop so one process serves
-    every platform (python-telegram-bot is driven by hand rather than with run_polling).
+
+def matrix_deliver(adapter: MatrixAdapter) -> Deliver:
+    """Return the sender's deliver function for a Matrix adapter.
+
+    The outbox row's key is the transaction id, so a resend after a crash is deduplicated
+    by the homeserver instead of reaching the user twice.
     """
+    async def deliver(d: Delivery) -> None:
+        await adapter.send(d.chat_id, render_delivery(d),
+                           txn_id=f"riskguide-{d.extra.get('dedupe', d.id)}")
+    return deliver
+
+
+async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
+                        refresh: bool = True) -> int:
+    """Run Telegram and/or Matrix, the sender and the scheduled refresh until a signal (or
+    `stop`); returns the exit code.
+
+    Each adapter exposes `start()`, `stop()` and `send()`; all run in this loop, so one
+    process serves every platform (python-telegram-bot is driven by hand rather than with
+    run_polling). A refresh interval of 0 or less turns the scheduled refresh off.
+    """
+    settings = app.settings
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     stoppers: list[Callable[[], Awaitable[None]]] = []
+    deliverers: dict[str, Deliver] = {}
+    tasks: list[asyncio.Task[None]] = []
     try:
         if settings.telegram_enabled:
             from bot.adapters.telegram import TelegramAdapter
 
-            telegram = TelegramAdapter(settings, dispatcher)
+            telegram = TelegramAdapter(settings, app.dispatcher)
             await telegram.start()
             stoppers.append(telegram.stop)
+            deliverers["telegram"] = plain_deliver(telegram)
             log.info("Telegram adapter started")
         if settings.matrix_enabled:
             from bot.adapters.matrix import MatrixAdapter
 
-            matrix = MatrixAdapter(settings, dispatcher)
+            matrix = MatrixAdapter(settings, app.dispatcher)
             await matrix.start()
             stoppers.append(matrix.stop)
+            deliverers["matrix"] = matrix_deliver(matrix)
             log.info("Matrix adapter started")
+        sender = Sender(app.db, deliverers)
+        tasks.append(asyncio.create_task(sender.run(stop)))
+        if refresh and app.refresh is not None and settings.refresh_interval_s > 0:
+            tasks.append(asyncio.create_task(refresh_loop(
+                app.refresh, settings.refresh_interval_s, stop, on_queued=sender.wake)))
         await stop.wait()
     finally:
+        stop.set()
+        for task in tasks:
+            try:
+                await asyncio.wait_for(task, timeout=30)
+            except Exception:  # a stuck job must not keep the process from stopping
+                log.exception("error while stopping a background job")
         for stopper in reversed(stoppers):
             try:
                 await stopper()

@@ -22,7 +22,8 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.prefs import FilePreferences
+from bot.storage.database import Database
+from bot.watch.users import WatchService
 from handlers.commands import COMMANDS
 from handlers.context import RateLimiter, Services
 from handlers.dispatcher import Dispatcher
@@ -67,14 +68,18 @@ def settings(api: BotAPIServer, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def dispatcher(settings: Settings, shared_services: Services) -> Dispatcher:
-    """A dispatcher with this test's own preferences and rate limits over the shared index."""
-    return Dispatcher(dataclasses.replace(
-        shared_services,
-        preferences=FilePreferences(settings.data_dir / "preferences.json"),
-        rate_limiter=RateLimiter(),
+async def dispatcher(settings: Settings,
+                     shared_services: Services) -> AsyncIterator[Dispatcher]:
+    """A dispatcher with this test's own database (language, watches) and rate limits over
+    the shared index."""
+    db = Database(f"sqlite+aiosqlite:///{settings.data_dir / 'riskguide.db'}")
+    await db.migrate()
+    users = WatchService(db)
+    yield Dispatcher(dataclasses.replace(
+        shared_services, preferences=users, watch=users, rate_limiter=RateLimiter(),
         bot_username=None,
     ))
+    await db.close()
 
 
 @pytest.fixture
