@@ -45,6 +45,8 @@ class Settings:
     registry_ca_bundle: str | None = None
     registry_mirror_url: str | None = None
     refresh_interval_s: int = 3600
+    # How long a sender owns the alerts it took; after a crash they go out again this late.
+    alert_lease_s: float = 60.0
     log_level: str = "INFO"
 
     @property
@@ -91,5 +93,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         registry_ca_bundle=env.get("RISKGUIDE_REGISTRY_CA_BUNDLE") or None,
         registry_mirror_url=env.get("RISKGUIDE_REGISTRY_MIRROR_URL") or None,
         refresh_interval_s=int(env.get("RISKGUIDE_REFRESH_INTERVAL", "3600")),
+        alert_lease_s=float(env.get("RISKGUIDE_ALERT_LEASE", "60")),
         log_level=env.get("RISKGUIDE_LOG_LEVEL", "INFO").upper(),
     )

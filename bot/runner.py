@@ -77,7 +77,7 @@ async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
             stoppers.append(matrix.stop)
             deliverers["matrix"] = matrix_deliver(matrix)
             log.info("Matrix adapter started")
-        sender = Sender(app.db, deliverers)
+        sender = Sender(app.db, deliverers, lease_s=settings.alert_lease_s)
         tasks.append(asyncio.create_task(sender.run(stop)))
         if refresh and app.refresh is not None and settings.refresh_interval_s > 0:
             tasks.append(asyncio.create_task(refresh_loop(

@@ -17,6 +17,7 @@ object-valued parameters (reply_markup, results, commands, ...) arrive JSON-enco
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -184,7 +185,14 @@ class BotAPIServer:
     # The n-th sendMessage request (counting every one received, from 1) hangs until the
     # server stops and is never delivered; None: no request hangs. Hung calls go to `hung`.
     hang_send_number: int | None = None
+    # chat id -> n: the n-th sendMessage request to that chat hangs the same way.
+    hang_send_to: dict[str, int] = field(default_factory=dict)
     hung: list[Call] = field(default_factory=list)
+    # Enforce Telegram's sending limits as the real server does: more than 30 messages in a
+    # second overall, more than one a second in a private chat (a burst of two tolerated) or
+    # more than 20 a minute in a group get 429 with retry_after. `flood_429s` counts them.
+    enforce_limits: bool = False
+    flood_429s: int = 0
     host: str = "127.0.0.1"
     port: int = 0
 
@@ -196,6 +204,7 @@ class BotAPIServer:
         self._changed = asyncio.Condition()
         self._closing = False
         self._limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
+        self._sends_at: collections.deque[tuple[float, str]] = collections.deque()
         # method -> (remaining, code, description, parameters)
         self._failures: dict[str, tuple[int, int, str, dict[str, Any] | None]] = {}
         self._refusing: dict[int, tuple[int, str]] = {}  # chat id -> (code, description)
@@ -476,6 +485,14 @@ class BotAPIServer:
                 self.calls_to("sendMessage")
             ):
                 await self._hang(call)
+            chat = str(params.get("chat_id", ""))
+            if method == "sendMessage" and chat in self.hang_send_to:
+                to_chat = [c for c in self.calls_to("sendMessage")
+                           if str(c.params.get("chat_id")) == chat]
+                if self.hang_send_to[chat] == len(to_chat):
+                    await self._hang(call)
+            if method == "sendMessage" and self.enforce_limits:
+                self._check_flood(str(params.get("chat_id", "")), call.at)
             limit = self._limits.get(method)
             if limit and limit[0] > 0:
                 limit[0] -= 1
@@ -500,6 +517,20 @@ class BotAPIServer:
             return web.json_response(body, status=exc.code)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def _check_flood(self, chat_id: str, at: float) -> None:
+        """Raise 429 when this sendMessage breaks a limit; otherwise count it as sent."""
+        recent = self._sends_at
+        while recent and at - recent[0][0] > 60:
+            recent.popleft()
+        overall = sum(1 for t, _ in recent if at - t < 1.0)
+        in_chat = [t for t, c in recent if c == chat_id]
+        group = chat_id.startswith("-")
+        if (overall >= 30 or (group and len(in_chat) >= 20)
+                or (not group and sum(1 for t in in_chat if at - t < 1.0) >= 2)):
+            self.flood_429s += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        recent.append((at, chat_id))
 
     async def _hang(self, call: Call) -> None:
         """Hold a request until the server stops (the client may be killed meanwhile)."""
