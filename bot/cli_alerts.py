@@ -45,7 +45,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     be.add_argument("--registries", type=Path, default=Path("../shared/registries"))
     be.add_argument("--changes", type=int, default=1000)
     be.add_argument("--watches", type=int, default=10_000)
-    be.add_argument("--messages", type=int, default=600,
+    be.add_argument("--messages", type=int, default=300,
                     help="alerts delivered through the local Bot API server")
     be.set_defaults(func=cmd_bench)
 
@@ -138,8 +138,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Print the alert benchmark: matching a large change against many watches, and
     delivery throughput through a local Bot API server that enforces Telegram's limits."""
+    from bot import delivery_bench
     from bot.watch import bench
 
-    print(asyncio.run(bench.run(args.registries, changes=args.changes, watches=args.watches,
-                                messages=args.messages)))
+    print(asyncio.run(bench.run(args.registries, changes=args.changes, watches=args.watches)),
+          flush=True)
+    if args.messages:
+        print(asyncio.run(delivery_bench.run(args.messages)))
     return 0

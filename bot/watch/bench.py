@@ -46,10 +46,9 @@ def _watch_queries(changed: Sequence[Entry], others: Sequence[Entry], n: int) ->
     return out
 
 
-async def run(root: Path, *, changes: int = 1000, watches_n: int = 10_000,
-              messages: int = 600, watches: int | None = None) -> str:
-    """Return the benchmark report as text (sections: matching, refresh path, delivery)."""
-    watches_n = watches if watches is not None else watches_n
+async def run(root: Path, *, changes: int = 1000, watches: int = 10_000) -> str:
+    """Return the benchmark report as text (sections: matching, refresh path)."""
+    watches_n = watches
     entries, _ = load_entries(latest_files(root))
     grown = grow(entries, max(changes * 4, 5000))
     rng = random.Random(1)
@@ -70,8 +69,6 @@ async def run(root: Path, *, changes: int = 1000, watches_n: int = 10_000,
 
     with tempfile.TemporaryDirectory(prefix="riskguide-bench-") as tmp:
         lines.append(await _refresh_path(Path(tmp), changed, others, queries))
-        if messages:
-            lines.append(await _delivery(Path(tmp), messages))
     return "\n".join(lines)
 
 
@@ -112,12 +109,3 @@ async def _refresh_path(tmp: Path, changed: list[Entry], others: list[Entry],
                 "outbox rows in one transaction")
     finally:
         await db.close()
-
-
-async def _delivery(tmp: Path, messages: int) -> str:
-    """Measure delivery throughput through the local Bot API server of the test suite."""
-    try:
-        from tests.auxil.botapi import BotAPIServer  # noqa: F401
-    except ImportError:
-        return "delivery: skipped (run from a source checkout: it uses tests/auxil/botapi.py)"
-    return "delivery: not measured yet"

@@ -62,7 +62,10 @@ class Sender:
         self.limits = {p: (limits or DEFAULT_LIMITS).get(p, Limits()) for p in self.deliverers}
         self.lease_s = lease_s
         self.batch = batch
-        self._global = {p: AsyncLimiter(max(1.0, lim.global_per_s), 1.0)
+        # Capacity one, refilled every 1/rate seconds: an even pace. A bucket the size of the
+        # rate would start with a full second's burst on top of the rate, which Telegram's
+        # trailing one-second window counts as a flood.
+        self._global = {p: AsyncLimiter(1, 1.0 / max(1.0, lim.global_per_s))
                         for p, lim in self.limits.items()}
         self._chats: OrderedDict[tuple[str, str], AsyncLimiter] = OrderedDict()
         self._slots = asyncio.Semaphore(concurrency)
@@ -142,8 +145,8 @@ class Sender:
         limiter = self._chats.get(key)
         if limiter is None:
             lim = self.limits[platform]
-            limiter = (AsyncLimiter(lim.group_per_min, 60.0) if kind == GROUP
-                       else AsyncLimiter(1.0, 1.0 / max(lim.private_per_s, 0.01)))
+            limiter = (AsyncLimiter(1, 60.0 / max(lim.group_per_min, 0.01)) if kind == GROUP
+                       else AsyncLimiter(1, 1.0 / max(lim.private_per_s, 0.01)))
             self._chats[key] = limiter
             while len(self._chats) > 10_000:  # idle chats' limiters are cheap to rebuild
                 self._chats.popitem(last=False)
