@@ -23,6 +23,8 @@ def test_wheel_ships_data_and_installs_into_a_fresh_venv(tmp_path: Path) -> None
     assert any(n.startswith("bot/data/knowledge/") and n.endswith(".yaml") for n in names)
     assert "bot/data/locales/ru/LC_MESSAGES/riskguide.po" in names
     assert "bot/data/locales/en/LC_MESSAGES/riskguide.po" in names
+    assert "bot/storage/migrations/env.py" in names
+    assert any(n.startswith("bot/storage/migrations/versions/0001") for n in names)
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -42,3 +44,12 @@ def test_wheel_ships_data_and_installs_into_a_fresh_venv(tmp_path: Path) -> None
                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
     assert ask.returncode == 0, ask.stderr
     assert "19.34" in ask.stdout
+    # The database is created and migrated from the installed wheel: the console chat opens
+    # it, and `alerts status` reads it back.
+    chat = subprocess.run([exe], cwd=elsewhere, env=env, input="/watchlist\n",
+                          capture_output=True, text=True, timeout=120)
+    assert chat.returncode == 0, chat.stderr
+    assert (tmp_path / "data" / "riskguide.db").exists()
+    status = subprocess.run([exe, "alerts", "status"], cwd=elsewhere, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert "0 pending, 0 sent, 0 failed" in status.stdout, status.stderr
