@@ -9,9 +9,8 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -42,18 +41,6 @@ def cli(env: dict[str, str], *args: str, codes: tuple[int, ...] = (0,)) -> str:
                             capture_output=True, timeout=120)
     assert result.returncode in codes, result.stderr
     return result.stdout
-
-
-@pytest.fixture(scope="module")
-def synapse() -> Iterator[Synapse]:
-    """One Synapse for the module."""
-    with tempfile.TemporaryDirectory(prefix="synapse-") as directory:
-        server = Synapse(Path(directory))
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
 
 
 @pytest.fixture

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
-import os
 import stat
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from nio import (
-    AsyncClient,
-    AsyncClientConfig,
     Event,
-    JoinedMembersResponse,
-    LoginResponse,
     MegolmEvent,
-    RoomCreateResponse,
-    RoomMessage,
     RoomMessageNotice,
-    RoomSendResponse,
-    SyncResponse,
 )
-from nio.store import SqliteStore
 
 from bot.adapters.matrix import MatrixAdapter
 from bot.app import build_dispatcher
@@ -35,34 +24,11 @@ from bot.config import Settings
 from bot.i18n import Translator
 from handlers.messages import Message, Platform, Reply
 from handlers.render import as_plain, numbered_choices
-from tests.auxil.synapse import MatrixUser, Synapse
+from tests.auxil.synapse import TIMEOUT, MatrixUser, Person, Synapse, register_unique
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 30.0  # generous: a loaded CI machine, never reached when things work
 QUESTION = "What is the criminal liability for taking part in an undesirable organisation?"
-ENCRYPTION = {
-    "type": "m.room.encryption", "state_key": "",
-    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-}
-_names = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def synapse() -> Iterator[Synapse]:
-    """One Synapse for the whole run (it starts in a few seconds; users are per test)."""
-    with tempfile.TemporaryDirectory(prefix="synapse-") as directory:
-        server = Synapse(Path(directory))
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-
-
-def _register(synapse: Synapse, role: str) -> MatrixUser:
-    """Register a fresh user so that tests never share rooms or devices."""
-    return synapse.register(f"{role}{next(_names)}_{os.getpid()}")
 
 
 def _settings(synapse: Synapse, bot: MatrixUser, data_dir: Path) -> Settings:
@@ -73,97 +39,14 @@ def _settings(synapse: Synapse, bot: MatrixUser, data_dir: Path) -> Settings:
     )
 
 
-class Person:
-    """A test user on matrix-nio with encryption: sends messages and reads the bot's replies."""
-
-    def __init__(self, synapse: Synapse, user: MatrixUser, store: Path) -> None:
-        store.mkdir(parents=True, exist_ok=True)
-        self.user = user
-        self.client = AsyncClient(
-            synapse.url, user.user_id, store_path=str(store),
-            config=AsyncClientConfig(store=SqliteStore, encryption_enabled=True),
-        )
-        self.events: list[tuple[str, Event]] = []
-        self.client.add_event_callback(self._collect, (RoomMessage, MegolmEvent))
-
-    async def _collect(self, room: Any, event: Event) -> None:
-        self.events.append((room.room_id, event))
-
-    async def login(self) -> None:
-        """Log in with a new device, upload keys and apply a first sync."""
-        response = await self.client.login(self.user.password, device_name="tester")
-        assert isinstance(response, LoginResponse), response
-        await self.sync()
-
-    async def sync(self) -> None:
-        """Sync once (short poll), keeping keys uploaded and device lists fresh."""
-        response = await self.client.sync(timeout=500, full_state=not self.client.next_batch)
-        assert isinstance(response, SyncResponse), response
-        if self.client.should_upload_keys:
-            await self.client.keys_upload()
-        if self.client.should_query_keys:
-            await self.client.keys_query()
-        if self.client.outgoing_to_device_messages:
-            await self.client.send_to_device_messages()
-
-    async def create_room(self, invite: list[str], encrypted: bool, direct: bool) -> str:
-        """Create a room as Element does: a DM is is_direct and encrypted from the start."""
-        response = await self.client.room_create(
-            invite=invite, is_direct=direct, initial_state=[ENCRYPTION] if encrypted else [],
-        )
-        assert isinstance(response, RoomCreateResponse), response
-        return response.room_id
-
-    async def wait_joined(self, room_id: str, user_id: str) -> None:
-        """Sync until user_id has joined the room (the bot accepts invites by itself)."""
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            members = await self.client.joined_members(room_id)
-            if isinstance(members, JoinedMembersResponse) and any(
-                m.user_id == user_id for m in members.members
-            ):
-                await self.sync()
-                return
-            await self.sync()
-        raise AssertionError(f"{user_id} did not join {room_id}")
-
-    async def send(self, room_id: str, text: str, **extra: Any) -> str:
-        """Send an m.text message (encrypted when the room is) and return its event id."""
-        await self.sync()
-        content = {"msgtype": "m.text", "body": text, **extra}
-        response = await self.client.room_send(
-            room_id, "m.room.message", content, ignore_unverified_devices=True,
-        )
-        assert isinstance(response, RoomSendResponse), response
-        return str(response.event_id)
-
-    async def replies(self, room_id: str, sender: str, count: int = 1) -> list[Event]:
-        """Return the next `count` events from sender in the room, waiting for them."""
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            found = [e for r, e in self.events if r == room_id and e.sender == sender]
-            if len(found) >= count:
-                for event in found[:count]:
-                    self.events.remove((room_id, event))
-                return found[:count]
-            await self.sync()
-        raise AssertionError(f"no reply from {sender} in {room_id} within {TIMEOUT}s")
-
-    async def close(self) -> None:
-        """Close the HTTP session."""
-        await self.client.close()
-
-
 async def _person(synapse: Synapse, tmp_path: Path, role: str) -> Person:
-    person = Person(synapse, _register(synapse, role), tmp_path / role)
-    await person.login()
-    return person
+    return await Person.create(synapse, tmp_path, role)
 
 
 @pytest.fixture
 async def bot_user(synapse: Synapse) -> MatrixUser:
     """A registered account for the bot."""
-    return _register(synapse, "riskguide")
+    return register_unique(synapse, "riskguide")
 
 
 @pytest.fixture

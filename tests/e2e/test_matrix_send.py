@@ -7,9 +7,8 @@ the module starts its own Synapse (a few seconds).
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,31 +18,10 @@ from nio import Event, MegolmEvent, RoomMessageNotice
 from bot.adapters.matrix import MatrixAdapter
 from bot.config import Settings
 from bot.watch.model import RecipientGone
-from handlers import commands
 from handlers.messages import Message, Reply
 from tests.auxil.synapse import TIMEOUT, MatrixUser, Person, Synapse, register_unique
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def synapse() -> Iterator[Synapse]:
-    """One Synapse for the module; users and rooms are per test."""
-    with tempfile.TemporaryDirectory(prefix="synapse-") as directory:
-        server = Synapse(Path(directory))
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-
-
-@pytest.fixture(autouse=True)
-def digest_command(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make "digest" parse as a command even where handlers/commands.py does not list it yet."""
-    if "digest" not in commands._BY_NAME:
-        monkeypatch.setitem(commands._BY_NAME, "digest", commands.Command("digest", "cmd.digest"))
-    yield
 
 
 class Recorder:

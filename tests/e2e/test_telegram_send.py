@@ -4,7 +4,7 @@ against the local Bot API server (tests/auxil/botapi.py), including its failure 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +13,6 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.watch.model import RecipientGone, RetryLater, TransientError
-from handlers import commands
 from handlers.markup import bold, esc
 from handlers.messages import ChatKind, Choice, Message, Reply
 from tests.auxil.botapi import CHAT_NOT_FOUND, BotAPIServer, Chat, User
@@ -27,14 +26,6 @@ MEMBER = User(2004, "Mia", "en")
 GROUP = Chat(-100700, "supergroup", "Newsroom")
 # Each retry waits retry_after + 0.1 s inside AIORateLimiter; one retry keeps the test short.
 RETRIES = 1
-
-
-@pytest.fixture(autouse=True)
-def digest_command(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make "digest" parse as a command even where handlers/commands.py does not list it yet."""
-    if "digest" not in commands._BY_NAME:
-        monkeypatch.setitem(commands._BY_NAME, "digest", commands.Command("digest", "cmd.digest"))
-    yield
 
 
 class Recorder:
