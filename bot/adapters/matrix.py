@@ -579,6 +579,13 @@ class MatrixAdapter:
             await asyncio.wait_for(self._deliver(room, render(reply), txn_id), SEND_TIMEOUT_S)
         except TimeoutError:
             raise TransientError(f"Matrix: no answer within {SEND_TIMEOUT_S:g} s") from None
+        if room.member_count <= 2:
+            # In a direct chat, "1" after an alert answers the alert's numbered choices, as
+            # after any reply; the person is the room's other member.
+            data = [choice.data for choice in numbered_choices(reply)]
+            for user_id in room.users:
+                if user_id != client.user_id:
+                    self._remember_choices((room_id, user_id), data)
 
     async def _send(
         self, room: MatrixRoom, reply: Reply, start: int = 1, in_reply_to: str | None = None

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_app
+from bot.app import build_app, build_dispatcher
 from bot.config import Settings
 from bot.listings.service import ListingService
 from bot.runner import run_platforms
@@ -96,6 +96,15 @@ async def test_each_platform_receives_exactly_one_alert(
         # Exit 1: the undesirable registry has no data in this test.
         status = await asyncio.to_thread(cli, env, "alerts", "status", codes=(1,))
         assert "0 pending, 2 sent, 0 failed" in status
+
+        # "1" answers the alert's numbered choice: what the listing means.
+        await alice.send(room, "1")
+        [meaning] = await alice.replies(room, bot_user.user_id)
+        kb = build_dispatcher(settings, with_listings=False).services.kb
+        entry = kb.get("fa_interaction")
+        assert entry is not None
+        body = meaning.source["content"]["body"]
+        assert entry.title["en"] in body or entry.title["ru"] in body, body[:200]
     finally:
         stop.set()
         await asyncio.wait_for(bot, timeout=60)
