@@ -12,10 +12,10 @@ from datetime import date
 
 from bot.i18n import Translator
 from bot.watch.model import ADDED, CHANGED, DIGEST, EXCLUDED, REINCLUDED, REMOVED, Change, Delivery
-from handlers.answers import ANSWER, format_date
-from handlers.checks import MEANING, data_line
+from handlers.answers import format_date
+from handlers.checks import data_line, meaning_choices
 from handlers.markup import bold, esc
-from handlers.messages import Choice, Reply
+from handlers.messages import Reply
 
 # Telegram allows 4096 characters and Matrix clients show long notices badly; the core
 # splits digests by an estimate, and this is the hard ceiling each rendered message keeps.
@@ -68,7 +68,7 @@ def _alert(delivery: Delivery, t: Translator) -> Reply:
     parts.append(_data(change, t))
     parts.append(esc(t("check.disclaimer")) + "\n" + esc(t("alert.unwatch", watch=watched)))
     # Every field is capped by _short, so an alert stays below MAX_CHARS (tested).
-    return Reply("\n\n".join(parts), choices=_meaning(change.registry, t))
+    return Reply("\n\n".join(parts), choices=meaning_choices((change.registry,), t))
 
 
 def _event(change: Change, t: Translator) -> str:
@@ -135,7 +135,7 @@ def _digest(delivery: Delivery, t: Translator) -> Reply:
         body += ["• " + _digest_line(c, t) for c in items]
     tail = ["", esc(t("check.disclaimer")) + " " + esc(t("digest.off"))]
     lines = _within(head, body, tail, t)
-    return Reply("\n".join(lines), choices=_meaning(delivery.registry, t))
+    return Reply("\n".join(lines), choices=meaning_choices((delivery.registry,), t))
 
 
 def _digest_line(change: Change, t: Translator) -> str:
@@ -190,13 +190,6 @@ def _data(change: Change, t: Translator) -> str:
         line += " " + esc(t("alert.compared",
                             date=format_date(change.previous_as_of, t.lang)))
     return line
-
-
-def _meaning(registry: str, t: Translator) -> tuple[tuple[Choice, ...], ...]:
-    """Return the button opening what a listing in this registry means for the reader."""
-    if registry not in MEANING:
-        return ()
-    return ((Choice(t(f"check.meaning.{registry}"), ANSWER + MEANING[registry]),),)
 
 
 def _date(value: date | None, t: Translator) -> str:

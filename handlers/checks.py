@@ -8,6 +8,7 @@ never reaches a reply because CheckResult does not carry it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from bot.i18n import Translator
@@ -86,10 +87,16 @@ def check_reply(
     for m in shown:
         if m.registry not in registries:
             registries.append(m.registry)
-    choices = tuple(
-        (Choice(t(f"check.meaning.{r}"), ANSWER + MEANING[r]),) for r in registries if r in MEANING
-    )
-    return Reply("\n\n".join(parts), choices=choices)
+    return Reply("\n\n".join(parts), choices=meaning_choices(registries, t))
+
+
+def meaning_choices(registries: Iterable[str], t: Translator) -> tuple[tuple[Choice, ...], ...]:
+    """Return one button per registry opening what a listing there means for the reader.
+
+    Checks, alerts and digests all end with it: a listing is only useful with its meaning.
+    """
+    return tuple((Choice(t(f"check.meaning.{r}"), ANSWER + MEANING[r]),)
+                 for r in registries if r in MEANING)
 
 
 def _match_line(m: Match, t: Translator) -> str:
