@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.database import Database, now
@@ -196,7 +196,7 @@ async def counts(db: Database) -> dict[str, Any]:
         oldest = (await conn.execute(select(func.min(outbox.c.created_at)).where(
             outbox.c.state == PENDING))).scalar()
         errors = (await conn.execute(select(outbox.c.last_error, func.count()).where(
-            and_(outbox.c.state == FAILED)).group_by(outbox.c.last_error)
+            outbox.c.state == FAILED).group_by(outbox.c.last_error)
             .order_by(func.count().desc()).limit(3))).all()
     return {
         "pending": by_state[PENDING], "sent": by_state[SENT], "failed": by_state[FAILED],
