@@ -584,7 +584,7 @@ class MatrixAdapter:
             # after any reply; the person is the room's other member.
             data = [choice.data for choice in numbered_choices(reply)]
             for user_id in room.users:
-                if user_id != client.user_id:
+                if user_id != self.settings.matrix_user_id:
                     self._remember_choices((room_id, user_id), data)
 
     async def _send(

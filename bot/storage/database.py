@@ -33,7 +33,7 @@ class StorageError(RuntimeError):
 
 def now() -> datetime:
     """Return the current time as naive UTC, the form every stored timestamp has."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def database_url(settings: Settings) -> str:
