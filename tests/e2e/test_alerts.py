@@ -22,10 +22,11 @@ from bot.listings.service import ListingService
 from bot.runner import run_platforms
 from bot.storage.database import Database
 from bot.storage.schema import outbox
+from bot.watch.diff import diff
 from bot.watch.refresh import RefreshService
 from bot.watch.users import WatchService
-from tests.auxil.botapi import BotAPIServer, User
-from tests.auxil.registries import SHARED_REGISTRIES
+from tests.auxil.botapi import BotAPIServer, Chat, User
+from tests.auxil.registries import SHARED_REGISTRIES, shared_snapshot
 from tests.auxil.synapse import Person, Synapse, register_unique
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +34,9 @@ pytestmark = pytest.mark.e2e
 OLD = SHARED_REGISTRIES / "foreign_agents" / "2024-09-13.json"
 NEW = SHARED_REGISTRIES / "foreign_agents" / "2024-10-01.json"
 RIVA = User(2001, "Рива", "ru")
+EDITOR = User(2002, "Editor", "en")
+INTERN = User(2005, "Intern", "en")
+NEWSROOM = Chat(-100900, "supergroup", "Newsroom")
 
 
 def cli(env: dict[str, str], *args: str, codes: tuple[int, ...] = (0,)) -> str:
@@ -110,6 +114,43 @@ async def test_each_platform_receives_exactly_one_alert(
         await asyncio.wait_for(bot, timeout=60)
         await app.close()
         await alice.close()
+
+
+async def test_a_group_admin_switches_on_the_groups_digest(api: BotAPIServer,
+                                                            tmp_path: Path) -> None:
+    """Only an admin may switch the group's digest on; then the group gets every change of
+    the next import, grouped, and nobody's private data is involved."""
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data, telegram_token=api.token,
+                        telegram_api_base_url=api.base_url, refresh_interval_s=0)
+    app = await build_app(settings)
+    assert app.refresh is not None
+    await app.refresh.import_file(SHARED_REGISTRIES / "undesirable" / "2024-07-19.json",
+                                  "undesirable")
+    api.set_member_status(NEWSROOM.id, EDITOR.id, "administrator")
+    stop = asyncio.Event()
+    bot = asyncio.create_task(run_platforms(app, stop))
+    try:
+        [refused] = await api.say(INTERN, "/digest on undesirable", NEWSROOM)
+        [done] = await api.say(EDITOR, "/digest on undesirable", NEWSROOM)
+        assert refused.text != done.text
+        assert "admin" in refused.text.lower()
+        mark = len(api.sent)
+        processed = (await app.refresh.import_file(
+            SHARED_REGISTRIES / "undesirable" / "2024-08-09.json", "undesirable"))[1]
+        assert processed.counts == {"added": 3}
+        [digest] = await api.replies(NEWSROOM.id, mark)
+        added = diff(shared_snapshot("undesirable", "2024-07-19"),
+                     shared_snapshot("undesirable", "2024-08-09"))
+        assert len(added) == 3
+        assert all(" ".join(c.name.split())[:30] in " ".join(digest.text.split())
+                   for c in added), digest.text
+        await asyncio.sleep(6)  # a sender poll later: one message, nothing else
+        assert [s for s in api.sent[mark:]] == [digest]
+    finally:
+        stop.set()
+        await asyncio.wait_for(bot, timeout=60)
+        await app.close()
 
 
 async def _queue_alerts(data: Path, chats: dict[str, list[str]]) -> None:
