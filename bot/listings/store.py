@@ -214,6 +214,10 @@ def validate_and_store(store: SnapshotStore, snapshot: Snapshot, *,
             return StoreOutcome(snapshot.registry, False, False, tuple(reasons), previous,
                                 previous)
         unchanged = previous is not None and previous.content_hash == snapshot.content_hash
+        if unchanged and previous is not None and snapshot.as_of <= previous.as_of:
+            # The same data for the same date again (an hourly refresh from a mirror that has
+            # not moved): storing it would only grow the directory by a copy per refresh.
+            return StoreOutcome(snapshot.registry, True, True, (), previous, previous)
         path = store.save(snapshot)
         log.info("%s: stored %d entries as of %s from %s%s", snapshot.registry, snapshot.count,
                  snapshot.as_of, snapshot.origin, " (content unchanged)" if unchanged else "")

@@ -53,3 +53,17 @@ def test_corrupt_pointer_or_file_does_not_crash(tmp_path: Path) -> None:
     assert SnapshotStore(tmp_path).latest("foreign_agents") is None
     (tmp_path / "foreign_agents" / "current.json").write_text("nope")
     assert SnapshotStore(tmp_path).latest("foreign_agents") is None
+
+
+def test_the_same_data_again_adds_no_file(tmp_path: Path) -> None:
+    """An hourly refresh from a mirror that has not moved must not grow the directory."""
+    store = SnapshotStore(tmp_path)
+    validate_and_store(store, _snap(10, date(2024, 1, 1)))
+    again = validate_and_store(store, _snap(10, date(2024, 1, 1)))
+    assert again.accepted and again.unchanged
+    files = list((tmp_path / "foreign_agents" / "snapshots").glob("*.json"))
+    assert len(files) == 1
+    # The same content for a newer date is kept: "not found as of" moves forward.
+    newer = validate_and_store(store, _snap(10, date(2024, 1, 8)))
+    assert newer.unchanged and store.latest("foreign_agents").as_of == date(2024, 1, 8)
+    assert len(list((tmp_path / "foreign_agents" / "snapshots").glob("*.json"))) == 2
