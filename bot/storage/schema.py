@@ -40,7 +40,11 @@ recipients = Table(
     Column("kind", String(8), nullable=False),
     Column("address", String(255), nullable=False),  # platform user id, or group chat id
     Column("chat_id", String(255)),  # where to deliver; unknown until a private message
-    Column("lang", String(8)),
+    Column("lang", String(8)),  # chosen with /lang; replies follow it
+    # The language of the conversation in which the person last set up a watch or digest:
+    # what alerts are written in when no language was chosen. Not a choice, so replies keep
+    # following the platform's hint.
+    Column("alert_lang", String(8)),
     Column("active", Boolean, nullable=False, default=True),
     Column("inactive_reason", String(200)),
     Column("created_at", DateTime(), nullable=False),

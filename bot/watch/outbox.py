@@ -122,7 +122,7 @@ async def claim(db: Database, platforms: Sequence[str], limit: int = 200,
             return []
         rows = (await conn.execute(
             select(outbox, recipients.c.platform, recipients.c.chat_id, recipients.c.lang,
-                   recipients.c.kind.label("chat_kind"))
+                   recipients.c.alert_lang, recipients.c.kind.label("chat_kind"))
             .join(recipients, recipients.c.id == outbox.c.recipient_id)
             .where(outbox.c.id.in_(ids)).order_by(outbox.c.id))).all()
         wanted = {e for r in rows for e in r.payload["events"]}
@@ -135,7 +135,8 @@ async def claim(db: Database, platforms: Sequence[str], limit: int = 200,
         if not items:
             continue
         out.append(Claimed(r.id, r.recipient_id, Delivery(
-            id=r.id, platform=r.platform, chat_id=r.chat_id, lang=r.lang or "ru", kind=r.kind,
+            id=r.id, platform=r.platform, chat_id=r.chat_id, lang=r.lang or r.alert_lang or "ru",
+            kind=r.kind,
             registry=items[0].registry, changes=items, watch=p.get("watch"),
             match_kind=p.get("match"), definite=bool(p.get("definite", True)),
             matched_name=p.get("matched_name"), part=int(p.get("part", 1)),

@@ -57,11 +57,11 @@ class WatchService:
 
     async def set_language(self, platform: str, user_id: str, lang: str,
                            chat_id: str | None = None) -> None:
-        """Remember the person's language (alerts are written in it too)."""
+        """Remember the person's chosen language (replies and alerts follow it)."""
         async with self.db.begin() as conn:
             rid = await _recipient(conn, platform, PRIVATE, user_id, chat_id)
             await conn.execute(update(recipients).where(recipients.c.id == rid)
-                               .values(lang=lang))
+                               .values(lang=lang, alert_lang=lang))
 
     # -- watchlist -------------------------------------------------------------------------
     async def watch(self, platform: str, user_id: str, chat_id: str, query: str,
@@ -146,7 +146,10 @@ class WatchService:
     # -- privacy ---------------------------------------------------------------------------
     async def stored(self, platform: str, user_id: str) -> Stored:
         """Return everything stored about the person (shown before `forget` asks to confirm)."""
-        lang = await self.get_language(platform, user_id)
+        async with self.db.begin() as conn:
+            row = (await conn.execute(select(recipients.c.lang, recipients.c.alert_lang).where(
+                _who(platform, PRIVATE, user_id)))).first()
+        lang = (row.lang or row.alert_lang) if row is not None else None
         return Stored(lang, tuple(await self.watches(platform, user_id)),
                       await self.digests(platform, user_id))
 
@@ -166,20 +169,21 @@ def _who(platform: str, kind: str, address: str) -> ColumnElement[bool]:
 
 async def _recipient(conn: AsyncConnection, platform: str, kind: str, address: str,
                      chat_id: str | None, lang: str | None = None) -> int:
-    """Return the id of the recipient row, creating it; a known chat id is kept current."""
+    """Return the id of the recipient row, creating it; the chat id and the language to
+    write alerts in are kept current (`lang` is the conversation's language, not a choice)."""
     row = (await conn.execute(select(recipients.c.id, recipients.c.chat_id,
-                                     recipients.c.lang, recipients.c.active)
+                                     recipients.c.alert_lang, recipients.c.active)
                               .where(_who(platform, kind, address)))).first()
     if row is None:
         result = await conn.execute(insert(recipients).values(
-            platform=platform, kind=kind, address=address, chat_id=chat_id, lang=lang,
+            platform=platform, kind=kind, address=address, chat_id=chat_id, alert_lang=lang,
             active=True, created_at=now()))
         return int(_first_key(result))
     values: dict[str, object] = {}
     if chat_id and (row.chat_id != chat_id or not row.active):
         values.update(chat_id=chat_id, active=True, inactive_reason=None)
-    if lang and not row.lang:
-        values["lang"] = lang
+    if lang and row.alert_lang != lang:
+        values["alert_lang"] = lang
     if values:
         await conn.execute(update(recipients).where(recipients.c.id == row.id).values(**values))
     return int(row.id)

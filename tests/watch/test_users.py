@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
 from bot.storage.database import Database
 from bot.storage.schema import recipients, watches
@@ -59,3 +62,44 @@ async def test_forget_deletes_everything_about_the_person(db: Database) -> None:
     async with db.begin() as conn:
         # Only the other person's watch is left.
         assert (await conn.execute(select(func.count()).select_from(watches))).scalar() == 1
+
+
+async def test_a_watch_does_not_choose_the_language(db: Database) -> None:
+    """Alerts are written in the conversation's language; replies keep following the
+    platform's hint until the person picks a language with /lang."""
+    svc = WatchService(db)
+    await svc.watch("telegram", "1", "1", "Meduza", "en")
+    assert await svc.get_language("telegram", "1") is None
+    assert (await svc.stored("telegram", "1")).lang == "en"
+    await svc.set_language("telegram", "1", "ru", chat_id="1")
+    assert await svc.get_language("telegram", "1") == "ru"
+
+
+async def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
+    """A database made by an older release is migrated on start, its rows intact."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import insert, text
+
+    from bot.storage.database import MIGRATIONS, now
+
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+
+    def to_first(conn: Connection) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+
+    async with db.begin() as conn:
+        await conn.run_sync(to_first)
+        await conn.execute(text(
+            "INSERT INTO recipients (platform, kind, address, chat_id, lang, active, "
+            "created_at) VALUES ('telegram', 'private', '5', '5', 'en', 1, :at)"), {"at": now()})
+        await conn.execute(insert(watches).values(recipient_id=1, query="Meduza",
+                                                  norm="meduza", created_at=now()))
+    await db.migrate()
+    svc = WatchService(db)
+    assert [w.query for w in await svc.watches("telegram", "5")] == ["Meduza"]
+    assert (await svc.stored("telegram", "5")).lang == "en"
+    await db.close()
