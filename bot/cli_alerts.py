@@ -13,9 +13,13 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.listings.model import REGISTRIES
+
+if TYPE_CHECKING:
+    from bot.storage.database import Database
+    from bot.watch.refresh import RefreshService
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -50,8 +54,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     be.set_defaults(func=cmd_bench)
 
 
-async def _pipeline() -> Any:
-    """Return (db, refresh service) for this instance's settings (the database migrated)."""
+async def _pipeline() -> tuple[Database, RefreshService]:
+    """Return (db, refresh service) for this instance's settings (the database migrated).
+
+    Not bot.app.build_app: these commands need no knowledge base and no chat.
+    """
     from bot.config import load_settings
     from bot.listings.service import ListingService
     from bot.storage.database import open_database
@@ -108,6 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{args.registry}: rejected: {'; '.join(outcome.reasons)}", file=sys.stderr)
             return 1
         cur = outcome.current
+        assert cur is not None  # an accepted outcome always has the stored snapshot
         note = " (content unchanged)" if outcome.unchanged else ""
         print(f"{args.registry}: stored {cur.count} entries as of {cur.as_of}, "
               f"{cur.skipped_rows} malformed rows skipped{note}; {_processed_line(processed)}")

@@ -55,7 +55,9 @@ _LEGAL_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _LEGAL_PREFIX = re.compile(
-    r"^(?:sia|bdr|stichting|fundacja|stowarzyszenie|nodibinājums|компания|юридическое лицо)\s+",
+    r"^(?:sia|bdr|stichting|fundacja|stowarzyszenie|nodibinājums|компания|юридическое лицо"
+    # Abbreviated Russian forms some sources write instead of the full preamble.
+    r"|ано|ооо|роо|моо|мроо|нко|зао|пао|нп|чу)\s+",
     re.IGNORECASE,
 )
 # Parenthesised remarks that are addresses or numbers rather than names.

@@ -22,17 +22,10 @@ from bot.listings import names as nm
 from bot.listings.model import Entry, Snapshot
 from bot.watch.model import ADDED, CHANGED, EXCLUDED, REINCLUDED, REMOVED, Change
 
-# Abbreviated legal forms some sources write instead of the full preamble.
-_FORM_ABBREVIATIONS = frozenset({"ано", "ооо", "оо", "роо", "моо", "мроо", "рооо", "нко", "ао",
-                                 "зао", "пао", "нп", "чу"})
-
 
 def entry_key(entry: Entry) -> str:
     """Return the source-independent identity of an entry: its folded name without legal form."""
-    tokens = nm.norm_tokens(nm.strip_legal_form(entry.name))
-    if len(tokens) > 1 and tokens[0] in _FORM_ABBREVIATIONS:
-        tokens = tokens[1:]
-    return " ".join(tokens) or nm.norm(entry.name) or entry.entry_id
+    return nm.norm(nm.strip_legal_form(entry.name)) or nm.norm(entry.name) or entry.entry_id
 
 
 def diff(previous: Snapshot | None, current: Snapshot,

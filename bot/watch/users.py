@@ -6,6 +6,8 @@ group; `forget` removes a person's row, and the database cascades to everything 
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,7 @@ from bot.storage.schema import digests, recipients, watches
 from bot.watch.model import GROUP, MAX_WATCHES, PRIVATE, Watch
 
 MAX_QUERY = 300
+LANG_TTL_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,29 @@ class WatchService:
         """Use db (already migrated); `max_watches` caps each person's watchlist."""
         self.db = db
         self.max_watches = max_watches
+        # The language is looked up for every incoming message: remember answers briefly
+        # (another instance's /lang is seen within the TTL), bounded in size.
+        self._langs: OrderedDict[tuple[str, str], tuple[str | None, float]] = OrderedDict()
 
     # -- language --------------------------------------------------------------------------
     async def get_language(self, platform: str, user_id: str) -> str | None:
         """Return the language the person chose with /lang, or None."""
+        key = (platform, user_id)
+        cached = self._langs.get(key)
+        if cached is not None and time.monotonic() - cached[1] < LANG_TTL_S:
+            return cached[0]
         async with self.db.begin() as conn:
-            return (await conn.execute(
+            lang = (await conn.execute(
                 select(recipients.c.lang).where(_who(platform, PRIVATE, user_id))
             )).scalar()
+        self._remember_lang(key, lang)
+        return lang
+
+    def _remember_lang(self, key: tuple[str, str], lang: str | None) -> None:
+        self._langs.pop(key, None)
+        self._langs[key] = (lang, time.monotonic())
+        while len(self._langs) > 10_000:
+            self._langs.popitem(last=False)
 
     async def set_language(self, platform: str, user_id: str, lang: str,
                            chat_id: str | None = None) -> None:
@@ -62,6 +80,7 @@ class WatchService:
             rid = await _recipient(conn, platform, PRIVATE, user_id, chat_id)
             await conn.execute(update(recipients).where(recipients.c.id == rid)
                                .values(lang=lang, alert_lang=lang))
+        self._remember_lang((platform, user_id), lang)
 
     # -- watchlist -------------------------------------------------------------------------
     async def watch(self, platform: str, user_id: str, chat_id: str, query: str,
@@ -156,6 +175,7 @@ class WatchService:
     async def forget(self, platform: str, user_id: str) -> bool:
         """Delete everything stored about the person: language, watches, digests and queued
         alerts (cascade). Returns False when nothing was stored."""
+        self._langs.pop((platform, user_id), None)
         async with self.db.begin() as conn:
             result = await conn.execute(delete(recipients).where(
                 _who(platform, PRIVATE, user_id)))
