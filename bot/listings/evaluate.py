@@ -66,6 +66,8 @@ def pick_snapshot_files(root: Path, as_of: str) -> dict[str, Path] | None:
     end = as_of_date(as_of)
     chosen: dict[str, Path] = {}
     for registry in REGISTRIES:
+        if not (root / registry).is_dir():
+            continue  # a history without this list (the 2023-2024 one has two of four)
         files = []
         for path in sorted((root / registry).glob("*.json")):
             try:
@@ -80,7 +82,7 @@ def pick_snapshot_files(root: Path, as_of: str) -> dict[str, Path] | None:
         if end - d > MAX_SNAPSHOT_LAG:
             return None
         chosen[registry] = path
-    return chosen
+    return chosen or None
 
 
 def judge(item: dict[str, Any], result: CheckResult, score: VariantScore) -> None:

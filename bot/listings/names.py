@@ -27,7 +27,9 @@ _CLOSE = "»”›"
 
 # Phrases that say what follows is another name for the same entry.
 _PSEUDONYM = re.compile(
-    r"\(?\s*(?:псевдоним\w*|прежн\w+\s+наименовани\w+|ранее)\s*[-–—:]?\s*", re.IGNORECASE
+    r"\(?\s*(?:псевдоним\w*|прежн\w+\s+наименовани\w+|ранее"
+    r"|(?:друг\w+|ин\w+)\s+(?:используем\w+\s+)?наименовани\w+(?:\s+общественного"
+    r"\s+объединения)?)\s*[-–—:]?\s*", re.IGNORECASE
 )
 # Tails that describe the entry rather than name it.
 _TAIL = re.compile(
@@ -71,7 +73,9 @@ _COUNTRY = re.compile(
     r"швейцари\w*|канад\w*|украин\w*|грузи\w*|армени\w*|румыни\w*|япони\w*|финлянди\w*|"
     r"швеци\w*|австри\w*|испани\w*|ирланди\w*|болгари\w*|израил\w*|кипр\w*|казахстан\w*|"
     r"молдов\w*|литовск\w*|латвийск\w*|эстонск\w*|чешск\w*|французск\w*|федеративн\w*|"
-    r"турецк\w*|финляндск\w*|республик\w*|королевств\w*|лондон\w*|риг\w*|англи\w*|"
+    r"турецк\w*|финляндск\w*|республик\w*|таджикистан\w*|узбекистан\w*|кыргызстан\w*|"
+    r"киргизи\w*|азербайджан\w*|туркменистан\w*|афганистан\w*|пакистан\w*|сири\w*|"
+    r"ирак\w*|иран\w*|турци\w*|ливан\w*|египт\w*|королевств\w*|лондон\w*|риг\w*|англи\w*|"
     r"[\w-]+ая республика|usa|uk|germany|latvia|[\s,-]|и)+$",
     re.IGNORECASE,
 )
@@ -278,6 +282,42 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
                 add(part)
 
     return unique_by_norm(found, exclude=(name,))
+
+
+_SEGMENT_BREAK = re.compile(r"[()«»\"“”„,;/]|\s[–—-]\s")
+
+
+def usable_source_aliases(name: str, aliases: Iterable[str]) -> list[str]:
+    """Return the aliases a source supplied for name, without the fragments.
+
+    The public mirror cuts some aliases out of the middle of a longer name ("Human Rights"
+    of "International Partnership for Human Rights", "Fundacja Praw Cz" of "Helsińska
+    Fundacja Praw Człowieka"); as names of their own they would match other organisations.
+    An alias is kept when it is a whole segment of the published name (between brackets,
+    quotes, commas or dashes) or does not occur in it at all (a name the source knows and
+    the register does not print); a part of a segment, or one ending inside a word, goes.
+    """
+    segments = [norm_tokens(part) for part in _SEGMENT_BREAK.split(_resolve_quotes(name))]
+    segments = [seg for seg in segments if seg]
+    kept = []
+    for alias in aliases:
+        tokens = norm_tokens(alias)
+        if not tokens or any(_is_fragment(tokens, seg) for seg in segments):
+            continue
+        kept.append(alias.strip())
+    return kept
+
+
+def _is_fragment(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Return True when part occurs inside whole but is not all of it (or ends mid-word)."""
+    n = len(part)
+    for i in range(len(whole) - n + 1):
+        window = whole[i : i + n]
+        if window[:-1] != part[:-1] or not window[-1].startswith(part[-1]):
+            continue
+        if n < len(whole) or window[-1] != part[-1]:
+            return True
+    return False
 
 
 def unique_by_norm(items: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:

@@ -122,10 +122,12 @@ class SnapshotStore:
         """
         out = []
         for registry in REGISTRIES:
-            try:
-                out.append((self._dir(registry) / "current.json").stat().st_mtime_ns / 1e9)
-            except FileNotFoundError:
-                out.append(0.0)
+            # state.json too: a failed fetch changes what a check may conclude.
+            for name in ("current.json", "state.json"):
+                try:
+                    out.append((self._dir(registry) / name).stat().st_mtime_ns / 1e9)
+                except FileNotFoundError:
+                    out.append(0.0)
         return tuple(out)
 
     def save(self, snapshot: Snapshot) -> Path:

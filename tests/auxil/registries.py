@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.config import Settings
-from bot.listings.model import Entry, Snapshot
+from bot.listings.model import REGISTRIES, Entry, Snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_REGISTRIES = REPO.parent / "shared" / "registries"
@@ -15,8 +15,18 @@ UND_2024_09_05 = SHARED_REGISTRIES / "undesirable" / "2024-09-05.json"
 NAMES_DEV = REPO.parent / "shared" / "eval" / "names-dev.json"
 
 
+# Freshness windows wide enough that the 2023-2024 history counts as fresh: for tests of
+# matching and wording that are not about freshness.
+WIDE_WINDOWS = {registry: 100_000 for registry in REGISTRIES}
+
+
 def settings_in(tmp: Path, **overrides: object) -> Settings:
-    """Return Settings whose data directory is tmp (nothing read from the environment)."""
+    """Return Settings whose data directory is tmp (nothing read from the environment).
+
+    No mirror unless a test names one: the default public mirror is outside this machine,
+    and tests touch no outside network.
+    """
+    overrides.setdefault("registry_mirror_url", None)
     return Settings(data_dir=tmp, **overrides)  # type: ignore[arg-type]
 
 
