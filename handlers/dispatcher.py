@@ -11,7 +11,7 @@ from bot import __version__
 from bot.i18n import LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
 from bot.textnorm import clean, script_of, tokens
-from handlers import answers, watching
+from handlers import answers, stats, watching
 from handlers.checks import check_reply, data_lines
 from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
 from handlers.context import Services
@@ -150,6 +150,8 @@ class Dispatcher:
             return await self._set_lang(lang, message)
         if name == "about":
             return [self._about(t)]
+        if name in stats.COMMAND_NAMES:
+            return await stats.command(args, self.services.listings, t)
         if name in watching.COMMAND_NAMES:
             return await watching.command(name, args, message, self.services, t)
         return [Reply(esc(t("error.unknown_command")))]

@@ -233,19 +233,11 @@ class ListingService:
         The date the data holds for is `as_of`, else a date in the file name, else today.
         Raises parse.SchemaError (after recording the rejection) when the file is unusable.
         """
-        data = Path(path).read_bytes()
         try:
-            result = parse.parse_file(registry, data)
-        except (parse.SchemaError, ValueError) as exc:
+            snap = file_snapshot(Path(path), registry, as_of)
+        except parse.SchemaError as exc:
             self.store.record_rejection(registry, "file", Path(path).name, [f"schema: {exc}"])
-            raise parse.SchemaError(str(exc)) from exc
-        if as_of is None:
-            m = re.search(r"(\d{4}-\d{2}-\d{2})", Path(path).name)
-            as_of = (date.fromisoformat(m.group(1)) if m
-                     else result.taken_on or utcnow().date())
-        snap = Snapshot(registry=registry, origin=FILE, source=Path(path).name, as_of=as_of,
-                        fetched_at=utcnow(), entries=tuple(result.entries),
-                        skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
+            raise
         return validate_and_store(self.store, snap, force=force)
 
     # ---------------------------------------------------------------------------- status
@@ -270,6 +262,26 @@ class ListingService:
                 "rejections": self.store.rejections(registry),
             })
         return out
+
+
+def file_snapshot(path: Path, registry: str, as_of: date | None = None) -> Snapshot:
+    """Return a registry file (XLSX, CSV or mirror JSON, detected from content) as a Snapshot.
+
+    The date the data holds for is `as_of`, else a date in the file name, else the date the
+    file says it was taken (a mirror document's fetched_at), else today. Raises
+    parse.SchemaError when the file is unusable and OSError when it cannot be read. Nothing
+    is stored: `import_file` stores it, `registry stats --file` only counts it.
+    """
+    try:
+        result = parse.parse_file(registry, path.read_bytes())
+    except (parse.SchemaError, ValueError) as exc:
+        raise parse.SchemaError(str(exc)) from exc
+    if as_of is None:
+        m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
+        as_of = date.fromisoformat(m.group(1)) if m else result.taken_on or utcnow().date()
+    return Snapshot(registry=registry, origin=FILE, source=path.name, as_of=as_of,
+                    fetched_at=utcnow(), entries=tuple(result.entries),
+                    skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
 
 
 def _report(outcome: StoreOutcome) -> UpdateReport:

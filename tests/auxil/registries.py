@@ -58,3 +58,38 @@ def shared_snapshot(registry: str, day: date | str) -> Snapshot:
     return Snapshot(registry, "mirror", path.name, date.fromisoformat(str(day)),
                     datetime(2024, 11, 1, tzinfo=UTC), tuple(result.entries), result.skipped,
                     exclusions_known=result.exclusions_known)
+
+
+# The 2026-09 copy of the public mirror ({"entries": [{id, kind, name, aliases, inn, ogrn,
+# included_at, excluded_at, decision}]}), file per registry.
+MIRROR_2026 = SHARED_REGISTRIES / "mirror" / "data"
+MIRROR_2026_FILES = {
+    "foreign_agents": MIRROR_2026 / "minjust_foreign_agents.json",
+    "undesirable": MIRROR_2026 / "minjust_undesirable_orgs.json",
+    "extremist": MIRROR_2026 / "minjust_extremist_orgs.json",
+    "terrorist": MIRROR_2026 / "fsb_terrorist_orgs.json",
+}
+
+
+def mirror_2026_snapshot(registry: str) -> Snapshot:
+    """Return the 2026-09 mirror copy of a registry as a Snapshot, read field by field.
+
+    A stand-in until the application parses this format itself: dates are DD.MM.YYYY or
+    null, `kind` is "person" or "org"; the data's date is the file's `fetched_at`.
+    """
+    import json
+
+    data = json.loads(MIRROR_2026_FILES[registry].read_text(encoding="utf-8"))
+
+    def day(value: str | None) -> date | None:
+        return datetime.strptime(value, "%d.%m.%Y").date() if value else None
+
+    entries = tuple(
+        Entry(registry, str(row["id"]), "person" if row["kind"] == "person" else "organisation",
+              str(row["name"]), tuple(row.get("aliases") or ()), day(row.get("included_at")),
+              day(row.get("excluded_at")))
+        for row in data["entries"]
+    )
+    fetched = datetime.fromisoformat(data["fetched_at"])
+    return Snapshot(registry, "mirror", MIRROR_2026_FILES[registry].name, fetched.date(),
+                    fetched, entries)
