@@ -70,7 +70,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print every problem as file:line: field: problem; exit 1 if there is any."""
-    from bot.knowledge.loader import validate
+    from bot.knowledge.loader import stale_entries, validate
 
     directory = args.dir or knowledge_dir()
     kb, problems = validate(directory)
@@ -79,7 +79,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
         return 1
-    print(f"ok: {len(kb.entries)} entries in {directory}")
+    stale = stale_entries(kb)
+    for w in stale:
+        print(f"warning: {w}")
+    print(f"ok: {len(kb.entries)} entries in {directory}"
+          + (f", {len(stale)} due for review" if stale else ""))
     return 0
 
 
