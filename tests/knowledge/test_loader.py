@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
-
-import datetime as dt
 
 from bot.knowledge.loader import STALE_AFTER_DAYS, KnowledgeError, load, stale_entries, validate
 from bot.knowledge.model import KnowledgeBase
