@@ -73,8 +73,7 @@ def check_reply(
                            date=format_date(result.as_of, lang))))
     else:
         parts.append(esc(t(f"check.status.{status}", query=result.query)))
-        for m in shown:
-            parts.append(_match_line(m, t))
+        parts.extend(match_lines(result, t))
     parts.extend(_describe_data(result.data, t))
     if any(d.stale() for d in result.data):
         parts.append(esc(t("check.stale")))
@@ -88,6 +87,14 @@ def check_reply(
         if m.registry not in registries:
             registries.append(m.registry)
     return Reply("\n\n".join(parts), choices=meaning_choices(registries, t))
+
+
+def match_lines(result: CheckResult, t: Translator) -> list[str]:
+    """Return one line per shown match: name, registry, dates and how it matched.
+
+    Checks and the statuses shown next to answers word a match the same way.
+    """
+    return [_match_line(m, t) for m in list(result.matches)[:MAX_SHOWN]]
 
 
 def meaning_choices(registries: Iterable[str], t: Translator) -> tuple[tuple[Choice, ...], ...]:
