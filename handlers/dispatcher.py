@@ -232,7 +232,7 @@ class Dispatcher:
         Names are cut out before matching: "Дождю" says nothing about what is being asked.
         """
         names = names_in_question(text, self.services)
-        stripped = without_names(text, names) if names else text
+        stripped = without_names(text, names, self.services) if names else text
         if names and not tokens(stripped):
             stripped = text
         result = self.services.questions.match(

@@ -109,10 +109,16 @@ def names_anchor_question(names: list[NamedStatus]) -> bool:
     return any(n.result is not None and n.result.status in _SHOWN for n in names)
 
 
-def without_names(text: str, names: list[NamedStatus]) -> str:
-    """Return the question with the names cut out, for the question matcher."""
+def without_names(text: str, names: list[NamedStatus], services: Services) -> str:
+    """Return the question with the names cut out, for the question matcher.
+
+    A name the knowledge base itself talks about ("Amnesty International", "Медуза") stays:
+    it points to an entry. Registry hits and names the base never mentions go.
+    """
     for n in names:
-        text = text.replace(n.name, " ")
+        hit = n.result is not None and n.result.status in _SHOWN
+        if hit or not any(services.questions.knows(w) for w in n.name.split()):
+            text = text.replace(n.name, " ")
     return text
 
 
