@@ -80,8 +80,7 @@ def check_reply(
         parts.append(esc(t("check.unverified_hint")))
     else:
         parts.append(esc(t(f"check.status.{status}", query=result.query)))
-        for m in shown:
-            parts.append(_match_line(m, t))
+        parts.extend(match_lines(result, t))
     parts.extend(_describe_data(result.data, t))
     for registry in result.missing:
         parts.append(esc(t("check.missing", registry=t(f"registry.{registry}"))))
@@ -105,6 +104,14 @@ def shown_matches(result: CheckResult) -> list[Match]:
     definite = [m for m in result.matches if m.definite]
     possible = [m for m in result.matches if not m.definite]
     return definite + possible[: max(0, MAX_SHOWN - len(definite))]
+
+
+def match_lines(result: CheckResult, t: Translator) -> list[str]:
+    """Return one line per shown match: name, registry, dates and how it matched.
+
+    Checks and the statuses shown next to answers word a match the same way.
+    """
+    return [_match_line(m, t) for m in list(result.matches)[:MAX_SHOWN]]
 
 
 def meaning_choices(registries: Iterable[str], t: Translator) -> tuple[tuple[Choice, ...], ...]:

@@ -141,10 +141,25 @@ class QuestionIndex:
             return None, 0.0
         return best[0], best[1] / 100.0
 
-    def match(self, text: str, lang: str | None = None) -> MatchResult:
+    def knows(self, text: str) -> bool:
+        """Return True when every meaningful word of text is a word the knowledge base uses.
+
+        Tells words of the law that people capitalise ("Минюст", "Telegram") from names.
+        """
+        keys = [t.key for t in self.analyzer.terms(text)]
+        return bool(keys) and all(k in self._tf for k in keys)
+
+    def is_common_word(self, word: str) -> bool:
+        """Return True for an everyday word of the general language ("дождь", "голос")."""
+        terms = self.analyzer.terms(word)
+        return bool(terms) and all(t.weight < TYPO_MIN_SPECIFICITY for t in terms)
+
+    def match(self, text: str, lang: str | None = None, in_scope: bool = False) -> MatchResult:
         """Return the best entry for a question, or why there is none.
 
         `lang` is the reply language; the question itself may be in either language.
+        `in_scope` says the caller already knows the question is about the registries (it names
+        a listed organisation), so no domain word is needed to anchor it.
         """
         reply_lang = lang or self.analyzer.detect_language(text)
         analysed = self.analyzer.terms(text, lang)
@@ -204,7 +219,7 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
-        if coverage < MIN_COVERAGE or anchor < MIN_ANCHOR:
+        if coverage < MIN_COVERAGE or (anchor < MIN_ANCHOR and not in_scope):
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
             )
