@@ -105,4 +105,9 @@ def is_marked_query(query: str) -> bool:
     if _MARKED_QUERY.search(text):
         return True
     tokens = nm.norm_tokens(text)
-    return len(tokens) >= 2 and is_qualifier(tokens[0])
+    if len(tokens) >= 2 and is_qualifier(tokens[0]):
+        return True
+    # Latin script writes names in title case: "Freedom House", "Human Rights Watch".
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in nm.STOPWORDS]
+    return len(words) >= 2 and not textnorm.is_cyrillic(text) and all(
+        w[:1].isupper() for w in words)

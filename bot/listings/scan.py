@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from bot import textnorm
@@ -40,6 +41,9 @@ DEFINITE, POSSIBLE = "definite", "possible"
 # A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
 # "Иванов", "Быков" name too many people to be reported alone, even as possible.
 COMMON_SURNAME_ZIPF = 3.5
+# With a first name, only the very commonest surnames ("Смирнов" 4.0, "Иванов" 4.5) are
+# namesakes by default; famous names are frequent too ("Быков" 3.96), so the bar is higher.
+NAMESAKE_SURNAME_ZIPF = 4.0
 # More listed entries than this behind one short name: say "possible" and let the reader pick.
 MAX_DEFINITE_ENTRIES = 3
 # Multi-word everyday phrases found inside at least this many entries' names are generic.
@@ -157,6 +161,14 @@ def _prefix(word: str) -> str:
     return word[:3] if len(word) <= 4 else word[:4]
 
 
+@lru_cache(maxsize=262144)
+def _stem_key(word: str) -> str:
+    """Return the first letters of a Cyrillic word's Snowball stem: inflected forms share it
+    ("новая"/"новой" → "нов", "Дудь"/"Дудя" → "дуд")."""
+    stem = nm._stemmer().stemWord(word)
+    return stem[:4] if len(stem) >= 3 else word[:3]
+
+
 class Scanner:
     """Finds listed names in texts over one NameIndex (the index `check` uses)."""
 
@@ -175,9 +187,10 @@ class Scanner:
             if pos < 0:
                 continue
             anchor = toks[pos]
-            keys = {"c:" + _prefix(anchor)} if textnorm.is_cyrillic(anchor) else set()
+            keys = set()
             if textnorm.is_cyrillic(anchor):
-                keys |= {"c:" + _prefix(k) for k in nm.morph_keys(anchor)
+                keys.add("c:" + _stem_key(anchor))
+                keys |= {"c:" + _stem_key(k) for k in nm.morph_keys(anchor)
                          if not k.startswith("~") and k != anchor}
             keys |= {"l:" + _prefix(k) for k in nm.latin_keys(anchor)}
             for key in keys:
@@ -292,8 +305,7 @@ class Scanner:
             return set()
         found: set[int] = set()
         if textnorm.is_cyrillic(word):
-            for key in ("c:" + word[:3], "c:" + word[:4]):
-                found.update(self._by_prefix.get(key, ()))
+            found.update(self._by_prefix.get("c:" + _stem_key(word), ()))
             if tok.raw[:1].isupper() and len(word) >= 4:
                 for sk in nm.latin_keys(word):
                     for key in ("l:" + sk[:3], "l:" + sk[:4]):
@@ -399,21 +411,37 @@ class Scanner:
         """Return the hits a span stands for, after the context rules (see the module doc)."""
         first, last = tokens[span.start_tok], tokens[span.end_tok - 1]
         qstart, qend = _query_bounds(text, tokens, span)
-        query = text[qstart:qend]
-        marked = everyday.is_marked_query(query)
+        query = text[max(qstart, _quote_start(text, first.start)):qend]
+        marked = everyday.is_marked_query(text[qstart:qend])
+        if marked and qstart < first.start - 1 and not _quoted(text, first.start, last.end) \
+                and not tokens[span.start_tok].raw[:1].isupper():
+            marked = False  # "фонд поддержки": a qualifier marks a capitalised name only
+        if marked and everyday.is_qualifier(first.fold) and len(tokens[span.start_tok:
+                span.end_tok]) > 1 and not _quoted(text, first.start, last.end) and not \
+                tokens[span.start_tok + 1].raw[:1].isupper():
+            marked = False  # "служба поддержки"
         span_folds = [t.fold for t in tokens[span.start_tok:span.end_tok]]
         latin = not textnorm.is_cyrillic(text[first.start:last.end])
+        quoted_span = _quoted(text, first.start, last.end)
         if latin and marked and not (_quoted(text, first.start, last.end)
                                      or _asterisk(text, last.end)):
             marked = False  # English puts "the"/"Foundation" anywhere: only quotes mark
         title = _title_case(text, tokens, span, latin)
-        everyday_only = everyday.all_everyday(span_folds)
+        full_person = len(span_folds) >= 2 and any(
+            self.index.names[ni].person for ni in span.names)
+        everyday_only = not full_person and (everyday.all_everyday(span_folds) or (
+            len(span_folds) == 1 and not everyday.is_rare_name_word(span_folds[0])
+            and not any(self.index.names[ni].person for ni in span.names)))
+        if latin and not quoted_span and not any(t.raw[:1].isupper() for t in
+                                                 tokens[span.start_tok:span.end_tok]) \
+                and not all(everyday.is_rare_name_word(f) for f in span_folds):
+            return []  # English writes names with capitals: "the insider said" is no name
         if everyday_only and not marked and not title:
             return []
         key = " ".join(t for t in span_folds if not everyday.is_qualifier(t)) or " ".join(
             span_folds)
-        if (key in self._generic or " ".join(span_folds) in self._generic) and not (
-                len(span_folds) == 1 and _quoted(text, first.start, last.end)):
+        if (key in self._generic or " ".join(span_folds) in self._generic) and not _quoted(
+                text, first.start, last.end):
             return []
         quoted = _quoted(text, first.start, last.end)
         if all(ni in self._fragment for ni in span.names) and not quoted:
@@ -451,8 +479,21 @@ class Scanner:
                     continue  # "Greenpeace Spain": a longer name of something else
             elif person_span and hit.entry.kind != PERSON and len(span_folds) == 1:
                 continue
+            elif hit.entry.kind == PERSON and len(span_folds) == 2 and \
+                    _common_surname(span_folds[0] if self._is_surname(hit, span_folds[0])
+                                    else span_folds[1], NAMESAKE_SURNAME_ZIPF):
+                # "Сергей Смирнов": a common surname with a first name names many people;
+                # only a patronymic or a rarer name makes it this one.
+                hit = Hit(hit.entry, hit.name, hit.kind, hit.score, False)
+                reason = "namesake"
             out.append((hit, reason))
         return out
+
+    @staticmethod
+    def _is_surname(hit: Hit, word: str) -> bool:
+        parts = nm.person_parts(hit.entry.name)
+        return bool(parts) and _token_how(word, nm.norm_tokens(parts[0])[0]) is not None \
+            if parts else False
 
     def _entry_index(self, entry: Entry) -> int:
         idx = getattr(self, "_entry_idx", None)
@@ -498,6 +539,11 @@ class Scanner:
             else:
                 hits = sorted(hits, key=lambda x: -x[0].score)[:MAX_DEFINITE_ENTRIES]
             start, end = tokens[a].start, tokens[b - 1].end
+            inner = text[start:end]
+            if inner.count("«") > inner.count("»") and text[end:end + 1] == "»":
+                end += 1  # "Издание «Холод»": keep the quote pair whole
+            elif inner.count('"') % 2 and text[end:end + 1] == '"':
+                end += 1
             head = _head_word(text, tokens, a, b)
             for hit, reason in hits:
                 e = hit.entry
@@ -638,6 +684,11 @@ def _query_bounds(text: str, tokens: list[Token], span: _Span) -> tuple[int, int
     return start, end
 
 
+def _quote_start(text: str, start: int) -> int:
+    """Return where an opening quote right before start begins (start when there is none)."""
+    return start - 1 if start > 0 and text[start - 1] in _QUOTE_OPEN else start
+
+
 def _joined(text: str, left: Token, right: Token) -> bool:
     """Return True when two words may belong to one organisation name ("им. Сахарова")."""
     gap = text[left.end:right.start]
@@ -689,11 +740,11 @@ def _continues(text: str, tokens: list[Token], span: _Span) -> bool:
         not everyday.is_qualifier(nxt.fold)
 
 
-def _common_surname(word: str) -> bool:
+def _common_surname(word: str, threshold: float = COMMON_SURNAME_ZIPF) -> bool:
     from wordfreq import zipf_frequency
 
     base = everyday.lemma(word)
-    return max(zipf_frequency(word, "ru"), zipf_frequency(base, "ru")) >= COMMON_SURNAME_ZIPF
+    return max(zipf_frequency(word, "ru"), zipf_frequency(base, "ru")) >= threshold
 
 
 def _head_word(text: str, tokens: list[Token], a: int, b: int) -> str | None:
