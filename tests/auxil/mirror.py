@@ -26,7 +26,7 @@ FILES = {"foreign_agents": "minjust_foreign_agents", "undesirable": "minjust_und
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
