@@ -13,7 +13,7 @@ from bot.i18n import LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
 from bot.knowledge.model import Entry
 from bot.textnorm import clean, script_of, tokens
-from handlers import answers, stats, watching
+from handlers import answers, scanning, stats, watching
 from handlers.checks import check_reply, data_lines
 from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
 from handlers.context import Services
@@ -64,6 +64,8 @@ class Dispatcher:
         t = await self._translator(user_key, message)
         if not self.services.rate_limiter.allow(user_key):
             return [Reply(esc(t("error.rate_limited")))]
+        if message.kind == "document":
+            return await scanning.document(message, self.services.listings, t)
         if message.kind != "text":
             return [Reply(esc(t("error.not_text")))] if private else []
         if message.is_callback:
@@ -72,10 +74,15 @@ class Dispatcher:
             return await self._command(parsed, message, t)
         if looks_like_command(message.text):
             return [Reply(esc(t("error.unknown_command")))]
+        if message.forwarded or scanning.reads_as_article(message.text):
+            # A forwarded post or an article is something to publish or repost: what in
+            # it needs a note matters, not an answer to it.
+            return await scanning.scan_replies(message.text, self.services.listings, t)
         return self._free_text(message.text, t)
 
     async def inline_check(self, message: Message) -> Reply | None:
-        """Return the check reply for an inline query (Telegram's "@bot name"), or None.
+        """Return the reply for an inline query, or None: the ready note for "@bot note
+        NAME", else the check of "@bot NAME".
 
         Inline queries arrive from any chat, so the reply carries only registry data, never
         anything about the user; rate limiting still applies.
@@ -86,6 +93,8 @@ class Dispatcher:
         if not self.services.rate_limiter.allow(user_key):
             return None
         t = await self._translator(user_key, message)
+        if scanning.inline_query_for_note(message.text):
+            return scanning.inline_note(message.text, self.services.listings, t)
         return self._check(message.text, t)[0]
 
     # -- helpers ---------------------------------------------------------------------------
@@ -160,6 +169,8 @@ class Dispatcher:
             return await self._set_lang(lang, message)
         if name == "about":
             return [self._about(t)]
+        if name in scanning.COMMAND_NAMES:
+            return await scanning.command(args, self.services.listings, t)
         if name in stats.COMMAND_NAMES:
             return await stats.command(args, self.services.listings, t)
         if name in watching.COMMAND_NAMES:

@@ -45,6 +45,14 @@ class Message:
     # Set by adapters for group messages that are commands: whether the sender may change
     # the group's settings (Telegram chat administrator, Matrix power level >= 50).
     sender_is_admin: bool = False
+    # A forwarded message (Telegram's forward_origin): a post to scan, not a question.
+    forwarded: bool = False
+    # kind="document": a file sent to the bot, downloaded and decoded by the adapter into
+    # `attachment_text`, or `attachment_problem` saying why it could not be ("too_big",
+    # "binary", "undecodable", "empty", "unsupported"); `attachment_name` is its file name.
+    attachment_text: str | None = field(default=None, repr=False)
+    attachment_problem: str | None = None
+    attachment_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,3 +107,6 @@ class Reply:
     choices: tuple[tuple[Choice, ...], ...] = ()
     follow_ups: tuple[str, ...] = field(default=())
     attachment: Attachment | None = None
+    # A one-line heading a client may show in place of the text (the title of a Telegram
+    # inline result, whose text is what gets inserted).
+    summary: str | None = None
