@@ -89,8 +89,14 @@ async def scan_replies(text: str, listings: ListingService | None, t: Translator
     full = chat_text(result, listings, missing, as_of, t, limit=None)
     if len(full) <= MAX_REPLY_CHARS:
         return [Reply(full)]
-    summary = chat_text(result, listings, missing, as_of, t, limit=MAX_LISTED,
-                        with_copy=False) + "\n\n" + esc(t("scan.file_follows"))
+    # As many mentions as fit in one message; the file has them all.
+    limit = MAX_LISTED
+    while True:
+        summary = chat_text(result, listings, missing, as_of, t, limit=limit,
+                            with_copy=False) + "\n\n" + esc(t("scan.file_follows"))
+        if len(summary) <= MAX_REPLY_CHARS or limit == 0:
+            break
+        limit -= 1
     report = plain_report(result, listings, missing, as_of, t, source)
     name = f"riskguide-scan-{(as_of or date.today()).isoformat()}.txt"
     return [Reply(summary, attachment=Attachment(name, "text/plain; charset=utf-8",

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
+    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -57,6 +58,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
+from bot.scan_input import MAX_BYTES, InputError, read_input
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.answers import TOPIC
 from handlers.commands import COMMANDS, parse_command
@@ -318,10 +320,16 @@ def message_from_update(update: Update, bot_id: int, bot_username: str | None) -
     if kind_of_chat is None:
         return None
     text = tg.text or ""
+    forwarded = tg.forward_origin is not None
     if update.edited_message is not None:
         kind = "edit"
     elif tg.text is not None:
         kind = "text"
+    elif tg.document is not None:
+        kind = "document"
+        text = tg.caption or ""
+    elif forwarded and tg.caption:
+        kind, text = "text", tg.caption  # a forwarded post with a picture: its words count
     else:
         kind = _media_kind(tg)
     addressed = kind_of_chat is ChatKind.GROUP and is_addressed(tg, bot_id, bot_username)
@@ -340,6 +348,8 @@ def message_from_update(update: Update, bot_id: int, bot_username: str | None) -
         addressed=addressed,
         is_command=is_command,
         kind=kind,
+        forwarded=forwarded,
+        attachment_name=tg.document.file_name if tg.document is not None else None,
     )
 
 
@@ -392,7 +402,12 @@ class TelegramAdapter:
             .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
         )
         if settings.telegram_api_base_url:
-            builder = builder.base_url(settings.telegram_api_base_url)
+            base = settings.telegram_api_base_url
+            builder = builder.base_url(base)
+            # Files are served beside the methods: <server>/file/bot<token>/<path>, as on
+            # api.telegram.org and the self-hosted Bot API server.
+            if base.rstrip("/").endswith("/bot"):
+                builder = builder.base_file_url(base.rstrip("/")[: -len("bot")] + "file/bot")
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self._add_handlers()
 
@@ -485,9 +500,33 @@ class TelegramAdapter:
             message = replace(
                 message, sender_is_admin=await self._is_admin(tg.chat_id, int(message.user_id))
             )
+        if (message.kind == "document" and tg.document is not None
+                and (message.chat_kind is ChatKind.PRIVATE or message.addressed)):
+            message = await self._with_document(message, tg.document)
         replies = await self._dispatch(message)
         reply_to = tg.message_id if message.chat_kind is ChatKind.GROUP else None
         await self._send(tg.chat_id, replies, message.language_hint, reply_to=reply_to)
+
+    async def _with_document(self, message: Message, document: Document) -> Message:
+        """Return the message with the sent file's text, or the reason it cannot be read.
+
+        The size Telegram reports is checked before downloading anything; the bytes are
+        decoded by the one reader every entry point shares and kept only in this message.
+        https://core.telegram.org/bots/api#getfile
+        """
+        if document.file_size is not None and document.file_size > MAX_BYTES:
+            return replace(message, attachment_problem="too_big")
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("Telegram: could not download a document: %s", exc)
+            return replace(message, attachment_problem="unavailable")
+        try:
+            source = read_input(data, document.file_name or "document.txt")
+        except InputError as exc:
+            return replace(message, attachment_problem=exc.code)
+        return replace(message, attachment_text=source.text)
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press: stop the spinner first, then send (or edit in) the reply."""
@@ -544,10 +583,12 @@ class TelegramAdapter:
         if reply is not None:
             body = split_html(to_html(reply.text))[:1] or [html.escape("…")]
             lines = [line for line in to_plain(reply.text).splitlines() if line.strip()]
+            title = reply.summary or (lines[0] if lines else query.query)
+            description = (" ".join(lines[:2]) if reply.summary else " ".join(lines[1:3]))
             results.append(InlineQueryResultArticle(
                 id=hashlib.sha256(body[0].encode()).hexdigest()[:32],
-                title=(lines[0] if lines else query.query)[:100],
-                description=" ".join(lines[1:3])[:200] or None,
+                title=title[:100],
+                description=description[:200] or None,
                 input_message_content=InputTextMessageContent(
                     body[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
                 ),

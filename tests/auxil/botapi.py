@@ -239,6 +239,7 @@ class BotAPIServer:
         self._offset = 0  # highest offset the bot confirmed with getUpdates
         self._session: ClientSession | None = None
         self._chats: dict[int, Chat] = {}
+        self._files: dict[str, bytes] = {}  # file id -> content of files users sent
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -251,6 +252,7 @@ class BotAPIServer:
         """Listen on a free loopback port."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._route)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)  # its lines would show the token
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -359,6 +361,38 @@ class BotAPIServer:
         self.log.append((f"user {user.first_name}", chat.id, f"[{kind}]"))
         await self._push({"message": message})
         return message
+
+    async def send_forward(self, user: User, text: str, from_name: str = "Channel") -> None:
+        """Deliver a post `user` forwarded from a channel (forward_origin of type channel)."""
+        chat = self.private(user)
+        message = self._message(user, chat)
+        message["text"] = text
+        message["forward_origin"] = {
+            "type": "channel", "date": int(time.time()) - 60, "message_id": 7,
+            "chat": {"id": -1009999, "type": "channel", "title": from_name},
+        }
+        self.log.append((f"user {user.first_name} (forwarded from {from_name})", chat.id, text))
+        await self._push({"message": message})
+
+    async def send_document(self, user: User, filename: str, data: bytes,
+                            mime: str = "text/plain", caption: str | None = None,
+                            size: int | None = None) -> None:
+        """Deliver a file `user` sent; the bot downloads it with getFile and /file/bot....
+
+        `size` overrides the file_size Telegram reports (to test limits without big uploads).
+        """
+        chat = self.private(user)
+        message = self._message(user, chat)
+        file_id = f"D{len(self._files) + 1}"
+        self._files[file_id] = data
+        message["document"] = {"file_id": file_id, "file_unique_id": "U" + file_id,
+                               "file_name": filename, "mime_type": mime,
+                               "file_size": len(data) if size is None else size}
+        if caption:
+            message["caption"] = caption
+        self.log.append((f"user {user.first_name}", chat.id,
+                         f"[file {filename}, {len(data)} bytes]"))
+        await self._push({"message": message})
 
     async def edit_text(self, user: User, message: dict[str, Any], text: str) -> None:
         """Deliver an edit of a message the user sent earlier."""
@@ -559,6 +593,24 @@ class BotAPIServer:
             return web.json_response(body, status=exc.code)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """Serve a file users sent, as https://api.telegram.org/file/bot<token>/<path> does."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        self.calls.append(Call("download", {"path": request.match_info["path"]},
+                               time.monotonic()))
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if file_id not in self._files:
+            return web.Response(status=404)
+        return web.Response(body=self._files[file_id])
+
+    async def _api_getfile(self, p: dict[str, Any]) -> Any:
+        file_id = str(p.get("file_id", ""))
+        if file_id not in self._files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": "U" + file_id,
+                "file_size": len(self._files[file_id]), "file_path": f"documents/{file_id}"}
 
     def _check_flood(self, chat_id: str, at: float) -> None:
         """Raise 429 when this sendMessage breaks a limit; otherwise count it as sent."""
