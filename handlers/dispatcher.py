@@ -108,7 +108,8 @@ class Dispatcher:
             message.language_hint
         ) or self._first_lang.get(user_key)
         if lang is None:
-            text = "" if message.is_callback else message.text
+            text = "" if message.is_callback else (
+                message.text or (message.attachment_text or "")[:2000])
             parsed = parse_command(text) if text else None
             if parsed is not None:
                 text = parsed.args

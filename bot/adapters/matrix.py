@@ -28,6 +28,7 @@ import PIL.Image
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DownloadResponse,
     ErrorResponse,
     InviteMemberEvent,
     JoinError,
@@ -37,6 +38,7 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomCreateEvent,
+    RoomEncryptedFile,
     RoomGetEventResponse,
     RoomMessageAudio,
     RoomMessageEmote,
@@ -51,6 +53,7 @@ from nio import (
     UploadResponse,
     WhoamiResponse,
 )
+from nio.crypto.attachments import decrypt_attachment
 from nio.exceptions import (
     EncryptionError,
     GroupEncryptionError,
@@ -61,6 +64,7 @@ from nio.store import SqliteStore
 
 from bot.config import Settings
 from bot.i18n import Translator
+from bot.scan_input import MAX_BYTES, InputError, read_input
 from bot.textnorm import script_of
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.commands import looks_like_command, parse_command
@@ -101,12 +105,18 @@ _SEND_EXCEPTIONS: tuple[type[BaseException], ...] = (
     ProtocolError, OlmTrustError, EncryptionError, GroupEncryptionError,
     aiohttp.ClientError, TimeoutError, OSError,
 )
+# What fetching and decrypting a sent file may raise: transport errors, and a malformed
+# `file` object (missing key, bad base64, wrong hash).
+_FETCH_EXCEPTIONS: tuple[type[BaseException], ...] = (
+    *_SEND_EXCEPTIONS, KeyError, TypeError, ValueError,
+)
 # Media kinds the dispatcher answers with a polite "text only" (or ignores in groups).
 _MEDIA_KINDS: tuple[tuple[type, str], ...] = (
     (RoomMessageImage, "photo"),
     (RoomMessageAudio, "voice"),
     (RoomMessageVideo, "video"),
     (RoomMessageFile, "file"),
+    (RoomEncryptedFile, "file"),
     (StickerEvent, "sticker"),
     (RoomMessageEmote, "emote"),
 )
@@ -475,13 +485,19 @@ class MatrixAdapter:
             number = int(text.strip())
             if 1 <= number <= len(choices):
                 text, is_callback = choices[number - 1], True
+        kind, name = item.kind, None
+        if kind == "file":  # a file to scan; its body is a file name or a caption
+            kind, text = "document", ""
+            name = str(item.content.get("filename") or item.body)
         message = Message(
             text=text, user_id=item.sender, chat_id=item.room_id,
             chat_kind=ChatKind.PRIVATE if private else ChatKind.GROUP,
             platform=Platform.MATRIX, language_hint=None, addressed=addressed,
             is_callback=is_callback, is_command=not is_callback and looks_like_command(text),
-            kind=item.kind,
+            kind=kind, attachment_name=name,
         )
+        if kind == "document" and (private or addressed):
+            message = await self._with_document(message, item.content)
         if needs_admin_check(message):
             message = replace(message, sender_is_admin=is_room_admin(
                 room, item.sender, self._creators.get(room.room_id, frozenset())
@@ -496,6 +512,41 @@ class MatrixAdapter:
                              in_reply_to=None if private else item.event_id)
             data.extend(choice.data for choice in numbered_choices(reply))
         self._remember_choices(key, data)
+
+    async def _with_document(self, message: Message, content: dict[str, Any]) -> Message:
+        """Return the message with the m.file's text, or the reason it cannot be read.
+
+        The size the event states is checked before downloading; an encrypted file
+        (`file` with its key, https://spec.matrix.org/v1.11/client-server-api/#sending-encrypted-attachments)
+        is decrypted; the bytes are decoded by the reader every entry point shares and kept
+        only in this message.
+        """
+        assert self.client is not None
+        info = content.get("info") if isinstance(content.get("info"), dict) else {}
+        size = info.get("size") if isinstance(info, dict) else None
+        if isinstance(size, int) and size > MAX_BYTES:
+            return replace(message, attachment_problem="too_big")
+        encrypted = content.get("file") if isinstance(content.get("file"), dict) else None
+        url = (encrypted or content).get("url")
+        if not isinstance(url, str):
+            return replace(message, attachment_problem="unavailable")
+        try:
+            response = await self.client.download(mxc=url)
+            if not isinstance(response, DownloadResponse):
+                self._log_error("download", response)
+                return replace(message, attachment_problem="unavailable")
+            data = bytes(response.body)
+            if encrypted is not None:
+                data = bytes(decrypt_attachment(data, encrypted["key"]["k"],
+                                                encrypted["hashes"]["sha256"], encrypted["iv"]))
+        except _FETCH_EXCEPTIONS as exc:
+            log.warning("could not fetch a Matrix file: %s", type(exc).__name__)
+            return replace(message, attachment_problem="unavailable")
+        try:
+            source = read_input(data, message.attachment_name or "document.txt")
+        except InputError as exc:
+            return replace(message, attachment_problem=exc.code)
+        return replace(message, attachment_text=source.text)
 
     def _remember_choices(self, key: tuple[str, str], data: list[str]) -> None:
         """Keep the latest numbered choices per room and user (adapter state, in memory)."""

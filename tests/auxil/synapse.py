@@ -7,6 +7,7 @@ reads its events, and `register_unique()` for fresh accounts per test.
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import os
 import socket
@@ -34,6 +35,7 @@ from nio import (
     RoomPutStateResponse,
     RoomSendResponse,
     SyncResponse,
+    UploadResponse,
 )
 from nio.crypto.attachments import decrypt_attachment
 from nio.store import SqliteStore
@@ -265,6 +267,25 @@ class Person:
         )
         assert isinstance(response, RoomSendResponse), response
         return str(response.event_id)
+
+    async def send_file(self, room_id: str, filename: str, data: bytes,
+                        mime: str = "text/plain", encrypted: bool = False) -> str:
+        """Upload a file (AES-encrypted for an encrypted room) and send it as m.file."""
+        await self.sync()
+        response, keys = await self.client.upload(
+            io.BytesIO(data), content_type=mime, filename=filename, encrypt=encrypted,
+            filesize=len(data))
+        assert isinstance(response, UploadResponse), response
+        content: dict[str, Any] = {"msgtype": "m.file", "body": filename, "filename": filename,
+                                   "info": {"mimetype": mime, "size": len(data)}}
+        if encrypted:
+            content["file"] = {**keys, "url": response.content_uri, "mimetype": mime}
+        else:
+            content["url"] = response.content_uri
+        sent = await self.client.room_send(room_id, "m.room.message", content,
+                                           ignore_unverified_devices=True)
+        assert isinstance(sent, RoomSendResponse), sent
+        return str(sent.event_id)
 
     async def set_power_level(self, room_id: str, user_id: str, level: int) -> None:
         """Give user_id a power level in the room (the person must be allowed to)."""
