@@ -1,9 +1,10 @@
 """`riskguide scan FILE... [--json]`, `scan eval` and `scan bench`: listed names in texts.
 
 With --json, one object per FILE, in order: {"file", "mentions": [...], "data": [...],
-"annotated"} (the contract other tools rely on). `scan eval` and `scan bench` are developer
-commands: they read the evaluation sets under tests/data and the 2026-09 mirror copy, so they
-run from a source checkout.
+"annotated"} (the contract other tools rely on). `scan eval` and `scan bench` measure the
+scanner on a local copy of the public mirror (default: the 2026-09 copy at
+../shared/registries/mirror; --registries DIR for another), read by the bot's own parser, and
+on the evaluation sets (tests/data of the checkout, or --sets DIR).
 """
 
 from __future__ import annotations
@@ -35,8 +36,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                       "or `eval` / `bench`")
     scan.add_argument("--json", action="store_true", help="one JSON object per file")
     scan.add_argument("--author", help="the text is this person's or outlet's own material")
-    scan.add_argument("--mirror", type=Path, default=None,
-                      help="eval/bench: mirror copy folder (default ../shared/registries/mirror)")
+    scan.add_argument("--registries", "--mirror", dest="registries", type=Path, default=None,
+                      help="eval/bench: a mirror copy folder with index.json and data/ "
+                      "(default ../shared/registries/mirror)")
+    scan.add_argument("--sets", type=Path, default=None,
+                      help="eval/bench: folder of scan-eval-dev.json and scan-eval-heldout.json "
+                      "(default tests/data of the source checkout)")
     scan.add_argument("--misses", action="store_true", help="eval: list every error")
     scan.set_defaults(func=cmd_scan)
 
@@ -106,28 +111,42 @@ def _plain(name: str, result: Any, scripts: int, data: list[dict[str, str]]) -> 
 
 
 # ------------------------------------------------------------------------------ eval, bench
-def _scanner(mirror: Path | None) -> Any:
-    try:
-        from tests.auxil import mirror2026
-    except ImportError:
-        raise SystemExit("scan eval/bench run from a source checkout (tests/ is needed)") from None
+def _scanner(root: Path | None) -> Any:
+    """Return a Scanner over the mirror copy at root (default: the 2026-09 copy) and its
+    entries, parsed as the bot parses the mirror."""
+    from bot.listings import mirror_copy
     from bot.listings.index import NameIndex
+    from bot.listings.parse import SchemaError
     from bot.listings.scan import Scanner
 
-    entries = mirror2026.mirror_entries(mirror) if mirror else mirror2026.mirror_entries()
+    folder = root or mirror_copy.DEFAULT_COPY
+    try:
+        entries = mirror_copy.entries(folder)
+    except SchemaError as exc:
+        raise SystemExit(f"{folder}: not a mirror copy ({exc})") from None
     if not entries:
-        raise SystemExit("no mirror data found (--mirror DIR)")
+        raise SystemExit(f"no mirror data in {folder} (expected data/*.json; --registries DIR)")
     return Scanner(NameIndex(entries)), list(entries)
+
+
+def _sets(folder: Path | None) -> Path:
+    """Return the folder of the evaluation sets: --sets, tests/data here, or the checkout's."""
+    for candidate in ([folder] if folder else
+                      [Path("tests/data"), Path(__file__).resolve().parents[1] / "tests" / "data"]):
+        if (candidate / "scan-eval-dev.json").exists():
+            return candidate
+    raise SystemExit("evaluation sets not found (scan-eval-dev.json); give --sets DIR")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print precision and recall, definite and possible, on the dev and held-out sets."""
     from bot.listings import scan_eval
 
-    scanner, _ = _scanner(args.mirror)
+    scanner, _ = _scanner(args.registries)
+    sets = _sets(args.sets)
     out: dict[str, Any] = {}
     for name in ("dev", "heldout"):
-        path = Path("tests/data") / f"scan-eval-{name}.json"
+        path = sets / f"scan-eval-{name}.json"
         scores = scan_eval.evaluate(scanner, scan_eval.load_items(path))
         out[name] = {level: {"precision": round(s.precision(), 3), "recall": round(s.recall(), 3),
                              "found": s.found, "expected": s.expected}
@@ -146,15 +165,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Print scan timings: a 10,000-word article at real size and at 100,000 entries, and
     10,000 posts of about 300 words."""
-    from bot.listings import scan_eval
+    from bot.listings import mirror_copy, scan_eval
     from bot.listings.bench import grow
     from bot.listings.index import NameIndex
     from bot.listings.scan import Scanner
 
-    scanner, entries = _scanner(args.mirror)
-    items = scan_eval.load_items(Path("tests/data/scan-eval-dev.json")) + \
-        scan_eval.load_items(Path("tests/data/scan-eval-heldout.json"))
-    seeds = sorted(Path(args.mirror or "../shared/registries/mirror").resolve()
+    scanner, entries = _scanner(args.registries)
+    sets = _sets(args.sets)
+    items = scan_eval.load_items(sets / "scan-eval-dev.json") + \
+        scan_eval.load_items(sets / "scan-eval-heldout.json")
+    seeds = sorted((args.registries or mirror_copy.DEFAULT_COPY).resolve()
                    .parents[1].glob("seeds/*.txt"))
     corpus = [i["text"] for i in items] + [p.read_text(encoding="utf-8") for p in seeds]
     article = _words(corpus, 10_000)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.config import Settings
+from bot.listings import mirror_copy
 from bot.listings.model import REGISTRIES, Entry, Snapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,36 +61,15 @@ def shared_snapshot(registry: str, day: date | str) -> Snapshot:
                     exclusions_known=result.exclusions_known)
 
 
-# The 2026-09 copy of the public mirror ({"entries": [{id, kind, name, aliases, inn, ogrn,
-# included_at, excluded_at, decision}]}), file per registry.
-MIRROR_2026 = SHARED_REGISTRIES / "mirror" / "data"
-MIRROR_2026_FILES = {
-    "foreign_agents": MIRROR_2026 / "minjust_foreign_agents.json",
-    "undesirable": MIRROR_2026 / "minjust_undesirable_orgs.json",
-    "extremist": MIRROR_2026 / "minjust_extremist_orgs.json",
-    "terrorist": MIRROR_2026 / "fsb_terrorist_orgs.json",
-}
+# The 2026-09 copy of the public mirror (index.json, data/<list>.json), read by the
+# application's own parser (bot.listings.mirror_copy).
+MIRROR_2026_COPY = SHARED_REGISTRIES / "mirror"
+MIRROR_2026 = MIRROR_2026_COPY / "data"
+MIRROR_2026_FILES = {r: mirror_copy.data_file(MIRROR_2026_COPY, r) for r in REGISTRIES}
 
 
 def mirror_2026_snapshot(registry: str) -> Snapshot:
-    """Return the 2026-09 mirror copy of a registry as a Snapshot, read field by field.
-
-    A stand-in until the application parses this format itself: dates are DD.MM.YYYY or
-    null, `kind` is "person" or "org"; the data's date is the file's `fetched_at`.
-    """
-    import json
-
-    data = json.loads(MIRROR_2026_FILES[registry].read_text(encoding="utf-8"))
-
-    def day(value: str | None) -> date | None:
-        return datetime.strptime(value, "%d.%m.%Y").date() if value else None
-
-    entries = tuple(
-        Entry(registry, str(row["id"]), "person" if row["kind"] == "person" else "organisation",
-              str(row["name"]), tuple(row.get("aliases") or ()), day(row.get("included_at")),
-              day(row.get("excluded_at")))
-        for row in data["entries"]
-    )
-    fetched = datetime.fromisoformat(data["fetched_at"])
-    return Snapshot(registry, "mirror", MIRROR_2026_FILES[registry].name, fetched.date(),
-                    fetched, entries)
+    """Return the 2026-09 mirror copy of a registry as a Snapshot, as the bot parses it."""
+    snap = mirror_copy.snapshot(MIRROR_2026_COPY, registry)
+    assert snap is not None, f"no {registry} file in the mirror copy"
+    return snap

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.listings import mirror_copy
 from bot.listings.index import NameIndex
 from bot.listings.scan import DEFINITE, POSSIBLE, Scanner
-from tests.auxil.mirror2026 import MIRROR, mirror_entries
+from tests.auxil.registries import MIRROR_2026_COPY as MIRROR
 
 pytestmark = pytest.mark.skipif(not MIRROR.exists(), reason="shared mirror copy not present")
 SEEDS = MIRROR.parents[1] / "seeds"
@@ -17,7 +18,7 @@ SEEDS = MIRROR.parents[1] / "seeds"
 
 @pytest.fixture(scope="module")
 def index() -> NameIndex:
-    return NameIndex(mirror_entries())
+    return NameIndex(mirror_copy.entries(MIRROR))
 
 
 @pytest.fixture(scope="module")
