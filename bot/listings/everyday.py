@@ -58,6 +58,7 @@ def lemma(token: str) -> str:
     return parses[0].normal_form.replace("ё", "е") if parses else token
 
 
+@lru_cache(maxsize=65536)
 def is_qualifier(token: str) -> bool:
     """Return True when a folded token (any case form) is a qualifier noun."""
     return token in QUALIFIERS or lemma(token) in QUALIFIERS
@@ -82,6 +83,7 @@ def is_everyday(token: str) -> bool:
     return zipf_frequency(token, "en") >= EVERYDAY_ZIPF_EN
 
 
+@lru_cache(maxsize=65536)
 def is_rare_name_word(token: str) -> bool:
     """Return True when a folded word is rare in the languages registry names come in
     (Russian by lemma; English, French, German for Latin script): one such word alone can

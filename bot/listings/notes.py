@@ -80,7 +80,12 @@ def combined_note(parts: Iterable[tuple[str, str | None]]) -> str:
 
 def person_gender(entry: Entry) -> str | None:
     """Return "masc" or "femn" for a person entry, from the patronymic or the first name."""
-    parts = nm.person_parts(entry.name)
+    return _gender_of_person_name(entry.name)
+
+
+@lru_cache(maxsize=65536)
+def _gender_of_person_name(name: str) -> str | None:
+    parts = nm.person_parts(name)
     if not parts:
         return None
     if len(parts) >= 3:

@@ -61,6 +61,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060]")
 # What may stand between two words of one name: spaces (any), hyphens, dashes, slashes,
 # quotes, an asterisk; a full stop only after an initial.
 _JOINER = re.compile(r"^[\s\u00a0\u202f\-‐‑‒–—―/«»\"“”„'*]{0,4}$")
+_LEADING_SPACE = re.compile(r"\s*")
 _INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
 _ABBREV = frozenset({"им", "im", "st", "ст", "св", "mr", "dr", "e", "v"})
 _QUOTE_OPEN = set("«\"“„")
@@ -148,13 +149,28 @@ def tokenize(text: str) -> list[Token]:
     out = []
     for m in _WORD.finditer(text):
         raw = m.group()
-        folded = nm.norm_tokens(_INVISIBLE.sub("", raw))
-        if len(folded) == 1:
-            out.append(Token(m.start(), m.end(), raw, folded[0]))
-        elif folded:
-            # NFKC splits a few ligatures into several tokens: keep the word as one.
-            out.append(Token(m.start(), m.end(), raw, "".join(folded)))
+        folded = _fold_word(raw)
+        if folded:
+            out.append(Token(m.start(), m.end(), raw, folded))
     return out
+
+
+@lru_cache(maxsize=262144)
+def _fold_word(raw: str) -> str:
+    """Return a text word folded as names are ("" when nothing is left); cached, since an
+    article repeats its words."""
+    # NFKC splits a few ligatures into several tokens: keep the word as one.
+    return "".join(nm.norm_tokens(_INVISIBLE.sub("", raw)))
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """Return the folded tokens of an indexed name (cached: the same hits recur)."""
+    return tuple(nm.norm_tokens(name))
+
+
+_marked_query = lru_cache(maxsize=65536)(everyday.is_marked_query)
+_person_parts = lru_cache(maxsize=65536)(nm.person_parts)
 
 
 def _prefix(word: str) -> str:
@@ -196,6 +212,8 @@ class Scanner:
             for key in keys:
                 self._by_prefix[key].append(ni)
         self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
+        self._anchored_cache: dict[tuple[str, bool], tuple[tuple[int, bool], ...]] = {}
+        self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
         self._generic = self._generic_phrases()
         # Aliases of everyday words cut out of a longer Latin name by a comma split or a
         # mirror's alias list ("Russian Federation" of "Register of Damage Caused by the
@@ -281,32 +299,45 @@ class Scanner:
         by_range: dict[tuple[int, int], _Span] = {}
         names = self.index.names
         for i, tok in enumerate(tokens):
-            for ni in self._candidates(tok):
+            for ni, fuzzy in self._anchored(tok.fold, tok.raw[:1].isupper()):
                 name = names[ni]
-                apos = self._anchor[ni]
-                how = _token_how(tok.fold, name.tokens[apos])
-                if how is None:
-                    continue
                 if name.person:
-                    rng = self._extend_person(text, tokens, i, name.tokens, how == "fuzzy")
+                    rng = self._extend_person(text, tokens, i, name.tokens, fuzzy)
                 else:
-                    if how == "fuzzy":
-                        continue
-                    rng = self._extend_org(text, tokens, i, name.tokens, apos)
+                    rng = self._extend_org(text, tokens, i, name.tokens, self._anchor[ni])
                 if rng is None:
                     continue
                 span = by_range.setdefault(rng, _Span(rng[0], rng[1], set()))
                 span.names.add(ni)
         return sorted(by_range.values(), key=lambda s: (s.start_tok, -s.end_tok))
 
-    def _candidates(self, tok: Token) -> set[int]:
-        word = tok.fold
+    def _anchored(self, word: str, capital: bool) -> tuple[tuple[int, bool], ...]:
+        """Return the names whose anchor word this text word matches, each with whether
+        only fuzzily (organisations never anchor fuzzily); cached per word, since a text
+        repeats its words and most candidates sharing a prefix do not match."""
+        key = (word, capital)
+        found = self._anchored_cache.get(key)
+        if found is None:
+            names = self.index.names
+            out = []
+            for ni in sorted(self._candidates(word, capital)):
+                how = _token_how(word, names[ni].tokens[self._anchor[ni]])
+                if how is None or (how == "fuzzy" and not names[ni].person):
+                    continue
+                out.append((ni, how == "fuzzy"))
+            found = tuple(out)
+            if len(self._anchored_cache) > 200_000:
+                self._anchored_cache.clear()
+            self._anchored_cache[key] = found
+        return found
+
+    def _candidates(self, word: str, capital: bool) -> set[int]:
         if len(word) < 2:
             return set()
         found: set[int] = set()
         if textnorm.is_cyrillic(word):
             found.update(self._by_prefix.get("c:" + _stem_key(word), ()))
-            if tok.raw[:1].isupper() and len(word) >= 4:
+            if capital and len(word) >= 4:
                 for sk in nm.latin_keys(word):
                     for key in ("l:" + sk[:3], "l:" + sk[:4]):
                         found.update(ni for ni in self._by_prefix.get(key, ())
@@ -412,7 +443,7 @@ class Scanner:
         first, last = tokens[span.start_tok], tokens[span.end_tok - 1]
         qstart, qend = _query_bounds(text, tokens, span)
         query = text[max(qstart, _quote_start(text, first.start)):qend]
-        marked = everyday.is_marked_query(text[qstart:qend])
+        marked = _marked_query(text[qstart:qend])
         if marked and qstart < first.start - 1 and not _quoted(text, first.start, last.end) \
                 and not tokens[span.start_tok].raw[:1].isupper():
             marked = False  # "фонд поддержки": a qualifier marks a capitalised name only
@@ -457,7 +488,7 @@ class Scanner:
             if (ei, hit.name) in self._fragment_texts and not quoted:
                 continue
             reason = ""
-            core = [t for t in nm.norm_tokens(hit.name) if t not in nm.STOPWORDS
+            core = [t for t in _name_tokens(hit.name) if t not in nm.STOPWORDS
                     and not everyday.is_qualifier(t)]
             partial = len(core) > len([t for t in span_folds if t not in nm.STOPWORDS])
             if not hit.definite and partial and hit.kind in ("transliteration", "fuzzy") \
@@ -472,7 +503,7 @@ class Scanner:
                 elif hit.entry.kind != PERSON and hit.score < MIN_POSSIBLE_ORG_SCORE:
                     continue  # a word or two of a long name: not a mention of it
                 elif hit.entry.kind != PERSON and len(span_folds) == 1 and \
-                        len(nm.norm_tokens(hit.name)) > 1 and \
+                        len(_name_tokens(hit.name)) > 1 and \
                         not everyday.is_rare_name_word(span_folds[0]):
                     continue  # "Russie" of "Russie-Libertés": a frequent word alone
                 if latin and _continues(text, tokens, span):
@@ -491,16 +522,12 @@ class Scanner:
 
     @staticmethod
     def _is_surname(hit: Hit, word: str) -> bool:
-        parts = nm.person_parts(hit.entry.name)
-        return bool(parts) and _token_how(word, nm.norm_tokens(parts[0])[0]) is not None \
+        parts = _person_parts(hit.entry.name)
+        return bool(parts) and _token_how(word, _name_tokens(parts[0])[0]) is not None \
             if parts else False
 
     def _entry_index(self, entry: Entry) -> int:
-        idx = getattr(self, "_entry_idx", None)
-        if idx is None:
-            idx = {id(e): i for i, e in enumerate(self.index.entries)}
-            self._entry_idx = idx
-        return idx.get(id(entry), -1)
+        return self._entry_idx.get(id(entry), -1)
 
     # -------------------------------------------------------------------------------------
     def _mentions(self, text: str, tokens: list[Token],
@@ -511,17 +538,16 @@ class Scanner:
         ordered = sorted(found, key=lambda f: (not f[1].definite,
                                                -(f[0].end_tok - f[0].start_tok),
                                                f[0].start_tok))
-        taken: list[tuple[int, int]] = []
+        # Taken ranges never overlap each other, so each token has at most one owner and
+        # a range overlaps a taken one iff one of its tokens is owned by another range.
+        owner: dict[int, tuple[int, int]] = {}
         kept: list[tuple[_Span, Hit, str]] = []
-        kept_ranges: set[tuple[int, int]] = set()
         for span, hit, reason in ordered:
             rng = (span.start_tok, span.end_tok)
-            overlaps = any(a < rng[1] and rng[0] < b and (a, b) != rng for a, b in taken)
-            if overlaps:
+            if any(owner.get(t, rng) != rng for t in range(*rng)):
                 continue
-            if rng not in kept_ranges:
-                taken.append(rng)
-                kept_ranges.add(rng)
+            for t in range(*rng):
+                owner[t] = rng
             kept.append((span, hit, reason))
         full_people = {id(h.entry) for s, h, _ in kept
                        if h.definite and h.entry.kind == PERSON}
@@ -713,7 +739,10 @@ def _asterisk(text: str, end: int) -> bool:
 
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 6):start]
-    return not text[:start].strip() or bool(_SENTENCE_END.search(before))
+    # Only whitespace before start: measured from the text's start, never by copying it
+    # (this runs for every candidate of a long article).
+    leading = _LEADING_SPACE.match(text)
+    return (leading is not None and leading.end() >= start) or bool(_SENTENCE_END.search(before))
 
 
 def _title_case(text: str, tokens: list[Token], span: _Span, latin: bool) -> bool:
@@ -740,6 +769,7 @@ def _continues(text: str, tokens: list[Token], span: _Span) -> bool:
         not everyday.is_qualifier(nxt.fold)
 
 
+@lru_cache(maxsize=65536)
 def _common_surname(word: str, threshold: float = COMMON_SURNAME_ZIPF) -> bool:
     from wordfreq import zipf_frequency
 
