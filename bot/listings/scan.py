@@ -22,10 +22,11 @@ How it works, and why it cannot disagree with `check`:
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -61,6 +62,10 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060]")
 # What may stand between two words of one name: spaces (any), hyphens, dashes, slashes,
 # quotes, an asterisk; a full stop only after an initial.
 _JOINER = re.compile(r"^[\s\u00a0\u202f\-‐‑‒–—―/«»\"“”„'*]{0,4}$")
+# Names anchored by one text word: people, people matched only fuzzily, organisations.
+_Anchored = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+_NOTHING: _Anchored = ((), (), ())
+_ALIGNED = frozenset({"exact", "morph", "translit"})  # how a name's next word may match
 _LEADING_SPACE = re.compile(r"\s*")
 _INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
 _ABBREV = frozenset({"им", "im", "st", "ст", "св", "mr", "dr", "e", "v"})
@@ -173,6 +178,26 @@ _marked_query = lru_cache(maxsize=65536)(everyday.is_marked_query)
 _person_parts = lru_cache(maxsize=65536)(nm.person_parts)
 
 
+def _index_keys(word: str) -> set[str]:
+    """Return the lookup keys of a name word: stems of its Russian forms, prefixes of its
+    Latin spellings: a text word matching it shares one (see `_candidates`)."""
+    keys = set()
+    if textnorm.is_cyrillic(word):
+        keys.add("c:" + _stem_key(word))
+        keys |= {"c:" + _stem_key(k) for k in nm.morph_keys(word)
+                 if not k.startswith("~") and k != word}
+    keys |= {"l:" + _prefix(k) for k in nm.latin_keys(word)}
+    return keys
+
+
+@lru_cache(maxsize=262144)
+def _first_letters(word: str) -> frozenset[str]:
+    """Return the first letters of a word as written and of its script-neutral spellings
+    ("юрий" → ю, i; "Yuri" → y, i). Two words that match as the same name (exactly, as
+    forms of one word, or as spellings in two scripts) share one, and so does an initial."""
+    return frozenset({word[:1], *(k[:1] for k in nm.latin_keys(word))})
+
+
 def _prefix(word: str) -> str:
     return word[:3] if len(word) <= 4 else word[:4]
 
@@ -202,18 +227,28 @@ class Scanner:
             self._everyday.append(not name.person and everyday.all_everyday(core or list(toks)))
             if pos < 0:
                 continue
-            anchor = toks[pos]
-            keys = set()
-            if textnorm.is_cyrillic(anchor):
-                keys.add("c:" + _stem_key(anchor))
-                keys |= {"c:" + _stem_key(k) for k in nm.morph_keys(anchor)
-                         if not k.startswith("~") and k != anchor}
-            keys |= {"l:" + _prefix(k) for k in nm.latin_keys(anchor)}
-            for key in keys:
+            for key in _index_keys(toks[pos]):
                 self._by_prefix[key].append(ni)
         self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
-        self._anchored_cache: dict[tuple[str, bool], tuple[tuple[int, bool], ...]] = {}
+        self._anchored_cache: dict[tuple[str, bool], _Anchored] = {}
         self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
+        # The first letters of a person's other name words: the name can grow beyond its
+        # surname only into a neighbour sharing one.
+        self._part_keys = [
+            frozenset().union(*(_first_letters(t) for t in n.tokens[1:]))
+            if n.person and len(n.tokens) > 1 else frozenset()
+            for n in index.names]
+        # The index and these tables live as long as the data (hours): move them out of
+        # the cyclic collector's sight, or every full collection during a scan walks their
+        # millions of objects (measured: over a second per article at 100,000 names).
+        gc.freeze()
+        # Whether the word before an organisation's anchor may be skipped when the text
+        # does not have it (a stopword or a qualifier): then only the full alignment knows.
+        self._skippable = [
+            not n.person and self._anchor[ni] > 0
+            and (n.tokens[self._anchor[ni] - 1] in nm.STOPWORDS
+                 or everyday.is_qualifier(n.tokens[self._anchor[ni] - 1]))
+            for ni, n in enumerate(index.names)]
         self._generic = self._generic_phrases()
         # Aliases of everyday words cut out of a longer Latin name by a comma split or a
         # mirror's alias list ("Russian Federation" of "Register of Damage Caused by the
@@ -298,34 +333,87 @@ class Scanner:
         """Return candidate spans: runs of tokens that spell (part of) an indexed name."""
         by_range: dict[tuple[int, int], _Span] = {}
         names = self.index.names
+        last = len(tokens) - 1
+
+        def add(rng: tuple[int, int], found: Iterable[int]) -> None:
+            span = by_range.setdefault(rng, _Span(rng[0], rng[1], set()))
+            span.names.update(found)
+
         for i, tok in enumerate(tokens):
-            for ni, fuzzy in self._anchored(tok.fold, tok.raw[:1].isupper()):
-                name = names[ni]
-                if name.person:
-                    rng = self._extend_person(text, tokens, i, name.tokens, fuzzy)
-                else:
-                    rng = self._extend_org(text, tokens, i, name.tokens, self._anchor[ni])
-                if rng is None:
+            anchored = self._anchored(tok.fold, tok.raw[:1].isupper())
+            if anchored is _NOTHING:
+                continue
+            people, fuzzy_people, orgs = anchored
+            # Fast paths, equivalent to the full extensions but without their per-name
+            # work (at 100,000 names a common word anchors hundreds): a person's name grows
+            # only into a capitalised neighbour sharing a first letter with another of its
+            # words, an organisation's only into a joined neighbour matching its next word
+            # (or over a word it may skip). A name that cannot grow spans its anchor alone.
+            prev_fold = tokens[i - 1].fold if i > 0 else ""
+            next_fold = tokens[i + 1].fold if i < last else ""
+            near: frozenset[str] = frozenset()
+            if i > 0 and tokens[i - 1].raw[:1].isupper():
+                near = _first_letters(prev_fold)
+            if i < last and tokens[i + 1].raw[:1].isupper():
+                near = near | _first_letters(next_fold)
+            alone: list[int] = []
+            for group, fuzzy in ((people, False), (fuzzy_people, True)):
+                if not near:
+                    if not fuzzy:
+                        alone.extend(group)
                     continue
-                span = by_range.setdefault(rng, _Span(rng[0], rng[1], set()))
-                span.names.add(ni)
+                for ni in group:
+                    if near.isdisjoint(self._part_keys[ni]):
+                        if not fuzzy:
+                            alone.append(ni)
+                        continue
+                    rng = self._extend_person(text, tokens, i, names[ni].tokens, fuzzy)
+                    if rng is not None:
+                        add(rng, (ni,))
+            joined_prev = i > 0 and _joined(text, tokens[i - 1], tok)
+            joined_next = i < last and _joined(text, tok, tokens[i + 1])
+            if orgs and not (joined_prev or joined_next):
+                alone.extend(orgs)
+            else:
+                for ni in orgs:
+                    apos = self._anchor[ni]
+                    toks = names[ni].tokens
+                    grows_left = joined_prev and apos > 0 and (
+                        self._skippable[ni]
+                        or _token_how(prev_fold, toks[apos - 1]) in _ALIGNED)
+                    grows_right = joined_next and apos + 1 < len(toks) and \
+                        _token_how(next_fold, toks[apos + 1]) in _ALIGNED
+                    grown = self._extend_org(text, tokens, i, toks, apos) \
+                        if grows_left or grows_right else (i, i + 1)
+                    if grown is not None:
+                        add(grown, (ni,))
+            if alone:
+                add((i, i + 1), alone)
         return sorted(by_range.values(), key=lambda s: (s.start_tok, -s.end_tok))
 
-    def _anchored(self, word: str, capital: bool) -> tuple[tuple[int, bool], ...]:
-        """Return the names whose anchor word this text word matches, each with whether
-        only fuzzily (organisations never anchor fuzzily); cached per word, since a text
-        repeats its words and most candidates sharing a prefix do not match."""
+    def _anchored(self, word: str, capital: bool) -> _Anchored:
+        """Return the names whose anchor word this text word matches: people matched
+        exactly (or by form or spelling), people matched only fuzzily, and organisations
+        (which never anchor fuzzily). Cached per word, since a text repeats its words and
+        most candidates sharing a prefix do not match."""
         key = (word, capital)
         found = self._anchored_cache.get(key)
         if found is None:
             names = self.index.names
-            out = []
+            people: list[int] = []
+            fuzzy_people: list[int] = []
+            orgs: list[int] = []
             for ni in sorted(self._candidates(word, capital)):
                 how = _token_how(word, names[ni].tokens[self._anchor[ni]])
                 if how is None or (how == "fuzzy" and not names[ni].person):
                     continue
-                out.append((ni, how == "fuzzy"))
-            found = tuple(out)
+                if not names[ni].person:
+                    orgs.append(ni)
+                else:
+                    (fuzzy_people if how == "fuzzy" else people).append(ni)
+            found = (tuple(people), tuple(fuzzy_people), tuple(orgs))
+            if not any(found):
+                found = _NOTHING
             if len(self._anchored_cache) > 200_000:
                 self._anchored_cache.clear()
             self._anchored_cache[key] = found
