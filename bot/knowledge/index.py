@@ -13,14 +13,15 @@ mostly made of them ("как сварить борщ") is off-topic and gets no 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from rapidfuzz import fuzz, process
-
-from bot.knowledge.analyze import Analyzer, Term
+from bot.knowledge.analyze import Analyzer, Term, specificity
+from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
+from bot.textnorm import is_cyrillic
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
 ANSWER_THRESHOLD = 0.30
@@ -28,9 +29,13 @@ MIN_COVERAGE = 0.55
 MIN_ANCHOR = 4.5
 PAIR_BONUS = 1.0
 COLLOCATION_SHARE = 0.7
-TYPO_MIN_RATIO = 84.0
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
+# Where one question ends and another begins: "?", ";", a new line or a sentence end, and
+# "also" / "и ещё" / "а также" opening a second question.
+_QUESTION_BREAK = re.compile(
+    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s",
+    re.IGNORECASE)
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
 
@@ -47,7 +52,8 @@ class MatchResult:
     """The outcome of matching one question.
 
     `outcome` is "answer" (entry_id set), "unsure" (close topics only), "off_topic" or
-    "empty" (nothing meaningful to match). `alternatives` are the next best entries.
+    "empty" (nothing meaningful to match). `alternatives` are the next best entries; `also`
+    the entries answering the other questions of a message that asks several.
     """
 
     lang: str
@@ -56,6 +62,7 @@ class MatchResult:
     score: float
     alternatives: tuple[Scored, ...] = field(default=())
     coverage: float = 0.0
+    also: tuple[str, ...] = field(default=())
 
 
 class QuestionIndex:
@@ -64,6 +71,7 @@ class QuestionIndex:
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
         self.kb = kb
         self.analyzer = analyzer or Analyzer()
+        self.lexicon = Lexicon()
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
         # Terms people use when asking (titles, questions, keywords), as opposed to terms that
         # only occur in answers: the former vouch for a question being in scope.
@@ -92,6 +100,11 @@ class QuestionIndex:
                     terms = self._weights(analysed)
                     if terms and q not in entry.keywords.get(lang, ()):
                         raw_examples.append((entry.id, terms))
+        self.lexicon.freeze()
+        aliases = self._typo_aliases()
+        self.typo_aliases = aliases
+        if aliases:
+            raw_examples = self._fold_typos(aliases, raw_examples, occurrences)
         # Words that people almost always use with one partner ("нежелательная" + "организация")
         # only anchor a question together with it: alone they are ordinary language.
         self._collocation_heads = {
@@ -106,17 +119,65 @@ class QuestionIndex:
             (entry_id, {t: w * self._idf[t] / self._max_idf for t, w in terms.items()})
             for entry_id, terms in raw_examples
         ]
-        self._vocab_ru = [t for t in self._tf if not t.startswith("en:")]
-        self._vocab_en = [t for t in self._tf if t.startswith("en:")]
 
     def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
         weight = _FIELD_WEIGHTS[fieldname]
         for text in texts:
-            for term in {t.key for t in self.analyzer.terms(text, lang)}:
+            analysed = self.analyzer.terms(text, lang)
+            for t in analysed:
+                self.lexicon.add(t.surface, t.key, weight)
+            for term in {t.key for t in analysed}:
                 per_entry = self._tf[term]
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
                 if fieldname != "answer":
                     self._asked.add(term)
+
+    def _typo_aliases(self) -> dict[str, str]:
+        """Return index keys of the base's own misspellings mapped to the right word's key.
+
+        A misspelling is a form general word lists and the dictionary hardly know, one or
+        two edits from a form the base uses at least three times as often.
+        """
+        aliases: dict[str, str] = {}
+        for surface, key in list(self.lexicon.items()):
+            lang = "ru" if is_cyrillic(surface) else "en"
+            # specificity 6 is a Zipf frequency of 1 or less: hardly a word of the language.
+            if surface[0].isdigit() or specificity(surface, lang) < 6.0:
+                continue
+            # The key is shared by every form of a word: a real word's key stays its own.
+            bare = key.removeprefix("en:")
+            if lang == "ru" and (self.analyzer.is_known_ru(surface)
+                                 or self.analyzer.is_known_ru(bare)):
+                continue
+            if specificity(bare, lang) < 6.0:
+                continue
+            better = self.lexicon.better_spelling(surface)
+            target = self.lexicon.key(better) if better else None
+            if target is not None and target != key:
+                self.lexicon.alias(surface, target)
+                aliases[key] = target
+        return aliases
+
+    def _fold_typos(
+        self, aliases: dict[str, str], raw_examples: list[tuple[str, dict[str, float]]],
+        occurrences: Counter[str],
+    ) -> list[tuple[str, dict[str, float]]]:
+        """Move what the index knows under misspelt keys to the right keys; return the examples."""
+        for wrong, right in aliases.items():
+            for entry_id, tf in self._tf.pop(wrong, {}).items():
+                target = self._tf[right]
+                target[entry_id] = target.get(entry_id, 0.0) + tf
+            occurrences[right] += occurrences.pop(wrong, 0)
+        self._asked = {aliases.get(t, t) for t in self._asked}
+        self._pairs = {(aliases.get(a, a), aliases.get(b, b)) for a, b in self._pairs}
+        folded = []
+        for entry_id, terms in raw_examples:
+            out: dict[str, float] = {}
+            for t, w in terms.items():
+                t = aliases.get(t, t)
+                out[t] = max(out.get(t, 0.0), w)
+            folded.append((entry_id, out))
+        return folded
 
     def _weights(self, terms: list[Term]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -124,7 +185,7 @@ class QuestionIndex:
             out[t.key] = max(out.get(t.key, 0.0), t.weight)
         return out
 
-    def _resolve(self, key: str, weight: float) -> tuple[str | None, float]:
+    def _resolve(self, key: str, surface: str, weight: float) -> tuple[str | None, float]:
         """Return the vocabulary term a query term stands for (typos repaired) and a confidence.
 
         Only words rare in the general language are treated as possible typos: "estate" is a
@@ -132,14 +193,18 @@ class QuestionIndex:
         """
         if key in self._tf:
             return key, 1.0
-        bare = key.removeprefix("en:")
-        if len(bare) < 5 or bare[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
+        known = self.lexicon.key(surface)
+        if known is not None and known in self._tf:
+            return known, 1.0
+        if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
-        vocab = self._vocab_en if key.startswith("en:") else self._vocab_ru
-        best = process.extractOne(key, vocab, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO)
-        if best is None:
+        repaired = self.lexicon.repair(surface)
+        if repaired is None:
             return None, 0.0
-        return best[0], best[1] / 100.0
+        term = self.lexicon.key(repaired[0])
+        if term is None or term not in self._tf:
+            return None, 0.0
+        return term, repaired[1]
 
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
@@ -159,11 +224,33 @@ class QuestionIndex:
 
         `lang` is the reply language; the question itself may be in either language.
         `in_scope` says the caller already knows the question is about the registries (it names
-        a listed organisation), so no domain word is needed to anchor it.
+        a listed organisation), so no domain word is needed to anchor it. A message asking
+        several questions gets the answer to the first one the base answers (people put the
+        main question first); the others' entries come back in `also`, to be offered.
         """
+        parts = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+        if len(parts) < 2:
+            return self._match_one(text, lang, in_scope)
+        # Once one question is anchored in the domain, the ones after it share its context:
+        # "what is a foreign agent? and how do I check someone?"
+        answered: list[MatchResult] = []
+        for part in parts:
+            result = self._match_one(part, lang, in_scope or bool(answered))
+            if result.outcome == "answer":
+                answered.append(result)
+        if not answered:
+            return self._match_one(text, lang, in_scope)
+        main = answered[0]
+        also = tuple(dict.fromkeys(
+            r.entry_id for r in answered[1:] if r.entry_id and r.entry_id != main.entry_id))
+        return replace(main, lang=lang or self.analyzer.detect_language(text), also=also)
+
+    def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
+        """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        analysed = self.analyzer.terms(text, lang)
+        analysed = self.analyzer.terms(text, lang, self.lexicon)
         query = self._weights(analysed)
+        surfaces = {t.key: t.surface for t in analysed}
         if not query:
             return MatchResult(reply_lang, "empty", None, 0.0)
         resolved: dict[str, float] = {}
@@ -171,7 +258,7 @@ class QuestionIndex:
         mapped: dict[str, str] = {}
         for key, weight in query.items():
             total += weight
-            term, conf = self._resolve(key, weight)
+            term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
                 continue
             mapped[key] = term
