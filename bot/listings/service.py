@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.listings import bundle, mirror, parse, portal
 from bot.listings.index import NameIndex
 from bot.listings.model import FILE, PORTAL, REGISTRIES, Snapshot, utcnow
+from bot.listings.scan import Scanner, ScanResult
 from bot.listings.status import CheckResult, DataInfo, build_result
 from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
 
@@ -82,6 +83,7 @@ class ListingService:
         self._index: NameIndex | None = None
         self._data: tuple[DataInfo, ...] = ()
         self._missing: tuple[str, ...] = REGISTRIES
+        self._scanner: Scanner | None = None
 
     # ---------------------------------------------------------------------------- checking
     def current(self, registry: str) -> Snapshot | None:
@@ -149,6 +151,25 @@ class ListingService:
         # Debug only: looked-up names are personal data and never logged at INFO.
         log.debug("check %r: %d hits", text, len(hits))
         return build_result(query, hits, self._data, self._missing, problem)
+
+    def scan(self, text: str, *, author: str | None = None) -> ScanResult:
+        """Return every listed name in text, over the same index and data as `check`.
+
+        The text is neither stored nor logged (debug logs carry only counts).
+        """
+        index = self._ensure_loaded()
+        with self._lock:
+            if self._scanner is None or self._scanner.index is not index:
+                self._scanner = Scanner(index)
+            scanner = self._scanner
+        result = scanner.scan(text, author=author)
+        log.debug("scan: %d characters, %d mentions", len(text), len(result.mentions))
+        return result
+
+    def missing(self) -> tuple[str, ...]:
+        """Return the registries with no data (a scan cannot speak for them)."""
+        self._ensure_loaded()
+        return self._missing
 
     # ---------------------------------------------------------------------------- updating
     def _client(self) -> httpx.Client:
