@@ -18,16 +18,36 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from wordfreq import zipf_frequency
+
 from bot.knowledge.analyze import Analyzer, Term, specificity
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
-from bot.textnorm import is_cyrillic
+from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
 ANSWER_THRESHOLD = 0.30
 MIN_COVERAGE = 0.55
-MIN_ANCHOR = 4.5
-PAIR_BONUS = 1.0
+# Domain anchors: words at least this much more frequent in the base than in general language
+# (difference of Zipf values), used by the base at least MIN_ANCHOR_COUNT times.
+ANCHOR_CONTRAST = 2.7
+MIN_ANCHOR_COUNT = 3
+# A word the base's own questions use alone (without a broader subject word) less often than
+# this, over at least DEPENDENT_EVIDENCE questions, is an action word ("репост", "донат"): it
+# anchors nothing by itself.
+DEPENDENT_SHARE = 0.4
+PARTNER_SHARE = 0.5
+DEPENDENT_EVIDENCE = 8
+# An unknown word at least this rare in general language ("собака" is 2.5, "instagram" 2.7)
+# that the base never uses is evidence of another subject.
+FOREIGN_SPECIFICITY = 2.4
+FOREIGN_PENALTY = 0.8
+# "бот"/"bot" anchors a question only when it is about this bot: "ты", "этот бот", "you".
+_BOT_TERMS = frozenset({"бот", "en:bot"})
+_ADDRESSEE = frozenset({
+    "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
+    "этот", "этого", "этому", "этим", "you", "your", "this",
+})
 COLLOCATION_SHARE = 0.7
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
@@ -72,12 +92,15 @@ class QuestionIndex:
         self.kb = kb
         self.analyzer = analyzer or Analyzer()
         self.lexicon = Lexicon()
+        self._count: Counter[str] = Counter()  # term -> occurrences anywhere in the base
+        self._surfaces: dict[str, set[str]] = defaultdict(set)
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
         # Terms people use when asking (titles, questions, keywords), as opposed to terms that
         # only occur in answers: the former vouch for a question being in scope.
         self._asked: set[str] = set()
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         raw_examples: list[tuple[str, dict[str, float]]] = []
+        asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
         neighbours: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in kb.entries:
@@ -100,6 +123,7 @@ class QuestionIndex:
                     terms = self._weights(analysed)
                     if terms and q not in entry.keywords.get(lang, ()):
                         raw_examples.append((entry.id, terms))
+                        asked_texts.append(set(keys))
         self.lexicon.freeze()
         aliases = self._typo_aliases()
         self.typo_aliases = aliases
@@ -112,6 +136,15 @@ class QuestionIndex:
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= COLLOCATION_SHARE
         }
+        asked_texts = [{aliases.get(k, k) for k in ks} for ks in asked_texts]
+        # An anchor that the base mostly uses with one partner is ambiguous alone
+        # ("нежелательная беременность"): it counts only next to the partner (see the pairs).
+        ambiguous = {
+            key for key, n_occ in occurrences.items()
+            if n_occ >= 5 and neighbours[key] and
+            neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
+        }
+        self.anchors = self._domain_anchors(asked_texts) - ambiguous
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -120,12 +153,44 @@ class QuestionIndex:
             for entry_id, terms in raw_examples
         ]
 
+    def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
+        """Return the terms whose presence shows a question is about this base's subject.
+
+        A term is a candidate when the base uses it far more often than general language does
+        (wordfreq's large lists, best surface form): "иноагент", "минюст", "20.33". Candidates
+        the base's own questions almost never use without a candidate spread over more entries
+        are action words ("репостить иноагента", "донат ФБК"): they count only next to an
+        anchor, which is already enough, so they are left out.
+        """
+        total = sum(self._count.values()) or 1
+        contrast: dict[str, float] = {}
+        for key, count in self._count.items():
+            if count < MIN_ANCHOR_COUNT or key not in self._asked:
+                continue
+            general = max(zipf_frequency(sf, "en" if key.startswith("en:") else "ru",
+                                         wordlist="large") for sf in self._surfaces[key])
+            value = math.log10(count / total * 1e9) - general
+            if value >= ANCHOR_CONTRAST:
+                contrast[key] = value
+        spread = {k: len(self._tf.get(k, {})) for k in contrast}
+        anchors = set()
+        for key in contrast:
+            with_key = [t for t in asked_texts if key in t]
+            alone = sum(1 for t in with_key
+                        if not any(o in spread and spread[o] > spread[key] for o in t))
+            if len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE:
+                continue
+            anchors.add(key)
+        return frozenset(anchors - self._collocation_heads)
+
     def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
         weight = _FIELD_WEIGHTS[fieldname]
         for text in texts:
             analysed = self.analyzer.terms(text, lang)
             for t in analysed:
                 self.lexicon.add(t.surface, t.key, weight)
+                self._count[t.key] += 1
+                self._surfaces[t.key].add(t.surface)
             for term in {t.key for t in analysed}:
                 per_entry = self._tf[term]
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
@@ -168,6 +233,7 @@ class QuestionIndex:
                 target = self._tf[right]
                 target[entry_id] = target.get(entry_id, 0.0) + tf
             occurrences[right] += occurrences.pop(wrong, 0)
+            self._count[right] += self._count.pop(wrong, 0)
         self._asked = {aliases.get(t, t) for t in self._asked}
         self._pairs = {(aliases.get(a, a), aliases.get(b, b)) for a, b in self._pairs}
         folded = []
@@ -205,6 +271,13 @@ class QuestionIndex:
         if term is None or term not in self._tf:
             return None, 0.0
         return term, repaired[1]
+
+    def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
+        """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
+        if not _BOT_TERMS & query.keys():
+            return False
+        words = tokens(text)
+        return any(w in _ADDRESSEE or latin_to_cyrillic(w) in _ADDRESSEE for w in words)
 
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
@@ -254,27 +327,35 @@ class QuestionIndex:
         if not query:
             return MatchResult(reply_lang, "empty", None, 0.0)
         resolved: dict[str, float] = {}
-        total = known = anchor = 0.0
+        total = known = 0.0
+        anchored = in_scope or self._about_this_bot(text, query)
+        foreign = False
         mapped: dict[str, str] = {}
         for key, weight in query.items():
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
+                # A content word the base never uses ("собака", "instagram") is evidence of
+                # another subject.
+                foreign = foreign or (weight >= FOREIGN_SPECIFICITY and not key[0].isdigit())
                 continue
             mapped[key] = term
             # A word met only inside answers counts half towards the question being in scope.
             asked = term in self._asked
             known += weight * conf * (1.0 if asked else 0.5)
-            if asked and term not in self._collocation_heads:
-                anchor = max(anchor, weight * conf)
+            anchored = anchored or (term in self.anchors and conf >= 0.5)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
-        # a question in the domain even when each of its words alone is everyday language.
-        for a, b in pairwise(analysed):
-            pair = (mapped.get(a.key, ""), mapped.get(b.key, ""))
-            if pair in self._pairs and min(a.weight, b.weight) > 1.0:
-                anchor = max(anchor, a.weight + b.weight + PAIR_BONUS)
+        # a question in the domain even when each of its words alone is everyday language; one
+        # word may stand between ("нежелательной в России организации").
+        keys = [mapped.get(t.key, "") for t in analysed]
+        weights = [t.weight for t in analysed]
+        for i in range(len(keys)):
+            for j in (i + 1, i + 2):
+                if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
+                        min(weights[i], weights[j]) > 1.0):
+                    anchored = True
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
@@ -297,7 +378,8 @@ class QuestionIndex:
             if dice > nearest[entry_id]:
                 nearest[entry_id] = dice
 
-        confidence = min(1.0, coverage + 0.25)
+        confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
+                                                  else 1.0)
         scores = {
             e: (0.5 * association.get(e, 0.0) / top_assoc * min(1.0, top_assoc)
                 + 0.5 * nearest.get(e, 0.0)) * confidence
@@ -306,7 +388,7 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
-        if coverage < MIN_COVERAGE or (anchor < MIN_ANCHOR and not in_scope):
+        if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
             )
