@@ -494,3 +494,52 @@ def latin_keys(token: str) -> frozenset[str]:
         if sk:
             keys.add(sk)
     return frozenset(keys)
+
+
+# Where a name packed into a longer one may start or end: the text's edges, quotes, brackets,
+# commas, slashes and semicolons. A cut anywhere else is a fragment ("International Affairs"
+# out of "… Institute for International Affairs").
+_NAME_START = "«(\"',/;“„"
+_NAME_END = "»)\"',/;”.:"
+
+
+def usable_published_aliases(name: str, aliases: Iterable[str]) -> list[str]:
+    """Return the aliases a source published for name, without fragments of the name itself.
+
+    The public mirror's alias splitter cuts names at "for", "and" or a hyphen ("The National
+    Endowment", "AND THE RULE OF LAW", "Corruption Foundation International"); such a
+    fragment would name a different thing definitely. An alias that is not part of the name,
+    or that stands there between quotes, brackets, commas or the name's edges, is kept.
+    """
+    text = " ".join(_resolve_quotes(name).casefold().split())
+    out = []
+    for alias in aliases:
+        alias = " ".join(str(alias).split())
+        needle = alias.casefold()
+        if not norm_tokens(alias):
+            continue
+        spots = [m.start() for m in re.finditer(re.escape(needle), text)]
+        if spots and not any(_bounded(text, at, at + len(needle)) for at in spots):
+            continue
+        out.append(alias)
+    return out
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Return True when text[start:end] starts and ends where a packed name may.
+
+    Besides punctuation, a change of script ("Панк-группа Pussy Riot") and a legal-form
+    word after it ("Zukunft Memorial e.V.") mark the edges of a name.
+    """
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    inner = text[start:end]
+    if (before and before[-1] not in _NAME_START
+            and textnorm.script_of(before.split()[-1]) == textnorm.script_of(inner.split()[0])):
+        return False
+    if after and after[0] not in _NAME_END and not after.startswith("("):
+        nxt = after.split()[0]
+        if (not _LEGAL_SUFFIX.match(" " + nxt)
+                and textnorm.script_of(nxt) == textnorm.script_of(inner.split()[-1])):
+            return False
+    return True
