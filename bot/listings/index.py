@@ -265,7 +265,10 @@ class NameIndex:
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
-            for key in lkeys:
+            raw = nm.latin_keys(tok)
+            # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing:
+            # each key is a fuzzy walk over the vocabulary.
+            for key in [*raw, *(sorted(lkeys - raw) if not out else ())]:
                 for match, ratio in self._fuzzy(key):
                     postings = self._postings.get("L:" + match, ())
                     if len(postings) > _MAX_FUZZY_POSTINGS:
@@ -280,6 +283,7 @@ class NameIndex:
         best: _TokenMatch | None = None
         mkeys = nm.morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)
+        raw = nm.latin_keys(tok)
         for pos, nt in enumerate(name_tokens):
             if nt == tok:
                 return _TokenMatch(_SIM_EXACT, "exact", pos)
@@ -289,7 +293,7 @@ class NameIndex:
                 cand = _TokenMatch(_SIM_TRANSLIT, "translit", pos)
             elif len(tok) >= 5:
                 ratio = max((fuzz.ratio(a, b, score_cutoff=_FUZZY_CUTOFF)
-                             for a in lkeys for b in nm.latin_keys(nt)), default=0.0)
+                             for a in raw for b in nm.latin_keys(nt)), default=0.0)
                 if not ratio:
                     continue
                 cand = _TokenMatch(0.9 * ratio / 100, "fuzzy", pos)
