@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -253,22 +253,20 @@ class NameIndex:
             if cur is None or sim > cur.sim:
                 out[ni] = _TokenMatch(sim, how, pos)
 
-        lkeys = nm.query_latin_keys(tok)
+        raw = nm.latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
         sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
-        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(lkeys)]
-        for key, sim, how in sources:
-            for ni, pos in self._postings.get(key, ()):
-                if len(out) >= _LOOKUP_CAP and ni not in out:
-                    break  # a word this common cannot single out a name: enough candidates
-                note(ni, sim, how, pos)
+        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
+        self._walk(sources, note)
+        # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
+        extra = sorted(nm.query_latin_keys(tok) - raw) if not out else []
+        self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], note)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
-            raw = nm.latin_keys(tok)
-            # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing:
-            # each key is a fuzzy walk over the vocabulary.
-            for key in [*raw, *(sorted(lkeys - raw) if not out else ())]:
+            # Again the lemmas only when nothing was found: each key is a fuzzy walk.
+            for key in [*raw, *(extra or (sorted(nm.query_latin_keys(tok) - raw)
+                                           if not out else ()))]:
                 for match, ratio in self._fuzzy(key):
                     postings = self._postings.get("L:" + match, ())
                     if len(postings) > _MAX_FUZZY_POSTINGS:
@@ -276,6 +274,20 @@ class NameIndex:
                     for ni, pos in postings:
                         note(ni, 0.9 * ratio / 100, "fuzzy", pos)
         return out
+
+    def _walk(self, sources: Sequence[tuple[str, float, str]],
+              note: Callable[[int, float, str, int], None]) -> None:
+        """Note every posting of the given keys, up to the lookup cap of new candidates."""
+        count = 0
+        seen: set[int] = set()
+        for key, sim, how in sources:
+            for ni, pos in self._postings.get(key, ()):
+                if count >= _LOOKUP_CAP and ni not in seen:
+                    break  # a word this common cannot single out a name: enough candidates
+                if ni not in seen:
+                    seen.add(ni)
+                    count += 1
+                note(ni, sim, how, pos)
 
     @staticmethod
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
