@@ -27,6 +27,8 @@ def test_wheel_ships_data_and_installs_into_a_fresh_venv(tmp_path: Path) -> None
     assert "bot/storage/migrations/env.py" in names
     assert any(n.startswith("bot/storage/migrations/versions/0001") for n in names)
     assert "bot/listings/bundled-registries.json" in names
+    # The reviewed alias file is package data next to its loader, not a Python module.
+    assert "bot/listings/aliases.yaml" in names
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

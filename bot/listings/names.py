@@ -95,20 +95,27 @@ STOPWORDS = {
 def fix_lookalikes(text: str) -> str:
     """Return text with look-alike letters in mixed-script words moved to one script.
 
-    A word decides by its own majority; a tie ("MС" with a Cyrillic С) is settled by the
-    script of the rest of the text, which `textnorm.fix_lookalikes` cannot see.
+    A word goes to the script its other letters can be spelt in: "Fасе" (Latin F, Cyrillic
+    "асе") can only be "Face", "Aдагамов" only "Адагамов", whichever script has more letters.
+    When both ways are possible the word's majority decides; a tie ("MС" with a Cyrillic С)
+    is settled by the script of the rest of the text, which `textnorm.fix_lookalikes`
+    cannot see.
     """
     words = text.split(" ")
     out = []
     for i, word in enumerate(words):
-        cyr = len(_CYR.findall(word))
-        lat = len(_LAT.findall(word))
+        cyr = _CYR.findall(word)
+        lat = _LAT.findall(word)
         if cyr and lat:
-            if cyr == lat:
+            cyr_twins = all(c in _LOOKALIKE_LETTERS for c in cyr)
+            lat_twins = all(c in _LOOKALIKE_LETTERS for c in lat)
+            if cyr_twins != lat_twins:
+                to_cyr = lat_twins
+            elif len(cyr) == len(lat):
                 rest = " ".join(words[:i] + words[i + 1 :])
                 to_cyr = textnorm.script_of(rest) == "cyrillic"
             else:
-                to_cyr = cyr > lat
+                to_cyr = len(cyr) > len(lat)
             word = word.translate(_LAT_TO_CYR if to_cyr else _CYR_TO_LAT)
         out.append(word)
     return " ".join(out)
@@ -272,6 +279,11 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
                 add(item)
     for inner in _spans(head, "«", "»"):
         add(inner)
+        if kind == "person":
+            # "JesusAVGN, Хесус": a person's quoted pseudonym may list several names.
+            for part in re.split(r"\s*[,;]\s*", inner):
+                if part != inner:
+                    add(part)
     if kind == "organisation":
         # "X, зарегистрированное в …" and "Name, CIT" forms: the part before the first comma.
         parts = _strip_brackets(head).split(",")
@@ -282,42 +294,6 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
                 add(part)
 
     return unique_by_norm(found, exclude=(name,))
-
-
-_SEGMENT_BREAK = re.compile(r"[()«»\"“”„,;/]|\s[–—-]\s")
-
-
-def usable_source_aliases(name: str, aliases: Iterable[str]) -> list[str]:
-    """Return the aliases a source supplied for name, without the fragments.
-
-    The public mirror cuts some aliases out of the middle of a longer name ("Human Rights"
-    of "International Partnership for Human Rights", "Fundacja Praw Cz" of "Helsińska
-    Fundacja Praw Człowieka"); as names of their own they would match other organisations.
-    An alias is kept when it is a whole segment of the published name (between brackets,
-    quotes, commas or dashes) or does not occur in it at all (a name the source knows and
-    the register does not print); a part of a segment, or one ending inside a word, goes.
-    """
-    segments = [norm_tokens(part) for part in _SEGMENT_BREAK.split(_resolve_quotes(name))]
-    segments = [seg for seg in segments if seg]
-    kept = []
-    for alias in aliases:
-        tokens = norm_tokens(alias)
-        if not tokens or any(_is_fragment(tokens, seg) for seg in segments):
-            continue
-        kept.append(alias.strip())
-    return kept
-
-
-def _is_fragment(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
-    """Return True when part occurs inside whole but is not all of it (or ends mid-word)."""
-    n = len(part)
-    for i in range(len(whole) - n + 1):
-        window = whole[i : i + n]
-        if window[:-1] != part[:-1] or not window[-1].startswith(part[-1]):
-            continue
-        if n < len(whole) or window[-1] != part[-1]:
-            return True
-    return False
 
 
 def unique_by_norm(items: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -516,6 +492,23 @@ def skeleton(token: str) -> str:
     return t
 
 
+@lru_cache(maxsize=65536)
+def query_latin_keys(token: str) -> frozenset[str]:
+    """Return the skeleton keys of a query token, including those of its dictionary forms.
+
+    A Latin stage name declined in Cyrillic ("Нойзом", "Фейсом") only meets its Latin
+    spelling once the Russian ending is gone, so the lemmas pymorphy3 guesses are romanised
+    too. Query side only: the index keeps the published spellings' keys.
+    """
+    keys = set(latin_keys(token))
+    if _CYR.search(token) and len(token) > 4:
+        for parse in _morph().parse(token)[:3]:
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma != token and len(lemma) >= 3:
+                keys |= latin_keys(lemma)
+    return frozenset(keys)
+
+
 @lru_cache(maxsize=262144)
 def latin_keys(token: str) -> frozenset[str]:
     """Return skeleton keys of a token: its own spelling if Latin, else several romanisations.
@@ -534,3 +527,52 @@ def latin_keys(token: str) -> frozenset[str]:
         if sk:
             keys.add(sk)
     return frozenset(keys)
+
+
+# Where a name packed into a longer one may start or end: the text's edges, quotes, brackets,
+# commas, slashes and semicolons. A cut anywhere else is a fragment ("International Affairs"
+# out of "… Institute for International Affairs").
+_NAME_START = "«(\"',/;“„"
+_NAME_END = "»)\"',/;”.:"
+
+
+def usable_published_aliases(name: str, aliases: Iterable[str]) -> list[str]:
+    """Return the aliases a source published for name, without fragments of the name itself.
+
+    The public mirror's alias splitter cuts names at "for", "and" or a hyphen ("The National
+    Endowment", "AND THE RULE OF LAW", "Corruption Foundation International"); such a
+    fragment would name a different thing definitely. An alias that is not part of the name,
+    or that stands there between quotes, brackets, commas or the name's edges, is kept.
+    """
+    text = " ".join(_resolve_quotes(name).casefold().split())
+    out = []
+    for alias in aliases:
+        alias = " ".join(str(alias).split())
+        needle = alias.casefold()
+        if not norm_tokens(alias):
+            continue
+        spots = [m.start() for m in re.finditer(re.escape(needle), text)]
+        if spots and not any(_bounded(text, at, at + len(needle)) for at in spots):
+            continue
+        out.append(alias)
+    return out
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Return True when text[start:end] starts and ends where a packed name may.
+
+    Besides punctuation, a change of script ("Панк-группа Pussy Riot") and a legal-form
+    word after it ("Zukunft Memorial e.V.") mark the edges of a name.
+    """
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    inner = text[start:end]
+    if (before and before[-1] not in _NAME_START
+            and textnorm.script_of(before.split()[-1]) == textnorm.script_of(inner.split()[0])):
+        return False
+    if after and after[0] not in _NAME_END and not after.startswith("("):
+        nxt = after.split()[0]
+        if (not _LEGAL_SUFFIX.match(" " + nxt)
+                and textnorm.script_of(nxt) == textnorm.script_of(inner.split()[-1])):
+            return False
+    return True
