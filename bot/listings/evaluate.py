@@ -21,9 +21,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.listings import names as nm
 from bot.listings import parse
-from bot.listings.model import ORGANISATION, PERSON, REGISTRIES, Entry
+from bot.listings.model import REGISTRIES, Entry
 from bot.listings.status import EXCLUDED, LISTED, POSSIBLE, CheckResult
 
 # How far before an item's as_of a mirror file may be and still stand for that date.
@@ -126,39 +125,9 @@ def snapshot_date(path: Path) -> date:
     return date.fromisoformat(head[start + len(marker):start + len(marker) + 10])
 
 
-def read_mirror_entries(registry: str, path: Path) -> list[Entry]:
-    """Return the entries of a public-mirror data file ({"entries": [{id, kind, name, ...}]}).
-
-    A small reader for the evaluation until the registry parser reads this layout: the
-    mirror's own `aliases` join those extracted from the name, minus the fragments its
-    splitter cut out of longer names (see names.usable_published_aliases).
-    """
-    data = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for n, row in enumerate(data.get("entries") or [], start=1):
-        name = " ".join(str(row.get("name") or "").split())
-        if not nm.norm_tokens(name):
-            continue
-        kind = PERSON if row.get("kind") == "person" else ORGANISATION
-        aliases = nm.unique_by_norm(
-            [*nm.extract_aliases(name, kind=kind),
-             *nm.usable_published_aliases(name, row.get("aliases") or [])],
-            exclude=(name,))
-        out.append(Entry(
-            registry=registry, entry_id=str(row.get("id") or n), kind=kind, name=name,
-            aliases=tuple(aliases),
-            included_on=parse.parse_date(row.get("included_at")),
-            excluded_on=parse.parse_date(row.get("excluded_at")),
-            legal_basis=str(row.get("decision") or ""),
-            inn=str(row.get("inn") or ""), ogrn=str(row.get("ogrn") or ""),
-        ))
-    return out
-
-
 def read_snapshot_entries(registry: str, path: Path) -> list[Entry]:
-    """Return the entries of a snapshot file in either layout."""
-    if is_mirror_layout(path):
-        return read_mirror_entries(registry, path)
+    """Return the entries of a snapshot file in either layout (the registry parser reads
+    both; the public mirror's own `aliases` come with them)."""
     return parse.parse_file(registry, path.read_bytes()).entries
 
 

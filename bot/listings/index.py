@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.listings import everyday
 from bot.listings import names as nm
 from bot.listings.aliases import AliasBook, packaged
 from bot.listings.model import PERSON, Entry
@@ -157,12 +158,18 @@ class NameIndex:
                    for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
 
     # -----------------------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
+    def search(self, query: str, limit: int = 10, *, marked: bool | None = None) -> list[Hit]:
         """Return the entries matching query, best first (empty when nothing is close).
 
         Every spelling of the query is tried (the text itself, names quoted or bracketed in
-        it, without a leading preposition); each entry keeps its best hit.
+        it, without a leading preposition); each entry keeps its best hit. `marked` says the
+        words are marked as a name (quotes, a qualifier such as "издание", an asterisk):
+        then a name of everyday words can be definite, and a name's own qualifier words
+        ("Телеканал" in "Телеканал Дождь") need not be repeated. None: read it from query
+        (everyday.is_marked_query), so `check` and `scan` share one rule.
         """
+        if marked is None:
+            marked = everyday.is_marked_query(query)
         best: dict[int, Hit] = {}
         digits = re.sub(r"[\s-]", "", query)
         if _DIGITS.match(digits):
@@ -171,18 +178,19 @@ class NameIndex:
                 best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
         for vi, variant in enumerate(nm.query_variants(query)[:6]):
             penalty = 0.0 if vi == 0 else 0.02
-            for ei, hit in self._search_variant(variant):
+            for ei, hit in self._search_variant(variant, marked):
                 hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - penalty, 4),
                           hit.definite)
                 if ei not in best or _order(hit) < _order(best[ei]):
                     best[ei] = hit
         return sorted(best.values(), key=_order)[:limit]
 
-    def _search_variant(self, text: str) -> Iterable[tuple[int, Hit]]:
+    def _search_variant(self, text: str, marked: bool = False) -> Iterable[tuple[int, Hit]]:
         qtokens = nm.norm_tokens(text)[:12]
         if not qtokens or sum(len(t) for t in qtokens) < 2:
             return []
-        all_common = all(nm.is_common_word(t) for t in qtokens if t not in nm.STOPWORDS)
+        all_common = not marked and all(nm.is_common_word(t) for t in qtokens
+                                        if t not in nm.STOPWORDS)
         results: list[tuple[int, Hit]] = []
         # 1. The whole query equals a name or alias.
         for key in {" ".join(qtokens), _twin_key(text)}:
@@ -199,7 +207,8 @@ class NameIndex:
         matches = self._token_matches(qtokens)
         for ni, per_token in matches.items():
             name = self.names[ni]
-            hit = self._score(name, qtokens, per_token, all_common or ni in self._ambiguous)
+            hit = self._score(name, qtokens, per_token, all_common or ni in self._ambiguous,
+                              marked)
             if hit is not None:
                 results.append((name.entry, hit))
         return results
@@ -329,7 +338,8 @@ class NameIndex:
         return out
 
     def _score(self, name: IndexedName, qtokens: Sequence[str],
-               per_token: dict[int, _TokenMatch], all_common: bool) -> Hit | None:
+               per_token: dict[int, _TokenMatch], all_common: bool,
+               marked: bool = False) -> Hit | None:
         """Return a hit when every meaningful query token is explained by this name."""
         entry = self.entries[name.entry]
         used: dict[int, _TokenMatch] = {}
@@ -375,6 +385,9 @@ class NameIndex:
         if covered >= 0.999 * mean and len(used) == len(name.tokens):
             return Hit(entry, name.text, kind, round(0.9 + 0.08 * mean, 4),
                        sure and not all_common)
+        if marked and _only_qualifiers_missing(name.tokens, used):
+            # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
+            return Hit(entry, name.text, kind, round(0.88 + 0.08 * mean, 4), sure)
         single_common = all_common and len(used) == 1
         if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
             return None
@@ -387,6 +400,14 @@ class NameIndex:
         if token in nm.STOPWORDS:
             return 0.1
         return self._idf.get(token, self._max_idf)
+
+
+def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _TokenMatch]) -> bool:
+    """Return True when every name token not matched is a qualifier noun or a stop word,
+    and something other than those was matched."""
+    missing = [t for p, t in enumerate(tokens) if p not in used]
+    core = [tokens[p] for p in used if not everyday.is_qualifier(tokens[p])]
+    return bool(core) and all(everyday.is_qualifier(t) or t in nm.STOPWORDS for t in missing)
 
 
 def _twin_key(text: str) -> str:

@@ -17,8 +17,8 @@ from tests.auxil.registries import SHARED_REGISTRIES, entry
 def mirror_entries() -> list[Entry]:
     out: list[Entry] = []
     for registry, stem in ev.MIRROR_FILES.items():
-        out += ev.read_mirror_entries(registry, SHARED_REGISTRIES / "mirror" / "data"
-                                      / f"{stem}.json")
+        out += ev.read_snapshot_entries(registry, SHARED_REGISTRIES / "mirror" / "data"
+                                        / f"{stem}.json")
     return out
 
 

@@ -101,7 +101,8 @@ async def test_replay_of_the_shared_history(pipeline: Pipeline) -> None:
         await pipeline.users.watch(platform, chat, chat, query, lang)
     await pipeline.users.set_digest("telegram", "900", "900", group=False, on=True)
 
-    steps = sorted((p.stem, p.parent.name) for p in SHARED_REGISTRIES.glob("*/*.json"))
+    steps = sorted((p.stem, p.parent.name) for registry in ("foreign_agents", "undesirable")
+                   for p in (SHARED_REGISTRIES / registry).glob("*.json"))
     outcomes: dict[tuple[str, str], Processed] = {}
     changes_total = 0
     for day, registry in steps:
