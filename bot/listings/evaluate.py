@@ -127,7 +127,7 @@ def snapshot_date(path: Path) -> date:
 
 def read_snapshot_entries(registry: str, path: Path) -> list[Entry]:
     """Return the entries of a snapshot file in either layout (the registry parser reads
-    both, the public mirror's aliases included)."""
+    both; the public mirror's own `aliases` come with them)."""
     return parse.parse_file(registry, path.read_bytes()).entries
 
 

@@ -292,7 +292,7 @@ def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> 
     aliases = nm.extract_aliases(name, kind=kind)
     source_aliases = row.get("source_aliases")
     if isinstance(source_aliases, list):
-        for alias in nm.usable_published_aliases(name, [str(a) for a in source_aliases]):
+        for alias in nm.usable_source_aliases(name, [str(a) for a in source_aliases]):
             if alias not in aliases:
                 aliases.append(alias)
     return Entry(

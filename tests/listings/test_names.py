@@ -71,20 +71,6 @@ def test_query_variants_drop_leading_preposition() -> None:
         "АНО «Аналитический Центр Юрия Левады»")
 
 
-def test_published_aliases_lose_fragments_cut_from_the_name() -> None:
-    name = ("Stiftung Menschenrechte – Förderstiftung Amnesty International («Фонд по правам "
-            "человека – Фонд содействия Международной Амнистии»), ФРГ")
-    # "Amnesty International" alone is another organisation, not this foundation.
-    assert nm.usable_published_aliases(name, ["Amnesty International"]) == []
-    riot = "Объединение «Панк-группа Pussy Riot» (решение суда)"
-    assert nm.usable_published_aliases(riot, ["Pussy Riot"]) == ["Pussy Riot"]
-    zukunft = "Zukunft Memorial e.v. («Будущее. Мемориал»), Германия"
-    assert nm.usable_published_aliases(zukunft, ["Zukunft Memorial", "Будущее. Мемориал"]) == [
-        "Zukunft Memorial", "Будущее. Мемориал"]
-    # An alias that is not part of the name at all is knowledge the source adds: kept.
-    assert nm.usable_published_aliases("Фонд борьбы с коррупцией", ["ФБК"]) == ["ФБК"]
-
-
 def test_mixed_script_word_goes_where_its_letters_can() -> None:
     # Latin F has no Cyrillic twin, so "Fасе" is "Face" although most letters are Cyrillic.
     assert nm.norm("Fасе") == "face"
