@@ -31,22 +31,31 @@ def data_lines(listings: ListingService | None, t: Translator) -> list[str]:
     return lines or [esc(t("check.no_data"))]
 
 
-def data_line(registry: str, origin: str, as_of: date, t: Translator) -> str:
+def data_line(registry: str, origin: str, as_of: date, t: Translator,
+              info: DataInfo | None = None) -> str:
     """Return the markup line naming a registry's data origin, date and age.
 
-    Checks, alerts and digests all state the data they rest on in these same words.
+    Checks, alerts and digests all state the data they rest on in these same words; given
+    the list's DataInfo, a list past its freshness window or whose last update failed says
+    so in the same line.
     """
+    key = "check.data_line"
+    if info is not None and info.fetch_failed:
+        key = "check.data_line.failed"
+    elif info is not None and info.stale():
+        key = "check.data_line.stale"
     return esc(t(
-        "check.data_line",
+        key,
         registry=t(f"registry.{registry}"),
         origin=t(f"origin.{origin}"),
         date=format_date(as_of, t.lang),
         age=t.plural("age.days", "age.days_plural", (date.today() - as_of).days),
+        window=info.window_days if info is not None else "",
     ))
 
 
 def _describe_data(data: tuple[DataInfo, ...], t: Translator) -> list[str]:
-    return [data_line(d.registry, d.origin, d.as_of, t) for d in data]
+    return [data_line(d.registry, d.origin, d.as_of, t, d) for d in data]
 
 
 def check_reply(

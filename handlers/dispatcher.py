@@ -237,8 +237,17 @@ class Dispatcher:
         if result.entry_id is not None:
             entry = self.services.kb.get(result.entry_id)
             if entry is not None:
-                return [self._answer(entry, names, t)]
+                return [self._with_other_questions(self._answer(entry, names, t), result, t)]
         return [answers.unsure_reply(result, self.services.kb, t)]
+
+    def _with_other_questions(self, reply: Reply, result: MatchResult, t: Translator) -> Reply:
+        """Return the answer with the message's other questions offered first as choices."""
+        others = [e for e in (self.services.kb.get(i) for i in result.also) if e is not None]
+        if not others:
+            return reply
+        offered = tuple((answers.entry_choice(e, t.lang),) for e in others)
+        return Reply("\n\n".join([reply.text, esc(t("answer.also_asked"))]),
+                     offered + reply.choices)
 
     def match_question(self, text: str, lang: str) -> tuple[MatchResult, list[NamedStatus]]:
         """Return the best entry for a question and the names it mentions with their status.

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.listings import everyday
 from bot.listings import names as nm
+from bot.listings.aliases import AliasBook, packaged
 from bot.listings.model import PERSON, Entry
 
 EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
@@ -29,6 +30,8 @@ _SIM_MORPH = 0.96
 _SIM_TRANSLIT = 0.93
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio; one wrong letter in five still passes
 _MIN_PARTIAL_COVERAGE = 0.25
+# Score of a surname met alone (times its match quality): a possible match at most.
+_BARE_SURNAME = 0.58
 # A query of one common word ("центр") must cover more of a name to be worth showing.
 _MIN_PARTIAL_COMMON = 0.5
 # Names scored at most per query: bounds a check's time on a registry of any size.
@@ -76,9 +79,16 @@ class _TokenMatch:
 class NameIndex:
     """Searchable index over the entries of one or more snapshots."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
-        """Build the index (pure CPU; about a second per 100,000 names)."""
+    def __init__(self, entries: Iterable[Entry], aliases: AliasBook | None = None) -> None:
+        """Build the index (pure CPU; about a second per 100,000 names).
+
+        Every entry is searchable by its published name, the aliases it carries (extracted
+        from the name or published by the source) and the reviewed aliases of `aliases`
+        (default: the file shipped in the package).
+        """
+        book = packaged() if aliases is None else aliases
         self.entries: list[Entry] = list(entries)
+        reviewed = book.attach(self.entries)
         self.names: list[IndexedName] = []
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -91,6 +101,7 @@ class NameIndex:
                     self._by_number[digits].append(ei)
             person = nm.person_parts(entry.name) if entry.kind == PERSON else None
             texts = [(entry.name, True)] + [(a, False) for a in entry.aliases]
+            texts += [(a, False) for a in reviewed.get(ei, ())]
             for text, primary in texts:
                 tokens = nm.norm_tokens(text)
                 if not tokens:
@@ -115,6 +126,7 @@ class NameIndex:
                         self._postings[key].append((ni, pos))
                 for tok in set(tokens):
                     df[tok] += 1
+        self._ambiguous = self._ambiguous_short_names()
         total = max(1, len(self.names))
         self._idf = {t: math.log(1 + total / c) for t, c in df.items()}
         self._max_idf = math.log(1 + total)
@@ -128,6 +140,22 @@ class NameIndex:
     def __len__(self) -> int:
         """Return the number of indexed names (published names plus aliases)."""
         return len(self.names)
+
+    def _ambiguous_short_names(self) -> frozenset[int]:
+        """Return the one-word names that, in some spelling, belong to several entries of
+        one list ("Golos", "ГОЛОС" and «Голос» name a dozen organisations): an acronym or
+        short name is definite only where it is unambiguous."""
+        owners: dict[tuple[str, str], set[int]] = defaultdict(set)
+        short = [(ni, n) for ni, n in enumerate(self.names) if len(n.tokens) == 1
+                 and not n.person]
+        for _, name in short:
+            registry = self.entries[name.entry].registry
+            for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}:
+                owners[registry, key].add(name.entry)
+        return frozenset(
+            ni for ni, name in short
+            if any(len(owners[self.entries[name.entry].registry, key]) > 1
+                   for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
 
     # -----------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, *, marked: bool | None = None) -> list[Hit]:
@@ -173,12 +201,14 @@ class NameIndex:
                     continue  # a bare surname is scored below as a partial name
                 kind = EXACT if name.primary else ALIAS
                 score = 1.0 if name.primary else 0.98
-                results.append((name.entry, Hit(entry, name.text, kind, score, not all_common)))
+                definite = not all_common and ni not in self._ambiguous
+                results.append((name.entry, Hit(entry, name.text, kind, score, definite)))
         # 2. Token by token.
         matches = self._token_matches(qtokens)
         for ni, per_token in matches.items():
             name = self.names[ni]
-            hit = self._score(name, qtokens, per_token, all_common, marked)
+            hit = self._score(name, qtokens, per_token, all_common or ni in self._ambiguous,
+                              marked)
             if hit is not None:
                 results.append((name.entry, hit))
         return results
@@ -232,19 +262,20 @@ class NameIndex:
             if cur is None or sim > cur.sim:
                 out[ni] = _TokenMatch(sim, how, pos)
 
-        lkeys = nm.latin_keys(tok)
+        raw = nm.latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
         sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
-        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(lkeys)]
-        for key, sim, how in sources:
-            for ni, pos in self._postings.get(key, ()):
-                if len(out) >= _LOOKUP_CAP and ni not in out:
-                    break  # a word this common cannot single out a name: enough candidates
-                note(ni, sim, how, pos)
+        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
+        self._walk(sources, note)
+        # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
+        extra = sorted(nm.query_latin_keys(tok) - raw) if not out else []
+        self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], note)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
-            for key in lkeys:
+            # Again the lemmas only when nothing was found: each key is a fuzzy walk.
+            for key in [*raw, *(extra or (sorted(nm.query_latin_keys(tok) - raw)
+                                           if not out else ()))]:
                 for match, ratio in self._fuzzy(key):
                     postings = self._postings.get("L:" + match, ())
                     if len(postings) > _MAX_FUZZY_POSTINGS:
@@ -253,12 +284,27 @@ class NameIndex:
                         note(ni, 0.9 * ratio / 100, "fuzzy", pos)
         return out
 
+    def _walk(self, sources: Sequence[tuple[str, float, str]],
+              note: Callable[[int, float, str, int], None]) -> None:
+        """Note every posting of the given keys, up to the lookup cap of new candidates."""
+        count = 0
+        seen: set[int] = set()
+        for key, sim, how in sources:
+            for ni, pos in self._postings.get(key, ()):
+                if count >= _LOOKUP_CAP and ni not in seen:
+                    break  # a word this common cannot single out a name: enough candidates
+                if ni not in seen:
+                    seen.add(ni)
+                    count += 1
+                note(ni, sim, how, pos)
+
     @staticmethod
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
         """Return the best match of tok among one name's tokens (same rules as _lookup)."""
         best: _TokenMatch | None = None
         mkeys = nm.morph_keys(tok)
-        lkeys = nm.latin_keys(tok)
+        lkeys = nm.query_latin_keys(tok)
+        raw = nm.latin_keys(tok)
         for pos, nt in enumerate(name_tokens):
             if nt == tok:
                 return _TokenMatch(_SIM_EXACT, "exact", pos)
@@ -268,7 +314,7 @@ class NameIndex:
                 cand = _TokenMatch(_SIM_TRANSLIT, "translit", pos)
             elif len(tok) >= 5:
                 ratio = max((fuzz.ratio(a, b, score_cutoff=_FUZZY_CUTOFF)
-                             for a in lkeys for b in nm.latin_keys(nt)), default=0.0)
+                             for a in raw for b in nm.latin_keys(nt)), default=0.0)
                 if not ratio:
                     continue
                 cand = _TokenMatch(0.9 * ratio / 100, "fuzzy", pos)
@@ -329,7 +375,7 @@ class NameIndex:
             if not given:
                 if not sure and "translit" not in hows:
                     return None  # a misspelt bare surname matches too many other surnames
-                return Hit(entry, name.text, kind, round(0.55 * mean, 4), False)
+                return Hit(entry, name.text, kind, round(_BARE_SURNAME * mean, 4), False)
             coverage = (len(used) + len(initials)) / len(name.tokens)
             full_initials = len(initials) >= 2 or (initials and len(name.tokens) == 2)
             definite = sure and (1 in used or bool(full_initials))
@@ -345,7 +391,10 @@ class NameIndex:
         single_common = all_common and len(used) == 1
         if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
             return None
-        return Hit(entry, name.text, kind, round(0.4 + 0.45 * covered, 4), False)
+        # A part of a name met only by typo-tolerance ranks below a surname met exactly
+        # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
+        slope = 0.35 if hows == {"fuzzy"} else 0.45
+        return Hit(entry, name.text, kind, round(0.4 + slope * covered, 4), False)
 
     def _weight(self, token: str) -> float:
         if token in nm.STOPWORDS:

@@ -95,20 +95,27 @@ STOPWORDS = {
 def fix_lookalikes(text: str) -> str:
     """Return text with look-alike letters in mixed-script words moved to one script.
 
-    A word decides by its own majority; a tie ("MС" with a Cyrillic С) is settled by the
-    script of the rest of the text, which `textnorm.fix_lookalikes` cannot see.
+    A word goes to the script its other letters can be spelt in: "Fасе" (Latin F, Cyrillic
+    "асе") can only be "Face", "Aдагамов" only "Адагамов", whichever script has more letters.
+    When both ways are possible the word's majority decides; a tie ("MС" with a Cyrillic С)
+    is settled by the script of the rest of the text, which `textnorm.fix_lookalikes`
+    cannot see.
     """
     words = text.split(" ")
     out = []
     for i, word in enumerate(words):
-        cyr = len(_CYR.findall(word))
-        lat = len(_LAT.findall(word))
+        cyr = _CYR.findall(word)
+        lat = _LAT.findall(word)
         if cyr and lat:
-            if cyr == lat:
+            cyr_twins = all(c in _LOOKALIKE_LETTERS for c in cyr)
+            lat_twins = all(c in _LOOKALIKE_LETTERS for c in lat)
+            if cyr_twins != lat_twins:
+                to_cyr = lat_twins
+            elif len(cyr) == len(lat):
                 rest = " ".join(words[:i] + words[i + 1 :])
                 to_cyr = textnorm.script_of(rest) == "cyrillic"
             else:
-                to_cyr = cyr > lat
+                to_cyr = len(cyr) > len(lat)
             word = word.translate(_LAT_TO_CYR if to_cyr else _CYR_TO_LAT)
         out.append(word)
     return " ".join(out)
@@ -272,6 +279,11 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
                 add(item)
     for inner in _spans(head, "«", "»"):
         add(inner)
+        if kind == "person":
+            # "JesusAVGN, Хесус": a person's quoted pseudonym may list several names.
+            for part in re.split(r"\s*[,;]\s*", inner):
+                if part != inner:
+                    add(part)
     if kind == "organisation":
         # "X, зарегистрированное в …" and "Name, CIT" forms: the part before the first comma.
         parts = _strip_brackets(head).split(",")
@@ -514,6 +526,23 @@ def skeleton(token: str) -> str:
     t = re.sub(r"i+", "i", t)
     t = re.sub(r"^e", "e", t)
     return t
+
+
+@lru_cache(maxsize=65536)
+def query_latin_keys(token: str) -> frozenset[str]:
+    """Return the skeleton keys of a query token, including those of its dictionary forms.
+
+    A Latin stage name declined in Cyrillic ("Нойзом", "Фейсом") only meets its Latin
+    spelling once the Russian ending is gone, so the lemmas pymorphy3 guesses are romanised
+    too. Query side only: the index keeps the published spellings' keys.
+    """
+    keys = set(latin_keys(token))
+    if _CYR.search(token) and len(token) > 4:
+        for parse in _morph().parse(token)[:3]:
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma != token and len(lemma) >= 3:
+                keys |= latin_keys(lemma)
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=262144)

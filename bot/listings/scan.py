@@ -566,6 +566,15 @@ class Scanner:
         if all(ni in self._fragment for ni in span.names) and not quoted:
             return []
         hits = self._search(query, marked=marked or title)
+        if qstart < first.start:
+            # "телеканал Дождь", "движение «Голос»": a bare word that names several entries
+            # is sure only with its qualifier, as a user would paste it into `check`.
+            wider = self._search(text[qstart:qend], marked=marked or title)
+            narrow_sure = sum(h.definite for h in hits)
+            if sum(h.definite for h in wider) > narrow_sure:
+                hits = wider
+                if not narrow_sure:  # the qualifier is what makes it sure: show it
+                    span.start_tok = max(0, span.start_tok - 1)
         wanted = {self.index.names[ni].entry for ni in span.names}
         person_span = any(self.index.names[ni].person for ni in span.names)
         out: list[tuple[Hit, str]] = []

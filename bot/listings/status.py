@@ -181,10 +181,13 @@ def relevant(hits: Sequence[Hit]) -> list[Hit]:
     return (definite + possible)[: max(_MAX_MATCHES, len(definite))]
 
 
-def _severity_key(hit: Hit) -> tuple[int, int]:
+def _severity_key(hit: Hit) -> tuple[int, float, int]:
+    # Listed before excluded; a clearly better match first (an exact name beats a partial
+    # one of another organisation); among equally good matches — one organisation on
+    # several lists — the most severe list first.
     registry = hit.entry.registry
     rank = SEVERITY.index(registry) if registry in SEVERITY else len(SEVERITY)
-    return (0 if hit.entry.listed else 1, rank)
+    return (0 if hit.entry.listed else 1, -round(hit.score, 1), rank)
 
 
 def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],

@@ -155,8 +155,12 @@ class SnapshotStore:
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "rejected.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
-        log.warning("%s: rejected %s data from %s: %s", registry, origin, source,
-                    "; ".join(reasons))
+        # An unreachable source is routine abroad (the portal answers Russian addresses only)
+        # and is shown by `registry status`; refused data is worth an operator's attention.
+        level = logging.INFO if all(r.startswith("fetch failed") for r in reasons) \
+            else logging.WARNING
+        log.log(level, "%s: rejected %s data from %s: %s", registry, origin, source,
+                "; ".join(reasons))
 
     def rejections(self, registry: str, limit: int = 5) -> list[dict[str, Any]]:
         """Return the most recent rejections of registry, newest last."""

@@ -159,6 +159,10 @@ async def test_files_reach_an_encrypted_dm_as_image_and_file(
     try:
         room = await alice.create_room([bot], encrypted=True, direct=True)
         await alice.wait_joined(room, bot)
+        # Alice sees the join before the bot's own sync has told it about the room.
+        assert adapter.client is not None
+        client = adapter.client
+        await _until(lambda: room in client.rooms)
         picture = png(120, 80)
         await adapter.send(room, Reply("**Summary**", attachment=Attachment(
             "chart.png", "image/png", picture, caption="Foreign agents")), txn_id="files-1")

@@ -50,10 +50,17 @@ def test_one_organisation_on_several_lists_is_reported_most_severe_first() -> No
     ex = Hit(entry("e", "Фонд борьбы с коррупцией", registry="extremist", kind="organisation"),
              "Фонд борьбы с коррупцией", "alias", 0.9, True)
     te = Hit(entry("t", "Anti-Corruption Foundation, Inc", registry="terrorist",
-                   kind="organisation"), "ФБК", "alias", 0.8, True)
+                   kind="organisation"), "ФБК", "alias", 0.98, True)
     result = build_result("ФБК", [fa, ex, te], DATA)
     assert result.status == "listed"
     assert [m.registry for m in result.matches] == ["terrorist", "extremist", "foreign_agents"]
+    # Another organisation that matches clearly better comes first whatever its list.
+    exact = Hit(entry("u", "Free Russia Foundation", registry="undesirable",
+                      kind="organisation"), "Free Russia Foundation", "exact", 1.0, True)
+    partial = Hit(entry("x", "For Free Russia Association", registry="extremist",
+                        kind="organisation"), "Free Russia", "alias", 0.94, True)
+    ranked = build_result("Free Russia Foundation", [partial, exact], DATA).matches
+    assert [m.registry for m in ranked] == ["undesirable", "extremist"]
 
 
 def test_json_contract_has_exactly_the_documented_keys() -> None:
