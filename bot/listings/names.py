@@ -327,9 +327,22 @@ def _is_fragment(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
         window = whole[i : i + n]
         if window[:-1] != part[:-1] or not window[-1].startswith(part[-1]):
             continue
-        if n < len(whole) or window[-1] != part[-1]:
+        if window[-1] != part[-1]:
+            return True  # ends inside a word: "Fundacja Praw Cz"
+        # A change of script marks where a name starts and ends inside a description:
+        # "компания Meta Platforms Inc. по реализации…" names "Meta Platforms Inc".
+        before_ok = i == 0 or _script(whole[i - 1]) != _script(part[0])
+        after_ok = i + n == len(whole) or _script(whole[i + n]) != _script(part[-1])
+        if n < len(whole) and not (before_ok and after_ok and i + n < len(whole) and i > 0):
             return True
     return False
+
+
+def _script(token: str) -> str:
+    """Return "cyr" or "lat" for a folded token, by its letters ("" for digits only)."""
+    if _CYR.search(token):
+        return "cyr"
+    return "lat" if _LAT.search(token) else ""
 
 
 def unique_by_norm(items: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
