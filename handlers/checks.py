@@ -132,15 +132,23 @@ def meaning_choices(registries: Iterable[str], t: Translator) -> tuple[tuple[Cho
                  for r in registries if r in MEANING)
 
 
+def listing_when(listed: bool, included_on: date | None, excluded_on: date | None,
+                 t: Translator, *, excluded_key: str = "check.listed_from_to") -> str:
+    """Return "listed since A", "listed (no date given)" or "listed from A to B".
+
+    Checks and scans word a listing's dates the same way; a scan adds that no note is
+    needed any more (its own `excluded_key`).
+    """
+    if listed:
+        return (t("check.listed_since", date=format_date(included_on, t.lang))
+                if included_on else t("check.listed_undated"))
+    return t(excluded_key, start=format_date(included_on, t.lang),
+             end=format_date(excluded_on, t.lang))
+
+
 def _match_line(m: Match, t: Translator) -> str:
-    lang = t.lang
     registry = t(f"registry.{m.registry}")
-    if m.listed:
-        when = (t("check.listed_since", date=format_date(m.included_on, lang))
-                if m.included_on else t("check.listed_undated"))
-    else:
-        when = t("check.listed_from_to", start=format_date(m.included_on, lang),
-                 end=format_date(m.excluded_on, lang))
+    when = listing_when(m.listed, m.included_on, m.excluded_on, t)
     kind = t(f"match.{m.match}")
     if m.match != "exact" and m.matched_name and m.matched_name != m.name:
         kind = t("match.via", kind=kind, name=m.matched_name)

@@ -20,7 +20,7 @@ from bot.listings.scan import DEFINITE, Mention, ScanResult
 from bot.listings.service import ListingService
 from bot.textnorm import tokens
 from handlers.answers import format_date
-from handlers.checks import data_lines
+from handlers.checks import data_lines, listing_when
 from handlers.markup import bold, esc, to_plain
 from handlers.messages import Attachment, Message, Reply
 
@@ -186,14 +186,8 @@ def _heading(firsts: Sequence[Mention], as_of: date | None, t: Translator) -> st
 
 
 def _mention_block(m: Mention, count: int, t: Translator, *, markup: bool) -> str:
-    lang = t.lang
     registry = t(f"registry.{m.registry}")
-    if m.listed:
-        when = (t("check.listed_since", date=format_date(m.included_on, lang))
-                if m.included_on else t("check.listed_undated"))
-    else:
-        when = t("scan.excluded", start=format_date(m.included_on, lang),
-                 end=format_date(m.excluded_on, lang))
+    when = listing_when(m.listed, m.included_on, m.excluded_on, t, excluded_key="scan.excluded")
     how = t(f"scan.match.{m.match}")
     if m.match != DEFINITE and m.reason:
         how = t("scan.match.possible_why", why=t(f"scan.reason.{m.reason}"))
