@@ -40,6 +40,8 @@ class StoreOutcome:
     previous: Snapshot | None
     current: Snapshot | None
     path: Path | None = None
+    # What --force waived for an accepted snapshot (validate.doubts), for the operator to see.
+    overridden: tuple[str, ...] = ()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -208,6 +210,7 @@ def validate_and_store(store: SnapshotStore, snapshot: Snapshot, *,
     with store.lock():
         previous = store.latest(snapshot.registry)
         reasons = validate.problems(snapshot, previous, force=force)
+        overridden = tuple(validate.doubts(snapshot, previous)) if force and not reasons else ()
         if reasons:
             store.record_rejection(snapshot.registry, snapshot.origin, snapshot.source,
                                    reasons, snapshot.count)
@@ -217,8 +220,12 @@ def validate_and_store(store: SnapshotStore, snapshot: Snapshot, *,
         if unchanged and previous is not None and snapshot.as_of <= previous.as_of:
             # The same data for the same date again (an hourly refresh from a mirror that has
             # not moved): storing it would only grow the directory by a copy per refresh.
-            return StoreOutcome(snapshot.registry, True, True, (), previous, previous)
+            return StoreOutcome(snapshot.registry, True, True, (), previous, previous,
+                                overridden=overridden)
+        if overridden:
+            log.warning("%s: forced over: %s", snapshot.registry, "; ".join(overridden))
         path = store.save(snapshot)
         log.info("%s: stored %d entries as of %s from %s%s", snapshot.registry, snapshot.count,
                  snapshot.as_of, snapshot.origin, " (content unchanged)" if unchanged else "")
-        return StoreOutcome(snapshot.registry, True, unchanged, (), previous, snapshot, path)
+        return StoreOutcome(snapshot.registry, True, unchanged, (), previous, snapshot, path,
+                            overridden)

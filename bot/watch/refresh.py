@@ -84,7 +84,10 @@ class RefreshService:
             raise
         kind = ("rejected" if not outcome.accepted else
                 "unchanged" if outcome.unchanged else "stored")
-        await self._record(registry, kind, "; ".join(outcome.reasons) or Path(path).name)
+        detail = "; ".join(outcome.reasons) or Path(path).name
+        if outcome.overridden:
+            detail += "; forced over: " + "; ".join(outcome.overridden)
+        await self._record(registry, kind, detail)
         return outcome, await self.process(registry)
 
     async def process(self, registry: str) -> Processed:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from itertools import pairwise
+
+import pytest
 
 from bot.listings import validate
-from tests.auxil.registries import entry, snapshot
+from tests.auxil.registries import entry, shared_dates, shared_snapshot, snapshot
 
 
 def _many(n: int) -> list:
@@ -30,3 +34,49 @@ def test_duplicates_and_empty_are_refused_even_when_forced() -> None:
 def test_older_data_is_refused() -> None:
     old = snapshot(_many(3), as_of=date(2024, 5, 1))
     assert any("older" in p for p in validate.problems(snapshot(_many(3)), old))
+
+
+def test_another_list_offered_as_this_one_is_refused_with_figures() -> None:
+    # The foreign-agent file imported as the undesirable list: no undesirable entry remains.
+    und = shared_snapshot("undesirable", "2024-09-05")
+    fa = shared_snapshot("foreign_agents", "2024-10-01")
+    wrong = replace(fa, registry="undesirable",
+                    entries=tuple(replace(e, registry="undesirable") for e in fa.entries))
+    reasons = validate.problems(wrong, und)
+    assert any("0 of 188 entries" in r and "remain" in r for r in reasons), reasons
+    assert any("legal basis" in r for r in reasons)
+    # And the other way round: the persons' share and the law wording differ too.
+    back = replace(und, registry="foreign_agents", as_of=date(2024, 10, 2),
+                   entries=tuple(replace(e, registry="foreign_agents") for e in und.entries))
+    reasons = validate.problems(back, fa)
+    assert any("0 of 866 entries" in r for r in reasons)
+    assert any("persons are 0%" in r for r in reasons)
+
+
+def test_junk_names_over_the_real_register_are_refused() -> None:
+    fa = shared_snapshot("foreign_agents", "2024-10-01")
+    junk = snapshot([entry(str(i), f"Имя {i}") for i in range(900)], as_of=date(2024, 10, 2))
+    reasons = validate.problems(junk, fa)
+    assert any("0 of 866 entries" in r for r in reasons), reasons
+    assert any("legal basis present in 0 of 900" in r for r in reasons)
+    # --force waives exactly these doubts, and says what they were.
+    assert validate.problems(junk, fa, force=True) == []
+    assert validate.doubts(junk, fa) == reasons
+
+
+@pytest.mark.parametrize("registry", ["foreign_agents", "undesirable"])
+def test_every_real_update_in_the_shared_history_passes(registry: str) -> None:
+    days = shared_dates(registry)
+    snaps = [shared_snapshot(registry, d) for d in days]
+    for old, new in pairwise(snaps):
+        assert validate.problems(new, old) == [], (old.as_of, new.as_of)
+    # A year apart as well (a bot that was down that long).
+    assert validate.problems(snaps[-1], snaps[0]) == []
+
+
+def test_a_field_the_list_always_had_going_missing_is_refused() -> None:
+    fa = shared_snapshot("foreign_agents", "2024-09-13")
+    new = shared_snapshot("foreign_agents", "2024-10-01")
+    undated = replace(new, entries=tuple(replace(e, included_on=None) for e in new.entries))
+    assert any("inclusion date present in 0 of 866" in r
+               for r in validate.problems(undated, fa))

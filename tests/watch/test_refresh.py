@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.storage.schema import events, outbox
 from bot.watch import outbox as ob
+from tests.auxil.registries import SHARED_REGISTRIES
 from tests.watch.conftest import Pipeline
 
 
@@ -96,3 +101,32 @@ async def test_inactive_recipients_get_nothing_new(pipeline: Pipeline) -> None:
     await ob.recipient_gone(pipeline.db, rid, "Forbidden: bot was blocked by the user")
     await pipeline.load("foreign_agents", "2024-10-01")
     assert await rows(pipeline) == 0
+
+
+async def test_another_list_or_junk_over_the_register_queues_nothing(
+        pipeline: Pipeline, tmp_path: Path) -> None:
+    """The foreign-agent file imported as the undesirable list, and 900 invented names over
+    the real register, are both refused: nobody is told a person "is now an undesirable
+    organisation", and a listed person still checks as listed."""
+    await pipeline.load("undesirable", "2024-09-05")
+    await pipeline.load("foreign_agents", "2024-10-01")
+    await pipeline.users.set_digest("telegram", "5", "5", group=False, on=True)
+    await pipeline.users.watch("telegram", "1", "1", "Евразийская антимонопольная ассоциация",
+                               "ru")
+    outcome, processed = await pipeline.refresh.import_file(
+        SHARED_REGISTRIES / "foreign_agents" / "2024-10-01.json", "undesirable")
+    assert not outcome.accepted and processed.outcome == "up_to_date"
+    assert any("0 of 188 entries" in r for r in outcome.reasons)
+    junk = tmp_path / "junk.json"
+    junk.write_text(json.dumps([{"id": str(i), "fullName": f"Имя {i}", "dateIn": "01.10.2024"}
+                                for i in range(900)], ensure_ascii=False), encoding="utf-8")
+    outcome, processed = await pipeline.refresh.import_file(junk, "foreign_agents",
+                                                            as_of=date(2024, 10, 2))
+    assert not outcome.accepted and processed.outcome == "up_to_date"
+    assert any("0 of 866 entries" in r for r in outcome.reasons)
+    assert await rows(pipeline, events) == 0 and await rows(pipeline) == 0
+    assert pipeline.listings.check("Эткинд Александр Маркович").status == "listed"
+    # --force stores it, and says what it overrode.
+    outcome, _ = await pipeline.refresh.import_file(junk, "foreign_agents",
+                                                    as_of=date(2024, 10, 2), force=True)
+    assert outcome.accepted and any("0 of 866 entries" in r for r in outcome.overridden)
