@@ -62,7 +62,7 @@ def check_reply(
         result = listings.check(name)
     lang = t.lang
     status = result.status
-    if result.problem in ("empty", "too_short", "too_long"):
+    if status == "invalid" and result.problem:
         return Reply(esc(t(f"check.problem.{result.problem}")))
     shown = list(result.matches)[:MAX_SHOWN]
     parts: list[str] = []
@@ -75,6 +75,10 @@ def check_reply(
         parts.append(esc(t(f"check.status.{status}", query=result.query)))
         for m in shown:
             parts.append(_match_line(m, t))
+    if result.problem == "too_long":
+        # Something was found in the beginning or end of a long text: say the middle was not
+        # checked, so "found" is not read as "all of it was checked".
+        parts.append(esc(t("check.cut")))
     parts.extend(_describe_data(result.data, t))
     if any(d.stale() for d in result.data):
         parts.append(esc(t("check.stale")))

@@ -58,7 +58,7 @@ from nio.store import SqliteStore
 
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.textnorm import script_of
+from bot.textnorm import script_of, typed_number
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.commands import looks_like_command, parse_command
 from handlers.dispatcher import Dispatcher
@@ -468,10 +468,9 @@ class MatrixAdapter:
         choices = self._choices.get(key)
         # A bare number answers the last numbered choices, like a button press; in groups
         # only when said to the bot, so "2" in a conversation between people stays theirs.
-        if choices and (private or addressed) and item.kind == "text" and text.strip().isdigit():
-            number = int(text.strip())
-            if 1 <= number <= len(choices):
-                text, is_callback = choices[number - 1], True
+        number = typed_number(text, 1, len(choices)) if choices else None
+        if choices and number is not None and (private or addressed) and item.kind == "text":
+            text, is_callback = choices[number - 1], True
         message = Message(
             text=text, user_id=item.sender, chat_id=item.room_id,
             chat_kind=ChatKind.PRIVATE if private else ChatKind.GROUP,

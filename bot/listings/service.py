@@ -20,7 +20,7 @@ import httpx
 from bot import textnorm
 from bot.config import Settings
 from bot.listings import parse, portal
-from bot.listings.index import NameIndex
+from bot.listings.index import NameIndex, merge_hits
 from bot.listings.model import REGISTRIES, Snapshot, utcnow
 from bot.listings.status import CheckResult, DataInfo, build_result
 from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
@@ -28,6 +28,10 @@ from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 300  # the longest published name is shorter; longer input is pasted text
+# Of a longer text, its end is checked too ("… Автор: Иван Иванов" ends in a name): its last
+# clause when it is this short, and its last two and three words.
+TAIL_WORDS = 10
+_CLAUSE_END = re.compile(r"[.:;!?…]\s|\s[-–—]\s")
 _MARKUP = re.compile(r"<[^>]{0,200}>|&[a-z]{2,6};|[*_`~|]{1,3}")
 
 
@@ -47,8 +51,7 @@ def clean_query(query: str) -> tuple[str, str | None]:
     Markup and control characters go; an empty, one-letter or overlong query is flagged
     ("empty", "too_short", "too_long") so the reply can say why, instead of failing.
     """
-    text = _MARKUP.sub(" ", query or "")
-    text = textnorm.clean(text)
+    text = _plain(query)
     if len(text) > MAX_QUERY_CHARS:
         return text[:MAX_QUERY_CHARS], "too_long"
     letters = sum(ch.isalnum() for ch in text)
@@ -57,6 +60,22 @@ def clean_query(query: str) -> tuple[str, str | None]:
     if letters < 2:
         return text, "too_short"
     return text, None
+
+
+def query_tails(query: str) -> list[str]:
+    """Return the ends of an overlong query worth checking as names, cleaned as clean_query
+    cleans: after its beginning, the end of a pasted text is where a name is most likely."""
+    text = _plain(query)
+    words = text.split()
+    clause = _CLAUSE_END.split(text.rstrip(".!?… "))[-1].split()
+    tails = [words[-3:], words[-2:]]
+    if len(clause) <= TAIL_WORDS:
+        tails.insert(0, clause)
+    return list(dict.fromkeys(" ".join(t) for t in tails if t))
+
+
+def _plain(query: str) -> str:
+    return textnorm.clean(_MARKUP.sub(" ", query or ""))
 
 
 class ListingService:
@@ -109,6 +128,8 @@ class ListingService:
         if problem in ("empty", "too_short"):
             return build_result(query, [], self._data, (), problem)
         hits = index.search(text)
+        if problem == "too_long":
+            hits = merge_hits(hits, *(index.search(tail) for tail in query_tails(query)))
         # Debug only: looked-up names are personal data and never logged at INFO.
         log.debug("check %r: %d hits", text, len(hits))
         return build_result(query, hits, self._data, self._missing, problem)

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot import textnorm
 from bot.listings.index import Hit
 from bot.listings.model import Snapshot
 
 LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, NO_DATA = (
     "listed", "possible", "excluded", "not_found", "no_data")
-STATUSES = (LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, NO_DATA)
+# The query could not be checked as given (empty, one letter, or cut with nothing found in
+# the part checked): `problem` says why; never "not_found", which would be a claim.
+INVALID = "invalid"
+STATUSES = (LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, NO_DATA, INVALID)
 # Data older than this is called stale in replies (the portal updates about weekly).
 STALE_AFTER_DAYS = 14
 _MAX_MATCHES = 5
@@ -108,8 +112,8 @@ class Match:
 class CheckResult:
     """The answer to one check: status, the data it rests on, and the matches, best first.
 
-    `problem` tells the chat layer why a query could not be checked properly ("empty",
-    "too_short", "too_long"); it is not part of the CLI JSON contract.
+    `problem` says why a query could not be checked properly ("empty", "too_short",
+    "too_long": only its beginning and end were checked); the CLI JSON carries it when set.
     """
 
     query: str
@@ -121,12 +125,15 @@ class CheckResult:
 
     def to_json(self) -> dict[str, Any]:
         """Return exactly the CLI contract object of `riskguide check --json`."""
-        return {
+        out: dict[str, Any] = {
             "query": self.query,
             "status": self.status,
             "data": [d.to_json() for d in self.data],
             "matches": [m.to_json() for m in self.matches],
         }
+        if self.problem:
+            out["problem"] = self.problem
+        return out
 
     @property
     def as_of(self) -> date | None:
@@ -155,13 +162,19 @@ def relevant(hits: Sequence[Hit]) -> list[Hit]:
 
 def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],
                  missing: Sequence[str] = (), problem: str | None = None) -> CheckResult:
-    """Return the CheckResult for ranked hits against the given data."""
+    """Return the CheckResult for ranked hits against the given data.
+
+    The query is echoed without control characters (a terminal escape in a name must not
+    reach the console that shows the answer).
+    """
     kept = relevant(hits)
     status = overall_status(kept, bool(data))
     if status == NOT_FOUND and missing:
         status = NO_DATA  # "not found" would be a claim about a registry we have no data for
+    if problem in ("empty", "too_short") or (problem == "too_long" and not kept):
+        status = INVALID
     return CheckResult(
-        query=query,
+        query=textnorm.printable(query),
         status=status,
         data=tuple(data),
         matches=tuple(Match.of(h) for h in kept),

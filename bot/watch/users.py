@@ -148,12 +148,17 @@ class WatchService:
                 .where(stored < self.max_watches, ~exists(same))))
             return rid, int(result.rowcount or 0)
 
-    async def unwatch(self, platform: str, user_id: str, what: str) -> Watch | None:
-        """Remove a watch given by its number in `watches()` or by its name; returns it."""
+    async def unwatch(self, platform: str, user_id: str, what: str | int) -> Watch | None:
+        """Remove a watch given by its number in `watches()` (an int) or by its name (a str);
+        returns it, or None when there is no such watch.
+
+        The caller decides what the user typed (bot.textnorm.typed_number): a name is never
+        read as a number here, so "²", which folds to "2", cannot remove watch number 2.
+        """
         current = await self.watches(platform, user_id)
-        target = None
-        if what.strip().isdigit() and 1 <= int(what) <= len(current):
-            target = current[int(what) - 1]
+        target: Watch | None = None
+        if isinstance(what, int):
+            target = current[what - 1] if 1 <= what <= len(current) else None
         else:
             key = nm.norm(what) or what.strip().lower()
             target = next((w for w in current if (nm.norm(w.query) or w.query.lower()) == key),

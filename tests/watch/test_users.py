@@ -31,7 +31,7 @@ async def test_unwatch_by_number_or_name(db: Database) -> None:
     svc = WatchService(db)
     for q in ("Иванов Иван", "Meduza", "Мемориал"):
         await svc.watch("matrix", "@a:x", "!r:x", q, "en")
-    removed = await svc.unwatch("matrix", "@a:x", "2")
+    removed = await svc.unwatch("matrix", "@a:x", 2)
     assert removed is not None and removed.query == "Meduza"
     assert (await svc.unwatch("matrix", "@a:x", "ИВАНОВ ИВАН")) is not None
     assert await svc.unwatch("matrix", "@a:x", "nobody") is None
@@ -118,7 +118,7 @@ async def test_concurrent_watches_never_pass_the_cap(db: Database) -> None:
         assert sorted(o.status for o in outcomes).count("added") == 2
         assert len(await service.watches("telegram", user)) == 50
         # The same new name ten times at once is one watch, never an error.
-        await service.unwatch("telegram", user, "1")
+        await service.unwatch("telegram", user, 1)
         same = await asyncio.gather(*(
             service.watch("telegram", user, user, "Один И Тот Же", "ru") for _ in range(10)))
         assert [o.status for o in same].count("added") == 1
