@@ -98,7 +98,7 @@ class PortalClient:
                 if response.status_code >= 500 or response.status_code == 429:
                     raise FetchError(f"HTTP {response.status_code} from {url}")
                 response.raise_for_status()
-                return response.json()
+                return parse.load_json(response.content)
             except (httpx.TransportError, FetchError, ValueError) as exc:
                 last = exc
                 log.info("attempt %d for %s failed: %s", attempt + 1, url, exc)

@@ -95,3 +95,21 @@ def test_control_characters_are_not_echoed(service: ListingService) -> None:
     result = service.check("\x1b[2J\x1b]0;title\x07Эткинд\u202e Александр\x9b1m")
     assert result.status == "listed"
     assert not any(ch in result.query for ch in "\x1b\x07\u202e\x9b")
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'[{"fullName": "\xff\xfe"}]', "not valid JSON"),
+    (b"name;law\n\"" + b"x" * 200_000 + b"\";y\n", "unreadable csv"),
+])
+def test_broken_files_are_recorded_rejections(service: ListingService, tmp_path: Path,
+                                              content: bytes, reason: str) -> None:
+    """Input that makes a parser raise something other than a schema error (recursion,
+    decoding, csv's field limit) is still a rejection with its reason, never a traceback."""
+    bad = tmp_path / "broken.bin"
+    bad.write_bytes(content)
+    with pytest.raises(SchemaError, match=reason):
+        service.import_file(bad, "foreign_agents")
+    rejection = service.status()[0]["rejections"][-1]
+    assert reason in rejection["reasons"][0]
+    assert service.check("Эткинд Александр Маркович").status == "listed"
