@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import __version__
+from bot import __version__, redact
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Whatever a library logs (a URL with a token, at any level) is redacted on the way out.
+    redact.install_filter(*logging.getLogger().handlers)
     func = getattr(args, "func", None)
     if func is None:
         # No subcommand: what the README's run command does (configured bots, else console).

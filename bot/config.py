@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
+
+from bot import redact
 
 
 def _read_secret(env: Mapping[str, str], name: str) -> str | None:
@@ -48,6 +50,19 @@ class Settings:
     # How long a sender owns the alerts it took; after a crash they go out again this late.
     alert_lease_s: float = 60.0
     log_level: str = "INFO"
+
+    def __repr__(self) -> str:
+        """Return the settings without secrets: secret fields are left out, and URLs (the
+        database's, the portal's, the mirror's) show no password or token."""
+        shown = []
+        for f in fields(self):
+            if not f.repr:
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                value = redact.url(value) if "://" in value else value
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def telegram_enabled(self) -> bool:

@@ -8,7 +8,7 @@ import secrets
 from collections import OrderedDict
 
 from bot import __version__
-from bot.i18n import LANGUAGES, Translator, normalize_lang
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
 from bot.textnorm import clean, script_of, tokens
 from handlers import answers, watching
@@ -63,6 +63,19 @@ class Dispatcher:
         if looks_like_command(message.text):
             return [Reply(esc(t("error.unknown_command")))]
         return self._free_text(message.text, t)
+
+    async def error_reply(self, message: Message) -> Reply:
+        """Return the polite "something went wrong" reply for message, in the user's language.
+
+        Adapters send it from their error boundary. The language is the one every other
+        reply uses (the /lang choice first, then the platform's hint), falling back to the
+        hint alone when even looking the choice up fails.
+        """
+        try:
+            t = await self._translator(f"{message.platform.value}:{message.user_id}", message)
+        except Exception:  # the boundary's own fallback must not fail too
+            t = Translator(normalize_lang(message.language_hint) or DEFAULT_LANGUAGE)
+        return Reply(esc(t("error.internal")))
 
     async def inline_check(self, message: Message) -> Reply | None:
         """Return the check reply for an inline query (Telegram's "@bot name"), or None.

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from bot import textnorm
+from bot import redact, textnorm
 from bot.config import Settings
 from bot.listings import parse, portal
 from bot.listings.index import NameIndex, merge_hits
@@ -206,11 +206,17 @@ class ListingService:
         out = []
         for registry in REGISTRIES:
             snap = self.store.latest(registry)
+            current = snap.meta() if snap else None
+            if current is not None:  # stored before sources were redacted when fetched
+                current["source"] = redact.text(current["source"])
             out.append({
                 "registry": registry,
-                "current": snap.meta() if snap else None,
+                "current": current,
                 "age_days": (utcnow().date() - snap.as_of).days if snap else None,
-                "rejections": self.store.rejections(registry),
+                "rejections": [r | {"source": redact.text(str(r.get("source", ""))),
+                                    "reasons": [redact.text(str(x))
+                                                for x in r.get("reasons") or []]}
+                               for r in self.store.rejections(registry)],
             })
         return out
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import redact
 from bot.listings import validate
 from bot.listings.model import REGISTRIES, Snapshot, utcnow
 
@@ -148,7 +149,12 @@ class SnapshotStore:
 
     def record_rejection(self, registry: str, origin: str, source: str, reasons: list[str],
                          count: int | None = None) -> None:
-        """Append a refused fetch or import, with its reasons, to the registry's log."""
+        """Append a refused fetch or import, with its reasons, to the registry's log.
+
+        URLs in the source and the reasons are stored without credentials.
+        """
+        source = redact.text(source)
+        reasons = [redact.text(r) for r in reasons]
         line = {"at": utcnow().isoformat(), "registry": registry, "origin": origin,
                 "source": source, "count": count, "reasons": reasons}
         folder = self._dir(registry)

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot import redact
 from bot.listings import parse
 from bot.listings.model import REGISTRIES, Snapshot
 from bot.listings.service import ListingService, UpdateReport
@@ -192,7 +193,8 @@ class RefreshService:
 
     async def _record(self, registry: str, outcome: str, detail: str) -> None:
         """Remember the last refresh attempt of registry for `alerts status`."""
-        values = dict(last_refresh_at=now(), last_outcome=outcome, last_detail=detail[:2000])
+        values = dict(last_refresh_at=now(), last_outcome=outcome,
+                      last_detail=redact.text(detail)[:2000])
         async with self.db.begin() as conn:
             result = await conn.execute(update(registry_state)
                                         .where(registry_state.c.registry == registry)
@@ -213,7 +215,9 @@ class RefreshService:
                 "processed_at": _iso(r.processed_at) if r is not None else None,
                 "last_refresh_at": _iso(r.last_refresh_at) if r is not None else None,
                 "last_outcome": r.last_outcome if r is not None else None,
-                "last_detail": r.last_detail if r is not None else None,
+                # Redacted again when shown: rows written before redaction existed.
+                "last_detail": (redact.text(r.last_detail) if r is not None and r.last_detail
+                                else None),
             })
         return out
 
