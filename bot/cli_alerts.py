@@ -64,7 +64,7 @@ async def _pipeline() -> tuple[Database, RefreshService]:
     from bot.storage.database import open_database
     from bot.watch.refresh import RefreshService
 
-    settings = load_settings()
+    settings = load_settings(chat=False)  # no chat credentials needed to import or report
     db = await open_database(settings)
     return db, RefreshService(db, ListingService(settings))
 

@@ -55,7 +55,7 @@ def _service() -> Any:
     from bot.config import load_settings
     from bot.listings.service import ListingService
 
-    return ListingService(load_settings())
+    return ListingService(load_settings(chat=False))  # registry data needs no chat secrets
 
 
 def cmd_check(args: argparse.Namespace) -> int:
