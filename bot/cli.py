@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     Each command module exposes `add_commands(subparsers)` and sets `func(args) -> int` on its
     parsers, so the table of commands lives next to the code that runs them.
     """
-    from bot import cli_alerts, cli_knowledge, cli_run
+    from bot import cli_alerts, cli_knowledge, cli_run, cli_scan, cli_stats
     from bot.listings import cli as cli_listings
 
     parser = argparse.ArgumentParser(
@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_knowledge.add_commands(sub)
     registry = cli_listings.add_commands(sub)
     cli_alerts.add_commands(sub, registry)
+    cli_stats.add_commands(registry)
     cli_run.add_commands(sub)
+    cli_scan.add_commands(sub)
     return parser
 
 

@@ -36,6 +36,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     bench = kb_sub.add_parser("bench", help="start-up time and per-question latency")
     bench.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
     bench.add_argument("--rounds", type=int, default=20)
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(func=cmd_bench)
 
 
@@ -70,7 +71,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print every problem as file:line: field: problem; exit 1 if there is any."""
-    from bot.knowledge.loader import validate
+    from bot.knowledge.loader import stale_entries, validate
 
     directory = args.dir or knowledge_dir()
     kb, problems = validate(directory)
@@ -79,7 +80,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
         return 1
-    print(f"ok: {len(kb.entries)} entries in {directory}")
+    stale = stale_entries(kb)
+    for w in stale:
+        print(f"warning: {w}")
+    print(f"ok: {len(kb.entries)} entries in {directory}"
+          + (f", {len(stale)} due for review" if stale else ""))
     return 0
 
 
@@ -105,10 +110,15 @@ def evaluate(path: Path) -> dict[str, object]:
             abstain_ok += ok
         else:
             answered += 1
-            text = str(outcome["text"]).lower()
-            markers = item.get("markers") or []
-            assert isinstance(markers, list)
-            ok = all(any(str(m).lower() in text for m in group) for group in markers)
+            expect = item.get("expect")
+            if isinstance(expect, list) and expect:
+                # Held-out sets name the entries that answer the question (any of them will do).
+                ok = outcome["answer_id"] in expect
+            else:
+                text = str(outcome["text"]).lower()
+                markers = item.get("markers") or []
+                assert isinstance(markers, list)
+                ok = all(any(str(m).lower() in text for m in group) for group in markers)
             answered_ok += ok
         if not ok:
             failures.append({"q": item["q"], "topic": item.get("topic"),
@@ -151,21 +161,38 @@ def cmd_bench(args: argparse.Namespace) -> int:
     index.match("прогрев", "ru")  # first query loads wordfreq's tables; count it in start-up
     t_index = time.perf_counter()
     questions = [(str(i["q"]), str(i["lang"])) for i in _load_set(args.path)]
-    latencies = []
+    latencies: list[float] = []
+    latencies_by_round: list[list[float]] = []
     for _ in range(args.rounds):
+        this_round = []
         for q, lang in questions:
             s = time.perf_counter()
             index.match(q, lang)
-            latencies.append((time.perf_counter() - s) * 1000)
+            this_round.append((time.perf_counter() - s) * 1000)
+        latencies_by_round.append(this_round)
+        latencies += this_round
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    # The first round meets every word uncached: its p99 is what a new question costs.
+    first = sorted(latencies_first) if (latencies_first := latencies_by_round[0]) else [0.0]
+    p99_first = first[min(len(first) - 1, int(len(first) * 0.99))]
+    figures = {
+        "entries": len(kb.entries), "import_ms": round((t_import - t0) * 1000),
+        "load_ms": round((t_load - t_import) * 1000),
+        "index_ms": round((t_index - t_load) * 1000),
+        "startup_ms": round((t_index - t0) * 1000), "questions": len(questions),
+        "rounds": args.rounds, "p50_ms": round(statistics.median(latencies), 3),
+        "p99_ms": round(p99, 3), "p99_first_round_ms": round(p99_first, 3),
+    }
+    if args.json:
+        print(json.dumps(figures))
+        return 0
     print(f"entries: {len(kb.entries)}")
-    print(f"import: {(t_import - t0) * 1000:.0f} ms")
-    print(f"knowledge load: {(t_load - t_import) * 1000:.0f} ms")
-    print("index build (incl. morphology and word frequencies): "
-          f"{(t_index - t_load) * 1000:.0f} ms")
-    print(f"start-up total: {(t_index - t0) * 1000:.0f} ms (target < 1000 ms)")
+    print(f"import: {figures['import_ms']} ms")
+    print(f"knowledge load: {figures['load_ms']} ms")
+    print(f"index build (incl. morphology and word frequencies): {figures['index_ms']} ms")
+    print(f"start-up total: {figures['startup_ms']} ms (target < 1000 ms)")
     print(f"questions: {len(questions)} x {args.rounds} rounds")
-    print(f"latency p50: {statistics.median(latencies):.2f} ms, p99: {p99:.2f} ms"
-          " (target p99 < 5 ms)")
+    print(f"latency p50: {figures['p50_ms']:.2f} ms, p99: {p99:.2f} ms (target p99 < 2 ms);"
+          f" first round (nothing cached) p99: {p99_first:.2f} ms")
     return 0

@@ -61,15 +61,44 @@ def cmd_chat(args: argparse.Namespace) -> int:
         stop = asyncio.Event()
         sender = Sender(app.db, {"console": plain_deliver(ConsoleAdapter())})
         task = asyncio.create_task(sender.run(stop, poll_s=2.0))
+        refreshing = _refresh_stale(app, on_queued=sender.wake)
         try:
             return await run_console(app.dispatcher, lang=getattr(args, "lang", None))
         finally:
             stop.set()
+            if refreshing is not None:
+                refreshing.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(task, timeout=10)
 
     # The console needs no chat credentials: a missing token file must not stop it.
     return asyncio.run(_with_app(load_settings(chat=False), body))
+
+
+def _refresh_stale(app: App, on_queued: Callable[[], None]) -> asyncio.Task[None] | None:
+    """Start, in the background, a refresh of the lists whose data is older than its window
+    (a fresh install has only the bundled copy); return the task, or None when every list is
+    fresh or refreshing is turned off. Checks never wait for it: until it stores something
+    they answer from what there is, saying how old it is."""
+    if app.refresh is None or app.settings.refresh_interval_s <= 0:
+        return None
+    refresh = app.refresh
+    stale = refresh.listings.stale_registries()
+    if not stale:
+        return None
+
+    async def run() -> None:
+        try:
+            results = await refresh.refresh(stale)
+        except Exception as exc:  # logged, never shown: the chat goes on with what it has
+            log.warning("start-up refresh failed: %s", type(exc).__name__)
+            return
+        for report, _ in results:
+            log.info("start-up refresh %s: %s", report.registry, report.outcome)
+        if any(p.queued for _, p in results):
+            on_queued()
+
+    return asyncio.create_task(run())
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -11,7 +11,12 @@ from pathlib import Path
 import platformdirs
 
 from bot import redact
+from bot.listings.model import FRESHNESS_DAYS, REGISTRIES
 
+# The public mirror (ITSalt/ru-registries-mirror) is taken from a Russian exit and read from
+# anywhere, so an operator abroad gets data with no setting at all.
+DEFAULT_MIRROR_URL = ("https://raw.githubusercontent.com/ITSalt/ru-registries-mirror/main/"
+                      "index.json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|s|m|h|d)?", re.IGNORECASE)
 _UNIT_S = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -106,7 +111,10 @@ class Settings:
     registry_portal_url: str = "https://reestrs.minjust.gov.ru"
     registry_proxy: str | None = field(default=None, repr=False)
     registry_ca_bundle: str | None = None
+    # None: no mirror. load_settings gives the public mirror unless told "off".
     registry_mirror_url: str | None = None
+    # Days a list's data may be old and still support "not found" (see FRESHNESS_DAYS).
+    freshness_days: Mapping[str, int] = field(default_factory=lambda: dict(FRESHNESS_DAYS))
     refresh_interval_s: int = 3600
     # How long a sender owns the alerts it took; after a crash they go out again this late.
     alert_lease_s: float = 60.0
@@ -139,6 +147,28 @@ class Settings:
             and self.matrix_user_id
             and (self.matrix_password or self.matrix_access_token)
         )
+
+
+def _mirror_url(value: str | None) -> str | None:
+    """Return the mirror URL: the public mirror when unset, none when set to "off"."""
+    if value is None or not value.strip():
+        return DEFAULT_MIRROR_URL
+    return None if value.strip().lower() in ("off", "none", "0") else value.strip()
+
+
+def _freshness(value: str) -> dict[str, int]:
+    """Return the freshness windows: the defaults, overridden by "list=days,list=days".
+
+    Raises ConfigError naming the setting when an item is not a known list and a day count.
+    """
+    windows = dict(FRESHNESS_DAYS)
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, _, days = item.partition("=")
+        if name.strip() not in REGISTRIES or not days.strip().isdecimal():
+            raise ConfigError(f"RISKGUIDE_FRESHNESS_DAYS: {item!r} is not LIST=DAYS with LIST "
+                             f"one of {', '.join(REGISTRIES)}")
+        windows[name.strip()] = int(days)
+    return windows
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, chat: bool = True) -> Settings:
@@ -184,7 +214,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, chat: bool = True) ->
         registry_portal_url=env.get("RISKGUIDE_REGISTRY_PORTAL_URL", "https://reestrs.minjust.gov.ru"),
         registry_proxy=env.get("RISKGUIDE_REGISTRY_PROXY") or None,
         registry_ca_bundle=env.get("RISKGUIDE_REGISTRY_CA_BUNDLE") or None,
-        registry_mirror_url=env.get("RISKGUIDE_REGISTRY_MIRROR_URL") or None,
+        registry_mirror_url=_mirror_url(env.get("RISKGUIDE_REGISTRY_MIRROR_URL")),
+        freshness_days=_freshness(env.get("RISKGUIDE_FRESHNESS_DAYS", "")),
         refresh_interval_s=parse_duration("RISKGUIDE_REFRESH_INTERVAL",
                                           env.get("RISKGUIDE_REFRESH_INTERVAL") or "3600"),
         alert_lease_s=_number(env, "RISKGUIDE_ALERT_LEASE", 60.0),

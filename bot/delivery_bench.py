@@ -78,7 +78,7 @@ async def _queue(db: Database, messages: int) -> None:
     at = now()
     change = Change(registry="foreign_agents", kind=ADDED, key="эткинд александр маркович",
                     name="Эткинд Александр Маркович", entry_kind="person", as_of=at.date(),
-                    origin="official", included_on=at.date(),
+                    origin="portal", included_on=at.date(),
                     legal_basis="Статья 4 Федерального закона от 14.07.2022 № 255-ФЗ")
     async with db.begin() as conn:
         await conn.execute(insert(recipients), [

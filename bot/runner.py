@@ -81,8 +81,12 @@ async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
         sender = Sender(app.db, deliverers, lease_s=settings.alert_lease_s)
         tasks.append(asyncio.create_task(sender.run(stop)))
         if refresh and app.refresh is not None and settings.refresh_interval_s > 0:
+            # A list older than its window (a fresh install has only the bundled copy) is
+            # refreshed at once; otherwise the first round comes a few seconds after start.
+            first = 0.0 if app.refresh.listings.stale_registries() else 5.0
             tasks.append(asyncio.create_task(refresh_loop(
-                app.refresh, settings.refresh_interval_s, stop, on_queued=sender.wake)))
+                app.refresh, settings.refresh_interval_s, stop, on_queued=sender.wake,
+                first_delay_s=first)))
         await stop.wait()
     finally:
         stop.set()

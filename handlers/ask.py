@@ -17,8 +17,9 @@ def ask_once(services: Services, question: str, lang: str | None = None) -> dict
 
     reply_lang = lang or services.questions.analyzer.detect_language(question)
     t = Translator(reply_lang)
-    result = services.questions.match(question, reply_lang)
-    replies = Dispatcher(services).ask_replies(question, t, result)
+    dispatcher = Dispatcher(services)
+    result, _ = dispatcher.match_question(question, reply_lang)
+    replies = dispatcher.ask_replies(question, t)
     return {
         "question": question,
         "lang": reply_lang,

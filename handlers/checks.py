@@ -21,7 +21,8 @@ from handlers.messages import Choice, Reply
 
 MAX_SHOWN = 3
 # What a listing means for the user, per registry: the knowledge entry to open.
-MEANING = {"foreign_agents": "fa_interaction", "undesirable": "un_participation"}
+MEANING = {"foreign_agents": "fa_interaction", "undesirable": "un_participation",
+           "extremist": "extremist_list", "terrorist": "terrorist_list"}
 
 
 def data_lines(listings: ListingService | None, t: Translator) -> list[str]:
@@ -30,22 +31,31 @@ def data_lines(listings: ListingService | None, t: Translator) -> list[str]:
     return lines or [esc(t("check.no_data"))]
 
 
-def data_line(registry: str, origin: str, as_of: date, t: Translator) -> str:
+def data_line(registry: str, origin: str, as_of: date, t: Translator,
+              info: DataInfo | None = None) -> str:
     """Return the markup line naming a registry's data origin, date and age.
 
-    Checks, alerts and digests all state the data they rest on in these same words.
+    Checks, alerts and digests all state the data they rest on in these same words; given
+    the list's DataInfo, a list past its freshness window or whose last update failed says
+    so in the same line.
     """
+    key = "check.data_line"
+    if info is not None and info.fetch_failed:
+        key = "check.data_line.failed"
+    elif info is not None and info.stale():
+        key = "check.data_line.stale"
     return esc(t(
-        "check.data_line",
+        key,
         registry=t(f"registry.{registry}"),
         origin=t(f"origin.{origin}"),
         date=format_date(as_of, t.lang),
         age=t.plural("age.days", "age.days_plural", (date.today() - as_of).days),
+        window=info.window_days if info is not None else "",
     ))
 
 
 def _describe_data(data: tuple[DataInfo, ...], t: Translator) -> list[str]:
-    return [data_line(d.registry, d.origin, d.as_of, t) for d in data]
+    return [data_line(d.registry, d.origin, d.as_of, t, d) for d in data]
 
 
 def check_reply(
@@ -64,24 +74,27 @@ def check_reply(
     status = result.status
     if status == "invalid" and result.problem:
         return Reply(esc(t(f"check.problem.{result.problem}")))
-    shown = list(result.matches)[:MAX_SHOWN]
+    shown = shown_matches(result)
     parts: list[str] = []
     if status == "no_data":
         return Reply(esc(t("check.no_data")))
     if status == "not_found":
         parts.append(esc(t("check.not_found", query=result.query,
                            date=format_date(result.as_of, lang))))
+    elif status == "unverified":
+        parts.append(esc(t("check.status.unverified", query=result.query)))
+        parts.append("\n".join(
+            esc(t("check.unverified_line", registry=t(f"registry.{d.registry}"),
+                  date=format_date(d.as_of, lang))) for d in result.untrusted))
+        parts.append(esc(t("check.unverified_hint")))
     else:
         parts.append(esc(t(f"check.status.{status}", query=result.query)))
-        for m in shown:
-            parts.append(_match_line(m, t))
+        parts.extend(match_lines(result, t))
     if result.problem == "too_long":
         # Something was found in the beginning or end of a long text: say the middle was not
         # checked, so "found" is not read as "all of it was checked".
         parts.append(esc(t("check.cut")))
     parts.extend(_describe_data(result.data, t))
-    if any(d.stale() for d in result.data):
-        parts.append(esc(t("check.stale")))
     for registry in result.missing:
         parts.append(esc(t("check.missing", registry=t(f"registry.{registry}"))))
     if status == "possible":
@@ -91,7 +104,27 @@ def check_reply(
     for m in shown:
         if m.registry not in registries:
             registries.append(m.registry)
-    return Reply("\n\n".join(parts), choices=meaning_choices(registries, t))
+    kb_ids = {e.id for e in services.kb.entries}
+    choices = tuple(row for row in meaning_choices(registries, t)
+                    if row[0].data.removeprefix(ANSWER) in kb_ids)
+    return Reply("\n\n".join(parts), choices=choices)
+
+
+def shown_matches(result: CheckResult) -> list[Match]:
+    """Return the matches a reply shows: every definite one (one organisation can be on
+    several lists, and each must be reported, most severe first), then possible ones up to
+    MAX_SHOWN in all."""
+    definite = [m for m in result.matches if m.definite]
+    possible = [m for m in result.matches if not m.definite]
+    return definite + possible[: max(0, MAX_SHOWN - len(definite))]
+
+
+def match_lines(result: CheckResult, t: Translator) -> list[str]:
+    """Return one line per shown match: name, registry, dates and how it matched.
+
+    Checks and the statuses shown next to answers word a match the same way.
+    """
+    return [_match_line(m, t) for m in list(result.matches)[:MAX_SHOWN]]
 
 
 def meaning_choices(registries: Iterable[str], t: Translator) -> tuple[tuple[Choice, ...], ...]:
@@ -108,7 +141,7 @@ def _match_line(m: Match, t: Translator) -> str:
     registry = t(f"registry.{m.registry}")
     if m.listed:
         when = (t("check.listed_since", date=format_date(m.included_on, lang))
-                if m.included_on else "")
+                if m.included_on else t("check.listed_undated"))
     else:
         when = t("check.listed_from_to", start=format_date(m.included_on, lang),
                  end=format_date(m.excluded_on, lang))
@@ -119,4 +152,8 @@ def _match_line(m: Match, t: Translator) -> str:
         # Even a letter-for-letter match is only possible when the name is made of common
         # words or the query covers part of it; the heading says "possible", so must this.
         kind = t("match.uncertain", kind=kind)
-    return f"• {bold(m.name)}\n  {esc(registry)}: {esc(when)} ({esc(kind)})"
+    line = f"• {bold(m.name)}\n  {esc(registry)}: {esc(when)} ({esc(kind)})"
+    if m.listed:
+        # What the listing means is part of the answer, not only behind a button.
+        line += f"\n  {esc(t(f'check.implication.{m.registry}'))}"
+    return line

@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("watchlist", "cmd.watchlist", aliases=("watches", "список")),
     Command("digest", "cmd.digest", argument="arg.digest", aliases=("сводка", "сводки")),
     Command("forget", "cmd.forget", aliases=("забыть",)),
+    Command("stats", "cmd.stats", argument="arg.stats", aliases=("статистика", "стат")),
     Command("lang", "cmd.lang", argument="arg.lang", aliases=("language", "язык")),
     Command("about", "cmd.about"),
 )

@@ -6,17 +6,27 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
+from dataclasses import replace
 
 from bot import __version__
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
+from bot.knowledge.model import Entry
 from bot.textnorm import clean, script_of, tokens
-from handlers import answers, watching
+from handlers import answers, stats, watching
 from handlers.checks import check_reply, data_lines
 from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
 from handlers.context import Services
 from handlers.markup import bold, esc
 from handlers.messages import ChatKind, Choice, Message, Reply
+from handlers.named import (
+    NamedStatus,
+    names_anchor_question,
+    names_in_question,
+    status_text,
+    stronger_entry,
+    without_names,
+)
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +173,8 @@ class Dispatcher:
             return await self._set_lang(lang, message)
         if name == "about":
             return [self._about(t)]
+        if name in stats.COMMAND_NAMES:
+            return await stats.command(args, self.services.listings, t)
         if name in watching.COMMAND_NAMES:
             return await watching.command(name, args, message, self.services, t)
         return [Reply(esc(t("error.unknown_command")))]
@@ -220,13 +232,46 @@ class Dispatcher:
         problem = self._bad_text(text, t)
         if problem:
             return [problem]
+        names: list[NamedStatus] = []
         if result is None:
-            result = self.services.questions.match(text, t.lang)
+            result, names = self.match_question(text, t.lang)
         if result.entry_id is not None:
             entry = self.services.kb.get(result.entry_id)
             if entry is not None:
-                return [answers.answer_reply(entry, self.services.kb, t)]
+                return [self._with_other_questions(self._answer(entry, names, t), result, t)]
         return [answers.unsure_reply(result, self.services.kb, t)]
+
+    def _with_other_questions(self, reply: Reply, result: MatchResult, t: Translator) -> Reply:
+        """Return the answer with the message's other questions offered first as choices."""
+        others = [e for e in (self.services.kb.get(i) for i in result.also) if e is not None]
+        if not others:
+            return reply
+        offered = tuple((answers.entry_choice(e, t.lang),) for e in others)
+        return Reply("\n\n".join([reply.text, esc(t("answer.also_asked"))]),
+                     offered + reply.choices)
+
+    def match_question(self, text: str, lang: str) -> tuple[MatchResult, list[NamedStatus]]:
+        """Return the best entry for a question and the names it mentions with their status.
+
+        Names are cut out before matching: "Дождю" says nothing about what is being asked.
+        """
+        names = names_in_question(text, self.services)
+        stripped = without_names(text, names, self.services) if names else text
+        if names and not tokens(stripped):
+            stripped = text
+        result = self.services.questions.match(
+            stripped, lang, in_scope=names_anchor_question(names))
+        if result.entry_id is not None:
+            result = replace(result, entry_id=stronger_entry(result.entry_id, names))
+        return result, names
+
+    def _answer(self, entry: Entry, names: list[NamedStatus], t: Translator) -> Reply:
+        """Return the answer to an entry, with the named organisations' status in the same reply."""
+        reply = answers.answer_reply(entry, self.services.kb, t)
+        status = status_text(names, t) if names else None
+        if status is None:
+            return reply
+        return Reply("\n\n".join([reply.text, status]), reply.choices)
 
     def _check(self, name: str, t: Translator) -> list[Reply]:
         problem = self._bad_text(name, t)
@@ -262,11 +307,15 @@ class Dispatcher:
         problem = self._bad_text(text, t)
         if problem:
             return [problem]
-        result = self.services.questions.match(text, t.lang)
-        entry = self.services.kb.get(result.entry_id) if result.entry_id else None
         name_like = looks_like_name(text)
+        names: list[NamedStatus] = []
+        if name_like:
+            result = self.services.questions.match(text, t.lang)
+        else:
+            result, names = self.match_question(text, t.lang)
+        entry = self.services.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None and not name_like:
-            return [answers.answer_reply(entry, self.services.kb, t)]
+            return [self._answer(entry, names, t)]
         listings = self.services.listings
         short = len(tokens(text)) <= 6 and "?" not in text
         if listings is not None and (name_like or short):

@@ -59,14 +59,43 @@ class Choice:
     data: str
 
 
+# Attachments of these types are shown as pictures (a Telegram photo, a Matrix m.image);
+# any other type goes as a file to download.
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes out with a reply: a chart (image/png), or a long result as a text
+    file (text/plain, application/json) that would not fit in a message.
+
+    `filename` is what the user's client shows and saves it as; `caption`, in the same light
+    markup as Reply.text, is shown with the file (keep it short: Telegram allows 1024
+    characters in a caption, a longer one goes out as a message of its own).
+    """
+
+    filename: str
+    mime: str
+    data: bytes = field(repr=False)
+    caption: str | None = None
+
+    @property
+    def is_image(self) -> bool:
+        """Return True when clients should show the file as a picture, not as a download."""
+        return self.mime in IMAGE_TYPES
+
+
 @dataclass(frozen=True)
 class Reply:
-    """One outgoing message in light markup.
+    """One outgoing message in light markup, optionally with a file.
 
     `text` may use **bold**, _italic_ and [label](url) links only; every adapter renders that
-    subset in its own idiom and escapes everything else. Choices are laid out in rows.
+    subset in its own idiom and escapes everything else. Choices are laid out in rows. An
+    `attachment` is sent first, then the text (which may be empty when the file says it all);
+    the choices stay with the text, or go with the file when there is no text.
     """
 
     text: str
     choices: tuple[tuple[Choice, ...], ...] = ()
     follow_ups: tuple[str, ...] = field(default=())
+    attachment: Attachment | None = None

@@ -18,6 +18,7 @@ from handlers.checks import check_reply
 from handlers.context import Services
 from handlers.markup import bold, esc
 from handlers.messages import ChatKind, Choice, Message, Reply
+from handlers.registry_names import registry_named
 
 COMMAND_NAMES = frozenset({"watch", "unwatch", "watchlist", "digest", "forget"})
 # Callback data of the two answers to "delete everything?" (well under Telegram's 64 bytes).
@@ -28,12 +29,6 @@ _ECHO_MAX = 100  # how much of an unknown /unwatch argument is quoted back
 # Words accepted after /digest, in both languages; anything else gets the usage text.
 _ON = frozenset({"on", "yes", "вкл", "включить", "да"})
 _OFF = frozenset({"off", "no", "stop", "выкл", "выключить", "нет"})
-_REGISTRY_WORDS = {
-    "foreign_agents": frozenset({"foreign_agents", "foreign-agents", "agents", "fa", "иноагенты",
-                                 "иноагентов", "иноагент", "иа"}),
-    "undesirable": frozenset({"undesirable", "нежелательные", "нежелательных", "нежелательная",
-                              "нежелательное"}),
-}
 
 
 async def command(name: str, args: str, message: Message, services: Services,
@@ -185,7 +180,7 @@ def _parse_digest(args: str) -> tuple[bool, tuple[str, ...]] | None:
     for word in words:
         if word in switches:
             continue
-        registry = next((r for r, names in _REGISTRY_WORDS.items() if word in names), None)
+        registry = registry_named(word)
         if registry is None:
             return None
         chosen.append(registry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from bot.knowledge.model import KnowledgeBase
 from bot.storage.database import Database
 from handlers.context import Services
 from tests.auxil.databases import PostgresServer, start_postgres
+
+# The default run touches no outside network: no public mirror, and a portal address on this
+# machine that refuses connections at once (tests that fetch start their own servers).
+os.environ.setdefault("RISKGUIDE_REGISTRY_MIRROR_URL", "off")
+os.environ.setdefault("RISKGUIDE_REGISTRY_PORTAL_URL", "http://127.0.0.1:9")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

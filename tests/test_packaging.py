@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import venv
@@ -25,6 +26,9 @@ def test_wheel_ships_data_and_installs_into_a_fresh_venv(tmp_path: Path) -> None
     assert "bot/data/locales/en/LC_MESSAGES/riskguide.po" in names
     assert "bot/storage/migrations/env.py" in names
     assert any(n.startswith("bot/storage/migrations/versions/0001") for n in names)
+    assert "bot/listings/bundled-registries.json" in names
+    # The reviewed alias file is package data next to its loader, not a Python module.
+    assert "bot/listings/aliases.yaml" in names
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -34,8 +38,22 @@ def test_wheel_ships_data_and_installs_into_a_fresh_venv(tmp_path: Path) -> None
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     exe = str(env_dir / "bin" / "riskguide")
+    # No network: the portal and the mirror are addresses here that refuse at once.
     env = {"RISKGUIDE_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin",
-           "HOME": str(tmp_path)}
+           "HOME": str(tmp_path), "RISKGUIDE_REGISTRY_PORTAL_URL": "http://127.0.0.1:9",
+           "RISKGUIDE_REGISTRY_MIRROR_URL": "http://127.0.0.1:9/index.json"}
+    # A fresh install checks names at once, against the snapshot shipped in the package.
+    check = subprocess.run([exe, "check", "Amnesty International", "--json"], cwd=elsewhere,
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
+    found = json.loads(check.stdout)
+    assert found["status"] == "listed" and found["matches"][0]["registry"] == "undesirable"
+    undesirable = next(d for d in found["data"] if d["registry"] == "undesirable")
+    assert undesirable["origin"] == "bundled" and undesirable["as_of"] == "2026-09-17"
+    unknown = subprocess.run([exe, "check", "Совершенно Неизвестная Организация", "--json"],
+                             cwd=elsewhere, env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert json.loads(unknown.stdout)["status"] == "unverified"
     validate = subprocess.run([exe, "kb", "validate"], cwd=elsewhere, env=env,
                               capture_output=True, text=True, timeout=120)
     assert validate.returncode == 0, validate.stdout + validate.stderr

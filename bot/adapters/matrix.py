@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
+import PIL.Image
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -46,6 +48,7 @@ from nio import (
     StickerEvent,
     SyncError,
     SyncResponse,
+    UploadResponse,
     WhoamiResponse,
 )
 from nio.exceptions import (
@@ -63,7 +66,7 @@ from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.commands import looks_like_command, parse_command
 from handlers.dispatcher import Dispatcher
 from handlers.markup import to_plain
-from handlers.messages import ChatKind, Message, Platform, Reply
+from handlers.messages import Attachment, ChatKind, Message, Platform, Reply
 from handlers.render import as_html, as_plain, numbered_choices
 
 log = logging.getLogger(__name__)
@@ -575,8 +578,11 @@ class MatrixAdapter:
         if room.joined_count < 2:
             # Everyone else left (a DM whose user left): a message would reach nobody.
             raise RecipientGone("Matrix: nobody else is in this room")
+        async def post() -> None:
+            await self._deliver(room, await self._contents(room, reply), txn_id)
+
         try:
-            await asyncio.wait_for(self._deliver(room, render(reply), txn_id), SEND_TIMEOUT_S)
+            await asyncio.wait_for(post(), SEND_TIMEOUT_S)
         except TimeoutError:
             raise TransientError(f"Matrix: no answer within {SEND_TIMEOUT_S:g} s") from None
         if room.member_count <= 2:
@@ -592,9 +598,44 @@ class MatrixAdapter:
     ) -> None:
         """Answer with one reply; a failed send is logged, not raised (error boundary)."""
         try:
-            await self._deliver(room, render(reply, start, in_reply_to))
+            await self._deliver(room, await self._contents(room, reply, start, in_reply_to))
         except SendError as exc:
             log.warning("Matrix: could not answer in %s: %s", room.room_id, exc)
+
+    async def _contents(
+        self, room: MatrixRoom, reply: Reply, start: int = 1, in_reply_to: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the event contents of one reply: the attachment's first, uploaded to the
+        media repository (encrypted where the room is), then the text's from render().
+
+        Raises the neutral SendError when the upload fails. Uploads are not idempotent: a
+        resend uploads the file again, while the events keep their transaction ids.
+        """
+        if reply.attachment is None:
+            return render(reply, start, in_reply_to)
+        first = await self._upload(room, reply.attachment)
+        if in_reply_to:
+            first["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+        return [first, *render(reply, start)]
+
+    async def _upload(self, room: MatrixRoom, file: Attachment) -> dict[str, Any]:
+        """Upload an attachment and return the content of its m.image or m.file event.
+
+        https://spec.matrix.org/v1.11/client-server-api/#post_matrixmediav3upload; in an
+        encrypted room the bytes are AES-encrypted by matrix-nio first and the event names
+        them under `file` with the key (https://spec.matrix.org/v1.11/client-server-api/#sending-encrypted-attachments).
+        """
+        assert self.client is not None
+        try:
+            response, keys = await self.client.upload(
+                io.BytesIO(file.data), content_type=file.mime, filename=file.filename,
+                encrypt=room.encrypted, filesize=len(file.data),
+            )
+        except _SEND_EXCEPTIONS as exc:
+            raise TransientError(f"Matrix upload: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(response, UploadResponse):
+            raise send_error(response)
+        return attachment_content(file, response.content_uri, keys if room.encrypted else None)
 
     async def _deliver(
         self, room: MatrixRoom, contents: list[dict[str, Any]], txn_id: str | None = None
@@ -667,7 +708,13 @@ def render(
     Notices are the message type for bots (clients never answer them automatically); each has
     a plain `body` and an HTML `formatted_body` with the choices as a numbered list from
     `start`. Only the first part replies to `in_reply_to`, only the last carries the choices.
+    A reply whose attachment says it all (no text, choices or follow-ups) has no text events;
+    the attachment's own event comes from attachment_content.
     """
+    if reply.attachment is not None and not (
+        reply.text.strip() or reply.choices or reply.follow_ups
+    ):
+        return []
     if reply.follow_ups:
         reply = replace(reply, text="\n\n".join((reply.text, *reply.follow_ups)), follow_ups=())
     contents = [_content(part, start) for part in split_reply(reply, start)]
@@ -687,6 +734,50 @@ def _content(reply: Reply, start: int) -> dict[str, Any]:
         # (https://spec.matrix.org/v1.11/client-server-api/#user-and-room-mentions).
         "m.mentions": {},
     }
+
+
+def attachment_content(
+    file: Attachment, url: str, keys: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return the m.image (pictures) or m.file (anything else) content for an uploaded file.
+
+    `info` carries the MIME type, the size and, for pictures, the width and height, so that
+    clients reserve the space before downloading. With `keys` (an encrypted upload, from
+    matrix-nio) the file is named under `file` instead of `url`. A caption becomes the body,
+    with `filename` naming the file, as https://spec.matrix.org/v1.11/client-server-api/#media-captions
+    describes; without one the body is the file name.
+    """
+    info: dict[str, Any] = {"mimetype": file.mime, "size": len(file.data)}
+    if file.is_image:
+        size = image_size(file.data)
+        if size is not None:
+            info["w"], info["h"] = size
+    content: dict[str, Any] = {
+        "msgtype": "m.image" if file.is_image else "m.file",
+        "body": file.filename,
+        "filename": file.filename,
+        "info": info,
+        "m.mentions": {},
+    }
+    if file.caption and file.caption.strip():
+        content["body"] = as_plain(Reply(file.caption))
+        content["format"] = "org.matrix.custom.html"
+        content["formatted_body"] = as_html(Reply(file.caption))
+    if keys is None:
+        content["url"] = url
+    else:
+        content["file"] = {**keys, "url": url, "mimetype": file.mime}
+    return content
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Return a picture's (width, height) from its header, or None when it is unreadable."""
+    try:
+        with PIL.Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (OSError, ValueError, PIL.Image.DecompressionBombError):
+        return None
+    return int(width), int(height)
 
 
 def _size(content: dict[str, Any]) -> int:

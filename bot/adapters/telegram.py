@@ -11,12 +11,13 @@ API reference: https://docs.python-telegram-bot.org/en/v22.8/ and https://core.t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import logging
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -62,13 +63,14 @@ from handlers.answers import TOPIC
 from handlers.commands import COMMANDS, parse_command
 from handlers.dispatcher import Dispatcher
 from handlers.markup import to_html, to_plain
-from handlers.messages import ChatKind, Choice, Message, Platform, Reply
+from handlers.messages import Attachment, ChatKind, Choice, Message, Platform, Reply
 
 log = logging.getLogger(__name__)
 # python-telegram-bot's loggers that write the Bot API URL (see telegram/_utils/logging.py).
 PTB_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
 
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after entity parsing
+MAX_CAPTION = MessageLimit.CAPTION_LENGTH  # 1024, the caption under a photo or a document
 # Retries after a 429: without them AIORateLimiter (max_retries=0 by default) drops the message.
 RATE_LIMIT_RETRIES = 3
 # Only the update types we handle: Telegram then does not even deliver the rest.
@@ -192,10 +194,31 @@ def keyboard(choices: Sequence[Sequence[Choice]]) -> InlineKeyboardMarkup | None
 
 
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """Return the Telegram messages for one reply: HTML parts, the keyboard on the last one."""
-    parts = split_html(to_html(reply.text)) or [html.escape("…")]
+    """Return the Telegram text messages for one reply: HTML parts, the keyboard on the last.
+
+    A reply whose attachment says it all (no text, no choices) has no text messages; an empty
+    reply without one still sends "…", since Telegram refuses an empty message.
+    """
+    parts = split_html(to_html(reply.text))
+    if not parts and reply.attachment is not None:
+        return []
+    parts = parts or [html.escape("…")]
     markup = keyboard(reply.choices)
     return [(part, markup if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+def render_caption(attachment: Attachment) -> tuple[str | None, list[str]]:
+    """Return (caption as HTML, or None; messages to send after the file).
+
+    A caption that fits Telegram's 1024 characters goes under the file; a longer one is sent
+    as messages of its own right after it, so nothing the user should read is cut off.
+    """
+    if not attachment.caption or not attachment.caption.strip():
+        return None, []
+    text = to_html(attachment.caption)
+    if _units(text) <= MAX_CAPTION:
+        return text, []
+    return None, split_html(text)
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -231,6 +254,13 @@ def send_error(exc: TelegramError) -> SendError:
     # NetworkError and its TimedOut, InvalidToken, other BadRequests (PTB makes BadRequest a
     # NetworkError subclass, which is why the gone ones are picked out above), ...
     return TransientError(f"Telegram: {type(exc).__name__}: {exc}")
+
+
+def _reply_parameters(reply_to: int | None) -> ReplyParameters | None:
+    """Return the Bot API's reply parameters quoting `reply_to`, or None for no quote."""
+    if reply_to is None:
+        return None
+    return ReplyParameters(reply_to, allow_sending_without_reply=True)
 
 
 def _chat(chat_id: str) -> int | str:
@@ -569,7 +599,7 @@ class TelegramAdapter:
         has no idempotency key). AIORateLimiter has already retried a 429 `rate_limit_retries`
         times before RetryLater is raised.
         """
-        await self._deliver(_chat(chat_id), render(reply))
+        await self._deliver_reply(_chat(chat_id), reply, render(reply))
 
     async def _send(
         self, chat_id: int | str, replies: Sequence[Reply], message: Message,
@@ -581,9 +611,10 @@ class TelegramAdapter:
                 messages = render(reply)
             except Exception as exc:  # the error boundary: a rendering bug gets the polite reply
                 redact.log_failure(log, "Telegram: rendering a reply failed", exc)
-                messages = render(await self.dispatcher.error_reply(message))
+                reply = await self.dispatcher.error_reply(message)
+                messages = render(reply)
             try:
-                await self._deliver(chat_id, messages, reply_to)
+                await self._deliver_reply(chat_id, reply, messages, reply_to)
             except RecipientGone:
                 log.info("Telegram: the user blocked the bot or left the chat")
                 return
@@ -593,6 +624,34 @@ class TelegramAdapter:
             except SendError as exc:
                 log.warning("Telegram: sending failed: %s", exc)
             reply_to = None  # only the first message quotes the user's one
+
+    async def _deliver_reply(
+        self, chat_id: int | str, reply: Reply,
+        messages: Sequence[tuple[str, InlineKeyboardMarkup | None]], reply_to: int | None = None,
+    ) -> None:
+        """Send one rendered reply: its attachment first (if any), then its text messages.
+
+        The keyboard stays on the last text message; with no text it goes under the file, or
+        under the last part of a caption too long to stay with the file. Raises the neutral
+        SendError of the first failure, like _deliver.
+        """
+        file = reply.attachment
+        if file is None:
+            await self._deliver(chat_id, messages, reply_to)
+            return
+        caption, overflow = render_caption(file)
+        extra: list[tuple[str, InlineKeyboardMarkup | None]] = [(part, None) for part in overflow]
+        markup = keyboard(reply.choices) if not messages else None
+        if extra and markup is not None:
+            extra[-1], markup = (extra[-1][0], markup), None
+        try:
+            chat_id = await self._migrating(chat_id, functools.partial(
+                self._post_file, file=file, caption=caption, markup=markup,
+                params=_reply_parameters(reply_to),
+            ))
+        except TelegramError as exc:
+            raise send_error(exc) from exc
+        await self._deliver(chat_id, [*extra, *messages])
 
     async def _deliver(
         self, chat_id: int | str, messages: Sequence[tuple[str, InlineKeyboardMarkup | None]],
@@ -604,33 +663,66 @@ class TelegramAdapter:
         answers and alerts share one way of sending and one error mapping.
         """
         for text, markup in messages:
+            post = functools.partial(self._post, text=text, markup=markup,
+                                     params=_reply_parameters(reply_to))
             try:
-                chat_id = await self._send_message(chat_id, text, markup, reply_to)
+                chat_id = await self._migrating(chat_id, post)
             except TelegramError as exc:
                 raise send_error(exc) from exc
             reply_to = None
 
-    async def _send_message(
-        self, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None,
-        reply_to: int | None,
+    async def _migrating(
+        self, chat_id: int | str, post: Callable[[int | str], Awaitable[None]]
     ) -> int | str:
-        """Send one HTML message and return the chat id it went to.
+        """Run one send and return the chat id it went to.
 
         A group upgraded to a supergroup has a new id, which Telegram names in the error
         (https://core.telegram.org/bots/api#responseparameters): send there once, and return
         it so the following parts go there directly.
         """
-        params = (
-            ReplyParameters(reply_to, allow_sending_without_reply=True)
-            if reply_to is not None else None
-        )
         try:
-            await self._post(chat_id, text, markup, params)
+            await post(chat_id)
         except ChatMigrated as exc:
             log.info("Telegram: the group became a supergroup; sending to its new id")
             chat_id = exc.new_chat_id
-            await self._post(chat_id, text, markup, params)
+            await post(chat_id)
         return chat_id
+
+    async def _post_file(
+        self, chat_id: int | str, file: Attachment, caption: str | None,
+        markup: InlineKeyboardMarkup | None, params: ReplyParameters | None,
+    ) -> None:
+        """Send an attachment: sendPhoto for pictures, sendDocument for any other file.
+
+        https://core.telegram.org/bots/api#sendphoto and #senddocument; the bytes go as a
+        multipart upload under the attachment's file name. A caption Telegram cannot parse is
+        sent again without tags, as message texts are.
+        """
+        mode = ParseMode.HTML if caption else None
+        try:
+            await self._upload(chat_id, file, caption, mode, markup, params)
+        except BadRequest as exc:
+            if caption is None or "parse" not in str(exc).lower():
+                raise
+            log.error("Telegram: caption HTML rejected (%s); sending plain text", exc)
+            await self._upload(chat_id, file, _strip_tags(caption), None, markup, params)
+
+    async def _upload(
+        self, chat_id: int | str, file: Attachment, caption: str | None, mode: str | None,
+        markup: InlineKeyboardMarkup | None, params: ReplyParameters | None,
+    ) -> None:
+        """Call sendPhoto or sendDocument once with the file's bytes and name."""
+        bot = self.application.bot
+        if file.is_image:
+            await bot.send_photo(
+                chat_id, file.data, caption=caption, parse_mode=mode, reply_markup=markup,
+                reply_parameters=params, filename=file.filename,
+            )
+        else:
+            await bot.send_document(
+                chat_id, file.data, caption=caption, parse_mode=mode, reply_markup=markup,
+                reply_parameters=params, filename=file.filename,
+            )
 
     async def _post(
         self, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None,
@@ -656,7 +748,7 @@ class TelegramAdapter:
     async def _edit(self, tg: TgMessage, reply: Reply) -> bool:
         """Replace a message's text and keyboard with a one-part reply; False when impossible."""
         parts = render(reply)
-        if len(parts) != 1:
+        if len(parts) != 1 or reply.attachment is not None:  # a text cannot become a file
             return False
         text, markup = parts[0]
         try:

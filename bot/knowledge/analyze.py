@@ -8,14 +8,23 @@ into Cyrillic first. How specific a word is comes from wordfreq's general-langua
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pymorphy3
 import snowballstemmer
 from wordfreq import zipf_frequency
 
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
+
+if TYPE_CHECKING:
+    from bot.knowledge.lexicon import Lexicon
+
+# "4to", "ne6to", "ho4u": digits standing for letters inside Latin-typed Russian words.
+_DIGIT_LETTER = re.compile(r"(?<![\d.,])([46])(?=[a-z])|(?<=[a-z])([46])(?![\d.,])", re.IGNORECASE)
+_DIGIT_AS = {"4": "ch", "6": "sh"}
 
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
@@ -85,6 +94,10 @@ class Analyzer:
             return None
         return "en:" + str(self._stem.stemWord(word))
 
+    def is_known_ru(self, word: str) -> bool:
+        """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""
+        return bool(self._morph.word_is_known(word))
+
     def translit_word(self, word: str) -> str:
         """Return the Cyrillic reading of a translit word, restoring an omitted soft sign.
 
@@ -118,12 +131,31 @@ class Analyzer:
             return "ru"
         return self.latin_language(lat)
 
-    def terms(self, text: str, lang_hint: str | None = None) -> list[Term]:
+    def read_translit(self, word: str, lexicon: Lexicon | None) -> str:
+        """Return the Cyrillic word a Latin-typed Russian word stands for.
+
+        A word form of the knowledge base with the same phonetic skeleton wins; then the
+        table reading if it is a real word; then the base's nearest word form. Schemes differ
+        ("nejelatelnoi", "nezhelatelnoj"), and no single table reads them all.
+        """
+        read = lexicon.read_latin(word) if lexicon is not None else None
+        if read is not None and read[1]:
+            return read[0]
+        cyr = self.translit_word(word)
+        if read is None or self._morph.word_is_known(cyr):
+            return cyr
+        return read[0]
+
+    def terms(
+        self, text: str, lang_hint: str | None = None, lexicon: Lexicon | None = None
+    ) -> list[Term]:
         """Return the meaningful terms of text with specificity weights, in order.
 
-        Latin words in a question judged Russian are read back into Cyrillic; Latin words in
-        Russian text (names such as Meduza, Amnesty) stay English.
+        Latin words in a question judged Russian are read back into Cyrillic (with the help of
+        the knowledge base's own words when `lexicon` is given); Latin words in Russian text
+        (names such as Meduza, Amnesty) stay English.
         """
+        text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)
         words = tokens(text)
         latin = [w for w in words if not is_cyrillic(w)]
         translit = bool(latin) and (lang_hint == "ru" or self.detect_language(text) == "ru") and (
@@ -134,7 +166,7 @@ class Analyzer:
             if is_cyrillic(w):
                 key, lang, surface = self.ru_key(w), "ru", w
             elif translit and not w[0].isdigit():
-                surface = self.translit_word(w)
+                surface = self.read_translit(w, lexicon)
                 key, lang = self.ru_key(surface), "ru"
             else:
                 key, lang, surface = self.en_key(w), "en", w

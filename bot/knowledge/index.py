@@ -13,24 +13,49 @@ mostly made of them ("как сварить борщ") is off-topic and gets no 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
-from bot.knowledge.analyze import Analyzer, Term
+from bot.knowledge.analyze import Analyzer, Term, specificity
+from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
+from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
 ANSWER_THRESHOLD = 0.30
 MIN_COVERAGE = 0.55
-MIN_ANCHOR = 4.5
-PAIR_BONUS = 1.0
+# Domain anchors: words at least this much more frequent in the base than in general language
+# (difference of Zipf values), used by the base at least MIN_ANCHOR_COUNT times.
+ANCHOR_CONTRAST = 2.7
+MIN_ANCHOR_COUNT = 3
+# A word the base's own questions use alone (without a broader subject word) less often than
+# this, over at least DEPENDENT_EVIDENCE questions, is an action word ("репост", "донат"): it
+# anchors nothing by itself.
+DEPENDENT_SHARE = 0.4
+PARTNER_SHARE = 0.5
+DEPENDENT_EVIDENCE = 8
+# An unknown word at least this rare in general language ("собака" is 2.5, "instagram" 2.7)
+# that the base never uses is evidence of another subject.
+FOREIGN_SPECIFICITY = 2.4
+FOREIGN_PENALTY = 0.8
+# "бот"/"bot" anchors a question only when it is about this bot: "ты", "этот бот", "you".
+_BOT_TERMS = frozenset({"бот", "en:bot"})
+_ADDRESSEE = frozenset({
+    "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
+    "этот", "этого", "этому", "этим", "you", "your", "this",
+})
 COLLOCATION_SHARE = 0.7
-TYPO_MIN_RATIO = 84.0
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
+# Where one question ends and another begins: "?", ";", a new line or a sentence end, and
+# "also" / "и ещё" / "а также" opening a second question.
+_QUESTION_BREAK = re.compile(
+    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s",
+    re.IGNORECASE)
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
 
@@ -47,7 +72,8 @@ class MatchResult:
     """The outcome of matching one question.
 
     `outcome` is "answer" (entry_id set), "unsure" (close topics only), "off_topic" or
-    "empty" (nothing meaningful to match). `alternatives` are the next best entries.
+    "empty" (nothing meaningful to match). `alternatives` are the next best entries; `also`
+    the entries answering the other questions of a message that asks several.
     """
 
     lang: str
@@ -56,6 +82,7 @@ class MatchResult:
     score: float
     alternatives: tuple[Scored, ...] = field(default=())
     coverage: float = 0.0
+    also: tuple[str, ...] = field(default=())
 
 
 class QuestionIndex:
@@ -64,12 +91,16 @@ class QuestionIndex:
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
         self.kb = kb
         self.analyzer = analyzer or Analyzer()
+        self.lexicon = Lexicon()
+        self._count: Counter[str] = Counter()  # term -> occurrences anywhere in the base
+        self._surfaces: dict[str, set[str]] = defaultdict(set)
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
         # Terms people use when asking (titles, questions, keywords), as opposed to terms that
         # only occur in answers: the former vouch for a question being in scope.
         self._asked: set[str] = set()
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         raw_examples: list[tuple[str, dict[str, float]]] = []
+        asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
         neighbours: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in kb.entries:
@@ -92,6 +123,12 @@ class QuestionIndex:
                     terms = self._weights(analysed)
                     if terms and q not in entry.keywords.get(lang, ()):
                         raw_examples.append((entry.id, terms))
+                        asked_texts.append(set(keys))
+        self.lexicon.freeze()
+        aliases = self._typo_aliases()
+        self.typo_aliases = aliases
+        if aliases:
+            raw_examples = self._fold_typos(aliases, raw_examples, occurrences)
         # Words that people almost always use with one partner ("нежелательная" + "организация")
         # only anchor a question together with it: alone they are ordinary language.
         self._collocation_heads = {
@@ -99,6 +136,15 @@ class QuestionIndex:
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= COLLOCATION_SHARE
         }
+        asked_texts = [{aliases.get(k, k) for k in ks} for ks in asked_texts]
+        # An anchor that the base mostly uses with one partner is ambiguous alone
+        # ("нежелательная беременность"): it counts only next to the partner (see the pairs).
+        ambiguous = {
+            key for key, n_occ in occurrences.items()
+            if n_occ >= 5 and neighbours[key] and
+            neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
+        }
+        self.anchors = self._domain_anchors(asked_texts) - ambiguous
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -106,17 +152,98 @@ class QuestionIndex:
             (entry_id, {t: w * self._idf[t] / self._max_idf for t, w in terms.items()})
             for entry_id, terms in raw_examples
         ]
-        self._vocab_ru = [t for t in self._tf if not t.startswith("en:")]
-        self._vocab_en = [t for t in self._tf if t.startswith("en:")]
+
+    def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
+        """Return the terms whose presence shows a question is about this base's subject.
+
+        A term is a candidate when the base uses it far more often than general language does
+        (wordfreq's large lists, best surface form): "иноагент", "минюст", "20.33". Candidates
+        the base's own questions almost never use without a candidate spread over more entries
+        are action words ("репостить иноагента", "донат ФБК"): they count only next to an
+        anchor, which is already enough, so they are left out.
+        """
+        total = sum(self._count.values()) or 1
+        contrast: dict[str, float] = {}
+        for key, count in self._count.items():
+            if count < MIN_ANCHOR_COUNT or key not in self._asked:
+                continue
+            general = max(zipf_frequency(sf, "en" if key.startswith("en:") else "ru",
+                                         wordlist="large") for sf in self._surfaces[key])
+            value = math.log10(count / total * 1e9) - general
+            if value >= ANCHOR_CONTRAST:
+                contrast[key] = value
+        spread = {k: len(self._tf.get(k, {})) for k in contrast}
+        anchors = set()
+        for key in contrast:
+            with_key = [t for t in asked_texts if key in t]
+            alone = sum(1 for t in with_key
+                        if not any(o in spread and spread[o] > spread[key] for o in t))
+            if len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE:
+                continue
+            anchors.add(key)
+        return frozenset(anchors - self._collocation_heads)
 
     def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
         weight = _FIELD_WEIGHTS[fieldname]
         for text in texts:
-            for term in {t.key for t in self.analyzer.terms(text, lang)}:
+            analysed = self.analyzer.terms(text, lang)
+            for t in analysed:
+                self.lexicon.add(t.surface, t.key, weight)
+                self._count[t.key] += 1
+                self._surfaces[t.key].add(t.surface)
+            for term in {t.key for t in analysed}:
                 per_entry = self._tf[term]
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
                 if fieldname != "answer":
                     self._asked.add(term)
+
+    def _typo_aliases(self) -> dict[str, str]:
+        """Return index keys of the base's own misspellings mapped to the right word's key.
+
+        A misspelling is a form general word lists and the dictionary hardly know, one or
+        two edits from a form the base uses at least three times as often.
+        """
+        aliases: dict[str, str] = {}
+        for surface, key in list(self.lexicon.items()):
+            lang = "ru" if is_cyrillic(surface) else "en"
+            # specificity 6 is a Zipf frequency of 1 or less: hardly a word of the language.
+            if surface[0].isdigit() or specificity(surface, lang) < 6.0:
+                continue
+            # The key is shared by every form of a word: a real word's key stays its own.
+            bare = key.removeprefix("en:")
+            if lang == "ru" and (self.analyzer.is_known_ru(surface)
+                                 or self.analyzer.is_known_ru(bare)):
+                continue
+            if specificity(bare, lang) < 6.0:
+                continue
+            better = self.lexicon.better_spelling(surface)
+            target = self.lexicon.key(better) if better else None
+            if target is not None and target != key:
+                self.lexicon.alias(surface, target)
+                aliases[key] = target
+        return aliases
+
+    def _fold_typos(
+        self, aliases: dict[str, str], raw_examples: list[tuple[str, dict[str, float]]],
+        occurrences: Counter[str],
+    ) -> list[tuple[str, dict[str, float]]]:
+        """Move what the index knows under misspelt keys to the right keys; return the examples."""
+        for wrong, right in aliases.items():
+            for entry_id, tf in self._tf.pop(wrong, {}).items():
+                target = self._tf[right]
+                target[entry_id] = target.get(entry_id, 0.0) + tf
+            occurrences[right] += occurrences.pop(wrong, 0)
+            self._count[right] += self._count.pop(wrong, 0)
+        self._asked = {aliases.get(t, t) for t in self._asked}
+        self._pairs = {(aliases.get(a, a), aliases.get(b, b)) for a, b in self._pairs}
+        folded = []
+        for entry_id, terms in raw_examples:
+            out: dict[str, float] = {}
+            for t, w in terms.items():
+                t = aliases.get(t, t)
+                out[t] = max(out.get(t, 0.0), w)
+            folded.append((entry_id, out))
+        return folded
 
     def _weights(self, terms: list[Term]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -124,7 +251,7 @@ class QuestionIndex:
             out[t.key] = max(out.get(t.key, 0.0), t.weight)
         return out
 
-    def _resolve(self, key: str, weight: float) -> tuple[str | None, float]:
+    def _resolve(self, key: str, surface: str, weight: float) -> tuple[str | None, float]:
         """Return the vocabulary term a query term stands for (typos repaired) and a confidence.
 
         Only words rare in the general language are treated as possible typos: "estate" is a
@@ -132,47 +259,103 @@ class QuestionIndex:
         """
         if key in self._tf:
             return key, 1.0
-        bare = key.removeprefix("en:")
-        if len(bare) < 5 or bare[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
+        known = self.lexicon.key(surface)
+        if known is not None and known in self._tf:
+            return known, 1.0
+        if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
-        vocab = self._vocab_en if key.startswith("en:") else self._vocab_ru
-        best = process.extractOne(key, vocab, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO)
-        if best is None:
+        repaired = self.lexicon.repair(surface)
+        if repaired is None:
             return None, 0.0
-        return best[0], best[1] / 100.0
+        term = self.lexicon.key(repaired[0])
+        if term is None or term not in self._tf:
+            return None, 0.0
+        return term, repaired[1]
 
-    def match(self, text: str, lang: str | None = None) -> MatchResult:
+    def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
+        """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
+        if not _BOT_TERMS & query.keys():
+            return False
+        words = tokens(text)
+        return any(w in _ADDRESSEE or latin_to_cyrillic(w) in _ADDRESSEE for w in words)
+
+    def knows(self, text: str) -> bool:
+        """Return True when every meaningful word of text is a word the knowledge base uses.
+
+        Tells words of the law that people capitalise ("Минюст", "Telegram") from names.
+        """
+        keys = [t.key for t in self.analyzer.terms(text)]
+        return bool(keys) and all(k in self._tf for k in keys)
+
+    def is_common_word(self, word: str) -> bool:
+        """Return True for an everyday word of the general language ("дождь", "голос")."""
+        terms = self.analyzer.terms(word)
+        return bool(terms) and all(t.weight < TYPO_MIN_SPECIFICITY for t in terms)
+
+    def match(self, text: str, lang: str | None = None, in_scope: bool = False) -> MatchResult:
         """Return the best entry for a question, or why there is none.
 
         `lang` is the reply language; the question itself may be in either language.
+        `in_scope` says the caller already knows the question is about the registries (it names
+        a listed organisation), so no domain word is needed to anchor it. A message asking
+        several questions gets the answer to the first one the base answers (people put the
+        main question first); the others' entries come back in `also`, to be offered.
         """
+        parts = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+        if len(parts) < 2:
+            return self._match_one(text, lang, in_scope)
+        # Once one question is anchored in the domain, the ones after it share its context:
+        # "what is a foreign agent? and how do I check someone?"
+        answered: list[MatchResult] = []
+        for part in parts:
+            result = self._match_one(part, lang, in_scope or bool(answered))
+            if result.outcome == "answer":
+                answered.append(result)
+        if not answered:
+            return self._match_one(text, lang, in_scope)
+        main = answered[0]
+        also = tuple(dict.fromkeys(
+            r.entry_id for r in answered[1:] if r.entry_id and r.entry_id != main.entry_id))
+        return replace(main, lang=lang or self.analyzer.detect_language(text), also=also)
+
+    def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
+        """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        analysed = self.analyzer.terms(text, lang)
+        analysed = self.analyzer.terms(text, lang, self.lexicon)
         query = self._weights(analysed)
+        surfaces = {t.key: t.surface for t in analysed}
         if not query:
             return MatchResult(reply_lang, "empty", None, 0.0)
         resolved: dict[str, float] = {}
-        total = known = anchor = 0.0
+        total = known = 0.0
+        anchored = in_scope or self._about_this_bot(text, query)
+        foreign = False
         mapped: dict[str, str] = {}
         for key, weight in query.items():
             total += weight
-            term, conf = self._resolve(key, weight)
+            term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
+                # A content word the base never uses ("собака", "instagram") is evidence of
+                # another subject.
+                foreign = foreign or (weight >= FOREIGN_SPECIFICITY and not key[0].isdigit())
                 continue
             mapped[key] = term
             # A word met only inside answers counts half towards the question being in scope.
             asked = term in self._asked
             known += weight * conf * (1.0 if asked else 0.5)
-            if asked and term not in self._collocation_heads:
-                anchor = max(anchor, weight * conf)
+            anchored = anchored or (term in self.anchors and conf >= 0.5)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
-        # a question in the domain even when each of its words alone is everyday language.
-        for a, b in pairwise(analysed):
-            pair = (mapped.get(a.key, ""), mapped.get(b.key, ""))
-            if pair in self._pairs and min(a.weight, b.weight) > 1.0:
-                anchor = max(anchor, a.weight + b.weight + PAIR_BONUS)
+        # a question in the domain even when each of its words alone is everyday language; one
+        # word may stand between ("нежелательной в России организации").
+        keys = [mapped.get(t.key, "") for t in analysed]
+        weights = [t.weight for t in analysed]
+        for i in range(len(keys)):
+            for j in (i + 1, i + 2):
+                if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
+                        min(weights[i], weights[j]) > 1.0):
+                    anchored = True
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
@@ -195,7 +378,8 @@ class QuestionIndex:
             if dice > nearest[entry_id]:
                 nearest[entry_id] = dice
 
-        confidence = min(1.0, coverage + 0.25)
+        confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
+                                                  else 1.0)
         scores = {
             e: (0.5 * association.get(e, 0.0) / top_assoc * min(1.0, top_assoc)
                 + 0.5 * nearest.get(e, 0.0)) * confidence
@@ -204,7 +388,7 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
-        if coverage < MIN_COVERAGE or anchor < MIN_ANCHOR:
+        if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
             )

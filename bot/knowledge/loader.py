@@ -15,6 +15,8 @@ from bot.knowledge.model import SEVERITIES, TOPICS, Entry, KnowledgeBase, Source
 from bot.paths import knowledge_dir
 
 MAX_ANSWER_CHARS = 1200
+# An entry whose facts were last checked longer ago than this is flagged: the law changes often.
+STALE_AFTER_DAYS = 180
 MIN_QUESTIONS = 5
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
@@ -293,6 +295,22 @@ def validate(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem
             elif rel == entry.id:
                 problems.append(Problem(entry.file, entry.line, "related", "refers to itself"))
     return KnowledgeBase(tuple(seen.values())), problems
+
+
+def stale_entries(kb: KnowledgeBase, today: dt.date | None = None) -> list[Problem]:
+    """Return a warning for every entry not checked against its sources for STALE_AFTER_DAYS.
+
+    Answers tell users the date their facts hold for; a stale date is not an error (the base
+    still loads) but a reminder that the entry is due for a review.
+    """
+    today = today or dt.date.today()
+    return [
+        Problem(e.file, e.line, "reviewed",
+                f"last checked {e.reviewed.isoformat()}, {(today - e.reviewed).days} days ago "
+                f"(more than {STALE_AFTER_DAYS}): check the facts against the sources again")
+        for e in kb.entries
+        if (today - e.reviewed).days > STALE_AFTER_DAYS
+    ]
 
 
 def load(directory: Path | None = None) -> KnowledgeBase:

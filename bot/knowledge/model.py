@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-TOPICS = ("foreign_agents", "fa_duties", "fa_penalties", "interaction", "undesirable", "general")
+TOPICS = (
+    "foreign_agents", "fa_duties", "fa_penalties", "interaction", "undesirable", "other_risks",
+    "general",
+)
 SEVERITIES = ("info", "caution", "high")
 
 

@@ -15,12 +15,11 @@ import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.listings import parse
+from bot.listings import evaluate
 from bot.listings.emulator import latest_files
 from bot.listings.index import NameIndex
 from bot.listings.model import PERSON, Entry, utcnow
@@ -32,8 +31,8 @@ def load_entries(files: dict[str, Path]) -> tuple[list[Entry], list[DataInfo]]:
     entries: list[Entry] = []
     data: list[DataInfo] = []
     for registry, path in files.items():
-        entries += parse.parse_file(registry, path.read_bytes()).entries
-        data.append(DataInfo(registry, "mirror", date.fromisoformat(path.stem), utcnow(),
+        entries += evaluate.read_snapshot_entries(registry, path)
+        data.append(DataInfo(registry, "mirror", evaluate.snapshot_date(path), utcnow(),
                              path.name))
     return entries, data
 

@@ -44,6 +44,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     be.add_argument("--queries", type=int, default=300)
     be.set_defaults(func=cmd_bench)
 
+    bu = rsub.add_parser("bundle", help="write the snapshot that ships in the package")
+    bu.add_argument("--out", type=Path, default=None,
+                    help="file to write (default: the package's bundled-registries.json)")
+    bu.set_defaults(func=cmd_bundle)
+
     em = rsub.add_parser("emulate", help="serve a local emulator of the portal's REST API")
     em.add_argument("--registries", type=Path, default=Path("../shared/registries"))
     em.add_argument("--port", type=int, default=8089)
@@ -90,7 +95,12 @@ def _plain(result: Any) -> str:
         lines.append(f"  [{m.registry} #{m.entry_id}] {m.name} — {m.match} {m.score:.2f}, "
                      f"{'listed' if m.listed else 'excluded'} {dates}")
     for d in result.data:
-        lines.append(f"  data: {d.registry} {d.origin} as of {d.as_of}")
+        note = ""
+        if d.fetch_failed:
+            note = " (last fetch failed)"
+        elif d.stale():
+            note = f" (older than its {d.window_days}-day window)"
+        lines.append(f"  data: {d.registry} {d.origin} as of {d.as_of}{note}")
     for r in result.missing:
         lines.append(f"  no data for {r}: run `riskguide registry update` or import a file")
     return "\n".join(lines)
@@ -105,11 +115,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         for s in status:
             cur = s["current"]
             if cur:
+                fresh = ("STALE: older than" if s["stale"] else "within") + \
+                    f" its {s['window_days']}-day window"
                 print(f"{s['registry']}: {cur['count']} entries as of {cur['as_of']} "
-                      f"({s['age_days']} days old), {cur['origin']} {cur['source']}, "
+                      f"({s['age_days']} days old, {fresh}), {cur['origin']} {cur['source']}, "
                       f"fetched {cur['fetched_at']}")
             else:
                 print(f"{s['registry']}: no data")
+            if s["last_fetch_failed"]:
+                print(f"  last fetch failed ({s['last_fetch_at']}): {s['last_failure']}")
             for rej in s["rejections"]:
                 print(f"  rejected {rej['at']} {rej['origin']} {rej['source']}: "
                       f"{'; '.join(rej['reasons'])}")
@@ -140,6 +154,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from bot.listings import bench
 
     print(bench.run(args.registries, grown_size=args.size, n_queries=args.queries))
+    return 0
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    """Write the bundled snapshot from the store's latest good snapshot of every list; exit 1
+    (writing nothing) when a list has none stored, since a bundle must cover every list."""
+    from bot.listings import bundle
+    from bot.listings.model import REGISTRIES
+
+    store = _service().store
+    snapshots = [store.latest(r) for r in REGISTRIES]
+    missing = [r for r, s in zip(REGISTRIES, snapshots, strict=True) if s is None]
+    if missing:
+        print(f"no stored snapshot of {', '.join(missing)}: import or update it first",
+              file=sys.stderr)
+        return 1
+    out = args.out or bundle.BUNDLE_PATH
+    lists = bundle.write([s for s in snapshots if s is not None], out)
+    for registry, meta in lists.items():
+        print(f"{registry}: {meta['count']} entries as of {meta['as_of']} ({meta['source']})")
+    print(f"written to {out} ({out.stat().st_size} bytes)")
     return 0
 
 

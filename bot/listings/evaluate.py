@@ -4,6 +4,11 @@ Items look like `{"query", "lang", "variant", "as_of", "expect": [{"registry",
 "name_contains", "listed"}]}`. A positive counts as found when the first match's name contains
 an expected `name_contains` and its `listed` agrees; a negative (empty `expect`) is a false
 positive when the status is "listed" or "excluded", and noise when it is "possible".
+
+Data comes from dated mirror files (`<registries>/<registry>/<YYYY-MM-DD>.json`) and from a
+copy of the public mirror in its own layout (`<registries>/mirror/index.json` plus
+`data/*.json`). Expectations on a registry without data for an item's date are dropped; an
+item left with none is skipped and counted, never judged.
 """
 
 from __future__ import annotations
@@ -16,11 +21,22 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.listings.model import REGISTRIES
+from bot.listings import parse
+from bot.listings.model import REGISTRIES, Entry
 from bot.listings.status import EXCLUDED, LISTED, POSSIBLE, CheckResult
 
 # How far before an item's as_of a mirror file may be and still stand for that date.
 MAX_SNAPSHOT_LAG = timedelta(days=45)
+# With nothing before it, how far after an item's as_of a file may be: the mirror copy of
+# 2026-09 stands for 2026-07 (lists only grow between; exclusions carry their own dates).
+MAX_SNAPSHOT_LEAD = timedelta(days=62)
+# The public mirror's file stem for each registry (ITSalt/ru-registries-mirror layout).
+MIRROR_FILES = {
+    "foreign_agents": "minjust_foreign_agents",
+    "undesirable": "minjust_undesirable_orgs",
+    "extremist": "minjust_extremist_orgs",
+    "terrorist": "fsb_terrorist_orgs",
+}
 
 
 @dataclass
@@ -57,30 +73,62 @@ def as_of_date(value: str) -> date:
     return nxt - timedelta(days=1)
 
 
-def pick_snapshot_files(root: Path, as_of: str) -> dict[str, Path] | None:
-    """Return, per registry, the newest mirror file dated on or before as_of.
+def _dated_files(root: Path, registry: str) -> list[tuple[date, Path]]:
+    """Return every (date, file) holding registry under root, oldest first."""
+    files = []
+    for path in sorted((root / registry).glob("*.json")):
+        try:
+            files.append((date.fromisoformat(path.stem), path))
+        except ValueError:
+            continue
+    mirror = root / "mirror" / "data" / f"{MIRROR_FILES.get(registry, registry)}.json"
+    if mirror.is_file():
+        files.append((snapshot_date(mirror), mirror))
+    return sorted(files)
 
-    Returns None when a registry has no file close enough to as_of to stand for it: the
-    items of that date cannot be evaluated with the data at hand.
+
+def pick_snapshot_files(root: Path, as_of: str) -> dict[str, Path] | None:
+    """Return, per registry with data for as_of, the file that stands for that date.
+
+    The newest file dated on or before as_of (at most MAX_SNAPSHOT_LAG older), else the
+    oldest one after it (at most MAX_SNAPSHOT_LEAD newer). Registries without such a file
+    are left out; None when no registry has one.
     """
     end = as_of_date(as_of)
     chosen: dict[str, Path] = {}
     for registry in REGISTRIES:
-        files = []
-        for path in sorted((root / registry).glob("*.json")):
-            try:
-                d = date.fromisoformat(path.stem)
-            except ValueError:
-                continue
-            if d <= end:
-                files.append((d, path))
-        if not files:
-            return None
-        d, path = files[-1]
-        if end - d > MAX_SNAPSHOT_LAG:
-            return None
-        chosen[registry] = path
-    return chosen
+        files = _dated_files(root, registry)
+        before = [(d, p) for d, p in files if d <= end and end - d <= MAX_SNAPSHOT_LAG]
+        after = [(d, p) for d, p in files if d > end and d - end <= MAX_SNAPSHOT_LEAD]
+        if before:
+            chosen[registry] = before[-1][1]
+        elif after:
+            chosen[registry] = after[0][1]
+    return chosen or None
+
+
+def is_mirror_layout(path: Path) -> bool:
+    """Return True for a data file of the public mirror's layout (entries under a header)."""
+    return path.parent.name == "data" and (path.parent.parent / "index.json").is_file()
+
+
+def snapshot_date(path: Path) -> date:
+    """Return the date a snapshot file holds for: its name, or the mirror's fetched_at."""
+    if not is_mirror_layout(path):
+        return date.fromisoformat(path.stem)
+    with path.open(encoding="utf-8") as fh:
+        head = fh.read(4096)  # the header comes before the (long) entries list
+    marker = '"fetched_at": "'
+    start = head.find(marker)
+    if start < 0:
+        raise ValueError(f"{path}: no fetched_at in the mirror header")
+    return date.fromisoformat(head[start + len(marker):start + len(marker) + 10])
+
+
+def read_snapshot_entries(registry: str, path: Path) -> list[Entry]:
+    """Return the entries of a snapshot file in either layout (the registry parser reads
+    both, the public mirror's aliases included)."""
+    return parse.parse_file(registry, path.read_bytes()).entries
 
 
 def judge(item: dict[str, Any], result: CheckResult, score: VariantScore) -> None:
@@ -125,10 +173,18 @@ def evaluate(items: Sequence[dict[str, Any]], root: Path,
     for as_of, group in sorted(by_as_of.items()):
         files = pick_snapshot_files(root, as_of) if as_of else None
         if files is None:
-            skipped[as_of] = len(group)
+            skipped[f"as_of {as_of!r}: no snapshot close enough"] = len(group)
             continue
         check = checker_for(files)
         for item in group:
+            expect = item.get("expect") or []
+            kept = [e for e in expect if e.get("registry") in files]
+            if expect and not kept:
+                missing = ", ".join(sorted({str(e.get("registry")) for e in expect}))
+                key = f"as_of {as_of!r}: no data for {missing}"
+                skipped[key] = skipped.get(key, 0) + 1
+                continue
+            item = {**item, "expect": kept}
             result = check(item["query"])
             judge(item, result, scores[item.get("variant", "?")])
             judge(item, result, scores["ALL"])
@@ -156,6 +212,6 @@ def format_table(scores: dict[str, VariantScore], skipped: dict[str, int]) -> st
             continue
         lines.append(f"{name:16} {s.positives:4d} {pct(s.recall()):>9} {s.negatives:4d} "
                      f"{pct(s.fp_rate()):>7} {pct(s.possible_rate()):>9}")
-    for as_of, n in skipped.items():
-        lines.append(f"skipped {n} items with as_of {as_of!r}: no snapshot close enough")
+    for why, n in skipped.items():
+        lines.append(f"skipped {n} items with {why}")
     return "\n".join(lines)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.listings import everyday
 from bot.listings import names as nm
+from bot.listings.aliases import AliasBook, packaged
 from bot.listings.model import PERSON, Entry
 
 EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
@@ -28,6 +30,8 @@ _SIM_MORPH = 0.96
 _SIM_TRANSLIT = 0.93
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio; one wrong letter in five still passes
 _MIN_PARTIAL_COVERAGE = 0.25
+# Score of a surname met alone (times its match quality): a possible match at most.
+_BARE_SURNAME = 0.58
 # A query of one common word ("центр") must cover more of a name to be worth showing.
 _MIN_PARTIAL_COMMON = 0.5
 # Names scored at most per query: bounds a check's time on a registry of any size.
@@ -75,9 +79,16 @@ class _TokenMatch:
 class NameIndex:
     """Searchable index over the entries of one or more snapshots."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
-        """Build the index (pure CPU; about a second per 100,000 names)."""
+    def __init__(self, entries: Iterable[Entry], aliases: AliasBook | None = None) -> None:
+        """Build the index (pure CPU; about a second per 100,000 names).
+
+        Every entry is searchable by its published name, the aliases it carries (extracted
+        from the name or published by the source) and the reviewed aliases of `aliases`
+        (default: the file shipped in the package).
+        """
+        book = packaged() if aliases is None else aliases
         self.entries: list[Entry] = list(entries)
+        reviewed = book.attach(self.entries)
         self.names: list[IndexedName] = []
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -90,6 +101,7 @@ class NameIndex:
                     self._by_number[digits].append(ei)
             person = nm.person_parts(entry.name) if entry.kind == PERSON else None
             texts = [(entry.name, True)] + [(a, False) for a in entry.aliases]
+            texts += [(a, False) for a in reviewed.get(ei, ())]
             for text, primary in texts:
                 tokens = nm.norm_tokens(text)
                 if not tokens:
@@ -114,6 +126,7 @@ class NameIndex:
                         self._postings[key].append((ni, pos))
                 for tok in set(tokens):
                     df[tok] += 1
+        self._ambiguous = self._ambiguous_short_names()
         total = max(1, len(self.names))
         self._idf = {t: math.log(1 + total / c) for t, c in df.items()}
         self._max_idf = math.log(1 + total)
@@ -128,13 +141,35 @@ class NameIndex:
         """Return the number of indexed names (published names plus aliases)."""
         return len(self.names)
 
+    def _ambiguous_short_names(self) -> frozenset[int]:
+        """Return the one-word names that, in some spelling, belong to several entries of
+        one list ("Golos", "ГОЛОС" and «Голос» name a dozen organisations): an acronym or
+        short name is definite only where it is unambiguous."""
+        owners: dict[tuple[str, str], set[int]] = defaultdict(set)
+        short = [(ni, n) for ni, n in enumerate(self.names) if len(n.tokens) == 1
+                 and not n.person]
+        for _, name in short:
+            registry = self.entries[name.entry].registry
+            for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}:
+                owners[registry, key].add(name.entry)
+        return frozenset(
+            ni for ni, name in short
+            if any(len(owners[self.entries[name.entry].registry, key]) > 1
+                   for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
+
     # -----------------------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
+    def search(self, query: str, limit: int = 10, *, marked: bool | None = None) -> list[Hit]:
         """Return the entries matching query, best first (empty when nothing is close).
 
         Every spelling of the query is tried (the text itself, names quoted or bracketed in
-        it, without a leading preposition); each entry keeps its best hit.
+        it, without a leading preposition); each entry keeps its best hit. `marked` says the
+        words are marked as a name (quotes, a qualifier such as "издание", an asterisk):
+        then a name of everyday words can be definite, and a name's own qualifier words
+        ("Телеканал" in "Телеканал Дождь") need not be repeated. None: read it from query
+        (everyday.is_marked_query), so `check` and `scan` share one rule.
         """
+        if marked is None:
+            marked = everyday.is_marked_query(query)
         best: dict[int, Hit] = {}
         digits = re.sub(r"[\s-]", "", query)
         if _DIGITS.match(digits):
@@ -143,18 +178,19 @@ class NameIndex:
                 best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
         for vi, variant in enumerate(nm.query_variants(query)[:6]):
             penalty = 0.0 if vi == 0 else 0.02
-            for ei, hit in self._search_variant(variant):
+            for ei, hit in self._search_variant(variant, marked):
                 hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - penalty, 4),
                           hit.definite)
                 if ei not in best or _order(hit) < _order(best[ei]):
                     best[ei] = hit
         return sorted(best.values(), key=_order)[:limit]
 
-    def _search_variant(self, text: str) -> Iterable[tuple[int, Hit]]:
+    def _search_variant(self, text: str, marked: bool = False) -> Iterable[tuple[int, Hit]]:
         qtokens = nm.norm_tokens(text)[:12]
         if not qtokens or sum(len(t) for t in qtokens) < 2:
             return []
-        all_common = all(nm.is_common_word(t) for t in qtokens if t not in nm.STOPWORDS)
+        all_common = not marked and all(nm.is_common_word(t) for t in qtokens
+                                        if t not in nm.STOPWORDS)
         results: list[tuple[int, Hit]] = []
         # 1. The whole query equals a name or alias.
         for key in {" ".join(qtokens), _twin_key(text)}:
@@ -165,12 +201,14 @@ class NameIndex:
                     continue  # a bare surname is scored below as a partial name
                 kind = EXACT if name.primary else ALIAS
                 score = 1.0 if name.primary else 0.98
-                results.append((name.entry, Hit(entry, name.text, kind, score, not all_common)))
+                definite = not all_common and ni not in self._ambiguous
+                results.append((name.entry, Hit(entry, name.text, kind, score, definite)))
         # 2. Token by token.
         matches = self._token_matches(qtokens)
         for ni, per_token in matches.items():
             name = self.names[ni]
-            hit = self._score(name, qtokens, per_token, all_common)
+            hit = self._score(name, qtokens, per_token, all_common or ni in self._ambiguous,
+                              marked)
             if hit is not None:
                 results.append((name.entry, hit))
         return results
@@ -224,19 +262,20 @@ class NameIndex:
             if cur is None or sim > cur.sim:
                 out[ni] = _TokenMatch(sim, how, pos)
 
-        lkeys = nm.latin_keys(tok)
+        raw = nm.latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
         sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
-        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(lkeys)]
-        for key, sim, how in sources:
-            for ni, pos in self._postings.get(key, ()):
-                if len(out) >= _LOOKUP_CAP and ni not in out:
-                    break  # a word this common cannot single out a name: enough candidates
-                note(ni, sim, how, pos)
+        sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
+        self._walk(sources, note)
+        # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
+        extra = sorted(nm.query_latin_keys(tok) - raw) if not out else []
+        self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], note)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
-            for key in lkeys:
+            # Again the lemmas only when nothing was found: each key is a fuzzy walk.
+            for key in [*raw, *(extra or (sorted(nm.query_latin_keys(tok) - raw)
+                                           if not out else ()))]:
                 for match, ratio in self._fuzzy(key):
                     postings = self._postings.get("L:" + match, ())
                     if len(postings) > _MAX_FUZZY_POSTINGS:
@@ -245,12 +284,27 @@ class NameIndex:
                         note(ni, 0.9 * ratio / 100, "fuzzy", pos)
         return out
 
+    def _walk(self, sources: Sequence[tuple[str, float, str]],
+              note: Callable[[int, float, str, int], None]) -> None:
+        """Note every posting of the given keys, up to the lookup cap of new candidates."""
+        count = 0
+        seen: set[int] = set()
+        for key, sim, how in sources:
+            for ni, pos in self._postings.get(key, ()):
+                if count >= _LOOKUP_CAP and ni not in seen:
+                    break  # a word this common cannot single out a name: enough candidates
+                if ni not in seen:
+                    seen.add(ni)
+                    count += 1
+                note(ni, sim, how, pos)
+
     @staticmethod
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
         """Return the best match of tok among one name's tokens (same rules as _lookup)."""
         best: _TokenMatch | None = None
         mkeys = nm.morph_keys(tok)
-        lkeys = nm.latin_keys(tok)
+        lkeys = nm.query_latin_keys(tok)
+        raw = nm.latin_keys(tok)
         for pos, nt in enumerate(name_tokens):
             if nt == tok:
                 return _TokenMatch(_SIM_EXACT, "exact", pos)
@@ -260,7 +314,7 @@ class NameIndex:
                 cand = _TokenMatch(_SIM_TRANSLIT, "translit", pos)
             elif len(tok) >= 5:
                 ratio = max((fuzz.ratio(a, b, score_cutoff=_FUZZY_CUTOFF)
-                             for a in lkeys for b in nm.latin_keys(nt)), default=0.0)
+                             for a in raw for b in nm.latin_keys(nt)), default=0.0)
                 if not ratio:
                     continue
                 cand = _TokenMatch(0.9 * ratio / 100, "fuzzy", pos)
@@ -284,7 +338,8 @@ class NameIndex:
         return out
 
     def _score(self, name: IndexedName, qtokens: Sequence[str],
-               per_token: dict[int, _TokenMatch], all_common: bool) -> Hit | None:
+               per_token: dict[int, _TokenMatch], all_common: bool,
+               marked: bool = False) -> Hit | None:
         """Return a hit when every meaningful query token is explained by this name."""
         entry = self.entries[name.entry]
         used: dict[int, _TokenMatch] = {}
@@ -320,7 +375,7 @@ class NameIndex:
             if not given:
                 if not sure and "translit" not in hows:
                     return None  # a misspelt bare surname matches too many other surnames
-                return Hit(entry, name.text, kind, round(0.55 * mean, 4), False)
+                return Hit(entry, name.text, kind, round(_BARE_SURNAME * mean, 4), False)
             coverage = (len(used) + len(initials)) / len(name.tokens)
             full_initials = len(initials) >= 2 or (initials and len(name.tokens) == 2)
             definite = sure and (1 in used or bool(full_initials))
@@ -330,15 +385,29 @@ class NameIndex:
         if covered >= 0.999 * mean and len(used) == len(name.tokens):
             return Hit(entry, name.text, kind, round(0.9 + 0.08 * mean, 4),
                        sure and not all_common)
+        if marked and _only_qualifiers_missing(name.tokens, used):
+            # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
+            return Hit(entry, name.text, kind, round(0.88 + 0.08 * mean, 4), sure)
         single_common = all_common and len(used) == 1
         if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
             return None
-        return Hit(entry, name.text, kind, round(0.4 + 0.45 * covered, 4), False)
+        # A part of a name met only by typo-tolerance ranks below a surname met exactly
+        # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
+        slope = 0.35 if hows == {"fuzzy"} else 0.45
+        return Hit(entry, name.text, kind, round(0.4 + slope * covered, 4), False)
 
     def _weight(self, token: str) -> float:
         if token in nm.STOPWORDS:
             return 0.1
         return self._idf.get(token, self._max_idf)
+
+
+def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _TokenMatch]) -> bool:
+    """Return True when every name token not matched is a qualifier noun or a stop word,
+    and something other than those was matched."""
+    missing = [t for p, t in enumerate(tokens) if p not in used]
+    core = [tokens[p] for p in used if not everyday.is_qualifier(tokens[p])]
+    return bool(core) and all(everyday.is_qualifier(t) or t in nm.STOPWORDS for t in missing)
 
 
 def _twin_key(text: str) -> str:

@@ -10,10 +10,22 @@ from typing import Any
 
 FOREIGN_AGENTS = "foreign_agents"
 UNDESIRABLE = "undesirable"
+EXTREMIST = "extremist"
+TERRORIST = "terrorist"
 # Order matters for display: the foreign-agent registry is the one most people ask about.
-REGISTRIES: tuple[str, ...] = (FOREIGN_AGENTS, UNDESIRABLE)
+REGISTRIES: tuple[str, ...] = (FOREIGN_AGENTS, UNDESIRABLE, EXTREMIST, TERRORIST)
+# Most severe first: the order in which one organisation's listings are reported. A
+# terrorist listing carries up to life imprisonment for participation (CC 205.5), an
+# extremist one up to ten years (CC 282.2), an undesirable one up to six (CC 284.1), the
+# foreign-agent register duties whose breach is punished under CC 330.1.
+SEVERITY: tuple[str, ...] = (TERRORIST, EXTREMIST, UNDESIRABLE, FOREIGN_AGENTS)
+# How many days a list's data may be old and still support "not found" (the public mirror's
+# own windows: the foreign-agent register changes weekly, the others rarely).
+FRESHNESS_DAYS: dict[str, int] = {FOREIGN_AGENTS: 10, UNDESIRABLE: 30, EXTREMIST: 45,
+                                  TERRORIST: 45}
 
-ORIGINS = ("official", "mirror", "file")
+PORTAL, MIRROR, FILE, BUNDLED = "portal", "mirror", "file", "bundled"
+ORIGINS = (PORTAL, MIRROR, FILE, BUNDLED)
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -135,7 +147,8 @@ class Snapshot:
         meta = data["meta"]
         return cls(
             registry=meta["registry"],
-            origin=meta["origin"],
+            # Snapshots stored before the origin was renamed say "official" for the portal.
+            origin=PORTAL if meta["origin"] == "official" else meta["origin"],
             source=meta["source"],
             as_of=date.fromisoformat(meta["as_of"]),
             fetched_at=datetime.fromisoformat(meta["fetched_at"]),

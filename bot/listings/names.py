@@ -27,7 +27,9 @@ _CLOSE = "»”›"
 
 # Phrases that say what follows is another name for the same entry.
 _PSEUDONYM = re.compile(
-    r"\(?\s*(?:псевдоним\w*|прежн\w+\s+наименовани\w+|ранее)\s*[-–—:]?\s*", re.IGNORECASE
+    r"\(?\s*(?:псевдоним\w*|прежн\w+\s+наименовани\w+|ранее"
+    r"|(?:друг\w+|ин\w+)\s+(?:используем\w+\s+)?наименовани\w+(?:\s+общественного"
+    r"\s+объединения)?)\s*[-–—:]?\s*", re.IGNORECASE
 )
 # Tails that describe the entry rather than name it.
 _TAIL = re.compile(
@@ -71,7 +73,9 @@ _COUNTRY = re.compile(
     r"швейцари\w*|канад\w*|украин\w*|грузи\w*|армени\w*|румыни\w*|япони\w*|финлянди\w*|"
     r"швеци\w*|австри\w*|испани\w*|ирланди\w*|болгари\w*|израил\w*|кипр\w*|казахстан\w*|"
     r"молдов\w*|литовск\w*|латвийск\w*|эстонск\w*|чешск\w*|французск\w*|федеративн\w*|"
-    r"турецк\w*|финляндск\w*|республик\w*|королевств\w*|лондон\w*|риг\w*|англи\w*|"
+    r"турецк\w*|финляндск\w*|республик\w*|таджикистан\w*|узбекистан\w*|кыргызстан\w*|"
+    r"киргизи\w*|азербайджан\w*|туркменистан\w*|афганистан\w*|пакистан\w*|сири\w*|"
+    r"ирак\w*|иран\w*|турци\w*|ливан\w*|египт\w*|королевств\w*|лондон\w*|риг\w*|англи\w*|"
     r"[\w-]+ая республика|usa|uk|germany|latvia|[\s,-]|и)+$",
     re.IGNORECASE,
 )
@@ -91,20 +95,27 @@ STOPWORDS = {
 def fix_lookalikes(text: str) -> str:
     """Return text with look-alike letters in mixed-script words moved to one script.
 
-    A word decides by its own majority; a tie ("MС" with a Cyrillic С) is settled by the
-    script of the rest of the text, which `textnorm.fix_lookalikes` cannot see.
+    A word goes to the script its other letters can be spelt in: "Fасе" (Latin F, Cyrillic
+    "асе") can only be "Face", "Aдагамов" only "Адагамов", whichever script has more letters.
+    When both ways are possible the word's majority decides; a tie ("MС" with a Cyrillic С)
+    is settled by the script of the rest of the text, which `textnorm.fix_lookalikes`
+    cannot see.
     """
     words = text.split(" ")
     out = []
     for i, word in enumerate(words):
-        cyr = len(_CYR.findall(word))
-        lat = len(_LAT.findall(word))
+        cyr = _CYR.findall(word)
+        lat = _LAT.findall(word)
         if cyr and lat:
-            if cyr == lat:
+            cyr_twins = all(c in _LOOKALIKE_LETTERS for c in cyr)
+            lat_twins = all(c in _LOOKALIKE_LETTERS for c in lat)
+            if cyr_twins != lat_twins:
+                to_cyr = lat_twins
+            elif len(cyr) == len(lat):
                 rest = " ".join(words[:i] + words[i + 1 :])
                 to_cyr = textnorm.script_of(rest) == "cyrillic"
             else:
-                to_cyr = cyr > lat
+                to_cyr = len(cyr) > len(lat)
             word = word.translate(_LAT_TO_CYR if to_cyr else _CYR_TO_LAT)
         out.append(word)
     return " ".join(out)
@@ -268,6 +279,11 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
                 add(item)
     for inner in _spans(head, "«", "»"):
         add(inner)
+        if kind == "person":
+            # "JesusAVGN, Хесус": a person's quoted pseudonym may list several names.
+            for part in re.split(r"\s*[,;]\s*", inner):
+                if part != inner:
+                    add(part)
     if kind == "organisation":
         # "X, зарегистрированное в …" and "Name, CIT" forms: the part before the first comma.
         parts = _strip_brackets(head).split(",")
@@ -476,6 +492,23 @@ def skeleton(token: str) -> str:
     return t
 
 
+@lru_cache(maxsize=65536)
+def query_latin_keys(token: str) -> frozenset[str]:
+    """Return the skeleton keys of a query token, including those of its dictionary forms.
+
+    A Latin stage name declined in Cyrillic ("Нойзом", "Фейсом") only meets its Latin
+    spelling once the Russian ending is gone, so the lemmas pymorphy3 guesses are romanised
+    too. Query side only: the index keeps the published spellings' keys.
+    """
+    keys = set(latin_keys(token))
+    if _CYR.search(token) and len(token) > 4:
+        for parse in _morph().parse(token)[:3]:
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma != token and len(lemma) >= 3:
+                keys |= latin_keys(lemma)
+    return frozenset(keys)
+
+
 @lru_cache(maxsize=262144)
 def latin_keys(token: str) -> frozenset[str]:
     """Return skeleton keys of a token: its own spelling if Latin, else several romanisations.
@@ -494,3 +527,52 @@ def latin_keys(token: str) -> frozenset[str]:
         if sk:
             keys.add(sk)
     return frozenset(keys)
+
+
+# Where a name packed into a longer one may start or end: the text's edges, quotes, brackets,
+# commas, slashes and semicolons. A cut anywhere else is a fragment ("International Affairs"
+# out of "… Institute for International Affairs").
+_NAME_START = "«(\"',/;“„"
+_NAME_END = "»)\"',/;”.:"
+
+
+def usable_published_aliases(name: str, aliases: Iterable[str]) -> list[str]:
+    """Return the aliases a source published for name, without fragments of the name itself.
+
+    The public mirror's alias splitter cuts names at "for", "and" or a hyphen ("The National
+    Endowment", "AND THE RULE OF LAW", "Corruption Foundation International"); such a
+    fragment would name a different thing definitely. An alias that is not part of the name,
+    or that stands there between quotes, brackets, commas or the name's edges, is kept.
+    """
+    text = " ".join(_resolve_quotes(name).casefold().split())
+    out = []
+    for alias in aliases:
+        alias = " ".join(str(alias).split())
+        needle = alias.casefold()
+        if not norm_tokens(alias):
+            continue
+        spots = [m.start() for m in re.finditer(re.escape(needle), text)]
+        if spots and not any(_bounded(text, at, at + len(needle)) for at in spots):
+            continue
+        out.append(alias)
+    return out
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Return True when text[start:end] starts and ends where a packed name may.
+
+    Besides punctuation, a change of script ("Панк-группа Pussy Riot") and a legal-form
+    word after it ("Zukunft Memorial e.V.") mark the edges of a name.
+    """
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    inner = text[start:end]
+    if (before and before[-1] not in _NAME_START
+            and textnorm.script_of(before.split()[-1]) == textnorm.script_of(inner.split()[0])):
+        return False
+    if after and after[0] not in _NAME_END and not after.startswith("("):
+        nxt = after.split()[0]
+        if (not _LEGAL_SUFFIX.match(" " + nxt)
+                and textnorm.script_of(nxt) == textnorm.script_of(inner.split()[-1])):
+            return False
+    return True

@@ -8,6 +8,7 @@ that rejects the whole input.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -19,7 +20,15 @@ from typing import Any
 
 from bot import textnorm
 from bot.listings import names as nm
-from bot.listings.model import FOREIGN_AGENTS, ORGANISATION, PERSON, REGISTRIES, Entry
+from bot.listings.model import (
+    EXTREMIST,
+    FOREIGN_AGENTS,
+    ORGANISATION,
+    PERSON,
+    REGISTRIES,
+    TERRORIST,
+    Entry,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,8 @@ class ParseResult:
     problems: list[str] = field(default_factory=list)
     salvaged: int = 0
     exclusions_known: bool = True
+    # The date the source says it took the data (a mirror document's fetched_at), if any.
+    taken_on: date | None = None
 
     def skip(self, why: str) -> None:
         """Count one skipped row, keeping the first reasons for the operator."""
@@ -79,6 +90,8 @@ _MIRROR_KEYS = {
     "resources": "resources", "members": "members", "inn": "inn", "ogrn": "ogrn", "id": "id",
     "decisionInMinjust": "decision", "decisionOutMinjust": "decision_out", "dob": "dob",
     "snils": "snils", "datePubl": "published_on",
+    # The public mirror's normalised layout (ITSalt/ru-registries-mirror, schema_version 1).
+    "included_at": "included_on", "excluded_at": "excluded_on", "aliases": "source_aliases",
 }
 _LINE_BREAK = re.compile(r"\r?\n")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -194,6 +207,44 @@ def parse_date(value: object) -> date | None:
     raise ValueError(f"not a date: {text[:30]!r}")
 
 
+# The Ministry's extremist list writes the court decision and the date the entry was placed
+# on the list inside the name: "… «Фонд борьбы с коррупцией» (решение Московского городского
+# суда от 09.06.2021) (дата размещения сведений: 06.08.2021);".
+_COURT_REMARK = re.compile(r"\(\s*((?:решени|определени|апелляционн|приговор)[^()]*"
+                           r"(?:\([^()]*\)[^()]*)*)\)", re.I)
+_PLACED = re.compile(r"\(\s*дата размещения сведений\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4})\s*\)",
+                     re.I)
+_IN_FORCE = re.compile(r"вступил[оа]?\s+в\s+(?:законную\s+)?силу\s+(\d{1,2}\.\d{1,2}\.\d{4})",
+                       re.I)
+
+
+def split_court_remarks(name: str) -> tuple[str, str, str]:
+    """Return (name, court decision, date placed on the list) for an extremist-list name.
+
+    The decision and the placement date are facts about the listing, not part of the
+    organisation's name: a label quotes the name alone, and the date is the listing's own.
+    """
+    placed = ""
+    m = _PLACED.search(name)
+    if m:
+        placed = m.group(1)
+        name = name[: m.start()] + name[m.end() :]
+    court = "; ".join(c.strip() for c in _COURT_REMARK.findall(name))
+    name = _COURT_REMARK.sub("", name)
+    name = re.sub(r"\s+", " ", name).strip(" ;,.")
+    return name, court, placed
+
+
+def in_force_date(decision: str) -> str:
+    """Return the date a court decision entered into force ("вступило в силу DD.MM.YYYY").
+
+    The FSB's terrorist list dates its entries only through their decisions; the ban
+    applies from the day the decision entered into force, so that is the listing date.
+    """
+    m = _IN_FORCE.search(decision)
+    return m.group(1) if m else ""
+
+
 def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> Entry:
     """Return an Entry from a row keyed by canonical field names.
 
@@ -202,6 +253,15 @@ def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> 
     raw_name = str(row.get("name") or "")
     name = raw_name.replace("\xa0", " ").strip()
     name = re.sub(r"\s+", " ", name)
+    row = dict(row)
+    if registry in (EXTREMIST, TERRORIST):
+        name, court, placed = split_court_remarks(name)
+        if court and not row.get("decision"):
+            row["decision"] = court
+        if placed and not row.get("included_on"):
+            row["included_on"] = placed
+        if not row.get("included_on"):
+            row["included_on"] = in_force_date(str(row.get("decision") or ""))
     if not nm.norm_tokens(name):
         raise ValueError("row without a name")
     included = parse_date(row.get("included_on"))
@@ -215,9 +275,10 @@ def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> 
     kind_text = textnorm.fold(str(row.get("kind") or ""))
     if registry != FOREIGN_AGENTS:
         kind = ORGANISATION
-    elif "физическ" in kind_text:
+    elif "физическ" in kind_text or kind_text == "person":
         kind = PERSON
-    elif kind_text and ("юридическ" in kind_text or "объединени" in kind_text):
+    elif kind_text and ("юридическ" in kind_text or "объединени" in kind_text
+                        or kind_text == "org"):
         kind = ORGANISATION
     else:
         kind = nm.guess_kind(name, has_birth_date=bool(str(row.get("dob") or "").strip()),
@@ -228,12 +289,18 @@ def row_to_entry(registry: str, row: Mapping[str, Any], *, fallback_id: str) -> 
     members = tuple(m.strip() for m in re.split(r"[;,]\s*(?=[А-ЯЁA-Z])",
                                                  str(row.get("members") or "")) if m.strip())
     entry_id = str(row.get("id") or "").strip() or fallback_id
+    aliases = nm.extract_aliases(name, kind=kind)
+    source_aliases = row.get("source_aliases")
+    if isinstance(source_aliases, list):
+        for alias in nm.usable_published_aliases(name, [str(a) for a in source_aliases]):
+            if alias not in aliases:
+                aliases.append(alias)
     return Entry(
         registry=registry,
         entry_id=entry_id,
         kind=kind,
         name=name,
-        aliases=tuple(nm.extract_aliases(name, kind=kind)),
+        aliases=tuple(aliases),
         included_on=included,
         excluded_on=excluded,
         legal_basis=re.sub(r"\s+", " ", legal).strip(),
@@ -283,13 +350,17 @@ def load_json(data: bytes | str) -> Any:
         raise SchemaError(f"not valid JSON: {str(exc)[:200]}") from None
 
 
-def parse_mirror_json(registry: str, data: bytes | str | list[Any]) -> ParseResult:
+def parse_mirror_json(registry: str, data: bytes | str | list[Any] | dict[str, Any]
+                      ) -> ParseResult:
     """Return entries from the mirror JSON format (a list of objects with fullName, dateIn...).
 
     Raises SchemaError when the JSON is not a list of rows with a name field.
     """
     rows = load_json(data) if isinstance(data, bytes | str) else data
+    taken_on = None
     if isinstance(rows, dict):
+        verify_mirror_document(rows)
+        taken_on = timestamp_date(rows.get("fetched_at"))
         rows = rows.get("values") or rows.get("entries") or rows.get("data")
     if not isinstance(rows, list):
         raise SchemaError("JSON is not a list of registry rows")
@@ -311,7 +382,46 @@ def parse_mirror_json(registry: str, data: bytes | str | list[Any]) -> ParseResu
                   for r in mapped]
     result = rows_to_entries(registry, mapped)
     result.exclusions_known = not publication_in_dateout
+    result.taken_on = taken_on
     return result
+
+
+def timestamp_date(value: object) -> date | None:
+    """Return the date of an ISO timestamp such as a mirror's fetched_at (None if absent)."""
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date() if value else None
+    except ValueError:
+        return None
+
+
+def entries_digest(entries: Sequence[Any]) -> str:
+    """Return the public mirror's `entries_sha256` of a list of entries.
+
+    The recipe from the mirror: each entry as `json.dumps(entry, ensure_ascii=False,
+    sort_keys=True)`, joined by newlines, hashed with SHA-256. A match proves the list
+    arrived whole and as the mirror published it.
+    """
+    lines = "\n".join(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def verify_mirror_document(doc: Mapping[str, Any]) -> None:
+    """Raise SchemaError when a mirror data document contradicts its own count or checksum.
+
+    Documents without these fields (older mirrors, hand-made files) pass: there is nothing
+    to check them against.
+    """
+    entries = doc.get("entries")
+    if "entries" in doc and not isinstance(entries, list):
+        raise SchemaError("'entries' is not a list")
+    if not isinstance(entries, list):
+        return
+    count = doc.get("entry_count")
+    if count is not None and count != len(entries):
+        raise SchemaError(f"entry_count says {count} but the file holds {len(entries)} entries")
+    expected = doc.get("entries_sha256")
+    if expected and entries_digest(entries) != str(expected).lower():
+        raise SchemaError("entries_sha256 does not match the entries (damaged or altered copy)")
 
 
 # A decision is published within days of being taken (0-2 in the real snapshots), while real

@@ -9,7 +9,6 @@ portal's incomplete certificate chain. The proxy applies to these fetches only.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import ssl
 import time
@@ -21,14 +20,16 @@ import httpx
 
 from bot import redact
 from bot.listings import parse
-from bot.listings.model import FOREIGN_AGENTS, UNDESIRABLE, Snapshot, utcnow
+from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, UNDESIRABLE, Snapshot, utcnow
 
 log = logging.getLogger(__name__)
 
 REGISTRY_IDS = {
     FOREIGN_AGENTS: "39b95df9-9a68-6b6d-e1e3-e6388507067e",
     UNDESIRABLE: "c2d1692e-a9f6-5a79-13ee-5da5b42980df",
+    EXTREMIST: "59961ebb-9f0e-d885-7ebc-b90399923b03",
 }
+# The FSB's terrorist list has no portal registry: it comes from the mirror (or a file).
 PAGE_SIZE = 1000
 # Never page forever: a registry of this many rows would be a broken server.
 MAX_ROWS = 200_000
@@ -158,36 +159,9 @@ class PortalClient:
         except parse.SchemaError as exc:
             raise FetchError(f"schema: {exc}") from exc
         snapshot = Snapshot(
-            registry=registry, origin="official", source=redact.url(url),
+            registry=registry, origin="portal", source=redact.url(url),
             as_of=_as_of(info.get("lastModified")) if last_modified else utcnow().date(),
             fetched_at=utcnow(), entries=tuple(result.entries), skipped_rows=result.skipped,
             exclusions_known=result.exclusions_known,
         )
         return PortalFetch(registry, last_modified, snapshot)
-
-
-def fetch_mirror(client: httpx.Client, url_template: str, registry: str) -> Snapshot:
-    """Return a snapshot from a mirror serving the mirror JSON format.
-
-    `url_template` may hold `{registry}`; otherwise `/<registry>.json` is appended.
-    """
-    url = (url_template.format(registry=registry) if "{registry}" in url_template
-           else f"{url_template.rstrip('/')}/{registry}.json")
-    try:
-        response = client.get(url)
-        response.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: {exc}") from exc
-    try:
-        result = parse.parse_mirror_json(registry, response.content)
-    except (parse.SchemaError, ValueError) as exc:
-        raise FetchError(f"{url}: {exc}") from exc
-    as_of = utcnow().date()
-    if "last-modified" in response.headers:
-        from email.utils import parsedate_to_datetime
-
-        with contextlib.suppress(TypeError, ValueError):
-            as_of = parsedate_to_datetime(response.headers["last-modified"]).date()
-    return Snapshot(registry=registry, origin="mirror", source=redact.url(url), as_of=as_of,
-                    fetched_at=utcnow(), entries=tuple(result.entries),
-                    skipped_rows=result.skipped, exclusions_known=result.exclusions_known)

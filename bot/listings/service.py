@@ -19,9 +19,10 @@ import httpx
 
 from bot import redact, textnorm
 from bot.config import Settings
-from bot.listings import parse, portal
+from bot.listings import bundle, mirror, parse, portal
 from bot.listings.index import NameIndex, merge_hits
-from bot.listings.model import REGISTRIES, Snapshot, utcnow
+from bot.listings.model import FILE, PORTAL, REGISTRIES, Snapshot, utcnow
+from bot.listings.scan import Scanner, ScanResult
 from bot.listings.status import CheckResult, DataInfo, build_result
 from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
 
@@ -82,9 +83,15 @@ class ListingService:
     """Registry data and name checks for one riskguide instance."""
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
-                 retries: int = 3, backoff: float = 1.0, timeout: float = 30.0) -> None:
-        """Use settings' data directory and registry sources (transport: tests only)."""
+                 retries: int = 3, backoff: float = 1.0, timeout: float = 30.0,
+                 bundle_path: Path | None = bundle.BUNDLE_PATH) -> None:
+        """Use settings' data directory and registry sources (transport: tests only).
+
+        `bundle_path` is the snapshot shipped with the package (None: no bundled data, for
+        tests of an instance that has nothing).
+        """
         self.settings = settings
+        self._bundle_path = bundle_path
         self.store = SnapshotStore(settings.data_dir / "registries")
         self._transport = transport
         self._retries = retries
@@ -95,19 +102,51 @@ class ListingService:
         self._index: NameIndex | None = None
         self._data: tuple[DataInfo, ...] = ()
         self._missing: tuple[str, ...] = REGISTRIES
+        self._scanner: Scanner | None = None
 
     # ---------------------------------------------------------------------------- checking
+    def current(self, registry: str) -> Snapshot | None:
+        """Return the snapshot checks use for registry: the store's latest good one, else the
+        snapshot bundled with the package, else None.
+
+        The bundled one answers only while nothing is stored: once a fetch or an import has
+        stored a list, it is never consulted for that list again.
+        """
+        stored = self.store.latest(registry)
+        if stored is not None or self._bundle_path is None:
+            return stored
+        return bundle.load(registry, self._bundle_path)
+
+    def data_info(self, snapshot: Snapshot) -> DataInfo:
+        """Return the data facts of a list's current snapshot: its window from the settings,
+        and whether the last fetch of that list failed (then "not found" is not allowed)."""
+        state = self.store.state(snapshot.registry)
+        return DataInfo.of(snapshot,
+                           window_days=self.settings.freshness_days.get(snapshot.registry),
+                           fetch_failed=bool(state.get("last_fetch_failed")),
+                           failure=str(state.get("last_failure") or ""))
+
     def _ensure_loaded(self) -> NameIndex:
         version = self.store.version()
         with self._lock:
             if self._index is None or version != self._version:
-                snapshots = {r: self.store.latest(r) for r in REGISTRIES}
+                snapshots = {r: self.current(r) for r in REGISTRIES}
                 entries = [e for s in snapshots.values() if s for e in s.entries]
                 self._index = NameIndex(entries)
-                self._data = tuple(DataInfo.of(s) for s in snapshots.values() if s)
+                self._data = tuple(self.data_info(s) for s in snapshots.values() if s)
                 self._missing = tuple(r for r, s in snapshots.items() if s is None)
                 self._version = version
             return self._index
+
+    def stale_registries(self) -> tuple[str, ...]:
+        """Return the lists whose newest data is older than its window (or missing): the ones
+        a start-up refresh fetches at once."""
+        out = []
+        for registry in REGISTRIES:
+            snap = self.current(registry)
+            if snap is None or self.data_info(snap).stale():
+                out.append(registry)
+        return tuple(out)
 
     def data(self) -> tuple[DataInfo, ...]:
         """Return where each loaded registry's data came from and how old it is.
@@ -134,6 +173,25 @@ class ListingService:
         log.debug("check %r: %d hits", text, len(hits))
         return build_result(query, hits, self._data, self._missing, problem)
 
+    def scan(self, text: str, *, author: str | None = None) -> ScanResult:
+        """Return every listed name in text, over the same index and data as `check`.
+
+        The text is neither stored nor logged (debug logs carry only counts).
+        """
+        index = self._ensure_loaded()
+        with self._lock:
+            if self._scanner is None or self._scanner.index is not index:
+                self._scanner = Scanner(index)
+            scanner = self._scanner
+        result = scanner.scan(text, author=author)
+        log.debug("scan: %d characters, %d mentions", len(text), len(result.mentions))
+        return result
+
+    def missing(self) -> tuple[str, ...]:
+        """Return the registries with no data (a scan cannot speak for them)."""
+        self._ensure_loaded()
+        return self._missing
+
     # ---------------------------------------------------------------------------- updating
     def _client(self) -> httpx.Client:
         return portal.make_client(proxy=self.settings.registry_proxy,
@@ -142,10 +200,13 @@ class ListingService:
 
     def update(self, registries: tuple[str, ...] = REGISTRIES, *,
                force: bool = False) -> list[UpdateReport]:
-        """Refresh registries from the portal (then the mirror if the portal fails).
+        """Refresh registries from their sources in order: the official portal (for lists it
+        publishes), then the mirror.
 
         Skips a registry whose lastModified is unchanged (unless forced). Each refused or
-        failed fetch is recorded with its reason and leaves the last good snapshot in place.
+        failed fetch is recorded with its reason and leaves the last good snapshot in place;
+        a list none of whose sources gave acceptable data is marked as failed, so that its
+        checks say "could not verify" rather than "not found" until a fetch succeeds.
         """
         reports = []
         with self._client() as client:
@@ -157,26 +218,54 @@ class ListingService:
 
     def _update_one(self, api: portal.PortalClient, client: httpx.Client, registry: str,
                     force: bool) -> UpdateReport:
-        known = None if force else self.store.state(registry).get("last_modified")
+        report = self._fetch_one(api, client, registry, force)
+        if report.outcome in ("stored", "unchanged", "not_modified"):
+            self.store.set_state(registry, last_fetch_failed=False, last_failure="",
+                                 last_fetch_at=utcnow().isoformat())
+        else:
+            self.store.set_state(registry, last_fetch_failed=True,
+                                 last_failure=report.detail[:500],
+                                 last_fetch_at=utcnow().isoformat())
+        return report
+
+    def _fetch_one(self, api: portal.PortalClient, client: httpx.Client, registry: str,
+                   force: bool) -> UpdateReport:
         errors = []
-        try:
-            fetched = api.fetch(registry, known_last_modified=known)
-            if fetched.snapshot is None:
-                return UpdateReport(registry, "not_modified", fetched.last_modified)
-            outcome = validate_and_store(self.store, fetched.snapshot, force=force)
-            if outcome.accepted:
-                self.store.set_state(registry, last_modified=fetched.last_modified)
-            return _report(outcome)
-        except portal.FetchError as exc:
-            errors.append(f"portal: {exc}")
+        rejected: UpdateReport | None = None
+        if registry in portal.REGISTRY_IDS and self.settings.registry_portal_url:
+            known = None if force else self.store.state(registry).get("last_modified")
+            try:
+                fetched = api.fetch(registry, known_last_modified=known)
+                if fetched.snapshot is None:
+                    return UpdateReport(registry, "not_modified", fetched.last_modified)
+                outcome = validate_and_store(self.store, fetched.snapshot, force=force)
+                if outcome.accepted:
+                    self.store.set_state(registry, last_modified=fetched.last_modified)
+                    return _report(outcome)
+                rejected = _report(outcome)
+                errors.append(f"portal: {rejected.detail}")
+            except portal.FetchError as exc:
+                errors.append(f"portal: {exc}")
         if self.settings.registry_mirror_url:
             try:
-                snap = portal.fetch_mirror(client, self.settings.registry_mirror_url, registry)
-                return _report(validate_and_store(self.store, snap, force=force))
+                snap = mirror.fetch(client, self.settings.registry_mirror_url, registry)
+                outcome = validate_and_store(self.store, snap, force=force)
+                if outcome.accepted:
+                    return _report(outcome)
+                rejected = _report(outcome)
+                errors.append(f"mirror: {rejected.detail}")
             except portal.FetchError as exc:
+                self.store.record_rejection(registry, "mirror", self.settings.registry_mirror_url,
+                                            [f"fetch failed: {exc}"])
                 errors.append(f"mirror: {exc}")
-        self.store.record_rejection(registry, "official", self.settings.registry_portal_url,
-                                    ["fetch failed: " + "; ".join(errors)])
+        if not errors:
+            errors.append("no source configured for this list")
+        if rejected is not None:
+            # validate_and_store has recorded why; the report says every source's reason.
+            return UpdateReport(registry, "rejected", "; ".join(errors), rejected.store)
+        if not any(e.startswith("mirror:") for e in errors):
+            self.store.record_rejection(registry, PORTAL, self.settings.registry_portal_url,
+                                        ["fetch failed: " + "; ".join(errors)])
         return UpdateReport(registry, "failed", "; ".join(errors))
 
     def import_file(self, path: Path, registry: str, *, as_of: date | None = None,
@@ -186,39 +275,62 @@ class ListingService:
         The date the data holds for is `as_of`, else a date in the file name, else today.
         Raises parse.SchemaError (after recording the rejection) when the file is unusable.
         """
-        data = Path(path).read_bytes()
         try:
-            result = parse.parse_file(registry, data)
-        except (parse.SchemaError, ValueError) as exc:
+            snap = file_snapshot(Path(path), registry, as_of)
+        except parse.SchemaError as exc:
             self.store.record_rejection(registry, "file", Path(path).name, [f"schema: {exc}"])
-            raise parse.SchemaError(str(exc)) from exc
-        if as_of is None:
-            m = re.search(r"(\d{4}-\d{2}-\d{2})", Path(path).name)
-            as_of = date.fromisoformat(m.group(1)) if m else utcnow().date()
-        snap = Snapshot(registry=registry, origin="file", source=Path(path).name, as_of=as_of,
-                        fetched_at=utcnow(), entries=tuple(result.entries),
-                        skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
+            raise
         return validate_and_store(self.store, snap, force=force)
 
     # ---------------------------------------------------------------------------- status
     def status(self) -> list[dict[str, Any]]:
-        """Return, per registry, the current data (or None) and the recent rejections."""
+        """Return, per registry, the data checks use (stored or bundled, or None), whether it
+        may support "not found" (age against the window, the last fetch), and the recent
+        rejections with their reasons."""
         out = []
         for registry in REGISTRIES:
-            snap = self.store.latest(registry)
+            snap = self.current(registry)
+            info = self.data_info(snap) if snap else None
+            state = self.store.state(registry)
             current = snap.meta() if snap else None
             if current is not None:  # stored before sources were redacted when fetched
-                current["source"] = redact.text(current["source"])
+                current["source"] = redact.text(str(current["source"]))
             out.append({
                 "registry": registry,
                 "current": current,
-                "age_days": (utcnow().date() - snap.as_of).days if snap else None,
+                "age_days": info.age_days() if info else None,
+                "window_days": self.settings.freshness_days.get(registry),
+                "stale": info.stale() if info else None,
+                "last_fetch_at": state.get("last_fetch_at"),
+                "last_fetch_failed": bool(state.get("last_fetch_failed")),
+                "last_failure": redact.text(str(state["last_failure"]))
+                if state.get("last_failure") else None,
                 "rejections": [r | {"source": redact.text(str(r.get("source", ""))),
                                     "reasons": [redact.text(str(x))
                                                 for x in r.get("reasons") or []]}
                                for r in self.store.rejections(registry)],
             })
         return out
+
+
+def file_snapshot(path: Path, registry: str, as_of: date | None = None) -> Snapshot:
+    """Return a registry file (XLSX, CSV or mirror JSON, detected from content) as a Snapshot.
+
+    The date the data holds for is `as_of`, else a date in the file name, else the date the
+    file says it was taken (a mirror document's fetched_at), else today. Raises
+    parse.SchemaError when the file is unusable and OSError when it cannot be read. Nothing
+    is stored: `import_file` stores it, `registry stats --file` only counts it.
+    """
+    try:
+        result = parse.parse_file(registry, path.read_bytes())
+    except (parse.SchemaError, ValueError) as exc:
+        raise parse.SchemaError(str(exc)) from exc
+    if as_of is None:
+        m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
+        as_of = date.fromisoformat(m.group(1)) if m else result.taken_on or utcnow().date()
+    return Snapshot(registry=registry, origin=FILE, source=path.name, as_of=as_of,
+                    fetched_at=utcnow(), entries=tuple(result.entries),
+                    skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
 
 
 def _report(outcome: StoreOutcome) -> UpdateReport:

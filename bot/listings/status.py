@@ -3,7 +3,9 @@
 The rules come from registry-sources.md: a definite match of a listed entry is "listed"; of an
 entry that was excluded, "excluded" (shown as "listed from A to B"); anything transliterated,
 fuzzy or partial is only "possible"; "not_found" always carries the date of the data it was
-checked against; with no data the status is "no_data", never "not_found".
+checked against, and is said only when every list's data is within its freshness window and
+its last fetch did not fail — otherwise nothing found is "unverified" ("I could not verify
+this"); with no data for a list the status is "no_data", never "not_found".
 """
 
 from __future__ import annotations
@@ -15,51 +17,64 @@ from typing import Any
 
 from bot import textnorm
 from bot.listings.index import Hit
-from bot.listings.model import Snapshot
+from bot.listings.model import FOREIGN_AGENTS, FRESHNESS_DAYS, SEVERITY, Snapshot
 
-LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, NO_DATA = (
-    "listed", "possible", "excluded", "not_found", "no_data")
+LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, UNVERIFIED, NO_DATA = (
+    "listed", "possible", "excluded", "not_found", "unverified", "no_data")
 # The query could not be checked as given (empty, one letter, or cut with nothing found in
 # the part checked): `problem` says why; never "not_found", which would be a claim.
 INVALID = "invalid"
-STATUSES = (LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, NO_DATA, INVALID)
-# Data older than this is called stale in replies (the portal updates about weekly).
-STALE_AFTER_DAYS = 14
+STATUSES = (LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, UNVERIFIED, NO_DATA, INVALID)
 _MAX_MATCHES = 5
 _MIN_SCORE = 0.3
 
 
 @dataclass(frozen=True)
 class DataInfo:
-    """Where one registry's data came from and how old it is, for every answer."""
+    """Where one registry's data came from, how old it is and whether it may be trusted for
+    "not found": within its freshness window (`window_days`) and not followed by a failed
+    fetch (`fetch_failed`, the reason in `failure`)."""
 
     registry: str
     origin: str
     as_of: date
     fetched_at: datetime
     source: str = ""
+    window_days: int = FRESHNESS_DAYS[FOREIGN_AGENTS]
+    fetch_failed: bool = False
+    failure: str = ""
 
     @classmethod
-    def of(cls, snapshot: Snapshot) -> DataInfo:
-        """Return the data facts of a snapshot."""
+    def of(cls, snapshot: Snapshot, *, window_days: int | None = None,
+           fetch_failed: bool = False, failure: str = "") -> DataInfo:
+        """Return the data facts of a snapshot (window: the list's default unless given)."""
+        window = window_days if window_days is not None else FRESHNESS_DAYS.get(
+            snapshot.registry, FRESHNESS_DAYS[FOREIGN_AGENTS])
         return cls(snapshot.registry, snapshot.origin, snapshot.as_of, snapshot.fetched_at,
-                   snapshot.source)
+                   snapshot.source, window, fetch_failed, failure)
 
     def age_days(self, today: date | None = None) -> int:
         """Return how many days old the data is (0 for today's)."""
         return ((today or date.today()) - self.as_of).days
 
     def stale(self, today: date | None = None) -> bool:
-        """Return True when the data is old enough that a reply must say so."""
-        return self.age_days(today) > STALE_AFTER_DAYS
+        """Return True when the data is older than its list's freshness window."""
+        return self.age_days(today) > self.window_days
 
-    def to_json(self) -> dict[str, str]:
+    def trusted(self, today: date | None = None) -> bool:
+        """Return True when this data may support "not found": fresh, last fetch not failed."""
+        return not self.stale(today) and not self.fetch_failed
+
+    def to_json(self) -> dict[str, Any]:
         """Return the CLI contract's `data` item."""
         return {
             "registry": self.registry,
             "origin": self.origin,
             "as_of": self.as_of.isoformat(),
             "fetched_at": self.fetched_at.isoformat(timespec="seconds"),
+            "stale": self.stale(),
+            "window_days": self.window_days,
+            "fetch_failed": self.fetch_failed,
         }
 
 
@@ -140,6 +155,11 @@ class CheckResult:
         """Return the oldest data date the answer rests on ("not found as of DATE")."""
         return min((d.as_of for d in self.data), default=None)
 
+    @property
+    def untrusted(self) -> tuple[DataInfo, ...]:
+        """Return the lists whose data cannot support "not found" (stale or failed)."""
+        return tuple(d for d in self.data if not d.trusted())
+
 
 def overall_status(hits: Sequence[Hit], have_data: bool) -> str:
     """Return the overall status for ranked hits (see the module docstring for the rules)."""
@@ -156,8 +176,22 @@ def overall_status(hits: Sequence[Hit], have_data: bool) -> str:
 
 
 def relevant(hits: Sequence[Hit]) -> list[Hit]:
-    """Return the hits worth showing, best first: the same cut for checks and for alerts."""
-    return [h for h in hits if h.score >= _MIN_SCORE][:_MAX_MATCHES]
+    """Return the hits worth showing: the same cut for checks and for alerts.
+
+    Definite matches come first, most severe list first, so that one organisation on several
+    lists is reported on each (FBK: the extremist list now, the foreign-agent register in
+    the past); then the possible ones, best first.
+    """
+    kept = [h for h in hits if h.score >= _MIN_SCORE]
+    definite = sorted((h for h in kept if h.definite), key=_severity_key)
+    possible = [h for h in kept if not h.definite]
+    return (definite + possible)[: max(_MAX_MATCHES, len(definite))]
+
+
+def _severity_key(hit: Hit) -> tuple[int, int]:
+    registry = hit.entry.registry
+    rank = SEVERITY.index(registry) if registry in SEVERITY else len(SEVERITY)
+    return (0 if hit.entry.listed else 1, rank)
 
 
 def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],
@@ -171,6 +205,10 @@ def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],
     status = overall_status(kept, bool(data))
     if status == NOT_FOUND and missing:
         status = NO_DATA  # "not found" would be a claim about a registry we have no data for
+    elif status == NOT_FOUND and problem not in ("empty", "too_short") \
+            and any(not d.trusted() for d in data):
+        # Stale or failed data allows "could not verify", never "not listed".
+        status = UNVERIFIED
     if problem in ("empty", "too_short") or (problem == "too_long" and not kept):
         status = INVALID
     return CheckResult(

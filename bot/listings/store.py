@@ -125,10 +125,12 @@ class SnapshotStore:
         """
         out = []
         for registry in REGISTRIES:
-            try:
-                out.append((self._dir(registry) / "current.json").stat().st_mtime_ns / 1e9)
-            except FileNotFoundError:
-                out.append(0.0)
+            # state.json too: a failed fetch changes what a check may conclude.
+            for name in ("current.json", "state.json"):
+                try:
+                    out.append((self._dir(registry) / name).stat().st_mtime_ns / 1e9)
+                except FileNotFoundError:
+                    out.append(0.0)
         return tuple(out)
 
     def save(self, snapshot: Snapshot) -> Path:
@@ -161,8 +163,12 @@ class SnapshotStore:
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "rejected.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
-        log.warning("%s: rejected %s data from %s: %s", registry, origin, source,
-                    "; ".join(reasons))
+        # An unreachable source is routine abroad (the portal answers Russian addresses only)
+        # and is shown by `registry status`; refused data is worth an operator's attention.
+        level = logging.INFO if all(r.startswith("fetch failed") for r in reasons) \
+            else logging.WARNING
+        log.log(level, "%s: rejected %s data from %s: %s", registry, origin, source,
+                "; ".join(reasons))
 
     def rejections(self, registry: str, limit: int = 5) -> list[dict[str, Any]]:
         """Return the most recent rejections of registry, newest last."""

@@ -11,12 +11,14 @@ crash after it has nothing left to do. A refused fetch stores nothing and makes 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +37,7 @@ from bot.watch.model import Change
 from bot.watch.outbox import enqueue
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How often processing starts again after losing the position to another process.
 MAX_RACES = 20
@@ -49,6 +52,36 @@ class Processed:
     changes: int = 0
     queued: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+
+
+async def in_daemon_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Return fn(*args, **kwargs) run in a daemon thread, awaited without blocking the loop.
+
+    Unlike asyncio.to_thread, a fetch still waiting on a slow portal does not keep the
+    process alive when the user leaves the console chat: the store writes atomically, so
+    a fetch cut short leaves the last good snapshot as it was.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result, error = fn(*args, **kwargs), None
+        except BaseException as exc:  # handed to the awaiting task, which decides
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name="registry-fetch", daemon=True).start()
+    return await future
 
 
 class RefreshService:
@@ -67,7 +100,7 @@ class RefreshService:
         failed or refused fetch is recorded with its reason and processing still runs (it
         may have snapshots imported by another process to catch up on).
         """
-        reports = await asyncio.to_thread(self.listings.update, registries, force=force)
+        reports = await in_daemon_thread(self.listings.update, registries, force=force)
         out = []
         for report in reports:
             await self._record(report.registry, report.outcome, report.detail)

@@ -28,6 +28,9 @@ async def alerts_status(db: Database, listings: ListingService) -> dict[str, Any
             "data_as_of": current.get("as_of"),
             "data_origin": current.get("origin"),
             "entries": current.get("count"),
+            "window_days": info.get("window_days"),
+            "stale": info.get("stale"),
+            "last_fetch_failed": info.get("last_fetch_failed", False),
             "last_rejection": ({"at": last["at"], "source": last["source"],
                                 "reasons": last["reasons"]} if last else None),
         })
@@ -58,7 +61,10 @@ def format_status(status: dict[str, Any]) -> str:
     for reason in o["failure_reasons"]:
         lines.append(f"  failed x{reason['count']}: {reason['error']}")
     for r in status["registries"]:
-        data = (f"{r['entries']} entries as of {r['data_as_of']} ({r['data_origin']})"
+        data = (f"{r['entries']} entries as of {r['data_as_of']} ({r['data_origin']}, "
+                + ("STALE: older than" if r["stale"] else "within")
+                + f" its {r['window_days']}-day window"
+                + (", last fetch failed" if r["last_fetch_failed"] else "") + ")"
                 if r["data_as_of"] else "no data")
         lines.append(f"{r['registry']}: {data}; alerts computed up to "
                      f"{r['processed_as_of'] or '-'}")

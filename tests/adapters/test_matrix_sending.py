@@ -14,13 +14,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from nio import MatrixRoom, RoomSendError, RoomSendResponse
+from nio import MatrixRoom, RoomSendError, RoomSendResponse, UploadError, UploadResponse
 from nio.exceptions import LocalProtocolError, SendRetryError
 
 import bot.adapters.matrix as matrix
 from bot.adapters.matrix import (
     MAX_CONTENT_JSON,
     MatrixAdapter,
+    attachment_content,
     is_room_admin,
     needs_admin_check,
     part_txn_id,
@@ -32,7 +33,8 @@ from bot.config import Settings
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers import commands
 from handlers.markup import bold, esc, to_plain
-from handlers.messages import ChatKind, Choice, Message, Platform, Reply
+from handlers.messages import Attachment, ChatKind, Choice, Message, Platform, Reply
+from tests.auxil.images import png
 
 BOT, ALICE, BOB = "@bot:localhost", "@alice:localhost", "@bob:localhost"
 ROOM = "!room:localhost"
@@ -52,10 +54,25 @@ class FakeClient:
     should_upload_keys = False
     should_query_keys = False
 
-    def __init__(self, *answers: object) -> None:
+    def __init__(self, *answers: object, uploads: tuple[object, ...] = ()) -> None:
         self.rooms: dict[str, MatrixRoom] = {}
         self.calls: list[tuple[str, dict[str, Any], str | None]] = []
         self.answers = list(answers)
+        self.uploaded: list[tuple[bytes, str, str | None, bool, int | None]] = []
+        self.upload_answers = list(uploads)
+
+    async def upload(
+        self, data_provider: Any, content_type: str = "application/octet-stream",
+        filename: str | None = None, encrypt: bool = False, filesize: int | None = None,
+    ) -> tuple[object, dict[str, Any] | None]:
+        """Record the upload and return nio's answer: the content URI, and keys if encrypted."""
+        self.uploaded.append((data_provider.read(), content_type, filename, encrypt, filesize))
+        answer = self.upload_answers.pop(0) if self.upload_answers else None
+        if isinstance(answer, BaseException):
+            raise answer
+        keys = {"v": "v2", "key": {"k": "secret"}, "iv": "iv", "hashes": {"sha256": "h"}}
+        return (answer or UploadResponse(f"mxc://localhost/m{len(self.uploaded)}"),
+                keys if encrypt else None)
 
     async def room_send(
         self, room_id: str, message_type: str, content: dict[str, Any],
@@ -148,6 +165,76 @@ def test_part_txn_ids() -> None:
     assert part_txn_id("t", 1, 1) == "t"
     assert [part_txn_id("t", n, 3) for n in (1, 2, 3)] == ["t.1", "t.2", "t.3"]
     assert part_txn_id(None, 2, 3) is None
+
+
+# -- attachments ---------------------------------------------------------------------------------
+
+
+async def test_picture_goes_as_m_image_before_the_text(tmp_path: Path) -> None:
+    """A chart is uploaded and sent as m.image with its size and dimensions, then the text;
+    each event keeps a derived txn id and the choices stay with the text."""
+    picture = png(64, 48)
+    client = FakeClient()
+    reply = Reply("**Summary**", choices=((Choice("More", "s:1"),),),
+                  attachment=Attachment("chart.png", "image/png", picture))
+    await _adapter(tmp_path, client, _room(BOT, ALICE)).send(ROOM, reply, txn_id="d4")
+    assert client.uploaded == [(picture, "image/png", "chart.png", False, len(picture))]
+    [(_, image, tx1), (_, notice, tx2)] = client.calls
+    assert (tx1, tx2) == ("d4.1", "d4.2")
+    assert image == {
+        "msgtype": "m.image", "body": "chart.png", "filename": "chart.png",
+        "url": "mxc://localhost/m1", "m.mentions": {},
+        "info": {"mimetype": "image/png", "size": len(picture), "w": 64, "h": 48},
+    }
+    assert notice["msgtype"] == "m.notice" and notice["body"] == "Summary\n1) More"
+
+
+async def test_encrypted_rooms_get_encrypted_files_and_captions(tmp_path: Path) -> None:
+    """In an encrypted room the upload is encrypted and the event names it under `file`; a
+    text file is an m.file whose caption is the body, with the file name kept apart."""
+    room = _room(BOT, ALICE)
+    room.encrypted = True
+    client = FakeClient()
+    text = "Имя; реестр\n".encode() * 100
+    file = Attachment("matches.txt", "text/plain", text, caption="**3** matches")
+    await _adapter(tmp_path, client, room).send(ROOM, Reply("", attachment=file))
+    assert [u[3] for u in client.uploaded] == [True]
+    [(_, content, _)] = client.calls  # no text event: the file says it all
+    assert content["msgtype"] == "m.file" and "url" not in content
+    assert content["file"]["url"] == "mxc://localhost/m1"
+    assert content["file"]["key"] == {"k": "secret"} and content["file"]["v"] == "v2"
+    assert content["info"] == {"mimetype": "text/plain", "size": len(text)}
+    assert (content["body"], content["filename"]) == ("3 matches", "matches.txt")
+    assert content["formatted_body"] == "<b>3</b> matches"
+
+
+async def test_group_answers_thread_the_file_and_failed_uploads_are_neutral(
+    tmp_path: Path
+) -> None:
+    """In a group the file event replies to the question; an upload the homeserver refuses
+    or a broken connection is a neutral send error, and nothing is posted."""
+    room = _room(BOT, ALICE, BOB)
+    client = FakeClient()
+    file = Attachment("a.json", "application/json", b"{}")
+    await _adapter(tmp_path, client, room)._send(room, Reply("x", attachment=file),
+                                                 in_reply_to="$q")
+    assert client.calls[0][1]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$q"}}
+    assert "m.relates_to" not in client.calls[1][1]
+
+    too_big = UploadError.from_dict({"errcode": "M_TOO_LARGE", "error": "too big"})
+    client = FakeClient(uploads=(too_big, aiohttp.ClientConnectionError("reset")))
+    adapter = _adapter(tmp_path, client, _room(BOT, ALICE))
+    with pytest.raises(TransientError):
+        await adapter.send(ROOM, Reply("x", attachment=file))
+    with pytest.raises(TransientError):
+        await adapter.send(ROOM, Reply("x", attachment=file))
+    assert client.calls == []
+
+
+def test_unreadable_pictures_have_no_dimensions() -> None:
+    """A picture whose header cannot be read still goes out, just without w and h."""
+    content = attachment_content(Attachment("x.png", "image/png", b"not a png"), "mxc://s/1")
+    assert content["info"] == {"mimetype": "image/png", "size": 9}
 
 
 # -- error mapping -------------------------------------------------------------------------------

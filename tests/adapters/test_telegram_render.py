@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.telegram import keyboard, menu_commands, render, split_html
+from bot.adapters.telegram import keyboard, menu_commands, render, render_caption, split_html
 from bot.i18n import Translator
 from handlers.commands import COMMANDS
 from handlers.markup import bold, esc, link, to_html
-from handlers.messages import Choice, Reply
+from handlers.messages import Attachment, Choice, Reply
 from tests.auxil.botapi import parse_html
 
 
@@ -114,3 +114,24 @@ def test_menu_from_the_command_table(lang: str) -> None:
     assert [c.description for c in menu] == [
         Translator(lang)(c.help_key) for c in COMMANDS if c.in_menu
     ]
+
+
+def test_attachment_only_replies_have_no_text_messages() -> None:
+    """A file that says it all sends no "…" message; with text, the text follows as usual."""
+    file = Attachment("chart.png", "image/png", b"png")
+    assert render(Reply("", attachment=file)) == []
+    [(text, markup)] = render(Reply("**Summary**", attachment=file))
+    assert text == "<b>Summary</b>" and markup is None
+    assert render(Reply("")) == [("…", None)]  # Telegram refuses an empty message
+
+
+def test_captions_fit_under_the_file_or_follow_it() -> None:
+    """A caption within 1024 characters goes under the file as HTML; a longer one is sent
+    whole as messages of its own instead of being cut."""
+    assert render_caption(Attachment("a.txt", "text/plain", b"x")) == (None, [])
+    short = Attachment("a.png", "image/png", b"x", caption="**Foreign agents** <2026>")
+    assert render_caption(short) == ("<b>Foreign agents</b> &lt;2026&gt;", [])
+    long_text = "\n\n".join(f"Paragraph {i} " + "word " * 60 for i in range(6))
+    caption, parts = render_caption(Attachment("a.png", "image/png", b"x", caption=long_text))
+    assert caption is None and len(parts) == 1
+    assert parse_html(parts[0]) == long_text

@@ -5,13 +5,15 @@ bot sends the way Telegram does (HTML must parse, text at most 4096 characters, 
 most 64 bytes), lets tests inject updates as users would (messages, button presses, inline
 queries) and records every call. Test switches make it misbehave as Telegram does:
 `rate_limit_next()` answers the next calls of a method with 429 + retry_after (flood control),
-`fail_next()` with any other error, `fail_sends_to()` refuses every sendMessage to one chat
+`fail_next()` with any other error, `fail_sends_to()` refuses every message and file to one chat
 (403 blocked by the user, 400 chat not found), `set_member_status()` sets what getChatMember
 answers, and `hang_send_number` makes one sendMessage request hang until the server stops,
 never delivered (for tests that kill the bot in the middle of a send).
 
 Request bodies are accepted as JSON, form-encoded or multipart; in the two form encodings the
-object-valued parameters (reply_markup, results, commands, ...) arrive JSON-encoded.
+object-valued parameters (reply_markup, results, commands, ...) arrive JSON-encoded. Files
+(sendPhoto, sendDocument) arrive as multipart uploads and are kept in `Sent.file`; a photo
+must be a PNG or JPEG picture, as Telegram processes it into sizes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import io
 import itertools
 import json
 import re
@@ -29,6 +32,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import ClientSession, web
+from PIL import Image
 
 # Parameters whose values are objects and arrive JSON-encoded in form bodies.
 _JSON_PARAMS = {
@@ -43,6 +47,12 @@ _HTML_TAGS = {
 
 def _units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+# Methods that post a message into a chat: refusals and flood limits apply to all of them.
+SEND_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # https://core.telegram.org/bots/api#sendphoto
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # what bots may upload (https://core.telegram.org/bots/api#senddocument)
 
 
 # Telegram's descriptions for the two ways a recipient disappears (bot API error answers).
@@ -112,9 +122,22 @@ class Call:
     status: int = 200
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded, as the user's client would receive it."""
+
+    filename: str
+    mime: str
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class Sent:
-    """One message the bot sent (or last edited), as a chat user would see it."""
+    """One message the bot sent (or last edited), as a chat user would see it.
+
+    For a photo or a document, `kind` says which, `file` holds the upload, and `text` and
+    `raw` are its caption ("" when it has none).
+    """
 
     message_id: int
     chat_id: int
@@ -125,6 +148,8 @@ class Sent:
     reply_to: int | None
     at: float
     edits: int = 0
+    kind: str = "text"  # "text", "photo" or "document"
+    file: Upload | None = None
 
     def buttons(self) -> list[tuple[str, str]]:
         """Return (label, callback_data) of every inline button, row by row."""
@@ -270,7 +295,8 @@ class BotAPIServer:
     # -- test controls: recipients and members ------------------------------------------------
 
     def fail_sends_to(self, chat_id: int, code: int = 403, description: str = BLOCKED) -> None:
-        """Refuse every sendMessage to `chat_id` from now on: by default the user blocked us.
+        """Refuse every message and file sent to `chat_id` from now on: by default the user
+        blocked us.
 
         `fail_sends_to(chat, 400, CHAT_NOT_FOUND)` is a deleted chat or unknown id.
         """
@@ -423,8 +449,21 @@ class BotAPIServer:
         chat = self._chats.get(sent.chat_id, Chat(sent.chat_id))
         msg: dict[str, Any] = {
             "message_id": sent.message_id, "date": int(sent.at), "chat": chat.as_dict(),
-            "from": self._me(), "text": sent.text,
+            "from": self._me(),
         }
+        if sent.file is None:
+            msg["text"] = sent.text
+        else:
+            file = {"file_id": f"F{sent.message_id}", "file_unique_id": f"U{sent.message_id}",
+                    "file_size": len(sent.file.data)}
+            if sent.kind == "photo":
+                width, height = Image.open(io.BytesIO(sent.file.data)).size
+                msg["photo"] = [{**file, "width": width, "height": height}]
+            else:
+                msg["document"] = {**file, "file_name": sent.file.filename,
+                                   "mime_type": sent.file.mime}
+            if sent.text:
+                msg["caption"] = sent.text
         if sent.reply_markup:
             msg["reply_markup"] = sent.reply_markup
         return msg
@@ -466,8 +505,11 @@ class BotAPIServer:
         if request.can_read_body:
             form = await request.post()
             for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    params[key] = Upload(value.filename, value.content_type, value.file.read())
+                    continue
                 if not isinstance(value, str):
-                    continue  # uploaded files: nothing the bot sends today
+                    continue
                 params[key] = json.loads(value) if key in _JSON_PARAMS else value
         return params
 
@@ -491,7 +533,7 @@ class BotAPIServer:
                            if str(c.params.get("chat_id")) == chat]
                 if self.hang_send_to[chat] == len(to_chat):
                     await self._hang(call)
-            if method == "sendMessage" and self.enforce_limits:
+            if method in SEND_METHODS and self.enforce_limits:
                 self._check_flood(str(params.get("chat_id", "")), call.at)
             limit = self._limits.get(method)
             if limit and limit[0] > 0:
@@ -604,7 +646,11 @@ class BotAPIServer:
             raise ApiError(400, "Bad Request: message text is empty")
         if _units(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        markup = p.get("reply_markup")
+        self._check_buttons(p.get("reply_markup"))
+        return text
+
+    def _check_buttons(self, markup: dict[str, Any] | None) -> None:
+        """Refuse an inline keyboard as Telegram does: empty labels, callback data over 64 bytes."""
         for row in (markup or {}).get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data")
@@ -612,7 +658,6 @@ class BotAPIServer:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if not button.get("text"):
                     raise ApiError(400, "Bad Request: text buttons are unallowed")
-        return text
 
     async def _api_sendmessage(self, p: dict[str, Any]) -> Any:
         if "chat_id" not in p:
@@ -631,6 +676,58 @@ class BotAPIServer:
         self.sent.append(sent)
         self.log.append(("bot", sent.chat_id, text))
         return self._sent_as_message(sent)
+
+    def _check_file(self, p: dict[str, Any], field_name: str) -> tuple[Upload, str]:
+        """Return the uploaded file and the caption's visible text, refusing what Telegram
+        refuses: a missing or empty file, a photo that is no picture or too big, a caption
+        over 1024 characters or with bad HTML."""
+        if "chat_id" not in p:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        refused = self._refusing.get(int(p["chat_id"]))
+        if refused is not None:
+            raise ApiError(*refused)
+        upload = p.get(field_name)
+        if not isinstance(upload, Upload):
+            raise ApiError(400, f"Bad Request: there is no {field_name} in the request")
+        if not upload.data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        if field_name == "photo":
+            if len(upload.data) > MAX_PHOTO_BYTES:
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+            try:
+                with Image.open(io.BytesIO(upload.data)) as image:
+                    image.verify()
+                    if image.format not in ("PNG", "JPEG"):
+                        raise ValueError(image.format)
+            except (OSError, ValueError) as exc:
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED") from exc
+        elif len(upload.data) > MAX_DOCUMENT_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        raw = str(p.get("caption") or "")
+        caption = parse_html(raw) if (p.get("parse_mode") or "").upper() == "HTML" else raw
+        if _units(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return upload, caption
+
+    async def _send_file(self, p: dict[str, Any], kind: str) -> Any:
+        upload, caption = self._check_file(p, kind)
+        self._check_buttons(p.get("reply_markup"))
+        reply_params = p.get("reply_parameters") or {}
+        sent = Sent(
+            message_id=next(self._message_ids), chat_id=int(p["chat_id"]), text=caption,
+            raw=str(p.get("caption") or ""), parse_mode=p.get("parse_mode"),
+            reply_markup=p.get("reply_markup"), reply_to=reply_params.get("message_id"),
+            at=time.monotonic(), kind=kind, file=upload,
+        )
+        self.sent.append(sent)
+        self.log.append(("bot", sent.chat_id, f"[{kind} {upload.filename}] {caption}".rstrip()))
+        return self._sent_as_message(sent)
+
+    async def _api_sendphoto(self, p: dict[str, Any]) -> Any:
+        return await self._send_file(p, "photo")
+
+    async def _api_senddocument(self, p: dict[str, Any]) -> Any:
+        return await self._send_file(p, "document")
 
     async def _api_editmessagetext(self, p: dict[str, Any]) -> Any:
         text = self._check_text(p)

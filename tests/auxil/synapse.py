@@ -23,6 +23,7 @@ import yaml
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DownloadResponse,
     Event,
     JoinedMembersResponse,
     LoginResponse,
@@ -34,6 +35,7 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
+from nio.crypto.attachments import decrypt_attachment
 from nio.store import SqliteStore
 
 SERVER_NAME = "localhost"
@@ -284,6 +286,19 @@ class Person:
                 return found[:count]
             await self.sync()
         raise AssertionError(f"no reply from {sender} in {room_id} within {TIMEOUT}s")
+
+    async def download(self, content: dict[str, Any]) -> bytes:
+        """Return the bytes of the file an m.image or m.file event names, decrypted when the
+        event carries the key (`file`) rather than a plain `url`, as a client would show them."""
+        encrypted = content.get("file")
+        url = encrypted["url"] if encrypted else content["url"]
+        response = await self.client.download(mxc=url)
+        assert isinstance(response, DownloadResponse), response
+        if not encrypted:
+            return bytes(response.body)
+        return bytes(decrypt_attachment(
+            response.body, encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
+        ))
 
     async def close(self) -> None:
         """Close the HTTP session."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import stat
@@ -15,8 +16,10 @@ import pytest
 from nio import (
     Event,
     MegolmEvent,
+    RoomEncryptedImage,
     RoomMessageNotice,
 )
+from PIL import Image
 
 from bot.adapters.matrix import MatrixAdapter
 from bot.app import build_dispatcher
@@ -261,3 +264,37 @@ async def test_access_token_login_and_invites_from_other_servers_declined(
         assert membership == "leave"  # the invite from "localhost" was declined
     finally:
         await adapter.stop()
+
+
+async def test_stats_answers_with_an_image_in_an_encrypted_dm(
+    synapse: Synapse, bot_user: MatrixUser, alice: Person, tmp_path: Path
+) -> None:
+    """"!stats иноагенты" in an encrypted DM brings the chart as an encrypted m.image with its
+    dimensions, which decrypts to a PNG, followed by the summary notice."""
+    from bot.listings.service import ListingService
+    from tests.auxil.registries import FA_2024_10_01
+
+    if not FA_2024_10_01.exists():
+        pytest.skip("shared snapshots absent")
+    settings = _settings(synapse, bot_user, tmp_path / "bot")
+    assert ListingService(settings).import_file(FA_2024_10_01, "foreign_agents").accepted
+    adapter = MatrixAdapter(settings, build_dispatcher(settings))
+    await adapter.start()
+    try:
+        room = await alice.create_room([bot_user.user_id], encrypted=True, direct=True)
+        await alice.wait_joined(room, bot_user.user_id)
+        await alice.send(room, "!stats иноагенты")
+        image, summary = await alice.replies(room, bot_user.user_id, count=2)
+    finally:
+        await adapter.stop()
+    assert isinstance(image, RoomEncryptedImage), type(image)
+    content = image.source["content"]
+    assert content["msgtype"] == "m.image" and content["info"]["mimetype"] == "image/png"
+    png = await alice.download(content)
+    picture = Image.open(io.BytesIO(png))
+    assert picture.format == "PNG"
+    assert (content["info"]["w"], content["info"]["h"], content["info"]["size"]) == (
+        picture.width, picture.height, len(png))
+    body = _notice(summary)["body"]
+    assert body.startswith("Реестр иностранных агентов (данные на 1 октября 2024)")
+    assert "Сейчас в реестре: 655" in body

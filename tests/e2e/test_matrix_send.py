@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nio import Event, MegolmEvent, RoomMessageNotice
+from nio import Event, MegolmEvent, RoomEncryptedFile, RoomEncryptedImage, RoomMessageNotice
 
 from bot.adapters.matrix import MatrixAdapter
 from bot.config import Settings
 from bot.watch.model import RecipientGone
-from handlers.messages import Message, Reply
+from handlers.messages import Attachment, Message, Reply
+from tests.auxil.images import png
 from tests.auxil.synapse import TIMEOUT, MatrixUser, Person, Synapse, register_unique
 
 pytestmark = pytest.mark.e2e
@@ -144,3 +145,44 @@ async def test_group_digest_admins_and_a_left_room(
         await bob.close()
         await adapter.stop()
 
+
+
+async def test_files_reach_an_encrypted_dm_as_image_and_file(
+    synapse: Synapse, alice: Person, tmp_path: Path
+) -> None:
+    """A chart arrives in an encrypted DM as an m.image with its size, followed by the text;
+    a long result arrives as an m.file; both decrypt to exactly the bytes sent."""
+    bot_user = register_unique(synapse, "riskguide")
+    bot = bot_user.user_id
+    adapter = _adapter(synapse, bot_user, tmp_path / "bot", Recorder())
+    await adapter.start()
+    try:
+        room = await alice.create_room([bot], encrypted=True, direct=True)
+        await alice.wait_joined(room, bot)
+        # Alice sees the join before the bot's own sync has told it about the room.
+        assert adapter.client is not None
+        client = adapter.client
+        await _until(lambda: room in client.rooms)
+        picture = png(120, 80)
+        await adapter.send(room, Reply("**Summary**", attachment=Attachment(
+            "chart.png", "image/png", picture, caption="Foreign agents")), txn_id="files-1")
+        image, text = await alice.replies(room, bot, count=2)
+        assert isinstance(image, RoomEncryptedImage), type(image)
+        content = image.source["content"]
+        assert (content["msgtype"], content["body"], content["filename"]) == (
+            "m.image", "Foreign agents", "chart.png")
+        assert content["info"] == {"mimetype": "image/png", "size": len(picture),
+                                   "w": 120, "h": 80}
+        assert "url" not in content  # never in the clear in an encrypted room
+        assert await alice.download(content) == picture
+        assert _body(text) == "Summary"
+
+        listing = "Имя — реестр\n".encode() * 3000
+        await adapter.send(room, Reply("", attachment=Attachment(
+            "matches.txt", "text/plain", listing)), txn_id="files-2")
+        [document] = await alice.replies(room, bot)
+        assert isinstance(document, RoomEncryptedFile), type(document)
+        assert document.source["content"]["body"] == "matches.txt"
+        assert await alice.download(document.source["content"]) == listing
+    finally:
+        await adapter.stop()

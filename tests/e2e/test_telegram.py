@@ -9,6 +9,7 @@ a later message has arrived, an earlier message that got no reply was ignored.
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import re
 import socket
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from PIL import Image
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import build_dispatcher
@@ -368,3 +370,34 @@ async def test_webhook_mode(api: BotAPIServer, settings: Settings, dispatcher: D
     finally:
         await adapter.stop()
     assert not api.calls_to("getUpdates")
+
+
+async def test_stats_answers_with_a_photo_and_a_summary(
+    api: BotAPIServer, settings: Settings, dispatcher: Dispatcher
+) -> None:
+    """/stats sends the chart as a photo, then the summary; in a group the photo quotes the
+    question; "/статистика иноагенты" in English narrows it to one list."""
+    from bot.listings.service import ListingService
+    from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05
+
+    listings = ListingService(settings)
+    assert listings.import_file(FA_2024_10_01, "foreign_agents").accepted
+    assert listings.import_file(UND_2024_09_05, "undesirable").accepted
+    dispatcher.services.listings = listings
+    adapter = TelegramAdapter(settings, dispatcher, poll_timeout=5)
+    await adapter.start()
+    try:
+        photo, summary = await api.say(RU, "/stats", count=2)
+        mark = len(api.sent)
+        question = await api.send_text(EN, "/статистика иноагенты", GROUP)
+        group_photo, group_summary = await api.replies(GROUP.id, mark, count=2)
+    finally:
+        await adapter.stop()
+    assert photo.kind == "photo" and photo.file is not None
+    image = Image.open(io.BytesIO(photo.file.data))
+    assert image.format == "PNG" and image.width >= 1000
+    assert summary.kind == "text" and "Сейчас в реестре: 655" in summary.text
+    assert "Перечень нежелательных организаций" in summary.text
+    assert group_photo.kind == "photo" and group_photo.reply_to == question["message_id"]
+    assert group_summary.text.startswith("Register of foreign agents (data as of 1 October")
+    assert "undesirable" not in group_summary.text.lower()

@@ -14,8 +14,9 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.watch.model import RecipientGone, RetryLater, TransientError
 from handlers.markup import bold, esc
-from handlers.messages import ChatKind, Choice, Message, Reply
+from handlers.messages import Attachment, ChatKind, Choice, Message, Reply
 from tests.auxil.botapi import CHAT_NOT_FOUND, BotAPIServer, Chat, User
+from tests.auxil.images import png
 
 pytestmark = pytest.mark.e2e
 
@@ -165,3 +166,35 @@ async def test_hang_switch_holds_one_send_undelivered(
     task.cancel()
     await bot.send(str(ANN.id), Reply("second"))  # request 2 is served normally
     assert [s.text for s in api.sent] == ["second"]
+
+
+async def test_files_arrive_as_photo_and_document(api: BotAPIServer, bot: TelegramAdapter) -> None:
+    """A chart arrives as a photo with its caption, then the text with the buttons; a text
+    file arrives as a document carrying the buttons; a blocked user is RecipientGone."""
+    picture = png(160, 90)
+    await bot.send(str(ANN.id), Reply(
+        bold("Summary"), choices=((Choice("More", "s:1"),),),
+        attachment=Attachment("chart.png", "image/png", picture, caption="Agents <2026>"),
+    ))
+    photo, text = api.sent
+    assert (photo.kind, photo.chat_id, photo.text, photo.buttons()) == (
+        "photo", ANN.id, "Agents <2026>", [])
+    assert photo.file is not None and photo.file.data == picture
+    assert photo.file.filename == "chart.png"
+    assert (text.kind, text.text, text.buttons()) == ("text", "Summary", [("More", "s:1")])
+
+    listing = "Имя — реестр\n".encode() * 3000
+    await bot.send(str(GROUP.id), Reply("", choices=((Choice("More", "s:2"),),),
+                                        attachment=Attachment("matches.txt", "text/plain",
+                                                              listing)))
+    [document] = api.sent[2:]
+    assert (document.kind, document.chat_id, document.buttons()) == (
+        "document", GROUP.id, [("More", "s:2")])
+    assert document.file is not None and document.file.data == listing
+    assert (document.file.filename, document.file.mime) == ("matches.txt", "text/plain")
+
+    api.fail_sends_to(MEMBER.id)
+    with pytest.raises(RecipientGone):
+        await bot.send(str(MEMBER.id), Reply("", attachment=Attachment(
+            "chart.png", "image/png", picture)))
+    assert len(api.sent) == 3

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.listings.service import ListingService
 from bot.storage.database import Database
 from bot.watch.users import WatchService
-from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05
+from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05, WIDE_WINDOWS
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def listings(tmp_path_factory: pytest.TempPathFactory) -> ListingService:
     if not FA_2024_10_01.exists():
         pytest.skip("shared snapshots absent")
     data = tmp_path_factory.mktemp("data")
-    service = ListingService(Settings(data_dir=data))
+    service = ListingService(Settings(data_dir=data, freshness_days=WIDE_WINDOWS))
     service.import_file(FA_2024_10_01, "foreign_agents", as_of=date(2024, 10, 1))
     service.import_file(UND_2024_09_05, "undesirable", as_of=date(2024, 9, 5))
     return service

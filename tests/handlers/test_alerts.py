@@ -47,7 +47,7 @@ def _change(entry: Entry, kind: str = ADDED, **kw: object) -> Change:
     """Return the change the diff would report for entry, between BEFORE and AS_OF."""
     fields: dict[str, object] = {
         "registry": entry.registry, "kind": kind, "key": entry.name.lower(), "name": entry.name,
-        "entry_kind": entry.kind, "as_of": AS_OF, "origin": "official",
+        "entry_kind": entry.kind, "as_of": AS_OF, "origin": "portal",
         "previous_as_of": BEFORE, "aliases": entry.aliases, "included_on": entry.included_on,
         "excluded_on": entry.excluded_on, "legal_basis": entry.legal_basis,
         "previous_included_on": entry.included_on,

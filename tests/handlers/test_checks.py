@@ -53,7 +53,7 @@ async def test_no_personal_data_in_replies(services: Services, listings: Listing
 
 
 async def test_without_data_a_check_is_impossible(services: Services, tmp_path: Path) -> None:
-    services.listings = ListingService(Settings(data_dir=tmp_path))
+    services.listings = ListingService(Settings(data_dir=tmp_path), bundle_path=None)
     text = await _say(services, "/check Медуза")
     assert "Проверить сейчас нельзя" in text
 

@@ -24,7 +24,7 @@ async def test_question_gets_sourced_answer_in_russian(services: Services) -> No
     d = Dispatcher(services)
     text = await _say(d, "какой штраф за участие в нежелательной организации?")
     assert "20.33" in text
-    assert "Источники:" in text and "Проверено" in text
+    assert "Источники:" in text and "Сведения актуальны на" in text
     assert "не юридическая консультация" in text
 
 

@@ -188,11 +188,16 @@ async def test_personal_digest_on_off_in_both_languages(
     chat = Chat(_with(services, sqlite_watch))
     state = await chat.say("/digest")
     assert "Сводки выключены" in state and "/digest вкл" in state
-    assert "включены: иноагенты, нежелательные организации." in await chat.say("/digest вкл")
-    assert "включены: иноагенты." in await chat.say("/сводка выкл нежелательные")
-    assert await sqlite_watch.digests(TG, "7") == ("foreign_agents",)
+    assert ("включены: иноагенты, нежелательные организации, экстремистские организации, "
+            "террористические организации.") in await chat.say("/digest вкл")
+    assert "включены: иноагенты, экстремистские организации." in await chat.say(
+        "/сводка выкл нежелательные террористические")
+    assert await sqlite_watch.digests(TG, "7") == ("foreign_agents", "extremist")
+    assert "включены: иноагенты." in await chat.say("/сводка выкл экстремистские")
     english = Chat(_with(services, sqlite_watch), user="8", lang="en")
     assert "on for: undesirable organisations" in await english.say("/digest on undesirable")
+    assert "on for: undesirable organisations, extremist organisations" in await english.say(
+        "/digest on extremist")
     assert "Digests are off" in await english.say("/digest off")
     assert "A digest is one message" in await english.say("/digest maybe")  # usage, no change
 
@@ -273,10 +278,11 @@ async def test_start_and_help_mention_watching(
     assert "/watch" in start and "/digest" in start and "/forget" in start
     help_text = await chat.say("/help")
     for line in ("/watch ИМЯ — ", "/unwatch НОМЕР|ИМЯ — ", "/watchlist — ",
-                 "/digest вкл|выкл [иноагенты|нежелательные] — ", "/forget — "):
+                 "/digest вкл|выкл [иноагенты|нежелательные|экстремистские|террористические] — ",
+                 "/forget — "):
         assert line in help_text
     english = await Chat(_with(services, sqlite_watch), user="9", lang="en").say("/help")
-    assert "/digest on|off [foreign_agents|undesirable] — " in english
+    assert "/digest on|off [foreign_agents|undesirable|extremist|terrorist] — " in english
 
 
 async def test_unwatch_with_numbers_int_refuses(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import KnowledgeError, load, validate
+from bot.knowledge.loader import STALE_AFTER_DAYS, KnowledgeError, load, stale_entries, validate
 from bot.knowledge.model import KnowledgeBase
 from bot.paths import knowledge_dir
 
@@ -19,6 +20,8 @@ REQUIRED_IDS = {
     "un_repost", "un_hyperlinks", "un_donating", "un_abroad", "un_admin_penalties",
     "un_criminal_penalties", "lists_difference", "if_designated", "legal_help", "history",
     "amnesty", "about_bot",
+    # The check replies link to these by id (issue 12).
+    "extremist_list", "terrorist_list",
 }
 
 
@@ -120,3 +123,29 @@ def test_aliases_and_deep_nesting_are_problems_not_crashes(tmp_path: Path) -> No
     assert any(m.startswith("zz_alias.yaml:2: yaml:") and "aliases" in m for m in messages)
     assert any(m.startswith("zz_bomb.yaml:1: yaml:") and "aliases" in m for m in messages)
     assert any(m.startswith("zz_deep.yaml:1: yaml:") and "nested" in m for m in messages)
+
+
+def test_entries_not_checked_for_half_a_year_are_flagged(kb: KnowledgeBase) -> None:
+    newest = max(e.reviewed for e in kb.entries)
+    assert stale_entries(kb, newest) == []
+    later = newest + dt.timedelta(days=STALE_AFTER_DAYS + 1)
+    warnings = stale_entries(kb, later)
+    assert warnings and all(w.field == "reviewed" for w in warnings)
+    assert any(":" in str(w) and "days ago" in str(w) for w in warnings)
+
+
+def test_advertiser_is_told_the_real_fines_and_no_criminal_risk(kb: KnowledgeBase) -> None:
+    # The audit of November 2026: fines under CAO 14.3, no criminal article for the advertiser.
+    entry = kb.get("fa_advertising")
+    assert entry is not None
+    assert "14.3" in entry.answer["ru"] and "2500" in entry.answer["ru"]
+    assert "2,500" in entry.answer["en"] and "no criminal article" in entry.answer["en"]
+    assert "50 000" not in entry.answer["ru"]
+
+
+def test_special_account_list_includes_sales_of_property(kb: KnowledgeBase) -> None:
+    for entry_id in ("fa_donating", "fa_restrictions", "if_designated", "fa_paying"):
+        entry = kb.get(entry_id)
+        assert entry is not None
+        assert "недвижимост" in entry.answer["ru"], entry_id
+        assert "real estate" in entry.answer["en"], entry_id

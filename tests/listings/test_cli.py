@@ -22,10 +22,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_check_without_data_says_no_data(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["check", "Дудь", "--json"]) == 1
+def test_fresh_install_checks_against_the_bundled_snapshot(
+        data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["check", "Amnesty International", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out == {"query": "Дудь", "status": "no_data", "data": [], "matches": []}
+    assert out["status"] == "listed"
+    assert out["matches"][0]["registry"] == "undesirable"
+    assert {d["registry"]: d["origin"] for d in out["data"]} == {
+        "foreign_agents": "bundled", "undesirable": "bundled", "extremist": "bundled",
+        "terrorist": "bundled"}
+    # The bundled copy is older than every list's window: nothing found is "unverified".
+    assert all(d["stale"] for d in out["data"])
+    assert main(["check", "Совершенно Неизвестная Фамилия", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "unverified"
 
 
 def test_import_status_and_check_lines(data_dir: Path, capsys: pytest.CaptureFixture,
@@ -39,11 +48,30 @@ def test_import_status_and_check_lines(data_dir: Path, capsys: pytest.CaptureFix
     monkeypatch.setattr(sys, "stdin", io.StringIO("Mikhail Zygar\n\nPугачева Алла\n"))
     assert main(["check", "-", "--json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert [x["status"] for x in lines] == ["possible", "not_found"]
+    # The 2024 data is far older than its window: a name not found is "unverified".
+    assert [x["status"] for x in lines] == ["possible", "unverified"]
     match = lines[0]["matches"][0]
     assert set(match) == {"registry", "entry_id", "name", "match", "score", "listed",
                           "included_on", "excluded_on"}
     assert match["name"].startswith("Зыгарь") and match["match"] == "transliteration"
+
+
+def test_not_found_needs_data_within_its_window(data_dir: Path, capsys: pytest.CaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("RISKGUIDE_FRESHNESS_DAYS", "foreign_agents=1000,undesirable=1000,"
+                                                   "extremist=1000,terrorist=1000")
+    assert main(["check", "Пугачева Алла", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "not_found"
+    fa = next(d for d in out["data"] if d["registry"] == "foreign_agents")
+    assert fa == {"registry": "foreign_agents", "origin": "file", "as_of": "2024-10-01",
+                  "fetched_at": fa["fetched_at"], "stale": False, "window_days": 1000,
+                  "fetch_failed": False}
+    monkeypatch.setenv("RISKGUIDE_FRESHNESS_DAYS", "foreign_agents=10")
+    assert main(["check", "Пугачева Алла", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "unverified"
 
 
 def test_refused_import_exits_1(data_dir: Path, capsys: pytest.CaptureFixture) -> None:

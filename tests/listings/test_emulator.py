@@ -33,19 +33,23 @@ def test_emulator_caps_pages_and_serves_info() -> None:
         assert export[:2] == b"PK"
 
 
+TWO = ("foreign_agents", "undesirable")  # the lists the emulator serves
+
+
 def test_update_then_check_end_to_end(tmp_path: Path) -> None:
     emu = _emulator()
     with emu.running() as url:
-        service = ListingService(settings_in(tmp_path, registry_portal_url=url), backoff=0)
+        service = ListingService(settings_in(tmp_path, registry_portal_url=url), backoff=0,
+                                 bundle_path=None)
         assert service.check("Дудь Юрий").status == "no_data"
-        reports = service.update()
+        reports = service.update(TWO)
         assert [r.outcome for r in reports] == ["stored", "stored"]
         result = service.check("Дудь Юрий")
         assert result.status == "listed"
-        assert result.data[0].origin == "official"
+        assert result.data[0].origin == "portal"
         assert result.data[0].as_of.isoformat() == "2024-10-01"
         # Nothing changed on the portal: the second run downloads nothing.
-        assert [r.outcome for r in service.update()] == ["not_modified", "not_modified"]
+        assert [r.outcome for r in service.update(TWO)] == ["not_modified", "not_modified"]
         # The portal starts serving a broken registry: refused, the last good one stays.
         emu.load("foreign_agents", json.loads(FA_2024_10_01.read_text())[:300])
         report = service.update(("foreign_agents",))[0]

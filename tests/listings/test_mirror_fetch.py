@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.listings import portal
+from bot.listings import mirror, portal
 from tests.auxil.registries import FA_2024_10_01, SHARED_REGISTRIES
 
 FA_2024_06_01 = SHARED_REGISTRIES / "foreign_agents" / "2024-06-01.json"
@@ -16,9 +16,10 @@ def _client(body: bytes) -> httpx.Client:
 
 
 def test_mirror_snapshot_says_whether_exclusions_are_known() -> None:
-    june = portal.fetch_mirror(_client(FA_2024_06_01.read_bytes()), "http://m", "foreign_agents")
+    june = mirror.fetch(_client(FA_2024_06_01.read_bytes()), "http://m/{registry}.json",
+                        "foreign_agents")
     assert not june.exclusions_known and all(e.listed for e in june.entries)
     assert june.meta()["exclusions_known"] is False
-    october = portal.fetch_mirror(_client(FA_2024_10_01.read_bytes()), "http://m",
-                                  "foreign_agents")
+    october = mirror.fetch(_client(FA_2024_10_01.read_bytes()), "http://m/{registry}.json",
+                           "foreign_agents")
     assert october.exclusions_known and any(not e.listed for e in october.entries)

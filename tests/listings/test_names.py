@@ -69,3 +69,37 @@ def test_query_variants_drop_leading_preposition() -> None:
     assert nm.query_variants("у Медузы")[0] == "Медузы"
     assert "Аналитический Центр Юрия Левады" in nm.query_variants(
         "АНО «Аналитический Центр Юрия Левады»")
+
+
+def test_published_aliases_lose_fragments_cut_from_the_name() -> None:
+    name = ("Stiftung Menschenrechte – Förderstiftung Amnesty International («Фонд по правам "
+            "человека – Фонд содействия Международной Амнистии»), ФРГ")
+    # "Amnesty International" alone is another organisation, not this foundation.
+    assert nm.usable_published_aliases(name, ["Amnesty International"]) == []
+    riot = "Объединение «Панк-группа Pussy Riot» (решение суда)"
+    assert nm.usable_published_aliases(riot, ["Pussy Riot"]) == ["Pussy Riot"]
+    zukunft = "Zukunft Memorial e.v. («Будущее. Мемориал»), Германия"
+    assert nm.usable_published_aliases(zukunft, ["Zukunft Memorial", "Будущее. Мемориал"]) == [
+        "Zukunft Memorial", "Будущее. Мемориал"]
+    # An alias that is not part of the name at all is knowledge the source adds: kept.
+    assert nm.usable_published_aliases("Фонд борьбы с коррупцией", ["ФБК"]) == ["ФБК"]
+
+
+def test_mixed_script_word_goes_where_its_letters_can() -> None:
+    # Latin F has no Cyrillic twin, so "Fасе" is "Face" although most letters are Cyrillic.
+    assert nm.norm("Fасе") == "face"
+    assert nm.norm("Тhе Веll") == "the bell"
+    assert nm.norm("DОХА") == "doxa"
+    assert nm.norm("Aдагамов Рустем") == "адагамов рустем"
+
+
+def test_a_quoted_pseudonym_list_gives_each_name() -> None:
+    aliases = nm.extract_aliases('Губанов Алексей Александрович "JesusAVGN, Хесус"',
+                                 kind="person")
+    assert "JesusAVGN" in aliases and "Хесус" in aliases
+
+
+def test_declined_latin_stage_name_meets_its_spelling() -> None:
+    # "с Нойзом": the ending goes before romanising, so Noize is within a typo.
+    assert "noiz" in nm.query_latin_keys("нойзом")
+    assert "noiz" not in nm.latin_keys("нойзом")

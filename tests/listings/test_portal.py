@@ -46,7 +46,7 @@ def test_pages_past_the_1000_row_cap() -> None:
     fetched = _client(transport).fetch("foreign_agents")
     assert fetched.snapshot is not None and fetched.snapshot.count == 2500
     assert sum(1 for m, _ in seen if m == "POST") == 3
-    assert fetched.snapshot.origin == "official"
+    assert fetched.snapshot.origin == "portal"
     assert fetched.snapshot.as_of.isoformat() == "2024-10-01"
 
 

@@ -9,12 +9,12 @@ import pytest
 
 from bot.listings.parse import SchemaError
 from bot.listings.service import ListingService, clean_query
-from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05, settings_in
+from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05, WIDE_WINDOWS, settings_in
 
 
 @pytest.fixture
 def service(tmp_path: Path) -> ListingService:
-    svc = ListingService(settings_in(tmp_path))
+    svc = ListingService(settings_in(tmp_path, freshness_days=WIDE_WINDOWS))
     svc.import_file(FA_2024_10_01, "foreign_agents")
     svc.import_file(UND_2024_09_05, "undesirable")
     return svc
@@ -23,8 +23,11 @@ def service(tmp_path: Path) -> ListingService:
 def test_import_takes_the_date_from_the_file_name(service: ListingService) -> None:
     result = service.check("Ходорковский Михаил Борисович")
     assert result.status == "listed"
-    assert {d.as_of for d in result.data} == {date(2024, 10, 1), date(2024, 9, 5)}
-    assert {d.origin for d in result.data} == {"file"}
+    imported = [d for d in result.data if d.registry in ("foreign_agents", "undesirable")]
+    assert {d.as_of for d in imported} == {date(2024, 10, 1), date(2024, 9, 5)}
+    assert {d.origin for d in imported} == {"file"}
+    # The lists nothing was imported for still answer, from the bundled snapshot.
+    assert {d.origin for d in result.data if d not in imported} == {"bundled"}
 
 
 def test_not_found_carries_the_data_date(service: ListingService) -> None:
@@ -40,7 +43,7 @@ def test_excluded_entry(service: ListingService) -> None:
 
 def test_reloads_when_another_process_stores(service: ListingService, tmp_path: Path) -> None:
     assert service.check("Эткинд Александр").status == "listed"
-    other = ListingService(settings_in(tmp_path))
+    other = ListingService(settings_in(tmp_path, freshness_days=WIDE_WINDOWS))
     older = FA_2024_10_01.parent / "2024-09-05.json"
     other.import_file(older, "foreign_agents", as_of=date(2024, 10, 2), force=True)
     assert service.check("Эткинд Александр").status == "not_found"  # listed only on 25.09

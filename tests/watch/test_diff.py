@@ -63,7 +63,7 @@ def test_another_source_writing_names_differently_is_not_a_change() -> None:
         entry("1", "АНО \"Центр Сова\"", kind="organisation"),
         entry("2", "Transparеncy International", kind="organisation"),  # Cyrillic е
         entry("3", "Иванов Иван Иванович"),
-    ], origin="official", as_of=date(2024, 1, 2))
+    ], origin="portal", as_of=date(2024, 1, 2))
     assert diff(old, new) == []
 
 

@@ -165,3 +165,25 @@ async def test_two_imports_at_once_queue_every_change_once(db: Database, tmp_pat
                               .scalar() or 0)
         assert len(got) == 21 and len(set(got)) == 21, (attempt, len(got))
         assert digests == batch_count, attempt  # one short digest per batch, none repeated
+
+
+async def test_a_watch_of_fbk_alerts_when_the_extremist_list_adds_it(
+        pipeline: Pipeline, tmp_path: Path) -> None:
+    """The new lists go through the same path: an extremist-list snapshot that adds FBK
+    alerts the person watching "ФБК", and the alert names the list."""
+    mirror = SHARED_REGISTRIES / "mirror" / "data" / "minjust_extremist_orgs.json"
+    doc = json.loads(mirror.read_text("utf-8"))
+    without = dict(doc, entries=[e for e in doc["entries"] if "коррупц" not in e["name"]])
+    for key in ("entries_sha256", "entry_count"):
+        without.pop(key)
+    before = tmp_path / "extremist-2026-09-01.json"
+    before.write_text(json.dumps(without, ensure_ascii=False), "utf-8")
+    assert (await pipeline.refresh.import_file(before, "extremist"))[1].outcome == "baseline"
+    await pipeline.users.watch("telegram", "1", "1", "ФБК", "ru")
+    await pipeline.users.watch("telegram", "2", "2", "Штабы Навального", "ru")
+    processed = (await pipeline.refresh.import_file(mirror, "extremist"))[1]
+    assert processed.outcome == "events" and processed.counts["added"] == 1
+    claimed = await ob.claim(pipeline.db, ["telegram"])
+    assert [c.delivery.chat_id for c in claimed] == ["1"]
+    (change,) = claimed[0].delivery.changes
+    assert change.registry == "extremist" and "Фонд борьбы с коррупцией" in change.name

@@ -19,7 +19,6 @@ import json
 from collections import defaultdict
 from datetime import date, datetime
 
-from bot.listings.model import REGISTRIES
 from bot.watch.delivery import Limits, Sender
 from bot.watch.model import Delivery
 from bot.watch.refresh import Processed
@@ -102,9 +101,8 @@ async def test_replay_of_the_shared_history(pipeline: Pipeline) -> None:
         await pipeline.users.watch(platform, chat, chat, query, lang)
     await pipeline.users.set_digest("telegram", "900", "900", group=False, on=True)
 
-    # Only the registries' own folders: ../shared/registries/ also holds the mirror's files.
-    steps = sorted((p.stem, p.parent.name) for p in SHARED_REGISTRIES.glob("*/*.json")
-                   if p.parent.name in REGISTRIES)
+    steps = sorted((p.stem, p.parent.name) for registry in ("foreign_agents", "undesirable")
+                   for p in (SHARED_REGISTRIES / registry).glob("*.json"))
     outcomes: dict[tuple[str, str], Processed] = {}
     changes_total = 0
     for day, registry in steps:

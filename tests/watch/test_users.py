@@ -55,7 +55,7 @@ async def test_forget_deletes_everything_about_the_person(db: Database) -> None:
     await svc.set_digest("telegram", "7", "7", group=False, on=True)
     await svc.watch("telegram", "8", "8", "Meduza", "ru")
     stored = await svc.stored("telegram", "7")
-    assert stored.lang == "en" and len(stored.watches) == 1 and len(stored.digests) == 2
+    assert stored.lang == "en" and len(stored.watches) == 1 and len(stored.digests) == 4
     assert await svc.forget("telegram", "7") is True
     assert await svc.forget("telegram", "7") is False
     assert await svc.get_language("telegram", "7") is None

@@ -1,0 +1,206 @@
+"""`riskguide scan FILE... [--json]`, `scan eval` and `scan bench`: listed names in texts.
+
+With --json, one object per FILE, in order: {"file", "mentions": [...], "data": [...],
+"annotated"} (the contract other tools rely on). `scan eval` and `scan bench` are developer
+commands: they read the evaluation sets under tests/data and the 2026-09 mirror copy, so they
+run from a source checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.scan_input import InputError, read_input
+
+_MESSAGES = {
+    "too_big": "file is larger than 5 MB",
+    "binary": "file is binary, not text",
+    "undecodable": "file is not UTF-8 text",
+    "empty": "no text to scan",
+    "unsupported": "unsupported file type (use .txt, .md or .html)",
+    "missing": "no such file",
+}
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `scan` on the riskguide parser."""
+    scan = sub.add_parser("scan", help="find listed names in texts and the notes they need",
+                          description="scan FILE... | scan eval | scan bench")
+    scan.add_argument("files", nargs="+", help="files (.txt, .md, .html), - for stdin; "
+                      "or `eval` / `bench`")
+    scan.add_argument("--json", action="store_true", help="one JSON object per file")
+    scan.add_argument("--author", help="the text is this person's or outlet's own material")
+    scan.add_argument("--mirror", type=Path, default=None,
+                      help="eval/bench: mirror copy folder (default ../shared/registries/mirror)")
+    scan.add_argument("--misses", action="store_true", help="eval: list every error")
+    scan.set_defaults(func=cmd_scan)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Scan each file; exit 0, 1 when a file could not be read or there is no data."""
+    if args.files == ["eval"]:
+        return cmd_eval(args)
+    if args.files == ["bench"]:
+        return cmd_bench(args)
+    from bot.config import load_settings
+    from bot.listings.service import ListingService
+
+    service = ListingService(load_settings(chat=False))  # a scan needs no chat credentials
+    data = [d.to_json() for d in service.data()]
+    status = 0 if data else 1
+    for name in args.files:
+        try:
+            raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            source = read_input(raw, "" if name == "-" else name)
+        except FileNotFoundError:
+            _problem(name, "missing", args.json, data)
+            status = 1
+            continue
+        except InputError as exc:
+            _problem(name, exc.code, args.json, data)
+            status = 1
+            continue
+        result = service.scan(source.text, author=args.author)
+        if args.json:
+            print(json.dumps({"file": name, "mentions": [m.to_json() for m in result.mentions],
+                              "data": data, "annotated": result.annotated},
+                             ensure_ascii=False), flush=True)
+        else:
+            print(_plain(name, result, source.dropped_scripts, data))
+    return status
+
+
+def _problem(name: str, code: str, as_json: bool, data: list[dict[str, str]]) -> None:
+    print(f"{name}: {_MESSAGES.get(code, code)}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"file": name, "mentions": [], "data": data, "annotated": "",
+                          "error": code}, ensure_ascii=False), flush=True)
+
+
+def _plain(name: str, result: Any, scripts: int, data: list[dict[str, str]]) -> str:
+    lines = [f"{name}: {len(result.mentions)} mention(s)"]
+    if scripts:
+        lines.append(f"  ({scripts} script(s) ignored)")
+    for m in result.mentions:
+        state = "listed" if m.listed else (
+            f"excluded: listed from {m.included_on} to {m.excluded_on}; no note is needed now")
+        lines.append(f"  [{m.start}:{m.end}] {m.text!r} → {m.name} ({m.registry} #{m.entry_id}, "
+                     f"{m.match}, {state}) {m.note}")
+    if result.label:
+        lines.append("  own material of a foreign agent: it must open with the label"
+                     + (" (present)" if result.label_present else ":"))
+        if not result.label_present:
+            lines.append("  " + result.label)
+    for d in data:
+        lines.append(f"  data: {d['registry']} {d['origin']} as of {d['as_of']}")
+    if not data:
+        lines.append("  no registry data: run `riskguide registry update` or import a file")
+    lines.append("--- annotated ---")
+    lines.append(result.annotated)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ eval, bench
+def _scanner(mirror: Path | None) -> Any:
+    try:
+        from tests.auxil import mirror2026
+    except ImportError:
+        raise SystemExit("scan eval/bench run from a source checkout (tests/ is needed)") from None
+    from bot.listings.index import NameIndex
+    from bot.listings.scan import Scanner
+
+    entries = mirror2026.mirror_entries(mirror) if mirror else mirror2026.mirror_entries()
+    if not entries:
+        raise SystemExit("no mirror data found (--mirror DIR)")
+    return Scanner(NameIndex(entries)), list(entries)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print precision and recall, definite and possible, on the dev and held-out sets."""
+    from bot.listings import scan_eval
+
+    scanner, _ = _scanner(args.mirror)
+    out: dict[str, Any] = {}
+    for name in ("dev", "heldout"):
+        path = Path("tests/data") / f"scan-eval-{name}.json"
+        scores = scan_eval.evaluate(scanner, scan_eval.load_items(path))
+        out[name] = {level: {"precision": round(s.precision(), 3), "recall": round(s.recall(), 3),
+                             "found": s.found, "expected": s.expected}
+                     for level, s in scores.items()}
+        if not args.json:
+            print(scan_eval.format_scores(name, scores))
+            if args.misses:
+                for level, s in scores.items():
+                    for err in s.errors:
+                        print(f"    {level}: {err}")
+    if args.json:
+        print(json.dumps(out))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Print scan timings: a 10,000-word article at real size and at 100,000 entries, and
+    10,000 posts of about 300 words."""
+    from bot.listings import scan_eval
+    from bot.listings.bench import grow
+    from bot.listings.index import NameIndex
+    from bot.listings.scan import Scanner
+
+    scanner, entries = _scanner(args.mirror)
+    items = scan_eval.load_items(Path("tests/data/scan-eval-dev.json")) + \
+        scan_eval.load_items(Path("tests/data/scan-eval-heldout.json"))
+    seeds = sorted(Path(args.mirror or "../shared/registries/mirror").resolve()
+                   .parents[1].glob("seeds/*.txt"))
+    corpus = [i["text"] for i in items] + [p.read_text(encoding="utf-8") for p in seeds]
+    article = _words(corpus, 10_000)
+    figures: dict[str, Any] = {"entries_real": len(entries), "article_words": 10_000}
+    figures["article_real_cold_ms"] = _time(scanner, article) * 1000
+    figures["article_real_warm_ms"] = min(_time(scanner, article) for _ in range(5)) * 1000
+    t = time.perf_counter()
+    grown = grow(entries, 100_000)
+    index = NameIndex(grown)
+    big = Scanner(index)
+    figures["build_100k_s"] = time.perf_counter() - t
+    figures["entries_grown"] = len(grown)
+    figures["article_100k_cold_ms"] = _time(big, article) * 1000
+    figures["article_100k_warm_ms"] = min(_time(big, article) for _ in range(5)) * 1000
+    posts = [_words(corpus[i:] + corpus[:i], 300) for i in range(len(corpus))]
+    t = time.perf_counter()
+    mentions = 0
+    for n in range(10_000):
+        mentions += len(scanner.scan(posts[n % len(posts)]).mentions)
+    figures["posts"] = 10_000
+    figures["posts_words"] = 10_000 * 300
+    figures["posts_s"] = time.perf_counter() - t
+    figures["posts_mentions"] = mentions
+    figures = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for k, v in figures.items():
+            print(f"{k:24} {v}")
+    return 0
+
+
+def _words(texts: list[str], n: int) -> str:
+    out: list[str] = []
+    count = 0
+    while count < n:
+        for text in texts:
+            words = text.split()
+            out.append(" ".join(words[: n - count]))
+            count += min(len(words), n - count)
+            if count >= n:
+                break
+    return "\n\n".join(out)
+
+
+def _time(scanner: Any, text: str) -> float:
+    t = time.perf_counter()
+    scanner.scan(text)
+    return time.perf_counter() - t

@@ -1,0 +1,780 @@
+"""Scan a text for every listed name, with the note the law requires (pure, no I/O).
+
+How it works, and why it cannot disagree with `check`:
+
+1. Candidates. Each indexed name (NameIndex, the one `check` uses) has one anchor token: a
+   person's surname, an organisation name's rarest word. Anchors are keyed by a short prefix
+   of their folded and romanised forms, so a text token costs one or two dict lookups; only
+   tokens that share a prefix are compared with the same token rules as `check` (exact,
+   inflection, transliteration; a misspelling only for a person whose first name is there).
+2. Spans. Around a confirmed anchor the neighbouring tokens that are further parts of the
+   name (first name, patronymic, initials, other words of an organisation's name) extend the
+   span, across spaces, non-breaking spaces, hyphens, dashes, slashes, quotes and line breaks.
+3. Verdict. The words of the span, as written, go through `NameIndex.search` — the very
+   function `check` runs — with the span's marking (quotes, qualifier, asterisk). Context
+   can only lower that verdict, with one exception the issue asks for: a bare surname is
+   definite when the same text names that person in full.
+4. Context rules: a name made of everyday words counts only when marked; a generic phrase
+   shared by many entries never counts alone; a bare common surname is not reported; a name
+   matched only through spelling and followed by another capitalised word is a different,
+   longer name ("Greenpeace Spain").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from bot import textnorm
+from bot.listings import everyday, notes
+from bot.listings import names as nm
+from bot.listings.index import Hit, NameIndex
+from bot.listings.model import PERSON, Entry
+
+DEFINITE, POSSIBLE = "definite", "possible"
+# A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
+# "Иванов", "Быков" name too many people to be reported alone, even as possible.
+COMMON_SURNAME_ZIPF = 3.5
+# With a first name, only the very commonest surnames ("Смирнов" 4.0, "Иванов" 4.5) are
+# namesakes by default; famous names are frequent too ("Быков" 3.96), so the bar is higher.
+NAMESAKE_SURNAME_ZIPF = 4.0
+# More listed entries than this behind one short name: say "possible" and let the reader pick.
+MAX_DEFINITE_ENTRIES = 3
+# Multi-word everyday phrases found inside at least this many entries' names are generic.
+GENERIC_PHRASE_ENTRIES = 3
+_MIN_SCORE = 0.3
+# A possible organisation match must cover about half of its name (index score 0.4 + 0.45 ×
+# coverage), or be a whole name or alias spelt differently.
+MIN_POSSIBLE_ORG_SCORE = 0.6
+
+# Word tokens as in textnorm.tokens (letters, or digits), allowing soft hyphens and
+# zero-width characters inside a word: offsets stay those of the original text.
+_WORD = re.compile(r"[^\W\d_]+(?:[\u00ad\u200b\u200c\u200d\u2060]+[^\W\d_]+)*(?:['’][^\W\d_]+)?"
+                   r"|\d+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060]")
+# What may stand between two words of one name: spaces (any), hyphens, dashes, slashes,
+# quotes, an asterisk; a full stop only after an initial.
+_JOINER = re.compile(r"^[\s\u00a0\u202f\-‐‑‒–—―/«»\"“”„'*]{0,4}$")
+_INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
+_ABBREV = frozenset({"им", "im", "st", "ст", "св", "mr", "dr", "e", "v"})
+_QUOTE_OPEN = set("«\"“„")
+_QUOTE_CLOSE = set("»\"”“")
+_SENTENCE_END = re.compile(r"[.!?…:;\n]\s*[\"«»“”„(\[]*\s*$")
+# A note already written after a name: nothing to add.
+_HAS_NOTE = re.compile(r"^[*»\"”\s)]*\(?[^()\n]{0,40}(?:иноагент|иностранн\w+ агент|нежелательн|"
+                       r"запрещен|запрещён|экстремист|террорист)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the scanned text: offsets into it, the word as written, its folded form."""
+
+    start: int
+    end: int
+    raw: str
+    fold: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One listed (or once listed) name found in a text.
+
+    `text` is the words as written at [start, end); `name` the entry as published; `match`
+    "definite" or "possible"; `note` the Russian note to add ("" when the entry is excluded,
+    or the registry has no form); `first` marks the first mention of its entry.
+    """
+
+    registry: str
+    entry_id: str
+    name: str
+    text: str
+    start: int
+    end: int
+    match: str
+    listed: bool
+    note: str
+    kind: str
+    included_on: date | None
+    excluded_on: date | None
+    first: bool = True
+    reason: str = ""  # why only possible: "surname", "spelling", "partial", "ambiguous"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the CLI contract's `mentions` item (exactly its keys)."""
+        return {
+            "registry": self.registry, "entry_id": self.entry_id, "name": self.name,
+            "text": self.text, "start": self.start, "end": self.end, "match": self.match,
+            "listed": self.listed, "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything found in one text, and the text with notes added after first mentions.
+
+    `author` is the listed foreign agent whose own material the text is (given by the
+    caller, or read from a label already in the text); then `label` is the Government's
+    label the material must open with, and `label_present` says whether it already does.
+    """
+
+    text: str
+    mentions: tuple[Mention, ...]
+    annotated: str
+    author: Entry | None = None
+    label: str = ""
+    label_present: bool = False
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def definite(self) -> list[Mention]:
+        """Return the definite mentions (those the annotated copy marks when listed)."""
+        return [m for m in self.mentions if m.match == DEFINITE]
+
+
+@dataclass
+class _Span:
+    start_tok: int
+    end_tok: int  # exclusive
+    names: set[int]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Return the word tokens of text with offsets, folded as names are (textnorm.fold)."""
+    out = []
+    for m in _WORD.finditer(text):
+        raw = m.group()
+        folded = nm.norm_tokens(_INVISIBLE.sub("", raw))
+        if len(folded) == 1:
+            out.append(Token(m.start(), m.end(), raw, folded[0]))
+        elif folded:
+            # NFKC splits a few ligatures into several tokens: keep the word as one.
+            out.append(Token(m.start(), m.end(), raw, "".join(folded)))
+    return out
+
+
+def _prefix(word: str) -> str:
+    return word[:3] if len(word) <= 4 else word[:4]
+
+
+@lru_cache(maxsize=262144)
+def _stem_key(word: str) -> str:
+    """Return the first letters of a Cyrillic word's Snowball stem: inflected forms share it
+    ("новая"/"новой" → "нов", "Дудь"/"Дудя" → "дуд")."""
+    stem = nm._stemmer().stemWord(word)
+    return stem[:4] if len(stem) >= 3 else word[:3]
+
+
+class Scanner:
+    """Finds listed names in texts over one NameIndex (the index `check` uses)."""
+
+    def __init__(self, index: NameIndex) -> None:
+        """Build the anchor table over index (about 0.3 s per 10,000 names)."""
+        self.index = index
+        self._anchor: list[int] = []
+        self._by_prefix: dict[str, list[int]] = defaultdict(list)
+        self._everyday: list[bool] = []
+        for ni, name in enumerate(index.names):
+            toks = name.tokens
+            pos = 0 if name.person else self._anchor_pos(toks)
+            self._anchor.append(pos)
+            core = [t for t in toks if not everyday.is_qualifier(t) and t not in nm.STOPWORDS]
+            self._everyday.append(not name.person and everyday.all_everyday(core or list(toks)))
+            if pos < 0:
+                continue
+            anchor = toks[pos]
+            keys = set()
+            if textnorm.is_cyrillic(anchor):
+                keys.add("c:" + _stem_key(anchor))
+                keys |= {"c:" + _stem_key(k) for k in nm.morph_keys(anchor)
+                         if not k.startswith("~") and k != anchor}
+            keys |= {"l:" + _prefix(k) for k in nm.latin_keys(anchor)}
+            for key in keys:
+                self._by_prefix[key].append(ni)
+        self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
+        self._generic = self._generic_phrases()
+        # Aliases of everyday words cut out of a longer Latin name by a comma split or a
+        # mirror's alias list ("Russian Federation" of "Register of Damage Caused by the
+        # Aggression of the Russian Federation against Ukraine"): never a name alone.
+        self._fragment = {ni for ni, n in enumerate(index.names)
+                          if not n.primary and self._everyday[ni]
+                          and _fragment_of(index.entries[n.entry].name, n.text)}
+        self._fragment_texts = {(index.names[ni].entry, index.names[ni].text)
+                                for ni in self._fragment}
+
+    def _generic_phrases(self) -> frozenset[str]:
+        """Return names made only of everyday words that many entries' names contain
+        ("human rights", "центр", "фонд"): such a phrase never counts alone."""
+        phrases = {" ".join(n.tokens) for ni, n in enumerate(self.index.names)
+                   if self._everyday[ni]}
+        lengths = {len(p.split(" ")) for p in phrases}
+        seen: dict[str, set[int]] = defaultdict(set)
+        for name in self.index.names:
+            toks = name.tokens
+            for n in lengths:
+                for i in range(len(toks) - n + 1):
+                    key = " ".join(toks[i:i + n])
+                    if key in phrases:
+                        seen[key].add(name.entry)
+        generic = {p for p, entries in seen.items() if len(entries) >= GENERIC_PHRASE_ENTRIES}
+        generic |= {p for p in phrases if all(everyday.is_qualifier(t) or t in nm.STOPWORDS
+                                             for t in p.split(" "))}
+        return frozenset(generic)
+
+    def _anchor_pos(self, toks: Sequence[str]) -> int:
+        """Return the position of a name's rarest meaningful word (-1: nothing to anchor)."""
+        best, best_w = -1, -1.0
+        for pos, tok in enumerate(toks):
+            if tok in nm.STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
+                continue
+            weight = self.index._idf.get(tok, 0.0) - (5.0 if everyday.is_qualifier(tok) else 0)
+            if weight > best_w:
+                best, best_w = pos, weight
+        return best
+
+    # -------------------------------------------------------------------------------------
+    def scan(self, text: str, *, author: str | None = None) -> ScanResult:
+        """Return every listed name in text, the annotated copy and the author's label."""
+        tokens = tokenize(text)
+        spans = self._spans(text, tokens)
+        label_at = text.find(notes.LABEL_OPENING)
+        label_end = _label_end(text, label_at)
+        found: list[tuple[_Span, Hit, str]] = []
+        for span in spans:
+            start = tokens[span.start_tok].start
+            if 0 <= label_at <= start < label_end:
+                continue  # the name inside a label already in the text
+            for hit, reason in self._judge(text, tokens, span):
+                found.append((span, hit, reason))
+        mentions = self._mentions(text, tokens, found)
+        author_entry = self._author(author, text, label_at, label_end)
+        label = notes.own_label(author_entry) if author_entry else ""
+        annotated = annotate(text, mentions)
+        if label and label_at < 0:
+            annotated = label + "\n\n" + annotated
+        return ScanResult(text, tuple(mentions), annotated, author_entry, label, label_at >= 0,
+                          {"tokens": len(tokens), "spans": len(spans)})
+
+    def _author(self, author: str | None, text: str, label_at: int,
+                label_end: int) -> Entry | None:
+        """Return the listed foreign agent named as author, or in a label the text opens with."""
+        queries = [author] if author else []
+        if label_at >= 0:
+            inner = text[label_at:label_end]
+            m = re.search(r"ИНОСТРАННЫМ АГЕНТОМ\s+(.+?)\s+ЛИБО", inner, re.S)
+            if m:
+                queries.append(m.group(1))
+        for query in queries:
+            for hit in self._search(query, marked=True)[:3]:
+                if hit.definite and hit.entry.registry == notes.FOREIGN_AGENTS \
+                        and hit.entry.listed:
+                    return hit.entry
+        return None
+
+    # -------------------------------------------------------------------------------------
+    def _spans(self, text: str, tokens: list[Token]) -> list[_Span]:
+        """Return candidate spans: runs of tokens that spell (part of) an indexed name."""
+        by_range: dict[tuple[int, int], _Span] = {}
+        names = self.index.names
+        for i, tok in enumerate(tokens):
+            for ni in self._candidates(tok):
+                name = names[ni]
+                apos = self._anchor[ni]
+                how = _token_how(tok.fold, name.tokens[apos])
+                if how is None:
+                    continue
+                if name.person:
+                    rng = self._extend_person(text, tokens, i, name.tokens, how == "fuzzy")
+                else:
+                    if how == "fuzzy":
+                        continue
+                    rng = self._extend_org(text, tokens, i, name.tokens, apos)
+                if rng is None:
+                    continue
+                span = by_range.setdefault(rng, _Span(rng[0], rng[1], set()))
+                span.names.add(ni)
+        return sorted(by_range.values(), key=lambda s: (s.start_tok, -s.end_tok))
+
+    def _candidates(self, tok: Token) -> set[int]:
+        word = tok.fold
+        if len(word) < 2:
+            return set()
+        found: set[int] = set()
+        if textnorm.is_cyrillic(word):
+            found.update(self._by_prefix.get("c:" + _stem_key(word), ()))
+            if tok.raw[:1].isupper() and len(word) >= 4:
+                for sk in nm.latin_keys(word):
+                    for key in ("l:" + sk[:3], "l:" + sk[:4]):
+                        found.update(ni for ni in self._by_prefix.get(key, ())
+                                     if not textnorm.is_cyrillic(
+                                         self.index.names[ni].tokens[self._anchor[ni]]))
+        else:
+            sk = nm.skeleton(word)
+            for key in ("l:" + sk[:3], "l:" + sk[:4]):
+                found.update(self._by_prefix.get(key, ()))
+        return found
+
+    def _extend_person(self, text: str, tokens: list[Token], i: int, name_toks: Sequence[str],
+                       fuzzy_anchor: bool) -> tuple[int, int] | None:
+        """Return the token range of a person's name around the surname at i."""
+        free = set(range(1, len(name_toks)))
+        lo, hi = i, i + 1
+        matched_given = False
+        for direction in (-1, 1):
+            j = i + direction
+            while free and 0 <= j < len(tokens):
+                a, b = (j, j + 1) if direction < 0 else (j - 1, j)
+                gap = text[tokens[a].end:tokens[b].start]
+                tok = tokens[j]
+                part = self._person_part(tok, name_toks, free)
+                if part is None:
+                    break
+                is_initial = len(tok.fold) == 1
+                left_tok = tokens[a]
+                if not (_JOINER.match(gap) or (len(left_tok.fold) == 1
+                                              and _INITIAL_GAP.match(gap))):
+                    break
+                if is_initial and direction > 0 and not _followed_by_dot(text, tok):
+                    break
+                free.discard(part)
+                matched_given = matched_given or part == 1
+                lo, hi = min(lo, j), max(hi, j + 1)
+                j += direction
+        if fuzzy_anchor and not matched_given:
+            return None  # a misspelt surname alone names no one
+        return lo, hi
+
+    @staticmethod
+    def _person_part(tok: Token, name_toks: Sequence[str], free: set[int]) -> int | None:
+        word = tok.fold
+        if len(word) == 1:
+            if not tok.raw.isupper():
+                return None
+            for p in sorted(free):
+                if name_toks[p].startswith(word):
+                    return p
+            return None
+        if not tok.raw[:1].isupper():
+            return None
+        for p in sorted(free):
+            how = _token_how(word, name_toks[p])
+            if how in ("exact", "morph", "translit"):
+                return p
+        return None
+
+    def _extend_org(self, text: str, tokens: list[Token], i: int, name_toks: Sequence[str],
+                    apos: int) -> tuple[int, int] | None:
+        """Return the token range aligned with an organisation name around its anchor."""
+        lo, hi = i, i + 1
+        p = apos - 1
+        j = i - 1
+        while p >= 0 and j >= 0:
+            if not _joined(text, tokens[j], tokens[j + 1]):
+                break
+            if _token_how(tokens[j].fold, name_toks[p]) not in ("exact", "morph", "translit"):
+                if name_toks[p] in nm.STOPWORDS or everyday.is_qualifier(name_toks[p]):
+                    p -= 1
+                    continue
+                break
+            lo = j
+            p -= 1
+            j -= 1
+        p = apos + 1
+        j = i + 1
+        while p < len(name_toks) and j < len(tokens):
+            if not _joined(text, tokens[j - 1], tokens[j]):
+                break
+            if _token_how(tokens[j].fold, name_toks[p]) not in ("exact", "morph", "translit"):
+                break
+            hi = j + 1
+            p += 1
+            j += 1
+        return lo, hi
+
+    # -------------------------------------------------------------------------------------
+    def _search(self, words: str, *, marked: bool) -> list[Hit]:
+        key = (words, marked)
+        hits = self._verdicts.get(key)
+        if hits is None:
+            hits = [h for h in self.index.search(words, limit=20, marked=marked)
+                    if h.score >= _MIN_SCORE]
+            if len(self._verdicts) > 50_000:
+                self._verdicts.clear()
+            self._verdicts[key] = hits
+        return hits
+
+    def _judge(self, text: str, tokens: list[Token], span: _Span) -> list[tuple[Hit, str]]:
+        """Return the hits a span stands for, after the context rules (see the module doc)."""
+        first, last = tokens[span.start_tok], tokens[span.end_tok - 1]
+        qstart, qend = _query_bounds(text, tokens, span)
+        query = text[max(qstart, _quote_start(text, first.start)):qend]
+        marked = everyday.is_marked_query(text[qstart:qend])
+        if marked and qstart < first.start - 1 and not _quoted(text, first.start, last.end) \
+                and not tokens[span.start_tok].raw[:1].isupper():
+            marked = False  # "фонд поддержки": a qualifier marks a capitalised name only
+        if marked and everyday.is_qualifier(first.fold) and len(tokens[span.start_tok:
+                span.end_tok]) > 1 and not _quoted(text, first.start, last.end) and not \
+                tokens[span.start_tok + 1].raw[:1].isupper():
+            marked = False  # "служба поддержки"
+        span_folds = [t.fold for t in tokens[span.start_tok:span.end_tok]]
+        latin = not textnorm.is_cyrillic(text[first.start:last.end])
+        quoted_span = _quoted(text, first.start, last.end)
+        if latin and marked and not (_quoted(text, first.start, last.end)
+                                     or _asterisk(text, last.end)):
+            marked = False  # English puts "the"/"Foundation" anywhere: only quotes mark
+        title = _title_case(text, tokens, span, latin)
+        full_person = len(span_folds) >= 2 and any(
+            self.index.names[ni].person for ni in span.names)
+        everyday_only = not full_person and (everyday.all_everyday(span_folds) or (
+            len(span_folds) == 1 and not everyday.is_rare_name_word(span_folds[0])
+            and not any(self.index.names[ni].person for ni in span.names)))
+        if latin and not quoted_span and not any(t.raw[:1].isupper() for t in
+                                                 tokens[span.start_tok:span.end_tok]) \
+                and not all(everyday.is_rare_name_word(f) for f in span_folds):
+            return []  # English writes names with capitals: "the insider said" is no name
+        if everyday_only and not marked and not title:
+            return []
+        key = " ".join(t for t in span_folds if not everyday.is_qualifier(t)) or " ".join(
+            span_folds)
+        if (key in self._generic or " ".join(span_folds) in self._generic) and not _quoted(
+                text, first.start, last.end):
+            return []
+        quoted = _quoted(text, first.start, last.end)
+        if all(ni in self._fragment for ni in span.names) and not quoted:
+            return []
+        hits = self._search(query, marked=marked or title)
+        if qstart < first.start:
+            # "телеканал Дождь", "движение «Голос»": a bare word that names several entries
+            # is sure only with its qualifier, as a user would paste it into `check`.
+            wider = self._search(text[qstart:qend], marked=marked or title)
+            narrow_sure = sum(h.definite for h in hits)
+            if sum(h.definite for h in wider) > narrow_sure:
+                hits = wider
+                if not narrow_sure:  # the qualifier is what makes it sure: show it
+                    span.start_tok = max(0, span.start_tok - 1)
+        wanted = {self.index.names[ni].entry for ni in span.names}
+        person_span = any(self.index.names[ni].person for ni in span.names)
+        out: list[tuple[Hit, str]] = []
+        for hit in hits:
+            ei = self._entry_index(hit.entry)
+            if ei not in wanted and not hit.definite:
+                continue
+            if (ei, hit.name) in self._fragment_texts and not quoted:
+                continue
+            reason = ""
+            core = [t for t in nm.norm_tokens(hit.name) if t not in nm.STOPWORDS
+                    and not everyday.is_qualifier(t)]
+            partial = len(core) > len([t for t in span_folds if t not in nm.STOPWORDS])
+            if not hit.definite and partial and hit.kind in ("transliteration", "fuzzy") \
+                    and hit.entry.kind != PERSON:
+                continue  # part of a name, and spelt differently: too little to go on
+            if not hit.definite:
+                reason = "spelling" if hit.kind in ("transliteration", "fuzzy") else "partial"
+                if hit.entry.kind == PERSON and len(span_folds) == 1:
+                    reason = "surname"
+                    if _common_surname(span_folds[0]):
+                        continue
+                elif hit.entry.kind != PERSON and hit.score < MIN_POSSIBLE_ORG_SCORE:
+                    continue  # a word or two of a long name: not a mention of it
+                elif hit.entry.kind != PERSON and len(span_folds) == 1 and \
+                        len(nm.norm_tokens(hit.name)) > 1 and \
+                        not everyday.is_rare_name_word(span_folds[0]):
+                    continue  # "Russie" of "Russie-Libertés": a frequent word alone
+                if latin and _continues(text, tokens, span):
+                    continue  # "Greenpeace Spain": a longer name of something else
+            elif person_span and hit.entry.kind != PERSON and len(span_folds) == 1:
+                continue
+            elif hit.entry.kind == PERSON and len(span_folds) == 2 and \
+                    _common_surname(span_folds[0] if self._is_surname(hit, span_folds[0])
+                                    else span_folds[1], NAMESAKE_SURNAME_ZIPF):
+                # "Сергей Смирнов": a common surname with a first name names many people;
+                # only a patronymic or a rarer name makes it this one.
+                hit = Hit(hit.entry, hit.name, hit.kind, hit.score, False)
+                reason = "namesake"
+            out.append((hit, reason))
+        return out
+
+    @staticmethod
+    def _is_surname(hit: Hit, word: str) -> bool:
+        parts = nm.person_parts(hit.entry.name)
+        return bool(parts) and _token_how(word, nm.norm_tokens(parts[0])[0]) is not None \
+            if parts else False
+
+    def _entry_index(self, entry: Entry) -> int:
+        idx = getattr(self, "_entry_idx", None)
+        if idx is None:
+            idx = {id(e): i for i, e in enumerate(self.index.entries)}
+            self._entry_idx = idx
+        return idx.get(id(entry), -1)
+
+    # -------------------------------------------------------------------------------------
+    def _mentions(self, text: str, tokens: list[Token],
+                  found: list[tuple[_Span, Hit, str]]) -> list[Mention]:
+        """Return mentions: overlaps resolved (longest span wins), bare surnames upgraded when
+        the person is named in full elsewhere, crowded short names downgraded, notes set."""
+        # Definite, then longest, spans win over spans they overlap.
+        ordered = sorted(found, key=lambda f: (not f[1].definite,
+                                               -(f[0].end_tok - f[0].start_tok),
+                                               f[0].start_tok))
+        taken: list[tuple[int, int]] = []
+        kept: list[tuple[_Span, Hit, str]] = []
+        kept_ranges: set[tuple[int, int]] = set()
+        for span, hit, reason in ordered:
+            rng = (span.start_tok, span.end_tok)
+            overlaps = any(a < rng[1] and rng[0] < b and (a, b) != rng for a, b in taken)
+            if overlaps:
+                continue
+            if rng not in kept_ranges:
+                taken.append(rng)
+                kept_ranges.add(rng)
+            kept.append((span, hit, reason))
+        full_people = {id(h.entry) for s, h, _ in kept
+                       if h.definite and h.entry.kind == PERSON}
+        by_range: dict[tuple[int, int], list[tuple[Hit, str]]] = defaultdict(list)
+        for span, hit, reason in kept:
+            definite = hit.definite or (reason == "surname" and id(hit.entry) in full_people)
+            by_range[(span.start_tok, span.end_tok)].append(
+                (Hit(hit.entry, hit.name, hit.kind, hit.score, definite), reason))
+        mentions: list[Mention] = []
+        for (a, b), hits in sorted(by_range.items()):
+            listed_definite = {id(h.entry) for h, _ in hits if h.definite and h.entry.listed}
+            crowded = len(listed_definite) > MAX_DEFINITE_ENTRIES
+            if any(h.definite for h, _ in hits):
+                hits = [(h, r) for h, r in hits if h.definite]  # a sure reading beats guesses
+            else:
+                hits = sorted(hits, key=lambda x: -x[0].score)[:MAX_DEFINITE_ENTRIES]
+            start, end = tokens[a].start, tokens[b - 1].end
+            inner = text[start:end]
+            if inner.count("«") > inner.count("»") and text[end:end + 1] == "»":
+                end += 1  # "Издание «Холод»": keep the quote pair whole
+            elif inner.count('"') % 2 and text[end:end + 1] == '"':
+                end += 1
+            head = _head_word(text, tokens, a, b)
+            for hit, reason in hits:
+                e = hit.entry
+                match = DEFINITE if hit.definite and not crowded else POSSIBLE
+                note = notes.note_text(e.registry, notes.entry_gender(e, head)) if e.listed \
+                    else ""
+                excluded = e.excluded_on if e.excluded_on and e.excluded_on != date.min \
+                    else None
+                mentions.append(Mention(
+                    e.registry, e.entry_id, e.name, text[start:end], start, end, match,
+                    e.listed, note, e.kind, e.included_on, excluded,
+                    reason="ambiguous" if crowded else reason))
+        mentions.sort(key=lambda m: (m.start, m.registry, m.entry_id))
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for m in mentions:
+            key = (m.registry, m.entry_id)
+            out.append(_replace_first(m, key not in seen))
+            seen.add(key)
+        return out
+
+
+def _replace_first(m: Mention, first: bool) -> Mention:
+    if m.first == first:
+        return m
+    return Mention(m.registry, m.entry_id, m.name, m.text, m.start, m.end, m.match, m.listed,
+                   m.note, m.kind, m.included_on, m.excluded_on, first, m.reason)
+
+
+def annotate(text: str, mentions: Sequence[Mention]) -> str:
+    """Return text with a note after the first definite mention of each listed entry.
+
+    The note goes after a closing quote or an editor's asterisk; a mention followed by a
+    note already (any wording with "иноагент", "запрещен"...) gets none. A name on several
+    lists gets one combined note.
+    """
+    marked: set[tuple[str, str]] = set()
+    inserts: dict[int, list[tuple[str, str | None, str]]] = defaultdict(list)
+    for m in mentions:
+        key = (m.registry, m.entry_id)
+        if m.match != DEFINITE or not m.listed or not m.note or key in marked:
+            continue
+        marked.add(key)
+        end = _note_position(text, m.end)
+        if _HAS_NOTE.match(text[end:end + 60]):
+            continue
+        inserts[end].append((m.registry, None, m.note))
+    out = []
+    last = 0
+    for pos in sorted(inserts):
+        out.append(text[last:pos])
+        note_parts: list[str] = []
+        for _, _, note in inserts[pos]:
+            inner = note.strip("()")
+            if inner not in note_parts:
+                note_parts.append(inner)
+        out.append(f" ({'; '.join(note_parts)})")
+        last = pos
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _note_position(text: str, end: int) -> int:
+    """Return where a note after a name ending at `end` goes: after its closing quote and
+    an editor's asterisk."""
+    while end < len(text) and text[end] in "»\"”*":
+        end += 1
+    return end
+
+
+def _label_end(text: str, at: int) -> int:
+    if at < 0:
+        return -1
+    m = re.search(r"ЛИБО КАСАЕТСЯ ДЕЯТЕЛЬНОСТИ ИНОСТРАННОГО АГЕНТА[^\n]*", text[at:])
+    return at + (m.end() if m else 400)
+
+
+def _token_how(word: str, name_tok: str) -> str | None:
+    """Return how a text word matches one name word: exact, morph, translit, fuzzy or None.
+
+    The rules are NameIndex's own (`_direct`), so a word matches here iff it would in check.
+    """
+    m = _direct_cached(word, name_tok)
+    return m
+
+
+_DIRECT_CACHE: dict[tuple[str, str], str | None] = {}
+
+
+def _direct_cached(word: str, name_tok: str) -> str | None:
+    key = (word, name_tok)
+    if key in _DIRECT_CACHE:
+        return _DIRECT_CACHE[key]
+    m = NameIndex._direct(word, (name_tok,))
+    how = m.how if m is not None else None
+    if len(_DIRECT_CACHE) > 500_000:
+        _DIRECT_CACHE.clear()
+    _DIRECT_CACHE[key] = how
+    return how
+
+
+_LINKS = {"of", "for", "and", "the", "de", "des", "du", "la", "le", "der", "die", "und", "on",
+          "in", "against", "by"}
+
+
+def _fragment_of(name: str, alias: str) -> bool:
+    """Return True when alias occurs inside the published name as part of a longer run of
+    Latin words (no bracket, comma or quote between them and the rest of that run)."""
+    low, sub = name.casefold(), alias.casefold()
+    at = low.find(sub)
+    if at < 0 or textnorm.is_cyrillic(alias):
+        return False
+    before = re.findall(r"[^\W\d_]+|[^\w\s]", low[:at])
+    after = re.findall(r"[^\W\d_]+|[^\w\s]", low[at + len(sub):])
+    for side in (list(reversed(before)), after):
+        for word in side:
+            if word in _LINKS:
+                continue
+            if re.match(r"[a-z\u00c0-\u024f]", word) and word not in (
+                    "inc", "ltd", "llc", "sia", "gmbh", "limited", "corp", "ev", "e"):
+                return True
+            break
+    return False
+
+
+def _query_bounds(text: str, tokens: list[Token], span: _Span) -> tuple[int, int]:
+    """Return the text to check for a span: with a qualifier word just before it, and the
+    quotes and asterisk around it, exactly as a user would paste it into `check`."""
+    start, end = tokens[span.start_tok].start, tokens[span.end_tok - 1].end
+    while end < len(text) and text[end] in "»\"”*" and end - tokens[span.end_tok - 1].end < 3:
+        end += 1
+    a = span.start_tok
+    while start > 0 and text[start - 1] in "«\"“„" and tokens[a].start - start < 2:
+        start -= 1
+    if a > 0 and everyday.is_qualifier(tokens[a - 1].fold) and \
+            _JOINER.match(text[tokens[a - 1].end:tokens[a].start]):
+        start = tokens[a - 1].start
+    return start, end
+
+
+def _quote_start(text: str, start: int) -> int:
+    """Return where an opening quote right before start begins (start when there is none)."""
+    return start - 1 if start > 0 and text[start - 1] in _QUOTE_OPEN else start
+
+
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """Return True when two words may belong to one organisation name ("им. Сахарова")."""
+    gap = text[left.end:right.start]
+    return bool(_JOINER.match(gap) or (left.fold in _ABBREV and _INITIAL_GAP.match(gap)))
+
+
+def _followed_by_dot(text: str, tok: Token) -> bool:
+    return text[tok.end:tok.end + 1] == "."
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Return True when the span sits inside quotes (allowing an outer qualifier's quotes)."""
+    before = text[max(0, start - 2):start].rstrip(" \u00a0")
+    after = text[end:end + 2].lstrip(" \u00a0*")
+    return bool(before) and before[-1] in _QUOTE_OPEN and bool(after) and \
+        after[0] in _QUOTE_CLOSE
+
+
+def _asterisk(text: str, end: int) -> bool:
+    return text[end:end + 2].lstrip("»\"”")[:1] == "*"
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 6):start]
+    return not text[:start].strip() or bool(_SENTENCE_END.search(before))
+
+
+def _title_case(text: str, tokens: list[Token], span: _Span, latin: bool) -> bool:
+    """Return True when capitals mark the span as a proper name: several capitalised words
+    in Latin script, or a capitalised first word not opening a sentence."""
+    words = [t.raw for t in tokens[span.start_tok:span.end_tok]]
+    content = [w for w in words if w.casefold() not in nm.STOPWORDS]
+    if not content or not content[0][:1].isupper():
+        return False
+    if latin and len(content) >= 2:
+        return all(w[:1].isupper() for w in content)
+    return len(content) >= 2 and not _sentence_start(text, tokens[span.start_tok].start)
+
+
+def _continues(text: str, tokens: list[Token], span: _Span) -> bool:
+    """Return True when the next word, right after a space, is capitalised and not a
+    qualifier: the matched words begin a longer proper name."""
+    j = span.end_tok
+    if j >= len(tokens):
+        return False
+    gap = text[tokens[j - 1].end:tokens[j].start]
+    nxt = tokens[j]
+    return gap in (" ", "\u00a0") and nxt.raw[:1].isupper() and \
+        not everyday.is_qualifier(nxt.fold)
+
+
+def _common_surname(word: str, threshold: float = COMMON_SURNAME_ZIPF) -> bool:
+    from wordfreq import zipf_frequency
+
+    base = everyday.lemma(word)
+    return max(zipf_frequency(word, "ru"), zipf_frequency(base, "ru")) >= threshold
+
+
+def _head_word(text: str, tokens: list[Token], a: int, b: int) -> str | None:
+    """Return the noun the note should agree with: a qualifier before the span, or the
+    span's own first word when it is a qualifier ("Телеканал Дождь")."""
+    if a > 0 and everyday.is_qualifier(tokens[a - 1].fold) and \
+            _JOINER.match(text[tokens[a - 1].end:tokens[a].start]):
+        return everyday.lemma(tokens[a - 1].fold)
+    first = tokens[a].fold
+    if everyday.is_qualifier(first):
+        return everyday.lemma(first)
+    if b - a == 1 and textnorm.is_cyrillic(first):
+        return everyday.lemma(first)  # «Медуза» (внесена …)
+    if b - a >= 2 and textnorm.is_cyrillic(first):
+        # "Новая газета": the first noun of the span.
+        for t in tokens[a:b]:
+            if notes.word_gender(everyday.lemma(t.fold)):
+                return everyday.lemma(t.fold)
+    return None
+
+
+def normalise_for_display(text: str) -> str:
+    """Return text in NFC (what chat platforms send), for offsets users can trust."""
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,38 @@
+"""Questions worded unlike the base's examples: typos, Latin-typed Russian, several in one."""
+
+from __future__ import annotations
+
+from bot.knowledge.index import QuestionIndex
+from bot.knowledge.lexicon import cyrillic_skeleton, latin_skeleton
+
+
+def test_transliteration_schemes_meet_in_one_skeleton() -> None:
+    word = cyrillic_skeleton("нежелательной")
+    assert latin_skeleton("nezhelatelnoi") == word
+    assert latin_skeleton("nezhelatelnoj") == word
+    assert cyrillic_skeleton("что") == latin_skeleton("4to")
+
+
+def test_misspelt_domain_word_is_read_as_the_base_word(question_index: QuestionIndex) -> None:
+    result = question_index.match("меня признали иноагнетом что делать", "ru")
+    assert result.entry_id == "if_designated"
+
+
+def test_base_typos_do_not_pull_questions_to_one_entry(question_index: QuestionIndex) -> None:
+    # "chek" and "foriegn" occur as typos in one entry's examples; they must read as the words.
+    result = question_index.match("how can I chek whether my friend is a foriegn agent", "en")
+    assert result.entry_id == "check_status"
+
+
+def test_latin_typed_russian_with_unusual_spelling(question_index: QuestionIndex) -> None:
+    result = question_index.match("4to grozit za uchastie v nejelatelnoi organizacii", "ru")
+    assert result.outcome == "answer"
+    assert result.entry_id is not None and result.entry_id.startswith("un_")
+
+
+def test_several_questions_answer_the_first_and_offer_the_rest(
+    question_index: QuestionIndex,
+) -> None:
+    result = question_index.match("что такое иноагент? и как проверить человека?", "ru")
+    assert result.entry_id == "fa_definition"
+    assert result.also == ("check_status",)
