@@ -221,8 +221,12 @@ def validate_and_store(store: SnapshotStore, snapshot: Snapshot, *,
     """
     with store.lock():
         previous = store.latest(snapshot.registry)
-        reasons = validate.problems(snapshot, previous, force=force)
-        overridden = tuple(validate.doubts(snapshot, previous)) if force and not reasons else ()
+        doubts, notes = validate.review(snapshot, previous)
+        reasons = validate.schema_problems(snapshot) + ([] if force else doubts)
+        overridden = tuple(doubts) if force and not reasons else ()
+        if not reasons:
+            for note in notes:
+                log.warning("%s: the source's layout changed: %s", snapshot.registry, note)
         if reasons:
             store.record_rejection(snapshot.registry, snapshot.origin, snapshot.source,
                                    reasons, snapshot.count)

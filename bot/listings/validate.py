@@ -5,8 +5,10 @@ another registry) are never waived. Plausibility doubts compare the new snapshot
 last good one of the same list and are what `--force` overrides: a count that dropped, older
 data, and above all data that is not the list it claims to be. A registry only grows
 (excluded rows stay listed), so nearly every entry of the last good snapshot must still be
-there, paired by the diff's own rules (bot.listings.pairing); the share of persons, the
-fields every entry had and the wording of the legal basis must look the same. In the shared
+there, paired by the diff's own rules (bot.listings.pairing), and the share of persons must
+hold; a field every entry had must not go missing from part of the entries. A field gone from
+all of them, or legal-basis texts worded otherwise, count against data that fails the first
+test, and are only noted (a source's new layout) for data that passes it. In the shared
 history of both registries every entry remained and every share held from one snapshot to the
 next (2023-09 to 2024-10), while the foreign-agent file offered as the undesirable list keeps
 a handful of 188 entries and a file of invented names none.
@@ -81,8 +83,25 @@ def doubts(new: Snapshot, previous: Snapshot | None) -> list[str]:
     Each reason carries its figures ("12 of 866 entries remain"), so an operator can judge
     whether the change is real before forcing it.
     """
+    return review(new, previous)[0]
+
+
+def notes(new: Snapshot, previous: Snapshot | None) -> list[str]:
+    """Return what changed in the source's layout without casting doubt on the data.
+
+    When nearly every entry remains, the list is the same list: a field gone from every entry
+    or legal-basis texts worded otherwise mean the source changed its layout (the 2026 mirror
+    has no decision texts for undesirable organisations, the portal words them its own way),
+    and refusing would keep the bot on old data. Worth a warning, not a refusal.
+    """
+    return review(new, previous)[1]
+
+
+def review(new: Snapshot, previous: Snapshot | None) -> tuple[list[str], list[str]]:
+    """Return (doubts, notes) for new against previous in one pass; see `doubts` and `notes`
+    (the store needs both, and pairing a large list twice would cost twice)."""
     if previous is None or not previous.entries or not new.entries:
-        return []
+        return [], []
     found: list[str] = []
     if new.count < previous.count * (1 - MAX_DROP):
         found.append(f"entry count dropped from {previous.count} to {new.count} "
@@ -91,7 +110,8 @@ def doubts(new: Snapshot, previous: Snapshot | None) -> list[str]:
         found.append(f"data as of {new.as_of} is older than the stored {previous.as_of}")
     _pairs, _added, gone = pair_entries(previous.entries, new.entries)
     kept = previous.count - len(gone)
-    if kept < previous.count * MIN_KEPT:
+    same_list = kept >= previous.count * MIN_KEPT
+    if not same_list:
         found.append(f"only {kept} of {previous.count} entries of the last good "
                      f"{previous.registry} data (as of {previous.as_of}) remain; a registry "
                      f"keeps its entries, at least {int(MIN_KEPT * 100)}% must remain")
@@ -99,18 +119,23 @@ def doubts(new: Snapshot, previous: Snapshot | None) -> list[str]:
     if abs(new_share - old_share) > MAX_PERSON_SHIFT:
         found.append(f"persons are {_pct(new_share)} of entries, against {_pct(old_share)} "
                      "in the last good data")
+    layout: list[str] = []
     for label, get in _FIELDS.items():
         had = sum(1 for e in previous.entries if get(e))
         has = sum(1 for e in new.entries if get(e))
         if had >= previous.count * ALWAYS and has < new.count * (had / previous.count
                                                                  - MAX_FIELD_LOSS):
-            found.append(f"{label} present in {has} of {new.count} entries, against {had} "
-                         f"of {previous.count} in the last good data")
+            figures = (f"{label} present in {has} of {new.count} entries, against {had} "
+                       f"of {previous.count} in the last good data")
+            # Gone from every entry of the same list: the source's layout. Gone from some:
+            # entries of another kind mixed in.
+            (layout if has == 0 and same_list else found).append(figures)
     basis = _basis_known(previous.entries, new.entries)
     if basis is not None and basis[0] < basis[1] * MIN_BASIS_KNOWN:
-        found.append(f"the legal basis of {basis[1] - basis[0]} of {basis[1]} entries reads "
-                     "like none in the last good data")
-    return found
+        (found if not same_list else layout).append(
+            f"the legal basis of {basis[1] - basis[0]} of {basis[1]} entries reads like "
+            "none in the last good data")
+    return found, layout
 
 
 def _share(entries: Sequence[Entry], kind: str) -> float:

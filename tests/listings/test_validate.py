@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import pairwise
 
 import pytest
 
-from bot.listings import validate
-from tests.auxil.registries import entry, shared_dates, shared_snapshot, snapshot
+from bot.listings import parse, validate
+from bot.listings.model import Snapshot
+from tests.auxil.registries import (
+    SHARED_REGISTRIES,
+    entry,
+    shared_dates,
+    shared_snapshot,
+    snapshot,
+)
 
 
 def _many(n: int) -> list:
@@ -74,9 +81,30 @@ def test_every_real_update_in_the_shared_history_passes(registry: str) -> None:
     assert validate.problems(snaps[-1], snaps[0]) == []
 
 
-def test_a_field_the_list_always_had_going_missing_is_refused() -> None:
+def test_a_field_missing_from_part_of_the_entries_is_refused() -> None:
+    """Entries without the inclusion date every entry had, mixed into the real ones, are
+    refused; the same field gone from every entry of the same list is the source's new
+    layout, noted but accepted (refusing it would keep the bot on old data for good)."""
     fa = shared_snapshot("foreign_agents", "2024-09-13")
     new = shared_snapshot("foreign_agents", "2024-10-01")
+    mixed = replace(new, entries=tuple(replace(e, included_on=None) if i % 3 == 0 else e
+                                       for i, e in enumerate(new.entries)))
+    assert any("inclusion date present in 577 of 866" in r
+               for r in validate.problems(mixed, fa))
     undated = replace(new, entries=tuple(replace(e, included_on=None) for e in new.entries))
-    assert any("inclusion date present in 0 of 866" in r
-               for r in validate.problems(undated, fa))
+    assert validate.problems(undated, fa) == []
+    assert any("inclusion date present in 0 of 866" in n for n in validate.notes(undated, fa))
+
+
+def test_the_2026_mirror_layout_over_2024_data_is_accepted() -> None:
+    """The 2026 mirror carries no decision texts for undesirable organisations: the same
+    list in a new layout, accepted with a note."""
+    path = SHARED_REGISTRIES / "mirror" / "data" / "minjust_undesirable_orgs.json"
+    if not path.exists():
+        pytest.skip("shared mirror data absent")
+    result = parse.parse_file("undesirable", path.read_bytes())
+    new = Snapshot("undesirable", "mirror", path.name, date(2026, 11, 1),
+                   datetime(2026, 11, 1, tzinfo=UTC), tuple(result.entries))
+    old = shared_snapshot("undesirable", "2024-09-05")
+    assert validate.problems(new, old) == []
+    assert any("legal basis present in 0 of" in n for n in validate.notes(new, old))
