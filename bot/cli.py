@@ -7,7 +7,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import __version__
+from bot import __version__, redact
+from bot.config import ConfigError, load_log_level
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,18 +45,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        level = load_log_level()
+    except ConfigError as exc:
+        print(f"riskguide: {exc}", file=sys.stderr)
+        return 2
+    # RISKGUIDE_LOG_LEVEL applies to every command; -v overrides it; without either, one-shot
+    # commands show warnings only (`run` raises its own default to INFO).
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=logging.DEBUG if args.verbose else level or logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Whatever a library logs (a URL with a token, at any level) is redacted on the way out.
+    redact.install_filter(*logging.getLogger().handlers)
     func = getattr(args, "func", None)
-    if func is None:
-        # No subcommand: what the README's run command does (configured bots, else console).
-        from bot.cli_run import start_default
-
-        return start_default(args)
     try:
+        if func is None:
+            # No subcommand: what the README's run command does (configured bots, else
+            # console).
+            from bot.cli_run import start_default
+
+            return start_default(args)
         return int(func(args))
+    except ConfigError as exc:  # a setting's value: one line naming it, no traceback
+        print(f"riskguide: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

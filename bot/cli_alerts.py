@@ -64,7 +64,7 @@ async def _pipeline() -> tuple[Database, RefreshService]:
     from bot.storage.database import open_database
     from bot.watch.refresh import RefreshService
 
-    settings = load_settings()
+    settings = load_settings(chat=False)  # no chat credentials needed to import or report
     db = await open_database(settings)
     return db, RefreshService(db, ListingService(settings))
 
@@ -90,6 +90,9 @@ def cmd_update(args: argparse.Namespace) -> int:
         for report, processed in results:
             print(f"{report.registry}: {report.outcome} {report.detail}; "
                   f"{_processed_line(processed)}")
+            if report.store is not None and report.store.overridden:
+                print(f"{report.registry}: --force overrides: "
+                      f"{'; '.join(report.store.overridden)}", file=sys.stderr)
         ok = ("stored", "unchanged", "not_modified")
         return 0 if all(r.outcome in ok for r, _ in results) else 1
 
@@ -113,9 +116,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             await db.close()
         if not outcome.accepted:
             print(f"{args.registry}: rejected: {'; '.join(outcome.reasons)}", file=sys.stderr)
+            if not args.force and outcome.previous is not None:
+                print(f"{args.registry}: nothing was stored or queued; if the change is real, "
+                      "import again with --force", file=sys.stderr)
             return 1
         cur = outcome.current
         assert cur is not None  # an accepted outcome always has the stored snapshot
+        if outcome.overridden:
+            print(f"{args.registry}: --force overrides: {'; '.join(outcome.overridden)}",
+                  file=sys.stderr)
         note = " (content unchanged)" if outcome.unchanged else ""
         print(f"{args.registry}: stored {cur.count} entries as of {cur.as_of}, "
               f"{cur.skipped_rows} malformed rows skipped{note}; {_processed_line(processed)}")

@@ -71,7 +71,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(task, timeout=10)
 
-    return asyncio.run(_with_app(load_settings(), body))
+    # The console needs no chat credentials: a missing token file must not stop it.
+    return asyncio.run(_with_app(load_settings(chat=False), body))
 
 
 def _refresh_stale(app: App, on_queued: Callable[[], None]) -> asyncio.Task[None] | None:
@@ -109,7 +110,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(Translator("en")("run.nothing_configured"), file=sys.stderr)
         print(Translator("ru")("run.nothing_configured"), file=sys.stderr)
         return 2
-    logging.getLogger().setLevel(settings.log_level)
+    if settings.log_level is None and not getattr(args, "verbose", False):
+        logging.getLogger().setLevel(logging.INFO)  # a long-running bot logs what it does
     from bot.runner import run_platforms
 
     return asyncio.run(_with_app(settings, run_platforms))

@@ -55,7 +55,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from bot.listings.service import ListingService
 
-    service = ListingService(load_settings())
+    service = ListingService(load_settings(chat=False))  # a scan needs no chat credentials
     data = [d.to_json() for d in service.data()]
     status = 0 if data else 1
     for name in args.files:

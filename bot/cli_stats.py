@@ -50,7 +50,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"--since must be a month as YYYY-MM, not {args.since!r}", file=sys.stderr)
         return 2
-    settings = load_settings()
+    settings = load_settings(chat=False)  # statistics need no chat credentials
     statistics = RegistryStatistics(_store(settings), settings.data_dir / "cache" / "charts")
     registries = tuple(r for r in REGISTRIES if r in (args.registry or REGISTRIES))
     if args.file is not None:

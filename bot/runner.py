@@ -9,6 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot import redact
 from bot.app import App
 from bot.watch.delivery import Deliver, Sender
 from bot.watch.model import Delivery
@@ -92,11 +93,11 @@ async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
         for task in tasks:
             try:
                 await asyncio.wait_for(task, timeout=30)
-            except Exception:  # a stuck job must not keep the process from stopping
-                log.exception("error while stopping a background job")
+            except Exception as exc:  # a stuck job must not keep the process from stopping
+                redact.log_failure(log, "error while stopping a background job", exc)
         for stopper in reversed(stoppers):
             try:
                 await stopper()
-            except Exception:  # one platform failing to stop must not keep the other running
-                log.exception("error while stopping an adapter")
+            except Exception as exc:  # one platform failing to stop must not keep the other
+                redact.log_failure(log, "error while stopping an adapter", exc)
     return 0

@@ -19,10 +19,27 @@ _QUOTES_DASHES = str.maketrans(
         "«": '"', "»": '"', "„": '"', "“": '"', "”": '"', "‟": '"', "‘": "'", "’": "'",
         "‚": "'", "‹": '"', "›": '"', "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-",
         "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+        # Direction embeddings, overrides and isolates: invisible, and they reorder what
+        # is shown back.
+        **dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
     }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Terminal escape sequences go whole (CSI "\x1b[2J", OSC "\x1b]0;title\x07"), so no "[2J"
+# is left glued to the name that follows.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
+                      r"|\x9b[0-?]*[ -/]*[@-~]")  # 8-bit CSI
+# What `printable` removes: every control character (tabs and line breaks too, as one space)
+# and the bidirectional overrides that make echoed text read differently from what it is.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
 _SPACES = re.compile(r"\s+")
+
+
+def printable(text: str) -> str:
+    """Return text safe to echo back to a user or a terminal: control characters (ANSI
+    escapes, line breaks) and direction overrides become one space; nothing else changes."""
+    return _UNPRINTABLE.sub(" ", _ESCAPES.sub(" ", text)).strip()
 
 
 def clean(text: str) -> str:
@@ -30,9 +47,31 @@ def clean(text: str) -> str:
 
     Case is kept: this is the form to show back to a user or to extract aliases from.
     """
+    text = _ESCAPES.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES_DASHES)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+# Longer digit strings are not a choice or a list position anyone typed; int() would also
+# refuse numbers past Python's 4300-digit limit with a ValueError.
+_MAX_NUMBER_DIGITS = 6
+
+
+def typed_number(text: str, low: int = 1, high: int | None = None) -> int | None:
+    """Return the number a user typed (e.g. "2" to pick a choice), or None when it is not one.
+
+    The one reading of "a number the user typed" for every command and adapter: decimal
+    digits only (so "²" or "①", which str.isdigit() accepts but int() refuses, are text),
+    a few of them, within [low, high] when given. Never raises.
+    """
+    digits = text.strip()
+    if not digits or len(digits) > _MAX_NUMBER_DIGITS or not digits.isdecimal():
+        return None
+    number = int(digits)
+    if number < low or (high is not None and number > high):
+        return None
+    return number
 
 
 def fold(text: str) -> str:

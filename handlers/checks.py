@@ -72,7 +72,7 @@ def check_reply(
         result = listings.check(name)
     lang = t.lang
     status = result.status
-    if result.problem in ("empty", "too_short", "too_long"):
+    if status == "invalid" and result.problem:
         return Reply(esc(t(f"check.problem.{result.problem}")))
     shown = shown_matches(result)
     parts: list[str] = []
@@ -90,6 +90,10 @@ def check_reply(
     else:
         parts.append(esc(t(f"check.status.{status}", query=result.query)))
         parts.extend(match_lines(result, t))
+    if result.problem == "too_long":
+        # Something was found in the beginning or end of a long text: say the middle was not
+        # checked, so "found" is not read as "all of it was checked".
+        parts.append(esc(t("check.cut")))
     parts.extend(_describe_data(result.data, t))
     for registry in result.missing:
         parts.append(esc(t("check.missing", registry=t(f"registry.{registry}"))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -47,28 +48,48 @@ class MemoryPreferences:
 
 
 class RateLimiter:
-    """A per-user token bucket: `burst` messages at once, refilled at `per_minute`."""
+    """A per-user token bucket: `burst` messages at once, refilled at `per_minute`.
+
+    Buckets are kept in least-recently-used order, so forgetting idle users only ever
+    looks at the oldest ones: each call costs the same with ten users or a million (the
+    table used to be rebuilt on every call past 100,000 active users). Past `max_users`
+    the least recently seen user is forgotten even if not idle; that only refills their
+    bucket.
+    """
 
     def __init__(
-        self, burst: int = 8, per_minute: float = 20.0, clock: Callable[[], float] = time.monotonic
+        self, burst: int = 8, per_minute: float = 20.0, clock: Callable[[], float] = time.monotonic,
+        *, idle_s: float = 600.0, max_users: int = 200_000,
     ) -> None:
         self.burst = burst
         self.rate = per_minute / 60.0
         self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self.idle_s = idle_s
+        self.max_users = max_users
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        """Return how many users' buckets are remembered."""
+        return len(self._buckets)
 
     def allow(self, user_key: str) -> bool:
         """Return True and spend a token if the user may send now, else False."""
         now = self.clock()
-        tokens, last = self._buckets.get(user_key, (float(self.burst), now))
+        tokens, last = self._buckets.pop(user_key, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-        if tokens < 1.0:
-            self._buckets[user_key] = (tokens, now)
-            return False
-        self._buckets[user_key] = (tokens - 1.0, now)
-        if len(self._buckets) > 100_000:  # forget idle users rather than grow without bound
-            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
-        return True
+        allowed = tokens >= 1.0
+        self._buckets[user_key] = (tokens - 1.0 if allowed else tokens, now)  # newest last
+        self._forget(now)
+        return allowed
+
+    def _forget(self, now: float) -> None:
+        """Drop the oldest buckets while they are idle (full again) or the table is too big."""
+        buckets = self._buckets
+        while buckets:
+            oldest = next(iter(buckets.values()))
+            if now - oldest[1] < self.idle_s and len(buckets) <= self.max_users:
+                return
+            buckets.popitem(last=False)
 
 
 @dataclass

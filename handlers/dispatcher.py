@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from bot import __version__
-from bot.i18n import LANGUAGES, Translator, normalize_lang
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
 from bot.knowledge.index import MatchResult
 from bot.knowledge.model import Entry
 from bot.textnorm import clean, script_of, tokens
@@ -79,6 +79,19 @@ class Dispatcher:
             # it needs a note matters, not an answer to it.
             return await scanning.scan_replies(message.text, self.services.listings, t)
         return self._free_text(message.text, t)
+
+    async def error_reply(self, message: Message) -> Reply:
+        """Return the polite "something went wrong" reply for message, in the user's language.
+
+        Adapters send it from their error boundary. The language is the one every other
+        reply uses (the /lang choice first, then the platform's hint), falling back to the
+        hint alone when even looking the choice up fails.
+        """
+        try:
+            t = await self._translator(f"{message.platform.value}:{message.user_id}", message)
+        except Exception:  # the boundary's own fallback must not fail too
+            t = Translator(normalize_lang(message.language_hint) or DEFAULT_LANGUAGE)
+        return Reply(esc(t("error.internal")))
 
     async def inline_check(self, message: Message) -> Reply | None:
         """Return the reply for an inline query, or None: the ready note for "@bot note

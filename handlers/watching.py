@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.listings.model import REGISTRIES
 from bot.listings.service import clean_query
+from bot.textnorm import printable, typed_number
 from bot.watch.model import Watch
 from bot.watch.users import WatchService
 from handlers.answers import format_date
@@ -114,9 +115,11 @@ async def _unwatch(args: str, message: Message, watch: WatchService, t: Translat
                                 esc(t("unwatch.usage"))]))
     # A name is compared as /watch stored it (cleaned); a number is used as given.
     cleaned, _problem = clean_query(what)
-    removed = await watch.unwatch(platform, user, what if what.isdigit() else cleaned or what)
+    number = typed_number(what)
+    removed = await watch.unwatch(platform, user, number if number is not None
+                                  else cleaned or what)
     if removed is None:
-        return Reply(esc(t("unwatch.not_found", what=what[:_ECHO_MAX])))
+        return Reply(esc(t("unwatch.not_found", what=printable(what)[:_ECHO_MAX])))
     left = len(await watch.watches(platform, user))
     return Reply(esc(t("unwatch.done", query=removed.query, count=left,
                        limit=watch.max_watches)))

@@ -78,3 +78,20 @@ def test_console_chat_session(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "/ask" in proc.stdout and "20.33" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_console_chat_survives_odd_numbers_and_escapes(tmp_path: Path) -> None:
+    """Superscript and circled digits, a 5,000-digit number (int() refuses both) and a
+    terminal escape in a name: polite answers, no traceback, no escape echoed back."""
+    env = {"RISKGUIDE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    lines = ["/watch Иванов Иван", "/unwatch ²", "/unwatch ①", "/unwatch " + "9" * 5000,
+             "/topics", "²", "9" * 5000, "/check \x1b[2JИванов\x1b]0;owned\x07 Иван", ""]
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--lang", "en"],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, timeout=120,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert proc.stdout.count("is not on your watchlist") == 3  # ², ① and the long number

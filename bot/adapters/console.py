@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.i18n import Translator
+from bot.textnorm import typed_number
 from handlers.dispatcher import Dispatcher
 from handlers.messages import Attachment, ChatKind, Message, Platform, Reply
 from handlers.render import as_plain, numbered_choices
@@ -84,8 +85,9 @@ async def run_console(
             return 0
         text = line.rstrip("\n")
         is_callback = False
-        if text.strip().isdigit() and 0 < int(text) <= len(last_choices):
-            text, is_callback = last_choices[int(text) - 1], True
+        number = typed_number(text, 1, len(last_choices))
+        if number is not None:
+            text, is_callback = last_choices[number - 1], True
         message = Message(
             text=text, user_id="console", chat_id="console", chat_kind=ChatKind.PRIVATE,
             platform=Platform.CONSOLE, language_hint=lang, is_callback=is_callback,

@@ -62,14 +62,14 @@ from nio.exceptions import (
 )
 from nio.store import SqliteStore
 
+from bot import redact
 from bot.config import Settings
-from bot.i18n import Translator
 from bot.scan_input import MAX_BYTES, InputError, read_input
-from bot.textnorm import script_of
+from bot.textnorm import typed_number
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.commands import looks_like_command, parse_command
 from handlers.dispatcher import Dispatcher
-from handlers.markup import esc, to_plain
+from handlers.markup import to_plain
 from handlers.messages import Attachment, ChatKind, Message, Platform, Reply
 from handlers.render import as_html, as_plain, numbered_choices
 
@@ -327,8 +327,8 @@ class MatrixAdapter:
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("Matrix sync loop failed; restarting in 5 s")
+            except Exception as exc:
+                redact.log_failure(log, "Matrix sync loop failed; restarting in 5 s", exc)
                 await asyncio.sleep(5)
 
     # -- persistence --------------------------------------------------------------------------
@@ -457,9 +457,10 @@ class MatrixAdapter:
             else:
                 try:
                     await self._handle(item)
-                except Exception:
+                except Exception as exc:
                     # Never the text or the sender at INFO and above: just where it failed.
-                    log.exception("error while handling Matrix event %s", item.event_id)
+                    redact.log_failure(log, f"error while handling Matrix event {item.event_id}",
+                                       exc)
                     await self._send_error(item)
                 self._handled.append(item.event_id)
             try:
@@ -481,10 +482,9 @@ class MatrixAdapter:
         choices = self._choices.get(key)
         # A bare number answers the last numbered choices, like a button press; in groups
         # only when said to the bot, so "2" in a conversation between people stays theirs.
-        if choices and (private or addressed) and item.kind == "text" and text.strip().isdigit():
-            number = int(text.strip())
-            if 1 <= number <= len(choices):
-                text, is_callback = choices[number - 1], True
+        number = typed_number(text, 1, len(choices)) if choices else None
+        if choices and number is not None and (private or addressed) and item.kind == "text":
+            text, is_callback = choices[number - 1], True
         kind, name = item.kind, None
         if kind == "file":  # a file to scan; its body is a file name or a caption
             kind, text = "document", ""
@@ -732,16 +732,17 @@ class MatrixAdapter:
                 self._log_error("keys query", await self.client.keys_query())
 
     async def _send_error(self, item: _Incoming) -> None:
-        """Send the polite internal-error reply, in the script the user wrote in."""
+        """Send the polite internal-error reply, in the language the user's replies use."""
         assert self.client is not None
         room = self.client.rooms.get(item.room_id)
         if room is None:
             return
-        lang = "en" if script_of(item.body) == "latin" else "ru"
+        message = Message(text=item.body, user_id=item.sender, chat_id=item.room_id,
+                          platform=Platform.MATRIX, language_hint=None)
         try:
-            await self._send(room, Reply(esc(Translator(lang)("error.internal"))))
-        except Exception:
-            log.exception("could not send the error reply")
+            await self._send(room, await self.dispatcher.error_reply(message))
+        except Exception as exc:
+            redact.log_failure(log, "could not send the error reply", exc)
 
     @staticmethod
     def _log_error(what: str, response: object) -> None:

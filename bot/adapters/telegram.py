@@ -56,17 +56,20 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import redact
 from bot.config import Settings
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from bot.scan_input import MAX_BYTES, InputError, read_input
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.answers import TOPIC
 from handlers.commands import COMMANDS, parse_command
 from handlers.dispatcher import Dispatcher
-from handlers.markup import esc, to_html, to_plain
+from handlers.markup import to_html, to_plain
 from handlers.messages import Attachment, ChatKind, Choice, Message, Platform, Reply
 
 log = logging.getLogger(__name__)
+# python-telegram-bot's loggers that write the Bot API URL (see telegram/_utils/logging.py).
+PTB_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
 
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after entity parsing
 MAX_CAPTION = MessageLimit.CAPTION_LENGTH  # 1024, the caption under a photo or a document
@@ -371,12 +374,6 @@ def menu_commands(lang: str) -> list[BotCommand]:
     return [BotCommand(c.name, t(c.help_key)[:256]) for c in COMMANDS if c.in_menu]
 
 
-def _polite_error(language_hint: str | None) -> Reply:
-    return Reply(esc(Translator(normalize_lang(language_hint) or DEFAULT_LANGUAGE)(
-        "error.internal"
-    )))
-
-
 # -- the adapter --------------------------------------------------------------------------------
 
 
@@ -396,6 +393,8 @@ class TelegramAdapter:
         # httpx logs every request at INFO with its URL, and the URL contains the bot token.
         for name in ("httpx", "httpcore"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        # PTB logs "Set Bot API URL: …/bot<token>" at DEBUG: keep the line, hide the token.
+        redact.install_filter(*(logging.getLogger(name) for name in PTB_LOGGERS))
         builder = (
             Application.builder()
             .token(settings.telegram_token)
@@ -505,7 +504,7 @@ class TelegramAdapter:
             message = await self._with_document(message, tg.document)
         replies = await self._dispatch(message)
         reply_to = tg.message_id if message.chat_kind is ChatKind.GROUP else None
-        await self._send(tg.chat_id, replies, message.language_hint, reply_to=reply_to)
+        await self._send(tg.chat_id, replies, message, reply_to=reply_to)
 
     async def _with_document(self, message: Message, document: Document) -> Message:
         """Return the message with the sent file's text, or the reason it cannot be read.
@@ -560,7 +559,7 @@ class TelegramAdapter:
             and await self._edit(tg, replies[0])
         ):
             return
-        await self._send(tg.chat.id, replies, message.language_hint)
+        await self._send(tg.chat.id, replies, message)
 
     async def _on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer "@bot NAME" from any chat with one article: the check result, or nothing."""
@@ -576,8 +575,8 @@ class TelegramAdapter:
         )
         try:
             reply = await self.dispatcher.inline_check(message)
-        except Exception:
-            log.exception("Telegram: inline check failed")
+        except Exception as exc:
+            redact.log_failure(log, "Telegram: inline check failed", exc)
             reply = None
         results = []
         if reply is not None:
@@ -601,8 +600,10 @@ class TelegramAdapter:
             log.warning("Telegram: inline query not answered: %s", exc)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log errors PTB caught outside our own boundaries (no update content: it is personal)."""
-        log.error("Telegram: error while processing an update", exc_info=context.error)
+        """Log errors PTB caught outside our own boundaries (no update content: it is personal,
+        and neither is the error's text, which can quote it)."""
+        if context.error is not None:
+            redact.log_failure(log, "Telegram: error while processing an update", context.error)
 
     # -- talking to the dispatcher and to Telegram ------------------------------------------------
 
@@ -610,9 +611,9 @@ class TelegramAdapter:
         """Return the dispatcher's replies, or the polite error reply if it fails."""
         try:
             return await self.dispatcher.handle(message)
-        except Exception:
-            log.exception("Telegram: handling a %s message failed", message.kind)
-            return [_polite_error(message.language_hint)]
+        except Exception as exc:
+            redact.log_failure(log, f"Telegram: handling a {message.kind} message failed", exc)
+            return [await self.dispatcher.error_reply(message)]
 
     async def _is_admin(self, chat_id: int, user_id: int) -> bool:
         """Return True when the user administers or owns the chat; False when unsure.
@@ -642,16 +643,16 @@ class TelegramAdapter:
         await self._deliver_reply(_chat(chat_id), reply, render(reply))
 
     async def _send(
-        self, chat_id: int | str, replies: Sequence[Reply], language_hint: str | None,
+        self, chat_id: int | str, replies: Sequence[Reply], message: Message,
         reply_to: int | None = None,
     ) -> None:
-        """Send the answers to a message; a failed send is logged, not raised."""
+        """Send the answers to message; a failed send is logged, not raised."""
         for reply in replies:
             try:
                 messages = render(reply)
-            except Exception:  # still the error boundary: a rendering bug gets the polite reply
-                log.exception("Telegram: rendering a reply failed")
-                reply = _polite_error(language_hint)
+            except Exception as exc:  # the error boundary: a rendering bug gets the polite reply
+                redact.log_failure(log, "Telegram: rendering a reply failed", exc)
+                reply = await self.dispatcher.error_reply(message)
                 messages = render(reply)
             try:
                 await self._deliver_reply(chat_id, reply, messages, reply_to)

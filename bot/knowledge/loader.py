@@ -50,7 +50,35 @@ class _LineDict(dict[str, Any]):
     lines: dict[str, int]
 
 
+# Knowledge entries are a few levels deep (file > entries > entry > field > language).
+MAX_YAML_DEPTH = 20
+
+
 class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that keeps line numbers and refuses what a knowledge file never needs.
+
+    Anchors and aliases are refused outright: an alias bomb ("billion laughs") expands a few
+    lines into gigabytes, and no entry needs to repeat another's text by reference. Nesting
+    is bounded so a deep file is a problem with a line number, not a RecursionError.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed here; "
+                "write the text out", event.start_mark)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = _LineDict(super().construct_mapping(node, deep=deep))  # type: ignore[arg-type]
         mapping.line = node.start_mark.line + 1
@@ -218,6 +246,9 @@ def load_file(path: Path, label: str | None = None) -> tuple[list[Entry], list[P
         return [], checker.problems
     except (OSError, UnicodeDecodeError) as exc:
         checker.add(0, "file", f"cannot be read: {exc}")
+        return [], checker.problems
+    except RecursionError:  # a construct deeper than the composer's bound; never expected
+        checker.add(0, "yaml", "nested too deeply")
         return [], checker.problems
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         checker.add(_line(data), "entries", "the file must have a top-level 'entries' list")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -59,15 +60,21 @@ def _service() -> Any:
     from bot.config import load_settings
     from bot.listings.service import ListingService
 
-    return ListingService(load_settings())
+    return ListingService(load_settings(chat=False))  # registry data needs no chat secrets
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check one name or every stdin line; exit 0 (also for "not found"), 1 with no data."""
+    """Check one name or every stdin line; exit 0 (also for "not found"), 1 with no data.
+
+    With "-" each line is answered as soon as it is read (a pipe from a slow producer, or a
+    person typing, sees one answer per line as it comes, not all of them at the end).
+    """
     service = _service()
-    names = [line.rstrip("\n") for line in sys.stdin] if args.name == "-" else [args.name]
+    names: Iterable[str] = (iter(sys.stdin.readline, "") if args.name == "-"
+                            else [args.name])
     any_data = True
-    for name in names:
+    for line in names:
+        name = line.rstrip("\r\n")
         if args.name == "-" and not name.strip():
             continue
         result = service.check(name)
@@ -75,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(_plain(result))
+            print(_plain(result), flush=True)
     return 0 if any_data else 1
 
 

@@ -415,6 +415,18 @@ def _twin_key(text: str) -> str:
     return " ".join(nm.norm_tokens(twin)) if twin else ""
 
 
+def merge_hits(*searches: Sequence[Hit], limit: int = 10) -> list[Hit]:
+    """Return the hits of several searches (parts of one text), each entry once with its
+    best hit, best first: what one search over all the parts would have returned."""
+    best: dict[int, Hit] = {}
+    for hits in searches:
+        for hit in hits:
+            key = id(hit.entry)
+            if key not in best or _order(hit) < _order(best[key]):
+                best[key] = hit
+    return sorted(best.values(), key=_order)[:limit]
+
+
 def _order(hit: Hit) -> tuple[float, int, int, int, str]:
     """Sort key: score, then definite, then still listed, then most recently included."""
     included = hit.entry.included_on.toordinal() if hit.entry.included_on else 0

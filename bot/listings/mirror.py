@@ -12,7 +12,6 @@ works for operators who set one up.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -20,6 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from bot import redact
 from bot.listings import parse
 from bot.listings.model import (
     EXTREMIST,
@@ -72,7 +72,7 @@ def _get(client: httpx.Client, url: str) -> httpx.Response:
 
 def _json(response: httpx.Response, what: str) -> Any:
     try:
-        return json.loads(response.content)
+        return parse.load_json(response.content)  # bounded: no RecursionError from a deep body
     except ValueError as exc:
         # A body cut short by a broken download is not valid JSON either.
         raise FetchError(f"{what} is not valid JSON (damaged or cut short): {exc}") from exc
@@ -114,7 +114,7 @@ def _fetch_manifest(client: httpx.Client, index_url: str, registry: str) -> Snap
     taken = result.taken_on or parse.timestamp_date(meta.get("fetched_at"))
     if taken is None:
         raise FetchError(f"{file_url}: no fetched_at, so the data's date is unknown")
-    return Snapshot(registry=registry, origin=MIRROR, source=file_url, as_of=taken,
+    return Snapshot(registry=registry, origin=MIRROR, source=redact.url(file_url), as_of=taken,
                     fetched_at=utcnow(), entries=tuple(result.entries),
                     skipped_rows=result.skipped, exclusions_known=result.exclusions_known)
 
@@ -129,6 +129,6 @@ def _fetch_legacy(client: httpx.Client, url: str, registry: str) -> Snapshot:
     if "last-modified" in response.headers:
         with contextlib.suppress(TypeError, ValueError):
             as_of = parsedate_to_datetime(response.headers["last-modified"]).date()
-    return Snapshot(registry=registry, origin=MIRROR, source=url, as_of=as_of,
+    return Snapshot(registry=registry, origin=MIRROR, source=redact.url(url), as_of=as_of,
                     fetched_at=utcnow(), entries=tuple(result.entries),
                     skipped_rows=result.skipped, exclusions_known=result.exclusions_known)

@@ -336,13 +336,27 @@ def rows_to_entries(registry: str, rows: Iterable[Mapping[str, Any]]) -> ParseRe
     return result
 
 
+def load_json(data: bytes | str) -> Any:
+    """Return parsed JSON from a registry source, or raise SchemaError saying why not.
+
+    Registry JSON is a list of flat rows; input nested deeper than Python's recursion limit
+    would otherwise escape as a RecursionError traceback instead of a recorded rejection.
+    """
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise SchemaError("JSON nested too deeply to be registry rows") from None
+    except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for bytes
+        raise SchemaError(f"not valid JSON: {str(exc)[:200]}") from None
+
+
 def parse_mirror_json(registry: str, data: bytes | str | list[Any] | dict[str, Any]
                       ) -> ParseResult:
     """Return entries from the mirror JSON format (a list of objects with fullName, dateIn...).
 
     Raises SchemaError when the JSON is not a list of rows with a name field.
     """
-    rows = json.loads(data) if isinstance(data, bytes | str) else data
+    rows = load_json(data) if isinstance(data, bytes | str) else data
     taken_on = None
     if isinstance(rows, dict):
         verify_mirror_document(rows)
@@ -521,12 +535,19 @@ def parse_file(registry: str, data: bytes) -> ParseResult:
     if registry not in REGISTRIES:
         raise SchemaError(f"unknown registry {registry!r}")
     fmt = detect_format(data)
-    if fmt == "json":
-        return parse_mirror_json(registry, data)
-    if fmt == "xlsx":
-        return parse_table(registry, _xlsx_rows(data))
-    if fmt == "csv":
-        return parse_table(registry, _csv_rows(data))
+    try:
+        if fmt == "json":
+            return parse_mirror_json(registry, data)
+        if fmt == "xlsx":
+            return parse_table(registry, _xlsx_rows(data))
+        if fmt == "csv":
+            return parse_table(registry, _csv_rows(data))
+    except SchemaError:
+        raise
+    except (ValueError, RecursionError, csv.Error) as exc:
+        # Whatever a broken file makes a parser raise is a reason to refuse it, recorded
+        # like any other; not a traceback.
+        raise SchemaError(f"unreadable {fmt}: {type(exc).__name__}: {str(exc)[:200]}") from None
     raise SchemaError(f"{fmt} files are not supported; export XLSX or CSV instead")
 
 

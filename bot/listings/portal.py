@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bot import redact
 from bot.listings import parse
 from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, UNDESIRABLE, Snapshot, utcnow
 
@@ -35,7 +36,14 @@ MAX_ROWS = 200_000
 
 
 class FetchError(RuntimeError):
-    """A fetch did not produce a complete, readable registry (the reason is the message)."""
+    """A fetch did not produce a complete, readable registry (the reason is the message).
+
+    The message is redacted when made: it names URLs, and it is logged, stored as a
+    rejection and shown by both status commands.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact.text(message))
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ def make_client(*, proxy: str | None = None, ca_bundle: str | None = None,
 
     `transport` is for tests (httpx.MockTransport); with it the proxy is not used.
     """
+    # httpx logs every request's URL at INFO; a mirror URL may carry a password or a token.
+    redact.install_filter(logging.getLogger("httpx"))
     verify: ssl.SSLContext | bool = True
     if ca_bundle:
         # Default roots plus the bundle: the bundle usually holds just the missing intermediate.
@@ -99,10 +109,11 @@ class PortalClient:
                 if response.status_code >= 500 or response.status_code == 429:
                     raise FetchError(f"HTTP {response.status_code} from {url}")
                 response.raise_for_status()
-                return response.json()
+                return parse.load_json(response.content)
             except (httpx.TransportError, FetchError, ValueError) as exc:
                 last = exc
-                log.info("attempt %d for %s failed: %s", attempt + 1, url, exc)
+                log.info("attempt %d for %s failed: %s", attempt + 1, redact.url(url),
+                         redact.text(str(exc)))
                 if attempt + 1 < self.retries:
                     time.sleep(self.backoff * 2**attempt)
             except httpx.HTTPStatusError as exc:
@@ -148,7 +159,7 @@ class PortalClient:
         except parse.SchemaError as exc:
             raise FetchError(f"schema: {exc}") from exc
         snapshot = Snapshot(
-            registry=registry, origin="portal", source=url,
+            registry=registry, origin="portal", source=redact.url(url),
             as_of=_as_of(info.get("lastModified")) if last_modified else utcnow().date(),
             fetched_at=utcnow(), entries=tuple(result.entries), skipped_rows=result.skipped,
             exclusions_known=result.exclusions_known,

@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 
-from bot import textnorm
+from bot import redact, textnorm
 from bot.config import Settings
 from bot.listings import bundle, mirror, parse, portal
-from bot.listings.index import NameIndex
+from bot.listings.index import NameIndex, merge_hits
 from bot.listings.model import FILE, PORTAL, REGISTRIES, Snapshot, utcnow
 from bot.listings.scan import Scanner, ScanResult
 from bot.listings.status import CheckResult, DataInfo, build_result
@@ -29,6 +29,10 @@ from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 300  # the longest published name is shorter; longer input is pasted text
+# Of a longer text, its end is checked too ("… Автор: Иван Иванов" ends in a name): its last
+# clause when it is this short, and its last two and three words.
+TAIL_WORDS = 10
+_CLAUSE_END = re.compile(r"[.:;!?…]\s|\s[-–—]\s")
 _MARKUP = re.compile(r"<[^>]{0,200}>|&[a-z]{2,6};|[*_`~|]{1,3}")
 
 
@@ -48,8 +52,7 @@ def clean_query(query: str) -> tuple[str, str | None]:
     Markup and control characters go; an empty, one-letter or overlong query is flagged
     ("empty", "too_short", "too_long") so the reply can say why, instead of failing.
     """
-    text = _MARKUP.sub(" ", query or "")
-    text = textnorm.clean(text)
+    text = _plain(query)
     if len(text) > MAX_QUERY_CHARS:
         return text[:MAX_QUERY_CHARS], "too_long"
     letters = sum(ch.isalnum() for ch in text)
@@ -58,6 +61,22 @@ def clean_query(query: str) -> tuple[str, str | None]:
     if letters < 2:
         return text, "too_short"
     return text, None
+
+
+def query_tails(query: str) -> list[str]:
+    """Return the ends of an overlong query worth checking as names, cleaned as clean_query
+    cleans: after its beginning, the end of a pasted text is where a name is most likely."""
+    text = _plain(query)
+    words = text.split()
+    clause = _CLAUSE_END.split(text.rstrip(".!?… "))[-1].split()
+    tails = [words[-3:], words[-2:]]
+    if len(clause) <= TAIL_WORDS:
+        tails.insert(0, clause)
+    return list(dict.fromkeys(" ".join(t) for t in tails if t))
+
+
+def _plain(query: str) -> str:
+    return textnorm.clean(_MARKUP.sub(" ", query or ""))
 
 
 class ListingService:
@@ -148,6 +167,8 @@ class ListingService:
         if problem in ("empty", "too_short"):
             return build_result(query, [], self._data, (), problem)
         hits = index.search(text)
+        if problem == "too_long":
+            hits = merge_hits(hits, *(index.search(tail) for tail in query_tails(query)))
         # Debug only: looked-up names are personal data and never logged at INFO.
         log.debug("check %r: %d hits", text, len(hits))
         return build_result(query, hits, self._data, self._missing, problem)
@@ -271,16 +292,23 @@ class ListingService:
             snap = self.current(registry)
             info = self.data_info(snap) if snap else None
             state = self.store.state(registry)
+            current = snap.meta() if snap else None
+            if current is not None:  # stored before sources were redacted when fetched
+                current["source"] = redact.text(str(current["source"]))
             out.append({
                 "registry": registry,
-                "current": snap.meta() if snap else None,
+                "current": current,
                 "age_days": info.age_days() if info else None,
                 "window_days": self.settings.freshness_days.get(registry),
                 "stale": info.stale() if info else None,
                 "last_fetch_at": state.get("last_fetch_at"),
                 "last_fetch_failed": bool(state.get("last_fetch_failed")),
-                "last_failure": state.get("last_failure") or None,
-                "rejections": self.store.rejections(registry),
+                "last_failure": redact.text(str(state["last_failure"]))
+                if state.get("last_failure") else None,
+                "rejections": [r | {"source": redact.text(str(r.get("source", ""))),
+                                    "reasons": [redact.text(str(x))
+                                                for x in r.get("reasons") or []]}
+                               for r in self.store.rejections(registry)],
             })
         return out
 

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot import textnorm
 from bot.listings.index import Hit
 from bot.listings.model import FOREIGN_AGENTS, FRESHNESS_DAYS, SEVERITY, Snapshot
 
 LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, UNVERIFIED, NO_DATA = (
     "listed", "possible", "excluded", "not_found", "unverified", "no_data")
-STATUSES = (LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, UNVERIFIED, NO_DATA)
+# The query could not be checked as given (empty, one letter, or cut with nothing found in
+# the part checked): `problem` says why; never "not_found", which would be a claim.
+INVALID = "invalid"
+STATUSES = (LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, UNVERIFIED, NO_DATA, INVALID)
 _MAX_MATCHES = 5
 _MIN_SCORE = 0.3
 
@@ -123,8 +127,8 @@ class Match:
 class CheckResult:
     """The answer to one check: status, the data it rests on, and the matches, best first.
 
-    `problem` tells the chat layer why a query could not be checked properly ("empty",
-    "too_short", "too_long"); it is not part of the CLI JSON contract.
+    `problem` says why a query could not be checked properly ("empty", "too_short",
+    "too_long": only its beginning and end were checked); the CLI JSON carries it when set.
     """
 
     query: str
@@ -136,12 +140,15 @@ class CheckResult:
 
     def to_json(self) -> dict[str, Any]:
         """Return exactly the CLI contract object of `riskguide check --json`."""
-        return {
+        out: dict[str, Any] = {
             "query": self.query,
             "status": self.status,
             "data": [d.to_json() for d in self.data],
             "matches": [m.to_json() for m in self.matches],
         }
+        if self.problem:
+            out["problem"] = self.problem
+        return out
 
     @property
     def as_of(self) -> date | None:
@@ -192,7 +199,11 @@ def _severity_key(hit: Hit) -> tuple[int, float, int]:
 
 def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],
                  missing: Sequence[str] = (), problem: str | None = None) -> CheckResult:
-    """Return the CheckResult for ranked hits against the given data."""
+    """Return the CheckResult for ranked hits against the given data.
+
+    The query is echoed without control characters (a terminal escape in a name must not
+    reach the console that shows the answer).
+    """
     kept = relevant(hits)
     status = overall_status(kept, bool(data))
     if status == NOT_FOUND and missing:
@@ -201,8 +212,10 @@ def build_result(query: str, hits: Sequence[Hit], data: Sequence[DataInfo],
             and any(not d.trusted() for d in data):
         # Stale or failed data allows "could not verify", never "not listed".
         status = UNVERIFIED
+    if problem in ("empty", "too_short") or (problem == "too_long" and not kept):
+        status = INVALID
     return CheckResult(
-        query=query,
+        query=textnorm.printable(query),
         status=status,
         data=tuple(data),
         matches=tuple(Match.of(h) for h in kept),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import redact
 from bot.listings import validate
 from bot.listings.model import REGISTRIES, Snapshot, utcnow
 
@@ -40,6 +41,8 @@ class StoreOutcome:
     previous: Snapshot | None
     current: Snapshot | None
     path: Path | None = None
+    # What --force waived for an accepted snapshot (validate.doubts), for the operator to see.
+    overridden: tuple[str, ...] = ()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -148,7 +151,12 @@ class SnapshotStore:
 
     def record_rejection(self, registry: str, origin: str, source: str, reasons: list[str],
                          count: int | None = None) -> None:
-        """Append a refused fetch or import, with its reasons, to the registry's log."""
+        """Append a refused fetch or import, with its reasons, to the registry's log.
+
+        URLs in the source and the reasons are stored without credentials.
+        """
+        source = redact.text(source)
+        reasons = [redact.text(r) for r in reasons]
         line = {"at": utcnow().isoformat(), "registry": registry, "origin": origin,
                 "source": source, "count": count, "reasons": reasons}
         folder = self._dir(registry)
@@ -213,7 +221,12 @@ def validate_and_store(store: SnapshotStore, snapshot: Snapshot, *,
     """
     with store.lock():
         previous = store.latest(snapshot.registry)
-        reasons = validate.problems(snapshot, previous, force=force)
+        doubts, notes = validate.review(snapshot, previous)
+        reasons = validate.schema_problems(snapshot) + ([] if force else doubts)
+        overridden = tuple(doubts) if force and not reasons else ()
+        if not reasons:
+            for note in notes:
+                log.warning("%s: the source's layout changed: %s", snapshot.registry, note)
         if reasons:
             store.record_rejection(snapshot.registry, snapshot.origin, snapshot.source,
                                    reasons, snapshot.count)
@@ -223,8 +236,12 @@ def validate_and_store(store: SnapshotStore, snapshot: Snapshot, *,
         if unchanged and previous is not None and snapshot.as_of <= previous.as_of:
             # The same data for the same date again (an hourly refresh from a mirror that has
             # not moved): storing it would only grow the directory by a copy per refresh.
-            return StoreOutcome(snapshot.registry, True, True, (), previous, previous)
+            return StoreOutcome(snapshot.registry, True, True, (), previous, previous,
+                                overridden=overridden)
+        if overridden:
+            log.warning("%s: forced over: %s", snapshot.registry, "; ".join(overridden))
         path = store.save(snapshot)
         log.info("%s: stored %d entries as of %s from %s%s", snapshot.registry, snapshot.count,
                  snapshot.as_of, snapshot.origin, " (content unchanged)" if unchanged else "")
-        return StoreOutcome(snapshot.registry, True, unchanged, (), previous, snapshot, path)
+        return StoreOutcome(snapshot.registry, True, unchanged, (), previous, snapshot, path,
+                            overridden)

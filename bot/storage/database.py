@@ -20,6 +20,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot import redact
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class Database:
     @property
     def safe_url(self) -> str:
         """Return the URL with any password hidden, for messages and logs."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        return redact.url(self.url)
 
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[bool]:

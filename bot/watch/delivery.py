@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from aiolimiter import AsyncLimiter
 
+from bot import redact
 from bot.storage.database import Database
 from bot.watch import outbox
 from bot.watch.model import GROUP, Delivery, RecipientGone, RetryLater
@@ -81,8 +82,9 @@ class Sender:
         while not stop.is_set():
             try:
                 done = await self.send_due()
-            except Exception:
-                log.exception("sender: a delivery round failed; trying again shortly")
+            except Exception as exc:  # SQL errors quote their parameters: type and place only
+                redact.log_failure(log, "sender: a delivery round failed; trying again shortly",
+                                   exc)
                 done = 0
             if done:
                 continue
@@ -131,7 +133,8 @@ class Sender:
                 except Exception as exc:  # TransientError, or an adapter bug: retry later
                     give_up = item.delivery.attempts + 1 >= MAX_ATTEMPTS
                     await outbox.reschedule(self.db, item.id, backoff_s(d.attempts),
-                                            f"{type(exc).__name__}: {exc}", give_up=give_up)
+                                            redact.text(f"{type(exc).__name__}: {exc}"),
+                                            give_up=give_up)
                     log.warning("sender: %s delivery failed (%s)%s", d.platform,
                                 type(exc).__name__, ", giving up" if give_up else "")
                     # Alerts are independent messages: the chat's other rows go out next round.

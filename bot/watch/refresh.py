@@ -24,8 +24,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot import redact
 from bot.listings import parse
-from bot.listings.model import REGISTRIES
+from bot.listings.model import REGISTRIES, Snapshot
 from bot.listings.service import ListingService, UpdateReport
 from bot.listings.store import StoreOutcome
 from bot.storage.database import Database, now
@@ -37,6 +38,9 @@ from bot.watch.outbox import enqueue
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# How often processing starts again after losing the position to another process.
+MAX_RACES = 20
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,32 @@ class RefreshService:
             raise
         kind = ("rejected" if not outcome.accepted else
                 "unchanged" if outcome.unchanged else "stored")
-        await self._record(registry, kind, "; ".join(outcome.reasons) or Path(path).name)
+        detail = "; ".join(outcome.reasons) or Path(path).name
+        if outcome.overridden:
+            detail += "; forced over: " + "; ".join(outcome.overridden)
+        await self._record(registry, kind, detail)
         return outcome, await self.process(registry)
 
     async def process(self, registry: str) -> Processed:
         """Diff registry's latest good snapshot against the last processed one and queue.
 
-        The first snapshot a database sees is its starting point: it makes no events.
+        The first snapshot a database sees is its starting point: it makes no events. Two
+        processings at once (a bot's refresh and `registry import`, or two imports) may both
+        start from the same position; only the one whose compare-and-set of the position
+        succeeds commits its events, and the other starts again from where that one ended,
+        so every change is queued once.
         """
+        for _ in range(MAX_RACES):
+            done = await self._process_once(registry)
+            if done is not None:
+                return done
+        log.warning("%s: the processed position kept moving under us; leaving it to the "
+                    "process that moves it", registry)
+        return Processed(registry, "up_to_date")
+
+    async def _process_once(self, registry: str) -> Processed | None:
+        """Return what processing from the stored position did, or None when another
+        process moved the position first (nothing was written: try again)."""
         store = self.listings.store
         name = store.latest_name(registry)
         current = store.latest(registry)
@@ -133,26 +155,26 @@ class RefreshService:
         async with self.db.begin() as conn:
             state = (await conn.execute(select(registry_state).where(
                 registry_state.c.registry == registry))).first()
+        old = state.snapshot if state is not None else None
         if state is None or state.snapshot is None:
-            await self._set_position(registry, name, current.content_hash, current.as_of,
-                                     name if current.exclusions_known else None, state is None)
-            return Processed(registry, "baseline")
+            moved = await self._set_position(registry, old, state is None, name, current,
+                                             name if current.exclusions_known else None)
+            return Processed(registry, "baseline") if moved else None
         if state.snapshot == name:
             return Processed(registry, "up_to_date")
         previous = store.load(registry, state.snapshot)
         if previous is None:
             log.warning("%s: the last processed snapshot %s is gone; starting again from %s",
                         registry, state.snapshot, name)
-            await self._set_position(registry, name, current.content_hash, current.as_of,
-                                     name if current.exclusions_known else None, False)
-            return Processed(registry, "baseline")
+            moved = await self._set_position(registry, old, False, name, current,
+                                             name if current.exclusions_known else None)
+            return Processed(registry, "baseline") if moved else None
         baseline = store.load(registry, state.exclusions_snapshot)
         changes = await asyncio.to_thread(diff, previous, current, baseline)
         excl = name if current.exclusions_known else state.exclusions_snapshot
         if not changes:
-            await self._set_position(registry, name, current.content_hash, current.as_of, excl,
-                                     False)
-            return Processed(registry, "no_changes")
+            moved = await self._set_position(registry, old, False, name, current, excl)
+            return Processed(registry, "no_changes") if moved else None
         watch_rows = await self._watches()
         matches = await asyncio.to_thread(match_watches, changes, watch_rows)
         counts: dict[str, int] = {}
@@ -160,20 +182,20 @@ class RefreshService:
             counts[c.kind] = counts.get(c.kind, 0) + 1
         try:
             async with self.db.begin() as conn:
+                # The position first: on PostgreSQL the row lock makes a second processing
+                # wait here and then find the position moved; SQLite has one writer anyway.
+                if not await _advance(conn, registry, old, _position(name, current, excl)):
+                    raise _Moved
                 batch_id = (await conn.execute(insert(batches).returning(batches.c.id).values(
                     registry=registry, snapshot=name, from_as_of=previous.as_of,
                     to_as_of=current.as_of, created_at=now()))).scalar_one()
                 event_ids = await _insert_events(conn, batch_id, changes)
                 queued = await enqueue(conn, batch_id, registry, event_ids, changes, matches)
-                await conn.execute(update(registry_state)
-                                   .where(registry_state.c.registry == registry)
-                                   .values(snapshot=name, content_hash=current.content_hash,
-                                           as_of=current.as_of, exclusions_snapshot=excl,
-                                           processed_at=now()))
+        except _Moved:
+            return None
         except IntegrityError:
-            # Another process (a bot and `registry import` at once) processed this snapshot
-            # first; its transaction holds the events, ours is rolled back whole.
-            return Processed(registry, "up_to_date")
+            # Another process stored this very batch first; ours is rolled back whole.
+            return None
         log.info("%s: %d changes from %s to %s (%s), %d messages queued", registry,
                  len(changes), previous.as_of, current.as_of,
                  ", ".join(f"{k} {n}" for k, n in counts.items()), queued)
@@ -187,24 +209,25 @@ class RefreshService:
                 .where(recipients.c.active.is_(True)))
             return [WatchRow(r.id, r.recipient_id, r.query) for r in rows]
 
-    async def _set_position(self, registry: str, name: str, content_hash: str, as_of: Any,
-                            exclusions: str | None, create: bool) -> None:
-        values = dict(snapshot=name, content_hash=content_hash, as_of=as_of,
-                      exclusions_snapshot=exclusions, processed_at=now())
-        async with self.db.begin() as conn:
-            if create:
-                try:
+    async def _set_position(self, registry: str, old: str | None, create: bool, name: str,
+                            current: Snapshot, exclusions: str | None) -> bool:
+        """Move the processed position from old to name; returns False when another process
+        moved it first (or created the row), so the caller starts again."""
+        values = _position(name, current, exclusions)
+        try:
+            async with self.db.begin() as conn:
+                if create:
                     await conn.execute(insert(registry_state).values(registry=registry,
                                                                      **values))
-                    return
-                except IntegrityError:
-                    pass
-            await conn.execute(update(registry_state)
-                               .where(registry_state.c.registry == registry).values(**values))
+                    return True
+                return await _advance(conn, registry, old, values)
+        except IntegrityError:
+            return False
 
     async def _record(self, registry: str, outcome: str, detail: str) -> None:
         """Remember the last refresh attempt of registry for `alerts status`."""
-        values = dict(last_refresh_at=now(), last_outcome=outcome, last_detail=detail[:2000])
+        values = dict(last_refresh_at=now(), last_outcome=outcome,
+                      last_detail=redact.text(detail)[:2000])
         async with self.db.begin() as conn:
             result = await conn.execute(update(registry_state)
                                         .where(registry_state.c.registry == registry)
@@ -225,9 +248,37 @@ class RefreshService:
                 "processed_at": _iso(r.processed_at) if r is not None else None,
                 "last_refresh_at": _iso(r.last_refresh_at) if r is not None else None,
                 "last_outcome": r.last_outcome if r is not None else None,
-                "last_detail": r.last_detail if r is not None else None,
+                # Redacted again when shown: rows written before redaction existed.
+                "last_detail": (redact.text(r.last_detail) if r is not None and r.last_detail
+                                else None),
             })
         return out
+
+
+class _Moved(Exception):
+    """The processed position was moved by another process inside our transaction."""
+
+
+def _position(name: str, current: Snapshot, exclusions: str | None) -> dict[str, Any]:
+    """Return the registry_state values that record `name` as processed."""
+    return dict(snapshot=name, content_hash=current.content_hash, as_of=current.as_of,
+                exclusions_snapshot=exclusions, processed_at=now())
+
+
+async def _advance(conn: AsyncConnection, registry: str, old: str | None,
+                   values: dict[str, Any]) -> bool:
+    """Compare-and-set the processed position: update it only while it still is `old`.
+
+    Returns False when it is not (another processing committed first). Under PostgreSQL's
+    READ COMMITTED a concurrent UPDATE waits for the first to commit and then re-checks the
+    condition against the new row, so exactly one of two racing processings wins.
+    """
+    same = (registry_state.c.snapshot.is_(None) if old is None
+            else registry_state.c.snapshot == old)
+    result = await conn.execute(update(registry_state)
+                                .where(registry_state.c.registry == registry, same)
+                                .values(**values))
+    return bool(result.rowcount)
 
 
 async def _insert_events(conn: AsyncConnection, batch_id: int,

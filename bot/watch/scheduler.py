@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from bot import redact
 from bot.watch.refresh import RefreshService
 
 log = logging.getLogger(__name__)
@@ -44,5 +45,6 @@ async def refresh_loop(refresh: RefreshService, interval_s: float, stop: asyncio
                          processed.changes, processed.queued)
             if any(p.queued for _, p in results):
                 on_queued()
-        except Exception:
-            log.exception("refresh failed; the next round is in %.0f s", interval_s)
+        except Exception as exc:  # SQL errors quote their parameters: type and place only
+            redact.log_failure(log, f"refresh failed; the next round is in {interval_s:.0f} s",
+                               exc)

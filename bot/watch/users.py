@@ -11,7 +11,21 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.listings import names as nm
@@ -93,25 +107,58 @@ class WatchService:
         """
         query = " ".join(query.split())[:MAX_QUERY]
         key = nm.norm(query) or query.lower()
+        for attempt in range(3):
+            try:
+                rid, added = await self._insert_watch(platform, user_id, chat_id, query, key,
+                                                      lang)
+                break
+            except IntegrityError:
+                # The same person's first message twice at once (their row), or the same
+                # name twice at once: the other request stored it; look again.
+                if attempt == 2:
+                    raise
+        same = select(watches.c.id).where(watches.c.recipient_id == rid,
+                                          watches.c.norm == key)
+        if added:
+            async with self.db.begin() as conn:
+                return WatchOutcome("added", await _count(conn, rid), self.max_watches)
+        async with self.db.begin() as conn:
+            count = await _count(conn, rid)
+            known = (await conn.execute(same)).scalar() is not None
+        return WatchOutcome("exists" if known else "limit", count, self.max_watches)
+
+    async def _insert_watch(self, platform: str, user_id: str, chat_id: str, query: str,
+                            key: str, lang: str) -> tuple[int, int]:
+        """Return (recipient id, rows inserted): 1, or 0 when the name is already watched
+        or the list is full. The cap and the duplicate test are part of the INSERT itself,
+        and on PostgreSQL the person's row is locked first: ten /watch at once at 48 stored
+        add two, never ten (a count read before the insert let all ten through)."""
         async with self.db.begin() as conn:
             rid = await _recipient(conn, platform, PRIVATE, user_id, chat_id, lang=lang)
-            count = await _count(conn, rid)
-            exists = (await conn.execute(select(watches.c.id).where(
-                watches.c.recipient_id == rid, watches.c.norm == key))).scalar()
-            if exists is not None:
-                return WatchOutcome("exists", count, self.max_watches)
-            if count >= self.max_watches:
-                return WatchOutcome("limit", count, self.max_watches)
-            await conn.execute(insert(watches).values(
-                recipient_id=rid, query=query, norm=key, created_at=now()))
-            return WatchOutcome("added", count + 1, self.max_watches)
+            await conn.execute(select(recipients.c.id).where(recipients.c.id == rid)
+                               .with_for_update())
+            same = select(watches.c.id).where(watches.c.recipient_id == rid,
+                                              watches.c.norm == key)
+            stored = (select(func.count()).select_from(watches)
+                      .where(watches.c.recipient_id == rid).scalar_subquery())
+            result = await conn.execute(insert(watches).from_select(
+                ["recipient_id", "query", "norm", "created_at"],
+                select(literal(rid, Integer()), literal(query, String()),
+                       literal(key, String()), literal(now(), DateTime()))
+                .where(stored < self.max_watches, ~exists(same))))
+            return rid, int(result.rowcount or 0)
 
-    async def unwatch(self, platform: str, user_id: str, what: str) -> Watch | None:
-        """Remove a watch given by its number in `watches()` or by its name; returns it."""
+    async def unwatch(self, platform: str, user_id: str, what: str | int) -> Watch | None:
+        """Remove a watch given by its number in `watches()` (an int) or by its name (a str);
+        returns it, or None when there is no such watch.
+
+        The caller decides what the user typed (bot.textnorm.typed_number): a name is never
+        read as a number here, so "²", which folds to "2", cannot remove watch number 2.
+        """
         current = await self.watches(platform, user_id)
-        target = None
-        if what.strip().isdigit() and 1 <= int(what) <= len(current):
-            target = current[int(what) - 1]
+        target: Watch | None = None
+        if isinstance(what, int):
+            target = current[what - 1] if 1 <= what <= len(current) else None
         else:
             key = nm.norm(what) or what.strip().lower()
             target = next((w for w in current if (nm.norm(w.query) or w.query.lower()) == key),

@@ -308,31 +308,39 @@ async def test_stickers_photos_voice_and_edits(api: BotAPIServer, bot: TelegramA
 
 
 class BrokenDispatcher(Dispatcher):
-    """Fails on every message, like a bug in a handler would."""
+    """Fails on every message, like a bug in a handler would, quoting the message."""
 
     async def handle(self, message: Message) -> list[Reply]:
-        """Raise, always."""
-        raise RuntimeError("boom")
+        """Raise, always, with the user's text in the exception (as many errors have)."""
+        raise RuntimeError(f"boom while handling {message.text!r}")
 
 
 async def test_errors_get_a_polite_reply_and_no_secrets_in_logs(
     api: BotAPIServer, settings: Settings, shared_services: Services,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A failing handler yields error.internal; INFO logs carry neither token nor message text."""
-    caplog.set_level(logging.INFO)
+    """A failing handler yields error.internal in the language the user chose with /lang;
+    logs carry no token even at DEBUG, and at INFO and above neither the message text nor
+    the exception's text (which quotes it): the type and the place only."""
+    caplog.set_level(logging.DEBUG)
+    await shared_services.preferences.set_language("telegram", str(RU.id), "en")
     adapter = TelegramAdapter(settings, BrokenDispatcher(shared_services), poll_timeout=5)
     await adapter.start()
     try:
         [reply] = await api.say(RU, "секретный вопрос про Иванова")
     finally:
         await adapter.stop()
-    assert reply.text == t("ru", "error.internal")
+        await shared_services.preferences.set_language("telegram", str(RU.id), "ru")
+    assert reply.text == t("en", "error.internal")  # the /lang choice, not the "ru" hint
     assert "boom" not in reply.text
-    assert any(r.levelno >= logging.ERROR and r.exc_info for r in caplog.records)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors and all("RuntimeError in" in r.getMessage() for r in errors)
+    assert "Set Bot API URL" in caplog.text  # PTB's DEBUG line is there, without the token
     assert api.token not in caplog.text
     assert api.token.split(":")[1] not in caplog.text
-    assert "Иванова" not in caplog.text
+    visible = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records
+                        if r.levelno >= logging.INFO)
+    assert "Иванова" not in visible and "boom" not in visible
 
 
 def _free_port() -> int:

@@ -56,3 +56,27 @@ async def test_without_data_a_check_is_impossible(services: Services, tmp_path: 
     services.listings = ListingService(Settings(data_dir=tmp_path), bundle_path=None)
     text = await _say(services, "/check Медуза")
     assert "Проверить сейчас нельзя" in text
+
+
+async def test_a_cut_text_says_what_was_checked(services: Services,
+                                                listings: ListingService) -> None:
+    """A name after the 300-character cut is found, and the reply says only the beginning
+    and end were checked; with nothing found there, it says why instead of "not found"."""
+    services.listings = listings
+    prose = ("Подскажите, можно ли делать репост записи в телеграм-канале, если её автор "
+             "когда-то давно писал колонки для разных изданий и выступал на конференциях по "
+             "истории литературы, а теперь живёт за границей; боюсь последствий для себя и "
+             "для друзей, которые тоже давно подписаны на этот замечательный канал. ")
+    text = await _say(services, "/check " + prose + "Автор: Эткинд Александр Маркович")
+    assert "Эткинд Александр Маркович" in text and "есть в реестре" in text
+    assert "проверил только его начало и конец" in text
+    text = await _say(services, "/check " + prose + "Автор: мой сосед", lang="en")
+    assert "too long for a name" in text and "not found" not in text
+
+
+async def test_control_characters_are_not_echoed(services: Services,
+                                                 listings: ListingService) -> None:
+    services.listings = listings
+    text = await _say(services, "/check Zzyzx\x1b[2J\u202e Qwertyuiop\x07", lang="en")
+    assert "was not found" in text
+    assert not any(ch in text for ch in "\x1b\x07\u202e")

@@ -93,6 +93,25 @@ async def test_rate_limit_is_polite(kb, question_index) -> None:  # type: ignore
     assert "/ask" in await _say(d, "/help")
 
 
+def test_rate_limiter_stays_bounded_and_keeps_limiting_under_many_users() -> None:
+    """Past the size bound the table forgets the least recently seen users one at a time
+    (each call costs the same at any number of users); a limited user stays limited while
+    others come and go, and idle users are forgotten."""
+    now = [0.0]
+    limiter = RateLimiter(burst=2, per_minute=1, clock=lambda: now[0], idle_s=600,
+                          max_users=1000)
+    assert limiter.allow("busy") and limiter.allow("busy") and not limiter.allow("busy")
+    for i in range(5000):
+        now[0] += 0.001
+        assert limiter.allow(f"user{i}")
+        if i % 100 == 0:
+            assert not limiter.allow("busy")  # still limited: seen recently, kept
+        assert len(limiter) <= 1000
+    now[0] += 601
+    limiter.allow("late")
+    assert len(limiter) == 1  # everyone else was idle, and is forgotten
+
+
 async def test_non_text_and_edits(services: Services) -> None:
     d = Dispatcher(services)
     assert "только текст" in await _say(d, "", kind="voice")

@@ -283,3 +283,17 @@ async def test_start_and_help_mention_watching(
         assert line in help_text
     english = await Chat(_with(services, sqlite_watch), user="9", lang="en").say("/help")
     assert "/digest on|off [foreign_agents|undesirable|extremist|terrorist] — " in english
+
+
+async def test_unwatch_with_numbers_int_refuses(
+        services: Services, sqlite_watch: WatchService) -> None:
+    """"²" and "①" pass str.isdigit() but not int(), and 5,000 digits pass neither: each is
+    a name that is not on the list, never an error; "²" does not remove watch number 2."""
+    chat = Chat(_with(services, sqlite_watch))
+    for name in ("Мемориал", "Медуза"):
+        await chat.say(f"/watch {name}")
+    for odd in ("²", "①", "9" * 5000, "\x1b[2J"):
+        reply = await chat.say(f"/unwatch {odd}")
+        assert "В вашем списке нет" in reply and "\x1b" not in reply, odd
+    assert [w.query for w in await sqlite_watch.watches(TG, "7")] == ["Мемориал", "Медуза"]
+    assert "Больше не слежу за «Медуза»" in await chat.say("/unwatch ２")  # full-width 2

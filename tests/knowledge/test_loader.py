@@ -105,6 +105,26 @@ def test_load_refuses_an_invalid_base(tmp_path: Path) -> None:
     assert "bad.yaml:1: entries:" in str(info.value)
 
 
+def test_aliases_and_deep_nesting_are_problems_not_crashes(tmp_path: Path) -> None:
+    """An alias (the building block of a "billion laughs" bomb, which expanded to 5.7 GB)
+    and nesting deeper than Python's recursion limit are reported with file and line."""
+    directory = _copy_base(tmp_path)
+    (directory / "zz_alias.yaml").write_text(
+        "entries:\n  - id: &x one\n    related: [*x]\n", encoding="utf-8")
+    (directory / "zz_bomb.yaml").write_text(
+        'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+                  for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+        + "entries: [*i]\n", encoding="utf-8")
+    (directory / "zz_deep.yaml").write_text("entries: " + "[" * 20000 + "]" * 20000 + "\n",
+                                            encoding="utf-8")
+    _, problems = validate(directory)
+    messages = [str(p) for p in problems]
+    assert any(m.startswith("zz_alias.yaml:2: yaml:") and "aliases" in m for m in messages)
+    assert any(m.startswith("zz_bomb.yaml:1: yaml:") and "aliases" in m for m in messages)
+    assert any(m.startswith("zz_deep.yaml:1: yaml:") and "nested" in m for m in messages)
+
+
 def test_entries_not_checked_for_half_a_year_are_flagged(kb: KnowledgeBase) -> None:
     newest = max(e.reviewed for e in kb.entries)
     assert stale_entries(kb, newest) == []

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import select
+import subprocess
 import sys
 from pathlib import Path
 
@@ -84,3 +87,31 @@ def test_eval_meets_targets(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert code == 0, out
     assert "ALL" in out and "recall@1" in out
+
+
+def test_empty_check_is_invalid_in_json(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"])
+    main(["registry", "import", str(UND_2024_09_05), "--registry", "undesirable"])
+    capsys.readouterr()
+    assert main(["check", "", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "invalid" and out["problem"] == "empty"
+
+
+def test_check_from_stdin_answers_each_line_as_it_comes(data_dir: Path) -> None:
+    """`check -` answers a line before the next one is written (a pipe stays interactive)."""
+    main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"])
+    env = {**os.environ, "RISKGUIDE_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "check", "-", "--json"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for name in ("Эткинд Александр Маркович", "Дудь Юрий"):
+            proc.stdin.write(name + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            assert ready, f"no answer to {name!r} while standard input is still open"
+            assert json.loads(proc.stdout.readline())["query"] == name
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)

@@ -67,8 +67,9 @@ def test_odd_queries_get_a_clear_result(service: ListingService, query: str,
                                         problem: str | None) -> None:
     result = service.check(query)
     assert result.problem == problem
-    assert result.status in ("listed", "possible", "excluded", "not_found", "unverified",
-                             "no_data")
+    # A query that cannot be checked is "invalid", never a "not_found" claim.
+    assert (result.status == "invalid") == (problem is not None)
+    assert result.to_json().get("problem") == problem
     if problem in ("empty", "too_short"):
         assert result.matches == ()
     if query.startswith("<b>"):
@@ -77,3 +78,41 @@ def test_odd_queries_get_a_clear_result(service: ListingService, query: str,
 
 def test_clean_query_strips_markup() -> None:
     assert clean_query("<i>Meduza</i>") == ("Meduza", None)
+
+
+def test_a_name_at_the_end_of_a_long_text_is_still_checked(service: ListingService) -> None:
+    prose = ("Скажите, пожалуйста, можно ли делать репост записи в телеграм-канале, если её "
+             "автор когда-то давно писал колонки для разных изданий и выступал на "
+             "конференциях по истории литературы, а теперь живёт за границей; боюсь "
+             "последствий для себя и для друзей, которые тоже давно подписаны на этот "
+             "замечательный канал. ")
+    result = service.check(prose + "Автор: Эткинд Александр Маркович")
+    assert len(prose) > 300 and result.problem == "too_long"
+    assert result.status == "listed" and result.matches[0].name == "Эткинд Александр Маркович"
+    # Nothing found in the parts checked of a cut text is no "not found" claim.
+    result = service.check(prose + "Автор: мой сосед по даче")
+    assert result.status == "invalid" and result.problem == "too_long"
+
+
+def test_control_characters_are_not_echoed(service: ListingService) -> None:
+    result = service.check("\x1b[2J\x1b]0;title\x07Эткинд\u202e Александр\x9b1m")
+    assert result.status == "listed"
+    assert not any(ch in result.query for ch in "\x1b\x07\u202e\x9b")
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'[{"fullName": "\xff\xfe"}]', "not valid JSON"),
+    (b"name;law\n\"" + b"x" * 200_000 + b"\";y\n", "unreadable csv"),
+])
+def test_broken_files_are_recorded_rejections(service: ListingService, tmp_path: Path,
+                                              content: bytes, reason: str) -> None:
+    """Input that makes a parser raise something other than a schema error (recursion,
+    decoding, csv's field limit) is still a rejection with its reason, never a traceback."""
+    bad = tmp_path / "broken.bin"
+    bad.write_bytes(content)
+    with pytest.raises(SchemaError, match=reason):
+        service.import_file(bad, "foreign_agents")
+    rejection = service.status()[0]["rejections"][-1]
+    assert reason in rejection["reasons"][0]
+    assert service.check("Эткинд Александр Маркович").status == "listed"

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from bot.storage.schema import events, outbox
+from bot.listings.service import ListingService
+from bot.storage.database import Database
+from bot.storage.schema import batches, events, outbox, registry_state
 from bot.watch import outbox as ob
-from tests.auxil.registries import SHARED_REGISTRIES
+from bot.watch.refresh import RefreshService
+from bot.watch.users import WatchService
+from tests.auxil.registries import SHARED_REGISTRIES, settings_in
 from tests.watch.conftest import Pipeline
+
+RACE_ROUNDS = 12
 
 
 async def rows(p: Pipeline, table: object = outbox) -> int:
@@ -100,6 +108,63 @@ async def test_inactive_recipients_get_nothing_new(pipeline: Pipeline) -> None:
     await ob.recipient_gone(pipeline.db, rid, "Forbidden: bot was blocked by the user")
     await pipeline.load("foreign_agents", "2024-10-01")
     assert await rows(pipeline) == 0
+
+
+async def test_another_list_or_junk_over_the_register_queues_nothing(
+        pipeline: Pipeline, tmp_path: Path) -> None:
+    """The foreign-agent file imported as the undesirable list, and 900 invented names over
+    the real register, are both refused: nobody is told a person "is now an undesirable
+    organisation", and a listed person still checks as listed."""
+    await pipeline.load("undesirable", "2024-09-05")
+    await pipeline.load("foreign_agents", "2024-10-01")
+    await pipeline.users.set_digest("telegram", "5", "5", group=False, on=True)
+    await pipeline.users.watch("telegram", "1", "1", "Евразийская антимонопольная ассоциация",
+                               "ru")
+    outcome, processed = await pipeline.refresh.import_file(
+        SHARED_REGISTRIES / "foreign_agents" / "2024-10-01.json", "undesirable")
+    assert not outcome.accepted and processed.outcome == "up_to_date"
+    assert any("0 of 188 entries" in r for r in outcome.reasons)
+    junk = tmp_path / "junk.json"
+    junk.write_text(json.dumps([{"id": str(i), "fullName": f"Имя {i}", "dateIn": "01.10.2024"}
+                                for i in range(900)], ensure_ascii=False), encoding="utf-8")
+    outcome, processed = await pipeline.refresh.import_file(junk, "foreign_agents",
+                                                            as_of=date(2024, 10, 2))
+    assert not outcome.accepted and processed.outcome == "up_to_date"
+    assert any("0 of 866 entries" in r for r in outcome.reasons)
+    assert await rows(pipeline, events) == 0 and await rows(pipeline) == 0
+    assert pipeline.listings.check("Эткинд Александр Маркович").status == "listed"
+    # --force stores it, and says what it overrode.
+    outcome, _ = await pipeline.refresh.import_file(junk, "foreign_agents",
+                                                    as_of=date(2024, 10, 2), force=True)
+    assert outcome.accepted and any("0 of 866 entries" in r for r in outcome.overridden)
+
+
+async def test_two_imports_at_once_queue_every_change_once(db: Database, tmp_path: Path) -> None:
+    """Two imports started together (a bot's refresh and `registry import`) must not both
+    diff from the same old position: every change becomes one event, one digest line."""
+    users = WatchService(db)
+    await users.set_digest("telegram", "5", "5", group=False, on=True)
+    days = ("2024-09-05", "2024-09-13", "2024-10-01")  # 14 then 7 changes
+    files = [SHARED_REGISTRIES / "foreign_agents" / f"{d}.json" for d in days]
+    for attempt in range(RACE_ROUNDS):
+        async with db.begin() as conn:
+            for table in (outbox, events, batches, registry_state):
+                await conn.execute(delete(table))
+        folder = tmp_path / str(attempt)
+        one, two = (RefreshService(db, ListingService(settings_in(folder))) for _ in "12")
+        await one.import_file(files[0], "foreign_agents")
+        await asyncio.gather(one.import_file(files[1], "foreign_agents"),
+                             two.import_file(files[2], "foreign_agents"))
+        await one.process("foreign_agents")  # whichever finished first, catch up fully
+        async with db.begin() as conn:
+            got = [(r.kind, r.key) for r in await conn.execute(select(events.c.kind,
+                                                                      events.c.key))]
+            digests = int((await conn.execute(select(func.count()).select_from(outbox)))
+                          .scalar() or 0)
+            batch_count = int((await conn.execute(select(func.count()).select_from(batches)))
+                              .scalar() or 0)
+        assert len(got) == 21 and len(set(got)) == 21, (attempt, len(got))
+        assert digests == batch_count, attempt  # one short digest per batch, none repeated
 
 
 async def test_a_watch_of_fbk_alerts_when_the_extremist_list_adds_it(

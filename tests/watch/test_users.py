@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -30,7 +31,7 @@ async def test_unwatch_by_number_or_name(db: Database) -> None:
     svc = WatchService(db)
     for q in ("Иванов Иван", "Meduza", "Мемориал"):
         await svc.watch("matrix", "@a:x", "!r:x", q, "en")
-    removed = await svc.unwatch("matrix", "@a:x", "2")
+    removed = await svc.unwatch("matrix", "@a:x", 2)
     assert removed is not None and removed.query == "Meduza"
     assert (await svc.unwatch("matrix", "@a:x", "ИВАНОВ ИВАН")) is not None
     assert await svc.unwatch("matrix", "@a:x", "nobody") is None
@@ -103,3 +104,26 @@ async def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> N
     assert [w.query for w in await svc.watches("telegram", "5")] == ["Meduza"]
     assert (await svc.stored("telegram", "5")).lang == "en"
     await db.close()
+
+
+async def test_concurrent_watches_never_pass_the_cap(db: Database) -> None:
+    """Ten /watch at once at 48 stored watches store two more, not ten (nor 58)."""
+    service = WatchService(db)
+    for round_ in range(3):
+        user = f"u{round_}"
+        for i in range(48):
+            await service.watch("telegram", user, user, f"Имя{i} Фамилия", "ru")
+        outcomes = await asyncio.gather(*(
+            service.watch("telegram", user, user, f"Новое{i} Имя", "ru") for i in range(10)))
+        assert sorted(o.status for o in outcomes).count("added") == 2
+        assert len(await service.watches("telegram", user)) == 50
+        # The same new name ten times at once is one watch, never an error.
+        await service.unwatch("telegram", user, 1)
+        same = await asyncio.gather(*(
+            service.watch("telegram", user, user, "Один И Тот Же", "ru") for _ in range(10)))
+        assert [o.status for o in same].count("added") == 1
+        assert len(await service.watches("telegram", user)) == 50
+    # A new person's first /watch commands at once create their row once, without an error.
+    first = await asyncio.gather(*(
+        service.watch("matrix", "@new:x", "!dm:x", f"Имя{i} Другое", "ru") for i in range(5)))
+    assert [o.status for o in first] == ["added"] * 5
