@@ -135,6 +135,10 @@ def status_text(names: list[NamedStatus], t: Translator) -> str | None:
         if result is None or result.status == "no_data":
             parts.append(esc(t("ask.named_unverified", name=n.name)))
             continue
+        if result.status == "unverified":
+            # Stale or failed data: "not listed" would be a claim it cannot support.
+            parts.append(esc(t("ask.named_stale", name=n.name, date=_date(result, t))))
+            continue
         if n.vague:
             parts.append(esc(t("ask.named_vague", name=n.name)))
             continue

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.listings.notes import REQUIRED_BY_LAW
 from bot.listings.scan import DEFINITE, Mention, ScanResult
 from bot.listings.service import ListingService
+from bot.listings.status import DataInfo
 from bot.textnorm import tokens
 from handlers.answers import format_date
 from handlers.checks import data_lines, listing_when
@@ -85,7 +86,7 @@ async def scan_replies(text: str, listings: ListingService | None, t: Translator
         return [Reply(esc(t("check.no_data")))]
     result = await asyncio.to_thread(listings.scan, text)
     missing = listings.missing()
-    as_of = _newest(listings)
+    as_of = _data_date(listings)
     full = chat_text(result, listings, missing, as_of, t, limit=None)
     if len(full) <= MAX_REPLY_CHARS:
         return [Reply(full)]
@@ -121,7 +122,8 @@ def inline_note(query: str, listings: ListingService | None, t: Translator) -> R
     result = listings.scan(name)
     listed = [x for x in result.mentions if x.listed and x.note]
     if not listed:
-        text = t("scan.inline.none", name=name, date=format_date(_newest(listings), t.lang))
+        key = "scan.inline.unverified" if _untrusted(listings) else "scan.inline.none"
+        text = t(key, name=name, date=format_date(_data_date(listings), t.lang))
         return Reply(esc(text), summary=text)
     best = listed[0]
     key = "scan.inline.definite" if best.match == DEFINITE else "scan.inline.possible"
@@ -142,7 +144,7 @@ def chat_text(result: ScanResult, listings: ListingService, missing: Sequence[st
               with_copy: bool = True) -> str:
     """Return the scan result in light markup: mentions, why notes, data, annotated copy."""
     firsts = _first_mentions(result)
-    parts = [esc(_heading(firsts, as_of, t))]
+    parts = [esc(_heading(firsts, as_of, t, _untrusted(listings)))]
     shown = firsts if limit is None else firsts[:limit]
     if shown:
         parts.append("\n\n".join(_mention_block(m, _count(result, m), t, markup=True)
@@ -166,7 +168,7 @@ def plain_report(result: ScanResult, listings: ListingService, missing: Sequence
     parts = []
     if source:
         parts.append(source)
-    parts.append(_heading(firsts, as_of, t))
+    parts.append(_heading(firsts, as_of, t, _untrusted(listings)))
     for m in firsts:
         parts.append(_mention_block(m, _count(result, m), t, markup=False))
     parts.extend(_explanations(firsts, result, t))
@@ -177,13 +179,19 @@ def plain_report(result: ScanResult, listings: ListingService, missing: Sequence
     return "\n\n".join(parts) + "\n"
 
 
-def _heading(firsts: Sequence[Mention], as_of: date | None, t: Translator) -> str:
+def _heading(firsts: Sequence[Mention], as_of: date | None, t: Translator,
+             untrusted: Sequence[DataInfo] = ()) -> str:
+    """Return the first line of a scan result; with stale or failed data it says that names
+    listed since then could be missing, and never that the text is clear."""
     when = format_date(as_of, t.lang) if as_of else "?"
     if not firsts:
-        return t("scan.none", date=when)
-    notes = sum(1 for m in firsts if m.listed and m.note)
-    return t.plural("scan.found", "scan.found_plural", len(firsts), notes=notes, date=when)
-
+        head = t("scan.none_unverified" if untrusted else "scan.none", date=when)
+    else:
+        notes = sum(1 for m in firsts if m.listed and m.note)
+        head = t.plural("scan.found", "scan.found_plural", len(firsts), notes=notes, date=when)
+        if untrusted:
+            head += " " + t("scan.maybe_incomplete")
+    return head
 
 def _mention_block(m: Mention, count: int, t: Translator, *, markup: bool) -> str:
     registry = t(f"registry.{m.registry}")
@@ -238,7 +246,12 @@ def _count(result: ScanResult, m: Mention) -> int:
                if (x.registry, x.entry_id) == (m.registry, m.entry_id))
 
 
-def _newest(listings: ListingService) -> date | None:
-    data = listings.data()
-    return max((d.as_of for d in data), default=None)
+def _data_date(listings: ListingService) -> date | None:
+    """Return the oldest data date of the lists: "none found as of DATE" holds for all."""
+    return min((d.as_of for d in listings.data()), default=None)
+
+
+def _untrusted(listings: ListingService) -> tuple[DataInfo, ...]:
+    """Return the lists whose data may not support "none found" (stale or failed fetch)."""
+    return tuple(d for d in listings.data() if not d.trusted())
 

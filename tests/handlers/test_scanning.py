@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.i18n import Translator
 from bot.listings.service import ListingService
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
 from handlers.markup import to_plain
 from handlers.messages import Message, Reply
+from handlers.named import NamedStatus, status_text
+from handlers.scanning import inline_note
 from tests.auxil.registries import WIDE_WINDOWS
 
 POST = ("Вчера в эфире телеканала «Дождь»* журналист Юрий Дудь рассказал о новом проекте. "
@@ -139,3 +142,22 @@ async def test_inline_note_offers_the_text_to_insert(
     reply = await dispatcher.inline_check(Message(text="note Zzyzx Qwertyuiop", user_id="u",
                                                   chat_id="u", language_hint="en"))
     assert reply is not None and "no note is needed" in to_plain(reply.text)
+
+
+async def test_stale_data_never_says_a_text_is_clear(services: Services, tmp_path: Path) -> None:
+    """With data older than its window (the bundled copy, default windows), a text with no
+    listed names is "could not verify", not "clear"; inline notes and named questions too."""
+    stale = ListingService(Settings(data_dir=tmp_path))
+    services.listings = stale
+    [reply] = await _say(services, "/scan Вчера в городе прошёл дождь, все промокли.")
+    text = to_plain(reply.text)
+    assert "слишком старые" in text and "не нашлось" not in text
+    [found] = await _say(services, "/scan " + POST)
+    assert "не настолько свежие" in to_plain(found.text)
+    note = inline_note("note Совершенно Неизвестный Человек", stale, Translator("ru"))
+    assert note is not None and "Не могу подтвердить" in note.text
+    result = stale.check("Совершенно Неизвестная Организация")
+    assert result.status == "unverified"
+    paragraph = status_text([NamedStatus("Совершенно Неизвестная Организация", result)],
+                            Translator("en"))
+    assert paragraph is not None and "too old to say it is not listed" in paragraph
