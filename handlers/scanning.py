@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from bot.i18n import Translator
@@ -19,6 +20,7 @@ from bot.listings.notes import REQUIRED_BY_LAW
 from bot.listings.scan import DEFINITE, Mention, ScanResult
 from bot.listings.service import ListingService
 from bot.listings.status import DataInfo
+from bot.scan_input import InputError, read_input
 from bot.textnorm import tokens
 from handlers.answers import format_date
 from handlers.checks import data_lines, listing_when
@@ -103,6 +105,19 @@ async def scan_replies(text: str, listings: ListingService | None, t: Translator
     return [Reply(summary, attachment=Attachment(name, "text/plain; charset=utf-8",
                                                  report.encode("utf-8"),
                                                  caption=esc(t("scan.file_caption"))))]
+
+
+def with_file(message: Message, data: bytes, name: str | None) -> Message:
+    """Return message carrying a received file's text, or the reason it cannot be read.
+
+    Every adapter hands the downloaded bytes here, so files are decoded by one reader and
+    refused for one set of reasons, whatever platform they came from.
+    """
+    try:
+        source = read_input(data, name or "document.txt")
+    except InputError as exc:
+        return replace(message, attachment_problem=exc.code)
+    return replace(message, attachment_text=source.text)
 
 
 def inline_note(query: str, listings: ListingService | None, t: Translator) -> Reply | None:

@@ -64,7 +64,7 @@ from nio.store import SqliteStore
 
 from bot import redact
 from bot.config import Settings
-from bot.scan_input import MAX_BYTES, InputError, read_input
+from bot.scan_input import MAX_BYTES
 from bot.textnorm import typed_number
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.commands import looks_like_command, parse_command
@@ -72,6 +72,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.markup import to_plain
 from handlers.messages import Attachment, ChatKind, Message, Platform, Reply
 from handlers.render import as_html, as_plain, numbered_choices
+from handlers.scanning import with_file
 
 log = logging.getLogger(__name__)
 
@@ -542,11 +543,7 @@ class MatrixAdapter:
         except _FETCH_EXCEPTIONS as exc:
             log.warning("could not fetch a Matrix file: %s", type(exc).__name__)
             return replace(message, attachment_problem="unavailable")
-        try:
-            source = read_input(data, message.attachment_name or "document.txt")
-        except InputError as exc:
-            return replace(message, attachment_problem=exc.code)
-        return replace(message, attachment_text=source.text)
+        return with_file(message, data, message.attachment_name)
 
     def _remember_choices(self, key: tuple[str, str], data: list[str]) -> None:
         """Keep the latest numbered choices per room and user (adapter state, in memory)."""

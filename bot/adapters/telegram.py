@@ -59,13 +59,14 @@ from telegram.warnings import PTBDeprecationWarning
 from bot import redact
 from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
-from bot.scan_input import MAX_BYTES, InputError, read_input
+from bot.scan_input import MAX_BYTES
 from bot.watch.model import RecipientGone, RetryLater, SendError, TransientError
 from handlers.answers import TOPIC
 from handlers.commands import COMMANDS, parse_command
 from handlers.dispatcher import Dispatcher
 from handlers.markup import to_html, to_plain
 from handlers.messages import Attachment, ChatKind, Choice, Message, Platform, Reply
+from handlers.scanning import with_file
 
 log = logging.getLogger(__name__)
 # python-telegram-bot's loggers that write the Bot API URL (see telegram/_utils/logging.py).
@@ -521,11 +522,7 @@ class TelegramAdapter:
         except TelegramError as exc:
             log.warning("Telegram: could not download a document: %s", exc)
             return replace(message, attachment_problem="unavailable")
-        try:
-            source = read_input(data, document.file_name or "document.txt")
-        except InputError as exc:
-            return replace(message, attachment_problem=exc.code)
-        return replace(message, attachment_text=source.text)
+        return with_file(message, data, document.file_name)
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press: stop the spinner first, then send (or edit in) the reply."""
