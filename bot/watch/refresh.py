@@ -148,8 +148,10 @@ class RefreshService:
         """Return what processing from the stored position did, or None when another
         process moved the position first (nothing was written: try again)."""
         store = self.listings.store
+        # One read of the pointer: reading the name and then "the latest" again could pair
+        # one snapshot's name with another's content when an import stores in between.
         name = store.latest_name(registry)
-        current = store.latest(registry)
+        current = store.load(registry, name)
         if name is None or current is None:
             return Processed(registry, "no_data")
         async with self.db.begin() as conn:
