@@ -58,7 +58,7 @@ def test_kb_validate_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_dev_set_targets() -> None:
     """The dev-set rates the issue sets as targets (>= 90% each)."""
-    from bot.cli_knowledge import evaluate
+    from bot.cli.knowledge import evaluate
 
     path = REPO.parent / "shared" / "eval" / "questions-dev.json"
     if not path.exists():

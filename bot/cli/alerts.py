@@ -155,11 +155,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Print the alert benchmark: matching a large change against many watches, and
     delivery throughput through a local Bot API server that enforces Telegram's limits."""
-    from bot import delivery_bench
-    from bot.watch import bench
+    from bot.measure import alerts_bench, delivery_bench
 
-    print(asyncio.run(bench.run(args.registries, changes=args.changes, watches=args.watches)),
-          flush=True)
+    print(asyncio.run(alerts_bench.run(args.registries, changes=args.changes,
+                                       watches=args.watches)), flush=True)
     if args.messages:
         print(asyncio.run(delivery_bench.run(args.messages)))
     return 0
