@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from tests.auxil.databases import PostgresServer, start_postgres
 # machine that refuses connections at once (tests that fetch start their own servers).
 os.environ.setdefault("RISKGUIDE_REGISTRY_MIRROR_URL", "off")
 os.environ.setdefault("RISKGUIDE_REGISTRY_PORTAL_URL", "http://127.0.0.1:9")
+# Built indexes are cached per run, never in the user's own cache directory.
+os.environ.setdefault("RISKGUIDE_CACHE_DIR", tempfile.mkdtemp(prefix="riskguide-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
