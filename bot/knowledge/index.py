@@ -52,6 +52,10 @@ _ADDRESSEE = frozenset({
 # this much more often than general language (see `_domain_pair`).
 PAIR_CONTRAST = 1.7
 COLLOCATION_SHARE = 0.7
+# A stump compound cuts its first word to two to five letters ("юр|лицо", "ино|агент").
+_STUMP_MIN = 2
+_STUMP_MAX = 5
+_COMPOUND_MAX_ZIPF = 2.5
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
@@ -102,6 +106,7 @@ class QuestionIndex:
         # only occur in answers: the former vouch for a question being in scope.
         self._asked: set[str] = set()
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
+        self._compounds = self._compound_words(kb)
         raw_examples: list[tuple[str, dict[str, float]]] = []
         asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
@@ -115,7 +120,7 @@ class QuestionIndex:
                 self._add(entry.id, "questions", questions, lang)
                 self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
                 for q in [*questions, title, *entry.keywords.get(lang, ())]:
-                    analysed = self.analyzer.terms(q, lang)
+                    analysed = self._terms(q, lang)
                     keys = [t.key for t in analysed]
                     self._pairs.update(pairwise(keys))
                     for i, key in enumerate(keys):
@@ -181,6 +186,60 @@ class QuestionIndex:
             anchors.add(key)
         return frozenset(anchors - self._collocation_heads)
 
+    def _compound_words(self, kb: KnowledgeBase) -> dict[tuple[str, str], str]:
+        """Return the base's stump compounds by the phrase they shorten.
+
+        Russian shortens a phrase by cutting the first word to a stump: "иноагент" is
+        "ино(странный) агент", "юрлицо" "юр(идическое) лицо", "спецсчёт" "спец(иальный) счёт".
+        Keys are (stump, second word's lemma); a question's "иностранным агентом" then reads as
+        the base's "иноагент" and the other way round, whichever of the two each side uses.
+        """
+        keys: set[str] = set()
+        for entry in kb.entries:
+            texts = [*entry.title.values(), *entry.answer.values()]
+            for lang in ("ru", "en"):
+                texts += [*entry.questions.get(lang, ()), *entry.keywords.get(lang, ())]
+            for text in texts:
+                keys.update(t.key for t in self.analyzer.terms(text, "ru")
+                            if is_cyrillic(t.key))
+        out: dict[tuple[str, str], str] = {}
+        for word in keys:
+            # A coined word, rare in general language ("признать" is not "при знать").
+            if zipf_frequency(word, "ru", wordlist="large") > _COMPOUND_MAX_ZIPF:
+                continue
+            for cut in range(_STUMP_MIN, _STUMP_MAX + 1):
+                rest = word[cut:]
+                if len(rest) >= 3 and rest in keys:
+                    out[(word[:cut], rest)] = word
+        return out
+
+    def _terms(self, text: str, lang: str | None, lexicon: Lexicon | None = None) -> list[Term]:
+        """Return the analyser's terms of text with stump compounds' phrases folded into one."""
+        terms = self.analyzer.terms(text, lang, lexicon)
+        if len(terms) < 2 or not self._compounds:
+            return terms
+        out: list[Term] = []
+        i = 0
+        while i < len(terms):
+            first = terms[i]
+            if i + 1 < len(terms) and self.analyzer.is_adjective(first.key):
+                second = terms[i + 1]
+                for cut in range(min(_STUMP_MAX, len(first.key) - 2), _STUMP_MIN - 1, -1):
+                    word = self._compounds.get((first.key[:cut], second.key))
+                    if word is not None:
+                        word = self.lexicon.key(word) or word
+                        weight = max(first.weight, second.weight, specificity(word, "ru"))
+                        out.append(Term(word, word, weight))
+                        i += 2
+                        break
+                else:
+                    out.append(first)
+                    i += 1
+                continue
+            out.append(first)
+            i += 1
+        return out
+
     def _contrasts(self) -> dict[str, float]:
         """Return, per asked term, how much more often the base uses it than general language.
 
@@ -201,7 +260,7 @@ class QuestionIndex:
     def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
         weight = _FIELD_WEIGHTS[fieldname]
         for text in texts:
-            analysed = self.analyzer.terms(text, lang)
+            analysed = self._terms(text, lang)
             for t in analysed:
                 self.lexicon.add(t.surface, t.key, weight)
                 self._count[t.key] += 1
@@ -348,7 +407,7 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
         """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        analysed = self.analyzer.terms(text, lang, self.lexicon)
+        analysed = self._terms(text, lang, self.lexicon)
         query = self._weights(analysed)
         surfaces = {t.key: t.surface for t in analysed}
         if not query:

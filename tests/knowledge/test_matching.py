@@ -49,3 +49,10 @@ def test_everyday_phrases_the_base_also_uses_do_not_make_a_question_in_scope(
 def test_a_phrase_of_the_domain_still_anchors_a_question(question_index: QuestionIndex) -> None:
     result = question_index.match("помогать международному уголовному суду опасно?", "ru")
     assert result.entry_id == "intl_org_assist"
+
+
+def test_a_stump_compound_and_its_full_phrase_are_one_term(question_index: QuestionIndex) -> None:
+    # The base says "иноагент"; people also write "иностранный агент".
+    result = question_index.match("кого могут признать иностранным агентом", "ru")
+    assert result.entry_id == "fa_who"
+    assert question_index.match("агент по недвижимости берёт комиссию", "ru").entry_id is None
