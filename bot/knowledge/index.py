@@ -56,6 +56,11 @@ COLLOCATION_SHARE = 0.7
 _STUMP_MIN = 2
 _STUMP_MAX = 5
 _COMPOUND_MAX_ZIPF = 2.5
+# The entries' word distributions (see `_likelihoods`): additive smoothing, the softmax's
+# temperature and the posterior's share of the score, calibrated on the development sets.
+_SMOOTHING = 0.5
+_TEMPERATURE = 1.0
+_POSTERIOR_SHARE = 0.3
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
@@ -160,6 +165,40 @@ class QuestionIndex:
             (entry_id, {t: w * self._idf[t] / self._max_idf for t, w in terms.items()})
             for entry_id, terms in raw_examples
         ]
+        self._likelihoods()
+
+    def _likelihoods(self) -> None:
+        """Build each entry's smoothed word distribution (multinomial, additive smoothing).
+
+        `_log_absent[e]` is the log-probability of a word entry e never uses; `_log_gain[t][e]`
+        what using t adds to it. Together they tell neighbouring entries apart by the words
+        each uses more than the other ("штраф" for the fines, "плашка" for the label).
+        """
+        mass: dict[str, float] = defaultdict(float)
+        for per_entry in self._tf.values():
+            for entry_id, tf in per_entry.items():
+                mass[entry_id] += tf
+        vocabulary = len(self._tf)
+        self._log_absent = {
+            e.id: math.log(_SMOOTHING / (mass[e.id] + _SMOOTHING * vocabulary))
+            for e in self.kb.entries
+        }
+        self._log_gain: dict[str, dict[str, float]] = {
+            t: {e: math.log((tf + _SMOOTHING) / _SMOOTHING) for e, tf in per_entry.items()}
+            for t, per_entry in self._tf.items()
+        }
+
+    def _posterior(self, resolved: dict[str, float]) -> dict[str, float]:
+        """Return each entry's probability of being the one asked about (uniform prior)."""
+        total = sum(resolved.values())
+        loglik = {e: total * v for e, v in self._log_absent.items()}
+        for term, w in resolved.items():
+            for entry_id, gain in self._log_gain[term].items():
+                loglik[entry_id] += w * gain
+        top = max(loglik.values())
+        odds = {e: math.exp((v - top) / _TEMPERATURE) for e, v in loglik.items()}
+        norm = sum(odds.values())
+        return {e: v / norm for e, v in odds.items()}
 
     def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
         """Return the terms whose presence shows a question is about this base's subject.
@@ -466,9 +505,11 @@ class QuestionIndex:
 
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)
+        posterior = self._posterior(resolved)
         scores = {
-            e: (0.5 * association.get(e, 0.0) / top_assoc * min(1.0, top_assoc)
-                + 0.5 * nearest.get(e, 0.0)) * confidence
+            e: ((1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
+                                          * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
+                + _POSTERIOR_SHARE * posterior.get(e, 0.0)) * confidence
             for e in set(association) | set(nearest)
         }
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

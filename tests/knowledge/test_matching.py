@@ -56,3 +56,11 @@ def test_a_stump_compound_and_its_full_phrase_are_one_term(question_index: Quest
     result = question_index.match("кого могут признать иностранным агентом", "ru")
     assert result.entry_id == "fa_who"
     assert question_index.match("агент по недвижимости берёт комиссию", "ru").entry_id is None
+
+
+def test_the_words_an_entry_uses_more_than_its_neighbour_decide_between_them(
+    question_index: QuestionIndex,
+) -> None:
+    # "registry" is shared with checking a name; "removed" belongs to the exclusion entry.
+    result = question_index.match("can you get removed from the foreign agents registry", "en")
+    assert result.entry_id == "fa_removal"
