@@ -145,3 +145,19 @@ async def test_every_command_of_the_table_is_answered(services: Services) -> Non
         replies = await d.handle(_msg(f"/{command.name}", language_hint="en"))
         assert replies and all(r.text.strip() for r in replies), command.name
         assert "know that command" not in replies_as_plain(replies), command.name
+
+
+async def test_several_questions_get_the_first_answered_and_the_others_offered(
+    services: Services,
+) -> None:
+    d = Dispatcher(services)
+    replies = await d.handle(_msg("что такое иноагент? и как проверить человека?"))
+    assert len(replies) == 1
+    assert "несколько вопросов" in replies[0].text
+    offered = [c.data for row in replies[0].choices for c in row]
+    assert offered[0] == "a:check_status"
+    replies = await d.handle(_msg(
+        "what is a foreign agent? also, how can I check whether my colleague is one?",
+        user_id="u2"))
+    assert "more than one thing" in replies[0].text
+    assert next(c.data for row in replies[0].choices for c in row) == "a:check_status"
