@@ -7,6 +7,7 @@ newer snapshot. `update` and `import_file` both go through `validate_and_store`.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -137,6 +138,9 @@ class ListingService:
                 entries = [e for s in snapshots.values() if s for e in s.entries]
                 self._index = load_index(entries, [f"{s.registry}:{s.content_hash}"
                                                    for s in snapshots.values() if s])
+                # The entries live as long as the data: out of the cyclic collector's walks,
+                # which otherwise stall a check now and then (0.5 s at 100,000 entries).
+                gc.freeze()
                 self._data = tuple(self.data_info(s) for s in snapshots.values() if s)
                 self._missing = tuple(r for r, s in snapshots.items() if s is None)
                 self._version = version
