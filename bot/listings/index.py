@@ -80,6 +80,11 @@ class _TokenMatch(NamedTuple):
     pos: int
 
 
+# Inside a search a match is a plain (sim, how, pos) tuple: made thousands of times per
+# query at 100,000 entries, where a NamedTuple's constructor costs twice as much.
+_Match = tuple[float, str, int]  # [0] sim, [1] how, [2] position in the name
+
+
 _PRIMARY, _PERSON = 1, 2
 _KEY_SEP = "\x00"
 
@@ -156,6 +161,8 @@ class NameIndex:
         self._vweight = array("d", [0.1 if t in nm.STOPWORDS else w
                                     for t, w in zip(self._vocab, idf, strict=True)])
         self._idf_map: dict[str, float] | None = None
+        # Per process, filled as queries meet vocabulary tokens: their key sets, split once.
+        self._keysets: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
         # Names as columns: entry, text, flags, token ids (one flat array, offsets per name).
         self._nentry = array("i", [n.entry for n in names])
         self._ntext = [n.text for n in names]
@@ -166,6 +173,7 @@ class NameIndex:
         for n in names:
             self._ntok.extend(tid[t] for t in n.tokens)
             self._noff.append(len(self._ntok))
+        self._nlen = array("i", [len(n.tokens) for n in names])
         self._by_key = FlatMultimap(by_key)
         self._postings = FlatMultimap(postings, pairs=True)
         self._by_number = FlatMultimap(by_number)
@@ -183,7 +191,7 @@ class NameIndex:
     def __getstate__(self) -> dict[str, Any]:
         """Return the pickled form: the tables without the entries and derived views."""
         state = dict(self.__dict__)
-        state.update(entries=[], _names=None, _idf_map=None)
+        state.update(entries=[], _names=None, _idf_map=None, _keysets={})
         return state
 
     def attach(self, entries: Sequence[Entry]) -> bool:
@@ -275,14 +283,14 @@ class NameIndex:
                 results.append((self._nentry[ni], hit))
         return results
 
-    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _TokenMatch]]:
+    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _Match]]:
         """Return, per candidate name, the best match of each query token in it.
 
         Candidates come from the rarest required query token's postings (plus its fuzzy
         neighbours); every other token is then compared with those names' own tokens. A
         common word ("фонд") thus never makes a check walk tens of thousands of names.
         """
-        found: dict[int, dict[int, _TokenMatch]] = {}
+        found: dict[int, dict[int, _Match]] = {}
         toks = [(qi, t) for qi, t in enumerate(qtokens) if len(t) > 1]  # initials: in _score
         if not toks:
             return found
@@ -295,8 +303,7 @@ class NameIndex:
         first = self._lookup(first_tok)
         if len(first) > _MAX_CANDIDATES:
             # Short names first: only they can be covered well by a query this unspecific.
-            noff = self._noff
-            keep = sorted(first, key=lambda ni: noff[ni + 1] - noff[ni])[:_MAX_CANDIDATES]
+            keep = sorted(first, key=self._nlen.__getitem__)[:_MAX_CANDIDATES]
             first = {ni: first[ni] for ni in keep}
         for ni, m in first.items():
             found[ni] = {first_qi: m}
@@ -308,16 +315,16 @@ class NameIndex:
             per_tid = self._match_vocab(tok, {t for ni in found
                                               for t in ntok[noff[ni]:noff[ni + 1]]})
             for ni in list(found):
-                best: _TokenMatch | None = None
+                best: _Match | None = None
                 for pos, t in enumerate(ntok[noff[ni]:noff[ni + 1]]):
                     got = per_tid.get(t)
                     if got is None:
                         continue
                     if got[1] == "exact":
-                        best = _TokenMatch(got[0], got[1], pos)
+                        best = (got[0], got[1], pos)
                         break
-                    if best is None or got[0] > best.sim:
-                        best = _TokenMatch(got[0], got[1], pos)
+                    if best is None or got[0] > best[0]:
+                        best = (got[0], got[1], pos)
                 if best is not None:
                     found[ni][qi] = best
                 elif qi in required_qis:
@@ -331,18 +338,24 @@ class NameIndex:
         mkeys = nm.morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)
         raw = nm.latin_keys(tok)
-        vocab, vmorph, vlatin = self._vocab, self._vmorph, self._vlatin
+        vocab, keysets = self._vocab, self._keysets
         fuzzy_keys: list[str] = []
         fuzzy_owner: list[int] = []
         for t in tids:
             if vocab[t] == tok:
                 out[t] = (_SIM_EXACT, "exact")
-            elif not mkeys.isdisjoint(vmorph[t].split(_KEY_SEP)):
+                continue
+            sets = keysets.get(t)
+            if sets is None:
+                sets = keysets[t] = (frozenset(self._vmorph[t].split(_KEY_SEP)),
+                                     tuple(self._vlatin[t].split(_KEY_SEP))
+                                     if self._vlatin[t] else ())
+            if not mkeys.isdisjoint(sets[0]):
                 out[t] = (_SIM_MORPH, "morph")
-            elif vlatin[t] and not lkeys.isdisjoint(vlatin[t].split(_KEY_SEP)):
+            elif sets[1] and not lkeys.isdisjoint(sets[1]):
                 out[t] = (_SIM_TRANSLIT, "translit")
-            elif len(tok) >= 5 and vlatin[t]:
-                for key in vlatin[t].split(_KEY_SEP):
+            elif len(tok) >= 5 and sets[1]:
+                for key in sets[1]:
                     fuzzy_keys.append(key)
                     fuzzy_owner.append(t)
         if fuzzy_keys:
@@ -363,9 +376,9 @@ class NameIndex:
         keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
         return sum(self._postings.count(k) for k in keys)
 
-    def _lookup(self, tok: str) -> dict[int, _TokenMatch]:
+    def _lookup(self, tok: str) -> dict[int, _Match]:
         """Return the best match of tok in every name that has one (via the postings)."""
-        out: dict[int, _TokenMatch] = {}
+        out: dict[int, _Match] = {}
         raw = nm.latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
         sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
@@ -386,12 +399,12 @@ class NameIndex:
                     sim = 0.9 * ratio / 100
                     for ni, pos in self._postings.get_pairs("L:" + match):
                         cur = out.get(ni)
-                        if cur is None or sim > cur.sim:
-                            out[ni] = _TokenMatch(sim, "fuzzy", pos)
+                        if cur is None or sim > cur[0]:
+                            out[ni] = (sim, "fuzzy", pos)
         return out
 
     def _walk(self, sources: Sequence[tuple[str, float, str]],
-              out: dict[int, _TokenMatch]) -> None:
+              out: dict[int, _Match]) -> None:
         """Note in `out` (empty on entry) the best posting of every name the given keys
         reach, up to the lookup cap of names."""
         for key, sim, how in sources:
@@ -400,9 +413,9 @@ class NameIndex:
                 if cur is None:
                     if len(out) >= _LOOKUP_CAP:
                         break  # a word this common cannot single out a name: enough candidates
-                    out[ni] = _TokenMatch(sim, how, pos)
-                elif sim > cur.sim:
-                    out[ni] = _TokenMatch(sim, how, pos)
+                    out[ni] = (sim, how, pos)
+                elif sim > cur[0]:
+                    out[ni] = (sim, how, pos)
 
     @staticmethod
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
@@ -444,21 +457,21 @@ class NameIndex:
         return out
 
     def _score(self, ni: int, qtokens: Sequence[str],
-               per_token: dict[int, _TokenMatch], all_common: bool,
+               per_token: dict[int, _Match], all_common: bool,
                marked: bool = False) -> Hit | None:
         """Return a hit when every meaningful query token is explained by this name."""
         flags = self._nflags[ni]
         person, primary = bool(flags & _PERSON), bool(flags & _PRIMARY)
-        used: dict[int, _TokenMatch] = {}
+        used: dict[int, _Match] = {}
         for qi, tok in enumerate(qtokens):
             m = per_token.get(qi)
             if len(tok) == 1:
                 continue
-            if m is None or m.pos in used:
+            if m is None or m[2] in used:
                 if tok in nm.STOPWORDS and not person:
                     continue
                 return None
-            used[m.pos] = m
+            used[m[2]] = m
         tokens = self._tokens(ni)
         # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name parts.
         initials = [t for t in qtokens if len(t) == 1]
@@ -473,11 +486,11 @@ class NameIndex:
             return None
         entry = self.entries[self._nentry[ni]]
         text = self._ntext[ni]
-        hows = {m.how for m in used.values()}
+        hows = {m[1] for m in used.values()}
         kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
             EXACT if primary else ALIAS)
         sure = hows <= {"exact", "morph"}
-        mean = sum(m.sim for m in used.values()) / len(used)
+        mean = sum(m[0] for m in used.values()) / len(used)
         if person:
             if 0 not in used:
                 return None  # a first name or patronymic alone names nobody in particular
@@ -492,7 +505,7 @@ class NameIndex:
             return Hit(entry, text, kind, round(0.6 + 0.4 * coverage * mean, 4), definite)
         vweight = self._vweight
         weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
-        covered = sum(weights[p] * used[p].sim for p in used) / (sum(weights) or 1.0)
+        covered = sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
         if covered >= 0.999 * mean and len(used) == len(tokens):
             return Hit(entry, text, kind, round(0.9 + 0.08 * mean, 4),
                        sure and not all_common)
@@ -525,7 +538,7 @@ def _ambiguous_short_names(names: Sequence[IndexedName],
                for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
 
 
-def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _TokenMatch]) -> bool:
+def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _Match]) -> bool:
     """Return True when every name token not matched is a qualifier noun or a stop word,
     and something other than those was matched."""
     missing = [t for p, t in enumerate(tokens) if p not in used]
