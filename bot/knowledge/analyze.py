@@ -99,6 +99,12 @@ class Analyzer:
         """Return True when a Russian lemma reads first as an adjective ("иностранный")."""
         return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
 
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_second_person(self, word: str) -> bool:
+        """Return True for a Russian verb form addressing someone ("умеешь", "храните")."""
+        return bool(is_cyrillic(word)) and any(
+            "2per" in p.tag and p.tag.POS in {"VERB", "INFN"} for p in self._morph.parse(word)[:1])
+
     def is_known_ru(self, word: str) -> bool:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""
         return bool(self._morph.word_is_known(word))

@@ -38,15 +38,29 @@ MIN_ANCHOR_COUNT = 3
 DEPENDENT_SHARE = 0.4
 PARTNER_SHARE = 0.5
 DEPENDENT_EVIDENCE = 8
+# A word spread over at least this share of the entries is the subject itself ("минюст",
+# "реестр"), never an action word, however often the base's questions pair it with another.
+SUBJECT_SPREAD = 1 / 3
 # An unknown word at least this rare in general language ("собака" is 2.5, "instagram" 2.7)
 # that the base never uses is evidence of another subject.
 FOREIGN_SPECIFICITY = 2.4
 FOREIGN_PENALTY = 0.8
+# Words of the general language the base never uses, at least this specific ("dog", "weather",
+# "игра"), point to another subject; when they outweigh the anchoring words, the anchor is read
+# in its everyday sense ("undesirable behaviour in my dog", "extremist weather"). Rarer words
+# (below Zipf 3: names, coinages, typos) tell nothing about the subject.
+OTHER_SUBJECT_MIN = 1.5
 # "бот"/"bot" anchors a question only when it is about this bot: "ты", "этот бот", "you".
 _BOT_TERMS = frozenset({"бот", "en:bot"})
 _ADDRESSEE = frozenset({
     "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
     "этот", "этого", "этому", "этим", "you", "your", "this",
+})
+# Addressing someone without naming the bot: a question to "you" is about this bot only when
+# it is closest to the entry about the bot ("что ты умеешь", "do you keep my messages?").
+_SECOND_PERSON = frozenset({
+    "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
+    "you", "your", "yours",
 })
 # A phrase that anchors a question needs a word, other than an action word, that the base uses
 # this much more often than general language (see `_domain_pair`).
@@ -62,6 +76,11 @@ _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
 TYPO_MIN_SPECIFICITY = 4.0
+# A word coined from a domain word of at least _DERIVED_STEM letters by a suffix of at most
+# _SUFFIX_MAX letters ("иноагент|ство") reads as that word, with this confidence.
+_DERIVED_STEM = 5
+_SUFFIX_MAX = 5
+DERIVED_CONFIDENCE = 0.8
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
@@ -158,6 +177,16 @@ class QuestionIndex:
             neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
         }
         self.anchors = self._domain_anchors(asked_texts) - ambiguous
+        # Entries about the bot itself: their keywords name it.
+        self._bot_entries = frozenset(
+            e.id for e in kb.entries for lang in ("ru", "en")
+            if any(_BOT_TERMS & {t.key for t in self.analyzer.terms(k, lang)}
+                   for k in e.keywords.get(lang, ())))
+        # Cyrillic domain words people coin new words from (see `_derived_from`).
+        self._domain_stems = {
+            k: k for k in self.anchors | self._actions
+            if is_cyrillic(k) and len(k) >= _DERIVED_STEM and k in self._tf
+        }
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -219,7 +248,8 @@ class QuestionIndex:
             with_key = [t for t in asked_texts if key in t]
             alone = sum(1 for t in with_key
                         if not any(o in spread and spread[o] > spread[key] for o in t))
-            if len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE:
+            if (len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE
+                    and spread[key] < SUBJECT_SPREAD * len(self.kb.entries)):
                 self._actions.add(key)
                 continue
             anchors.add(key)
@@ -377,6 +407,9 @@ class QuestionIndex:
             return known, 1.0
         if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
+        derived = self._derived_from(surface)
+        if derived is not None:
+            return derived, DERIVED_CONFIDENCE
         repaired = self.lexicon.repair(surface)
         if repaired is None:
             return None, 0.0
@@ -384,6 +417,22 @@ class QuestionIndex:
         if term is None or term not in self._tf:
             return None, 0.0
         return term, repaired[1]
+
+    def _derived_from(self, surface: str) -> str | None:
+        """Return the domain word a word the dictionary does not know is derived from, if any.
+
+        People coin words from the base's own: "иноагентство", "иноагентка", "донатил" are
+        "иноагент" and "донат" with a suffix. Only the base's domain words (see `_domain_stems`)
+        count, so an everyday word that merely starts like one is not read as it.
+        """
+        if not is_cyrillic(surface) or self.analyzer.is_known_ru(surface):
+            return None
+        for cut in range(len(surface) - 1, max(_DERIVED_STEM - 1, len(surface) - _SUFFIX_MAX - 1),
+                         -1):
+            stem = self._domain_stems.get(surface[:cut])
+            if stem is not None:
+                return stem
+        return None
 
     def _domain_pair(self, first: str, second: str) -> bool:
         """Return True when a phrase of the base holds a word leaning towards its subject.
@@ -403,6 +452,14 @@ class QuestionIndex:
             return False
         words = tokens(text)
         return any(w in _ADDRESSEE or latin_to_cyrillic(w) in _ADDRESSEE for w in words)
+
+    def _addresses_someone(self, text: str) -> bool:
+        """Return True when a question speaks to "you" (a pronoun or a second-person verb)."""
+        for w in tokens(text):
+            cyr = w if is_cyrillic(w) else latin_to_cyrillic(w)
+            if w in _SECOND_PERSON or cyr in _SECOND_PERSON or self.analyzer.is_second_person(w):
+                return True
+        return False
 
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
@@ -455,20 +512,27 @@ class QuestionIndex:
         total = known = 0.0
         anchored = in_scope or self._about_this_bot(text, query)
         foreign = False
+        # Evidence for the base's subject (anchor words, action words) and for another one.
+        subject = other = 0.0
         mapped: dict[str, str] = {}
         for key, weight in query.items():
+            if key.isdigit():
+                continue  # a year or an amount says nothing about the subject
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
                 # A content word the base never uses ("собака", "instagram") is evidence of
                 # another subject.
                 foreign = foreign or (weight >= FOREIGN_SPECIFICITY and not key[0].isdigit())
+                if OTHER_SUBJECT_MIN <= weight < TYPO_MIN_SPECIFICITY and not key[0].isdigit():
+                    other += weight
                 continue
             mapped[key] = term
             # A word met only inside answers counts half towards the question being in scope.
             asked = term in self._asked
             known += weight * conf * (1.0 if asked else 0.5)
-            anchored = anchored or (term in self.anchors and conf >= 0.5)
+            if conf >= 0.5 and term in self.anchors:
+                subject += weight
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
@@ -481,6 +545,8 @@ class QuestionIndex:
                 if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
                         min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]):
                     anchored = True
+        # Anchor words count unless words of another subject outweigh them.
+        anchored = anchored or subject > other
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
@@ -515,6 +581,8 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
+        # A question to "you" closest to the entry about the bot is about this bot.
+        anchored = anchored or (best_id in self._bot_entries and self._addresses_someone(text))
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
