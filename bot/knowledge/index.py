@@ -76,11 +76,18 @@ _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
 TYPO_MIN_SPECIFICITY = 4.0
+# A question this close to one of the base's example questions (weighted Dice), with this
+# share of its words known, is in scope without a domain word.
+EXAMPLE_SCOPE = 0.85
+EXAMPLE_COVERAGE = 0.95
 # A word coined from a domain word of at least _DERIVED_STEM letters by a suffix of at most
 # _SUFFIX_MAX letters ("иноагент|ство") reads as that word, with this confidence.
 _DERIVED_STEM = 5
 _SUFFIX_MAX = 5
 DERIVED_CONFIDENCE = 0.8
+# A word sharing its stem with a word of the base (another aspect, the reflexive, the noun in
+# "-ние") reads as that word, with this confidence.
+RELATED_CONFIDENCE = 0.9
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
@@ -163,11 +170,12 @@ class QuestionIndex:
             raw_examples = self._fold_typos(aliases, raw_examples, occurrences)
         # Words that people almost always use with one partner ("нежелательная" + "организация")
         # only anchor a question together with it: alone they are ordinary language.
-        self._collocation_heads = {
-            key for key, n_occ in occurrences.items()
+        self._partner = {
+            key: neighbours[key].most_common(1)[0][0] for key, n_occ in occurrences.items()
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= COLLOCATION_SHARE
         }
+        self._collocation_heads = set(self._partner)
         asked_texts = [{aliases.get(k, k) for k in ks} for ks in asked_texts]
         # An anchor that the base mostly uses with one partner is ambiguous alone
         # ("нежелательная беременность"): it counts only next to the partner (see the pairs).
@@ -182,6 +190,17 @@ class QuestionIndex:
             e.id for e in kb.entries for lang in ("ru", "en")
             if any(_BOT_TERMS & {t.key for t in self.analyzer.terms(k, lang)}
                    for k in e.keywords.get(lang, ())))
+        # Russian words of the base by their stems (see `Analyzer.ru_stems`); the most used one
+        # wins a shared stem, a whole stem wins over one without its prefix.
+        self._stem_keys: dict[str, str] = {}
+        for bare in (False, True):
+            for key in sorted((k for k in self._tf if is_cyrillic(k) and not k[0].isdigit()),
+                              key=lambda k: (-self._count[k], k)):
+                stems = self.analyzer.ru_stems(key)
+                if bare or len(stems) == 1:
+                    self._stem_keys.setdefault(stems[-1], key)
+                else:
+                    self._stem_keys.setdefault(stems[0], key)
         # Cyrillic domain words people coin new words from (see `_derived_from`).
         self._domain_stems = {
             k: k for k in self.anchors | self._actions
@@ -405,6 +424,11 @@ class QuestionIndex:
         known = self.lexicon.key(surface)
         if known is not None and known in self._tf:
             return known, 1.0
+        if is_cyrillic(key):
+            for stem in self.analyzer.ru_stems(key):
+                related = self._stem_keys.get(stem)
+                if related is not None:
+                    return related, RELATED_CONFIDENCE
         if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
         derived = self._derived_from(surface)
@@ -437,14 +461,17 @@ class QuestionIndex:
     def _domain_pair(self, first: str, second: str) -> bool:
         """Return True when a phrase of the base holds a word leaning towards its subject.
 
-        Action words ("репост", "донат") do not count: they need a subject to be about.
+        Action words ("репост", "донат") do not count: they need a subject to be about; nor does
+        a word the base almost always uses with one partner next to another word ("agent" means
+        the foreign agent next to "foreign", not in "travel agent ... booking").
 
         "иностранный агент" and "нежелательная организация" are phrases of the domain although
         each word alone is ordinary language; "сделать репост" or "перевести деньги" are phrases
         of everyday life that the base merely also uses ("как сделать репост в инстаграме").
         """
-        return max((self._contrast.get(k, 0.0) for k in (first, second)
-                    if k not in self._actions), default=0.0) >= PAIR_CONTRAST
+        return max((self._contrast.get(k, 0.0) for k, other in ((first, second), (second, first))
+                    if k not in self._actions and self._partner.get(k, other) == other),
+                   default=0.0) >= PAIR_CONTRAST
 
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
@@ -581,6 +608,11 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
+        # A question all of whose words the base knows, worded almost as one of its own example
+        # questions, is one the base answers even with no domain word ("what to do if the police
+        # come to search my flat").
+        anchored = anchored or (coverage >= EXAMPLE_COVERAGE and not foreign
+                                and max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE)
         # A question to "you" closest to the entry about the bot is about this bot.
         anchored = anchored or (best_id in self._bot_entries and self._addresses_someone(text))
         if coverage < MIN_COVERAGE or not anchored:
