@@ -75,10 +75,15 @@ _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
 TYPO_MIN_SPECIFICITY = 4.0
-# A question this close to one of the base's example questions (weighted Dice), with this
-# share of its words known, is in scope without a domain word.
+# A question this close to one of the base's example questions (weighted Dice), or scoring
+# CONFIDENT_SCOPE for one entry, with this share of its words known, is in scope without a
+# domain word.
 EXAMPLE_SCOPE = 0.85
 EXAMPLE_COVERAGE = 0.95
+CONFIDENT_SCOPE = 0.75
+# A question to "you" goes to the entry about the bot when it scores at least this share of
+# the best entry's score.
+BOT_SHARE = 0.5
 # A word coined from a domain word of at least _DERIVED_STEM letters by a suffix of at most
 # _SUFFIX_MAX letters ("иноагент|ство") reads as that word, with this confidence.
 _DERIVED_STEM = 5
@@ -607,13 +612,25 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
-        # A question all of whose words the base knows, worded almost as one of its own example
-        # questions, is one the base answers even with no domain word ("what to do if the police
-        # come to search my flat").
-        anchored = anchored or (coverage >= EXAMPLE_COVERAGE and not foreign
-                                and max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE)
-        # A question to "you" closest to the entry about the bot is about this bot.
-        anchored = anchored or (best_id in self._bot_entries and self._addresses_someone(text))
+        # A question all of whose words the base asks with, none of them an action word, worded
+        # almost as one of its example questions or matching one entry strongly, is one the base
+        # answers even with no domain word ("what to do if the police come to search my flat",
+        # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not.
+        anchored = anchored or (
+            coverage >= EXAMPLE_COVERAGE and not foreign
+            and not any(t in self._actions for t in resolved)
+            and (max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE
+                 or best >= CONFIDENT_SCOPE))
+        # A question to "you" that nothing else anchors, for which the entry about the bot is a
+        # close candidate, is about this bot ("what can you do?", "кто тебя сделал?").
+        if not anchored and self._addresses_someone(text):
+            bot_best = max(((s, e) for e, s in scores.items() if e in self._bot_entries),
+                           default=(0.0, ""))
+            if bot_best[0] >= BOT_SHARE * best:
+                best_id, best = bot_best[1], bot_best[0]
+                anchored = True
+                alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
+                                     if e != best_id)[:3]
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
