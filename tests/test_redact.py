@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot import redact
 from bot.config import Settings
-from bot.listings.emulator import Emulator
 from bot.listings.service import ListingService
+from bot.measure.portal_emulator import Emulator
 from bot.storage.database import Database
 from bot.storage.schema import snapshot_rejections
 from bot.watch.refresh import RefreshService
