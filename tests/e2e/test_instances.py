@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.listings.emulator import Emulator
 from bot.listings.store import SnapshotStore
+from bot.measure.portal_emulator import Emulator
 from tests.auxil.balancer import Balancer
 from tests.auxil.botapi import BotAPIServer, User
 from tests.auxil.databases import PostgresServer

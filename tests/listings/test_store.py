@@ -138,3 +138,17 @@ def test_schema_head_is_the_newest_migration() -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
+
+
+def test_store_bench_prints_its_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m bot.measure.store_bench --json` measures a real file and a grown one."""
+    import json
+
+    from bot.measure import store_bench
+    from tests.auxil.registries import FA_2024_10_01
+
+    assert store_bench.main([str(FA_2024_10_01), "--size", "3000", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["real"]["entries"] == 866 and figures["grown"]["entries"] == 3000
+    assert 0 < figures["grown"]["stored_bytes"] < figures["grown"]["json_bytes"] / 3
+    assert figures["real"]["load_ms_p50"] > 0
