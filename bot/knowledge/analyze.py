@@ -108,6 +108,11 @@ class Analyzer:
         return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
 
     @lru_cache(maxsize=65536)  # noqa: B019
+    def is_verb(self, lemma: str) -> bool:
+        """Return True when a Russian lemma reads first as a verb ("переслать")."""
+        return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS in {"VERB", "INFN"}
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def is_second_person(self, word: str) -> bool:
         """Return True for a Russian verb form addressing someone ("умеешь", "храните")."""
         return bool(is_cyrillic(word)) and any(

@@ -98,6 +98,8 @@ _SATURATION = 1.5
 _QUESTION_BREAK = re.compile(
     r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s",
     re.IGNORECASE)
+KEYWORD_ANCHOR_SPECIFICITY = 4.0
+KEYWORD_ANCHOR_SPREAD = 2
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
 
@@ -188,7 +190,8 @@ class QuestionIndex:
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
         }
-        self.anchors = self._domain_anchors(asked_texts) - ambiguous
+        self.anchors = (self._domain_anchors(asked_texts)
+                        | self._keyword_anchors(kb, aliases)) - ambiguous
         # Entries about the bot itself: their keywords name it.
         self._bot_entries = frozenset(
             e.id for e in kb.entries for lang in ("ru", "en")
@@ -277,6 +280,28 @@ class QuestionIndex:
                 continue
             anchors.add(key)
         return frozenset(anchors - self._collocation_heads)
+
+    def _keyword_anchors(self, kb: KnowledgeBase, aliases: dict[str, str]) -> set[str]:
+        """Return the words an entry's keywords name it by that few entries share.
+
+        The base cannot use every name of its subject often enough to stand out from general
+        language ("Роскомнадзор", "МУС", "НКО", "terrorist"), but the keywords say what an entry
+        is about: a word of them (not a verb: "переслать" is an everyday action) that general
+        language seldom uses and at most KEYWORD_ANCHOR_SPREAD entries use anywhere is
+        evidence of the subject.
+        """
+        out: set[str] = set()
+        for entry in kb.entries:
+            for lang in ("ru", "en"):
+                for keyword in entry.keywords.get(lang, ()):
+                    for t in self.analyzer.terms(keyword, lang):
+                        key = aliases.get(t.key, t.key)
+                        if (t.weight >= KEYWORD_ANCHOR_SPECIFICITY and not key[0].isdigit()
+                                and len(self._tf.get(key, {})) <= KEYWORD_ANCHOR_SPREAD
+                                and key not in self._actions
+                                and not self.analyzer.is_verb(key)):
+                            out.add(key)
+        return out - self._collocation_heads
 
     def _compound_words(self, kb: KnowledgeBase) -> dict[tuple[str, str], str]:
         """Return the base's stump compounds by the phrase they shorten.
