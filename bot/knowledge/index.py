@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, specificity
 from bot.knowledge.frequency import zipf_frequency
+from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
@@ -98,6 +99,10 @@ _SATURATION = 1.5
 _QUESTION_BREAK = re.compile(
     r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s",
     re.IGNORECASE)
+# The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
+# this many best and score this share of the best.
+INTENT_TOP = 4
+INTENT_SHARE = 0.5
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
 KEYWORD_ANCHOR_SPREAD = 2
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
@@ -212,6 +217,12 @@ class QuestionIndex:
         self._domain_stems = {
             k: k for k in self.anchors | self._actions
             if is_cyrillic(k) and len(k) >= _DERIVED_STEM and k in self._tf
+        }
+        # The entries answering each kind of question, by what their titles say (see intents).
+        self._intent_entries = {
+            intent.name: frozenset(e.id for e in kb.entries
+                                   if any(intent.titles.search(t) for t in e.title.values()))
+            for intent in INTENTS
         }
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
@@ -517,6 +528,25 @@ class QuestionIndex:
                 return True
         return False
 
+    def _by_intent(self, text: str,
+                   ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Return the ranking with the entry giving the kind of answer asked for on top.
+
+        Among the INTENT_TOP best entries scoring at least INTENT_SHARE of the best, the best
+        one whose title says it gives what the question asks for (the fine for a duty left
+        undone, first steps, checking a name, leaving the register) takes the first place and
+        the best score: the subject words are shared by the neighbours, the intent is not.
+        """
+        best = ranked[0][1]
+        for intent in asked_intents(text):
+            entries = self._intent_entries[intent.name]
+            if ranked[0][0] in entries:
+                return ranked
+            for entry_id, score in ranked[1:INTENT_TOP]:
+                if entry_id in entries and score >= INTENT_SHARE * best:
+                    return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
+        return ranked
+
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
 
@@ -634,7 +664,7 @@ class QuestionIndex:
                 + _POSTERIOR_SHARE * posterior.get(e, 0.0)) * confidence
             for e in set(association) | set(nearest)
         }
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = self._by_intent(text, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         # A question all of whose words the base asks with, none of them an action word, worded

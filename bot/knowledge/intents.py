@@ -1,0 +1,80 @@
+"""What kind of answer a question asks for, from its phrasing, and the entries that give it.
+
+Neighbouring entries share their subject words ("иноагент", "плашка", "отчёт"); what tells
+them apart is often what the asker wants to learn: the fine for a duty left undone, the first
+steps after a designation, how to check a name, how to leave the register. Each intent pairs
+the phrasings of a question (Russian, Russian typed in Latin letters and read back, English)
+with the phrasing of the titles of the entries that answer it, so the entries are found by
+what their titles say, not by their ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One kind of answer: the question's phrasing (all of `asks`) and the titles that give it."""
+
+    name: str
+    asks: tuple[re.Pattern[str], ...]
+    titles: re.Pattern[str]
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+INTENTS: tuple[Intent, ...] = (
+    # "какой штраф за пост без плашки", "fined for not filing reports": a duty left undone is
+    # answered by the penalties, not by the duty's own entry.
+    Intent(
+        "omission_penalty",
+        (_re(r"штраф|наказ|\bfine|\bpenalt|\bpunish"),
+         _re(r"\bне\b|\bбез\b|\bнеот|\bнепод|забы|пропуст|просроч|\bnot\b|n't\b|\bwithout\b"
+             r"|\bmiss|\bforg[eo]t|\bfail|\blate\b|\bno\b")),
+        _re(r"штраф|ответственность|\bfines\b|liability"),
+    ),
+    # "меня признали иноагентом, с чего начать", "what should I do first": first steps.
+    Intent(
+        "what_to_do",
+        (_re(r"что\s+(мне\s+)?(теперь\s+)?(же\s+)?дела|с\s+чего\s+нач|куда\s+бежат|первы[ей]\s+шаг"
+             r"|в\s+первую\s+очередь|что\s+теперь|\bwhat\s+(should|do|must)\s+i\s+do\b"
+             r"|\bwhat\s+now\b|\bwhere\s+do\s+i\s+start|\bfirst\s+steps?\b|\bwhat\s+to\s+do\b"
+             r"|\bdo\s+first\b"),),
+        _re(r"что делать|first steps|what to do"),
+    ),
+    # "как узнать, иноагент ли журналист", "how can I find out if ... is listed": checking a name.
+    Intent(
+        "check_name",
+        (_re(r"как\s+(мне\s+)?(узна|провер|понять)|где\s+(можно\s+)?(посмотр|провер|найти|узна)"
+             r"|\bfind\s+out\b|\blook\s+up\b|\bcheck\s+(if|whether)\b"
+             r"|\bhow\s+(do|can)\s+i\s+(tell|check|know|see)\b"),
+         _re(r"\bли\b|\bif\b|\bwhether\b|\bis\b|\bлист|\bспис|реестр|регистр|\blist")),
+        _re(r"как проверить|how to check"),
+    ),
+    # "можно ли перестать быть иноагентом", "taken off the list": leaving the register.
+    Intent(
+        "leave_register",
+        (_re(r"перестать\s+быть|выйти\s+из|сняться|снять\s+(с\s+себя\s+)?статус|избавиться"
+             r"|\b(get|got|be|been|taken|come)\s+off\b|\bremoved?\s+from\b|\bstop\s+being\b"),),
+        _re(r"исключ|removed from|removal"),
+    ),
+)
+
+
+def reading(text: str) -> str:
+    """Return text folded, with Latin-typed words read as Cyrillic too (for the cues)."""
+    words = tokens(text)
+    latin = " ".join(latin_to_cyrillic(w) for w in words if not is_cyrillic(w))
+    return " ".join(words) + (" | " + latin if latin else "")
+
+
+def asked_intents(text: str) -> list[Intent]:
+    """Return the intents whose phrasing a question uses (all of each intent's cues)."""
+    folded = reading(text)
+    return [i for i in INTENTS if all(p.search(folded) for p in i.asks)]
