@@ -57,6 +57,21 @@ INTENTS: tuple[Intent, ...] = (
          _re(r"\bли\b|\bif\b|\bwhether\b|\bis\b|\bлист|\bспис|реестр|регистр|\blist")),
         _re(r"как проверить|how to check"),
     ),
+    # "чего нельзя делать иноагенту", "what can't a foreign agent do": the bans.
+    Intent(
+        "prohibited",
+        (_re(r"\bнел[ь]?зя\b|\bне\s+(может|могут|имеет\s+права)\b|\bзапрещено\s+(делать|иноагент)"
+             r"|\bnot\s+allowed\s+to\b|\bcan'?t\b.*\bdo\b|\bcannot\s+do\b|\bbarred\b"),),
+        _re(r"что запрещено|barred from"),
+    ),
+    # "can donating make me one", "стану ли я сам иноагентом": becoming one oneself.
+    Intent(
+        "become_one",
+        (_re(r"стан[уеё]\w*\s+ли\s+я|\bсам(ого|ому|им)?\s+(стать|признают|стану|внесут)"
+             r"|меня\s+самого|\bmake\s+me\s+(one|a\b)|\bme\s+as\s+one\b|\bbecome\s+one\b"
+             r"|\bget\s+me\s+(designated|listed|added|named)"),),
+        _re(r"могут признать|самого признать|\bbe designated\b"),
+    ),
     # "можно ли перестать быть иноагентом", "taken off the list": leaving the register.
     Intent(
         "leave_register",
