@@ -20,7 +20,7 @@ def test_misspelt_domain_word_is_read_as_the_base_word(question_index: QuestionI
 
 def test_base_typos_do_not_pull_questions_to_one_entry(question_index: QuestionIndex) -> None:
     # "chek" and "foriegn" occur as typos in one entry's examples; they must read as the words.
-    result = question_index.match("how can I chek whether my friend is a foriegn agent", "en")
+    result = question_index.match("how can I chek whether my friend is a foriegn agent", "ru")
     assert result.entry_id == "check_status"
 
 
@@ -64,3 +64,24 @@ def test_the_words_an_entry_uses_more_than_its_neighbour_decide_between_them(
     # "registry" is shared with checking a name; "removed" belongs to the exclusion entry.
     result = question_index.match("can you get removed from the foreign agents registry", "en")
     assert result.entry_id == "fa_removal"
+
+
+def test_the_fine_for_a_duty_left_undone_is_answered_by_the_fines(
+    question_index: QuestionIndex,
+) -> None:
+    # The label's entry shares every subject word; what is asked for is the fine.
+    result = question_index.match("какой штраф иноагенту за ролик без плашки", "ru")
+    assert result.entry_id == "fa_admin_penalties"
+    result = question_index.match("how much is a foreign agent fined for not filing a report", "en")
+    assert result.entry_id == "fa_admin_penalties"
+
+
+def test_asking_how_to_check_a_name_goes_to_checking(question_index: QuestionIndex) -> None:
+    result = question_index.match("как узнать, иноагент ли этот журналист", "ru")
+    assert result.entry_id == "check_status"
+
+
+def test_a_rare_keyword_name_anchors_a_question(question_index: QuestionIndex) -> None:
+    # "Гаагский" is too rare in the base to stand out by frequency; the keywords name it.
+    result = question_index.match("передал документы в Гаагский суд, что мне грозит", "ru")
+    assert result.entry_id == "intl_org_assist"
