@@ -26,7 +26,7 @@ import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -37,6 +37,7 @@ from bot.listings import everyday, notes
 from bot.listings import names as nm
 from bot.listings.index import Hit, NameIndex
 from bot.listings.model import PERSON, Entry
+from bot.listings.scan_anchors import AnchorTable, NameGroup, first_letters, text_keys
 
 DEFINITE, POSSIBLE = "definite", "possible"
 # A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
@@ -63,8 +64,6 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060]")
 # quotes, an asterisk; a full stop only after an initial.
 _JOINER = re.compile(r"^[\s\u00a0\u202f\-‐‑‒–—―/«»\"“”„'*]{0,4}$")
 # Names anchored by one text word: people, people matched only fuzzily, organisations.
-_Anchored = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
-_NOTHING: _Anchored = ((), (), ())
 _ALIGNED = frozenset({"exact", "morph", "translit"})  # how a name's next word may match
 _LEADING_SPACE = re.compile(r"\s*")
 _INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
@@ -146,7 +145,19 @@ class ScanResult:
 class _Span:
     start_tok: int
     end_tok: int  # exclusive
-    names: set[int]
+    groups: list[NameGroup]  # the names that may stand here (shared groups, not copied)
+
+    def entries(self) -> set[int]:
+        """Return the entries of every name that may stand here."""
+        return set().union(*(g.entries for g in self.groups))
+
+    def person(self) -> bool:
+        """Return True when one of the names is a person's."""
+        return any(g.person for g in self.groups)
+
+    def fragment(self) -> bool:
+        """Return True when every name is a fragment of a longer name (never a name alone)."""
+        return all(g.fragment for g in self.groups)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -178,77 +189,38 @@ _marked_query = lru_cache(maxsize=65536)(everyday.is_marked_query)
 _person_parts = lru_cache(maxsize=65536)(nm.person_parts)
 
 
-def _index_keys(word: str) -> set[str]:
-    """Return the lookup keys of a name word: stems of its Russian forms, prefixes of its
-    Latin spellings: a text word matching it shares one (see `_candidates`)."""
-    keys = set()
-    if textnorm.is_cyrillic(word):
-        keys.add("c:" + _stem_key(word))
-        keys |= {"c:" + _stem_key(k) for k in nm.morph_keys(word)
-                 if not k.startswith("~") and k != word}
-    keys |= {"l:" + _prefix(k) for k in nm.latin_keys(word)}
-    return keys
-
-
-@lru_cache(maxsize=262144)
-def _first_letters(word: str) -> frozenset[str]:
-    """Return the first letters of a word as written and of its script-neutral spellings
-    ("юрий" → ю, i; "Yuri" → y, i). Two words that match as the same name (exactly, as
-    forms of one word, or as spellings in two scripts) share one, and so does an initial."""
-    return frozenset({word[:1], *(k[:1] for k in nm.latin_keys(word))})
-
-
-def _prefix(word: str) -> str:
-    return word[:3] if len(word) <= 4 else word[:4]
-
-
-@lru_cache(maxsize=262144)
-def _stem_key(word: str) -> str:
-    """Return the first letters of a Cyrillic word's Snowball stem: inflected forms share it
-    ("новая"/"новой" → "нов", "Дудь"/"Дудя" → "дуд")."""
-    stem = nm._stemmer().stemWord(word)
-    return stem[:4] if len(stem) >= 3 else word[:3]
-
-
 class Scanner:
     """Finds listed names in texts over one NameIndex (the index `check` uses)."""
 
     def __init__(self, index: NameIndex) -> None:
-        """Build the anchor table over index (about 0.3 s per 10,000 names)."""
-        self.index = index
-        self._anchor: list[int] = []
-        self._by_prefix: dict[str, list[int]] = defaultdict(list)
-        self._everyday: list[bool] = []
-        for ni, name in enumerate(index.names):
-            toks = name.tokens
-            pos = 0 if name.person else self._anchor_pos(toks)
-            self._anchor.append(pos)
-            core = [t for t in toks if not everyday.is_qualifier(t) and t not in nm.STOPWORDS]
-            self._everyday.append(not name.person and everyday.all_everyday(core or list(toks)))
-            if pos < 0:
-                continue
-            for key in _index_keys(toks[pos]):
-                self._by_prefix[key].append(ni)
-        self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
-        self._anchored_cache: dict[tuple[str, bool], _Anchored] = {}
-        self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
-        # The first letters of a person's other name words: the name can grow beyond its
-        # surname only into a neighbour sharing one.
-        self._part_keys = [
-            frozenset().union(*(_first_letters(t) for t in n.tokens[1:]))
-            if n.person and len(n.tokens) > 1 else frozenset()
-            for n in index.names]
+        """Build the anchor table over index (`scan bench` prints what it costs)."""
+        # The build allocates millions of small objects next to the index's millions: the
+        # cyclic collector would walk them all again and again (measured: half the build at
+        # 100,000 names). Nothing built here is cyclic garbage.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(index)
+        finally:
+            if enabled:
+                gc.enable()
         # The index and these tables live as long as the data (hours): move them out of
         # the cyclic collector's sight, or every full collection during a scan walks their
         # millions of objects (measured: over a second per article at 100,000 names).
         gc.freeze()
-        # Whether the word before an organisation's anchor may be skipped when the text
-        # does not have it (a stopword or a qualifier): then only the full alignment knows.
-        self._skippable = [
-            not n.person and self._anchor[ni] > 0
-            and (n.tokens[self._anchor[ni] - 1] in nm.STOPWORDS
-                 or everyday.is_qualifier(n.tokens[self._anchor[ni] - 1]))
-            for ni, n in enumerate(index.names)]
+
+    def _build(self, index: NameIndex) -> None:
+        self.index = index
+        self._anchor: list[int] = []
+        self._everyday: list[bool] = []
+        self._weights: dict[str, float | None] = {}
+        for name in index.names:
+            toks = name.tokens
+            self._anchor.append(0 if name.person else self._anchor_pos(toks))
+            self._everyday.append(not name.person and self._all_everyday(toks))
+        self._anchors = AnchorTable(index, self._anchor)
+        self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
+        self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
         self._generic = self._generic_phrases()
         # Aliases of everyday words cut out of a longer Latin name by a comma split or a
         # mirror's alias list ("Russian Federation" of "Register of Damage Caused by the
@@ -264,12 +236,16 @@ class Scanner:
         ("human rights", "центр", "фонд"): such a phrase never counts alone."""
         phrases = {" ".join(n.tokens) for ni, n in enumerate(self.index.names)
                    if self._everyday[ni]}
-        lengths = {len(p.split(" ")) for p in phrases}
+        # Only windows starting with a phrase's first word, of that phrase's length.
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for phrase in phrases:
+            words = phrase.split(" ")
+            lengths[words[0]].add(len(words))
         seen: dict[str, set[int]] = defaultdict(set)
         for name in self.index.names:
             toks = name.tokens
-            for n in lengths:
-                for i in range(len(toks) - n + 1):
+            for i, tok in enumerate(toks):
+                for n in lengths.get(tok, ()):
                     key = " ".join(toks[i:i + n])
                     if key in phrases:
                         seen[key].add(name.entry)
@@ -282,12 +258,27 @@ class Scanner:
         """Return the position of a name's rarest meaningful word (-1: nothing to anchor)."""
         best, best_w = -1, -1.0
         for pos, tok in enumerate(toks):
-            if tok in nm.STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
-                continue
-            weight = self.index._idf.get(tok, 0.0) - (5.0 if everyday.is_qualifier(tok) else 0)
-            if weight > best_w:
+            weight = self._weight(tok)
+            if weight is not None and weight > best_w:
                 best, best_w = pos, weight
         return best
+
+    def _weight(self, tok: str) -> float | None:
+        """Return how well a word singles out a name (its idf, qualifier nouns last; None:
+        never an anchor). Cached per word: 100,000 names share far fewer words."""
+        if tok in self._weights:
+            return self._weights[tok]
+        weight: float | None = None
+        if tok not in nm.STOPWORDS and (len(tok) >= 2 or tok.isdigit()):
+            weight = self.index._idf.get(tok, 0.0) - (5.0 if everyday.is_qualifier(tok) else 0)
+        self._weights[tok] = weight
+        return weight
+
+    @staticmethod
+    def _all_everyday(toks: tuple[str, ...]) -> bool:
+        """Return True when a name's core words (all of them if it has none) are everyday."""
+        core = [t for t in toks if not everyday.is_qualifier(t) and t not in nm.STOPWORDS]
+        return everyday.all_everyday(core or list(toks))
 
     # -------------------------------------------------------------------------------------
     def scan(self, text: str, *, author: str | None = None) -> ScanResult:
@@ -333,109 +324,66 @@ class Scanner:
         """Return candidate spans: runs of tokens that spell (part of) an indexed name."""
         by_range: dict[tuple[int, int], _Span] = {}
         names = self.index.names
+        table = self._anchors
         last = len(tokens) - 1
 
-        def add(rng: tuple[int, int], found: Iterable[int]) -> None:
-            span = by_range.setdefault(rng, _Span(rng[0], rng[1], set()))
-            span.names.update(found)
+        def add(rng: tuple[int, int], group: NameGroup | int) -> None:
+            span = by_range.get(rng)
+            if span is None:
+                span = by_range[rng] = _Span(rng[0], rng[1], [])
+            span.groups.append(group if isinstance(group, NameGroup) else self._group((group,)))
 
         for i, tok in enumerate(tokens):
-            anchored = self._anchored(tok.fold, tok.raw[:1].isupper())
-            if anchored is _NOTHING:
+            found = table.lookup(tok.fold, tok.raw[:1].isupper())
+            if found is None:
                 continue
-            people, fuzzy_people, orgs = anchored
-            # Fast paths, equivalent to the full extensions but without their per-name
-            # work (at 100,000 names a common word anchors hundreds): a person's name grows
-            # only into a capitalised neighbour sharing a first letter with another of its
-            # words, an organisation's only into a joined neighbour matching its next word
-            # (or over a word it may skip). A name that cannot grow spans its anchor alone.
-            prev_fold = tokens[i - 1].fold if i > 0 else ""
-            next_fold = tokens[i + 1].fold if i < last else ""
-            near: frozenset[str] = frozenset()
-            if i > 0 and tokens[i - 1].raw[:1].isupper():
-                near = _first_letters(prev_fold)
-            if i < last and tokens[i + 1].raw[:1].isupper():
-                near = near | _first_letters(next_fold)
-            alone: list[int] = []
-            for group, fuzzy in ((people, False), (fuzzy_people, True)):
-                if not near:
-                    if not fuzzy:
-                        alone.extend(group)
-                    continue
-                for ni in group:
-                    if near.isdisjoint(self._part_keys[ni]):
-                        if not fuzzy:
-                            alone.append(ni)
-                        continue
-                    rng = self._extend_person(text, tokens, i, names[ni].tokens, fuzzy)
-                    if rng is not None:
-                        add(rng, (ni,))
-            joined_prev = i > 0 and _joined(text, tokens[i - 1], tok)
-            joined_next = i < last and _joined(text, tok, tokens[i + 1])
-            if orgs and not (joined_prev or joined_next):
-                alone.extend(orgs)
-            else:
-                for ni in orgs:
-                    apos = self._anchor[ni]
-                    toks = names[ni].tokens
-                    grows_left = joined_prev and apos > 0 and (
-                        self._skippable[ni]
-                        or _token_how(prev_fold, toks[apos - 1]) in _ALIGNED)
-                    grows_right = joined_next and apos + 1 < len(toks) and \
-                        _token_how(next_fold, toks[apos + 1]) in _ALIGNED
-                    grown = self._extend_org(text, tokens, i, toks, apos) \
-                        if grows_left or grows_right else (i, i + 1)
-                    if grown is not None:
-                        add(grown, (ni,))
-            if alone:
+            # Only names that can grow into a neighbour are visited one by one (at 100,000
+            # names a common word anchors hundreds): a person's name grows only into a
+            # capitalised neighbour sharing a first letter with another of its words, an
+            # organisation's only into a joined neighbour matching a word next to its
+            # anchor. Every other name spans its anchor alone, as one shared group.
+            grown: set[int] = set()
+            if found.people or found.fuzzy_people:
+                near: frozenset[str] = frozenset()
+                if i > 0 and tokens[i - 1].raw[:1].isupper():
+                    near = first_letters(tokens[i - 1].fold)
+                if i < last and tokens[i + 1].raw[:1].isupper():
+                    near = near | first_letters(tokens[i + 1].fold)
+                if near:
+                    for fuzzy in (False, True):
+                        for ni in sorted(table.people_near(found, near, fuzzy)):
+                            rng = self._extend_person(text, tokens, i, names[ni].tokens, fuzzy)
+                            if rng is not None and (fuzzy or rng != (i, i + 1)):
+                                add(rng, ni)
+                                grown.add(ni)
+            if found.orgs:
+                joined_prev = i > 0 and _joined(text, tokens[i - 1], tok)
+                joined_next = i < last and _joined(text, tok, tokens[i + 1])
+                if joined_prev or joined_next:
+                    growing = table.orgs_growing(
+                        found, text_keys(tokens[i - 1].fold) if joined_prev else (),
+                        text_keys(tokens[i + 1].fold) if joined_next else ())
+                    for ni in sorted(growing):
+                        rng = self._extend_org(text, tokens, i, names[ni].tokens,
+                                               self._anchor[ni])
+                        if rng != (i, i + 1):
+                            add(rng, ni)
+                            grown.add(ni)
+            if found.alone is None:
+                found.alone = self._group(found.people + found.orgs)
+            alone = found.alone
+            if grown:
+                alone = self._group(tuple(ni for ni in alone.names if ni not in grown))
+            if alone.names:
                 add((i, i + 1), alone)
         return sorted(by_range.values(), key=lambda s: (s.start_tok, -s.end_tok))
 
-    def _anchored(self, word: str, capital: bool) -> _Anchored:
-        """Return the names whose anchor word this text word matches: people matched
-        exactly (or by form or spelling), people matched only fuzzily, and organisations
-        (which never anchor fuzzily). Cached per word, since a text repeats its words and
-        most candidates sharing a prefix do not match."""
-        key = (word, capital)
-        found = self._anchored_cache.get(key)
-        if found is None:
-            names = self.index.names
-            people: list[int] = []
-            fuzzy_people: list[int] = []
-            orgs: list[int] = []
-            for ni in sorted(self._candidates(word, capital)):
-                how = _token_how(word, names[ni].tokens[self._anchor[ni]])
-                if how is None or (how == "fuzzy" and not names[ni].person):
-                    continue
-                if not names[ni].person:
-                    orgs.append(ni)
-                else:
-                    (fuzzy_people if how == "fuzzy" else people).append(ni)
-            found = (tuple(people), tuple(fuzzy_people), tuple(orgs))
-            if not any(found):
-                found = _NOTHING
-            if len(self._anchored_cache) > 200_000:
-                self._anchored_cache.clear()
-            self._anchored_cache[key] = found
-        return found
-
-    def _candidates(self, word: str, capital: bool) -> set[int]:
-        if len(word) < 2:
-            return set()
-        found: set[int] = set()
-        if textnorm.is_cyrillic(word):
-            found.update(self._by_prefix.get("c:" + _stem_key(word), ()))
-            if capital and len(word) >= 4:
-                for sk in nm.latin_keys(word):
-                    for key in ("l:" + sk[:3], "l:" + sk[:4]):
-                        found.update(ni for ni in self._by_prefix.get(key, ())
-                                     if not textnorm.is_cyrillic(
-                                         self.index.names[ni].tokens[self._anchor[ni]]))
-        else:
-            sk = nm.skeleton(word)
-            for key in ("l:" + sk[:3], "l:" + sk[:4]):
-                found.update(self._by_prefix.get(key, ()))
-        return found
+    def _group(self, group: tuple[int, ...]) -> NameGroup:
+        """Return a group of names with the facts the verdict needs about them."""
+        names = self.index.names
+        return NameGroup(group, frozenset(names[ni].entry for ni in group),
+                         any(names[ni].person for ni in group),
+                         all(ni in self._fragment for ni in group))
 
     def _extend_person(self, text: str, tokens: list[Token], i: int, name_toks: Sequence[str],
                        fuzzy_anchor: bool) -> tuple[int, int] | None:
@@ -481,12 +429,12 @@ class Scanner:
             return None
         for p in sorted(free):
             how = _token_how(word, name_toks[p])
-            if how in ("exact", "morph", "translit"):
+            if how in _ALIGNED:
                 return p
         return None
 
     def _extend_org(self, text: str, tokens: list[Token], i: int, name_toks: Sequence[str],
-                    apos: int) -> tuple[int, int] | None:
+                    apos: int) -> tuple[int, int]:
         """Return the token range aligned with an organisation name around its anchor."""
         lo, hi = i, i + 1
         p = apos - 1
@@ -494,7 +442,7 @@ class Scanner:
         while p >= 0 and j >= 0:
             if not _joined(text, tokens[j], tokens[j + 1]):
                 break
-            if _token_how(tokens[j].fold, name_toks[p]) not in ("exact", "morph", "translit"):
+            if _token_how(tokens[j].fold, name_toks[p]) not in _ALIGNED:
                 if name_toks[p] in nm.STOPWORDS or everyday.is_qualifier(name_toks[p]):
                     p -= 1
                     continue
@@ -507,7 +455,7 @@ class Scanner:
         while p < len(name_toks) and j < len(tokens):
             if not _joined(text, tokens[j - 1], tokens[j]):
                 break
-            if _token_how(tokens[j].fold, name_toks[p]) not in ("exact", "morph", "translit"):
+            if _token_how(tokens[j].fold, name_toks[p]) not in _ALIGNED:
                 break
             hi = j + 1
             p += 1
@@ -546,11 +494,11 @@ class Scanner:
                                      or _asterisk(text, last.end)):
             marked = False  # English puts "the"/"Foundation" anywhere: only quotes mark
         title = _title_case(text, tokens, span, latin)
-        full_person = len(span_folds) >= 2 and any(
-            self.index.names[ni].person for ni in span.names)
+        person = span.person()
+        full_person = len(span_folds) >= 2 and person
         everyday_only = not full_person and (everyday.all_everyday(span_folds) or (
             len(span_folds) == 1 and not everyday.is_rare_name_word(span_folds[0])
-            and not any(self.index.names[ni].person for ni in span.names)))
+            and not person))
         if latin and not quoted_span and not any(t.raw[:1].isupper() for t in
                                                  tokens[span.start_tok:span.end_tok]) \
                 and not all(everyday.is_rare_name_word(f) for f in span_folds):
@@ -563,7 +511,7 @@ class Scanner:
                 text, first.start, last.end):
             return []
         quoted = _quoted(text, first.start, last.end)
-        if all(ni in self._fragment for ni in span.names) and not quoted:
+        if span.fragment() and not quoted:
             return []
         hits = self._search(query, marked=marked or title)
         if qstart < first.start:
@@ -575,8 +523,8 @@ class Scanner:
                 hits = wider
                 if not narrow_sure:  # the qualifier is what makes it sure: show it
                     span.start_tok = max(0, span.start_tok - 1)
-        wanted = {self.index.names[ni].entry for ni in span.names}
-        person_span = any(self.index.names[ni].person for ni in span.names)
+        wanted = span.entries()
+        person_span = person
         out: list[tuple[Hit, str]] = []
         for hit in hits:
             ei = self._entry_index(hit.entry)
