@@ -30,14 +30,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import textnorm
 from bot.listings import everyday, notes
 from bot.listings import names as nm
 from bot.listings.index import Hit, NameIndex
 from bot.listings.model import PERSON, Entry
-from bot.listings.scan_anchors import AnchorTable, NameGroup, first_letters, text_keys
+from bot.listings.scan_anchors import (
+    Anchored,
+    AnchorTable,
+    NameGroup,
+    first_letters,
+    text_keys,
+)
 
 DEFINITE, POSSIBLE = "definite", "possible"
 # A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
@@ -68,6 +74,7 @@ _ALIGNED = frozenset({"exact", "morph", "translit"})  # how a name's next word m
 _LEADING_SPACE = re.compile(r"\s*")
 _INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
 _ABBREV = frozenset({"им", "im", "st", "ст", "св", "mr", "dr", "e", "v"})
+_MARKS = frozenset("«»\"“”„*")  # beside a word, these may mark it as a name
 _QUOTE_OPEN = set("«\"“„")
 _QUOTE_CLOSE = set("»\"”“")
 _SENTENCE_END = re.compile(r"[.!?…:;\n]\s*[\"«»“”„(\[]*\s*$")
@@ -76,9 +83,11 @@ _HAS_NOTE = re.compile(r"^[*»\"”\s)]*\(?[^()\n]{0,40}(?:иноагент|ин
                        r"запрещен|запрещён|экстремист|террорист)", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of the scanned text: offsets into it, the word as written, its folded form."""
+class Token(NamedTuple):
+    """One word of the scanned text: offsets into it, the word as written, its folded form.
+
+    A named tuple: an article makes ten thousand of them, and a frozen dataclass costs
+    several times more to create."""
 
     start: int
     end: int
@@ -220,6 +229,7 @@ class Scanner:
             self._everyday.append(not name.person and self._all_everyday(toks))
         self._anchors = AnchorTable(index, self._anchor)
         self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
+        self._singles: dict[int, NameGroup] = {}  # one name as a group, made on first use
         self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
         self._generic = self._generic_phrases()
         # Aliases of everyday words cut out of a longer Latin name by a comma split or a
@@ -326,12 +336,18 @@ class Scanner:
         names = self.index.names
         table = self._anchors
         last = len(tokens) - 1
+        singles = self._singles
 
         def add(rng: tuple[int, int], group: NameGroup | int) -> None:
             span = by_range.get(rng)
             if span is None:
                 span = by_range[rng] = _Span(rng[0], rng[1], [])
-            span.groups.append(group if isinstance(group, NameGroup) else self._group((group,)))
+            if not isinstance(group, NameGroup):
+                single = singles.get(group)
+                if single is None:
+                    single = singles[group] = self._group((group,))
+                group = single
+            span.groups.append(group)
 
         for i, tok in enumerate(tokens):
             found = table.lookup(tok.fold, tok.raw[:1].isupper())
@@ -373,10 +389,42 @@ class Scanner:
                 found.alone = self._group(found.people + found.orgs)
             alone = found.alone
             if grown:
-                alone = self._group(tuple(ni for ni in alone.names if ni not in grown))
-            if alone.names:
+                alone = self._remainder(found, frozenset(grown))
+            if alone.names and not self._never_alone(text, tokens, i, alone):
                 add((i, i + 1), alone)
         return sorted(by_range.values(), key=lambda s: (s.start_tok, -s.end_tok))
+
+    def _remainder(self, found: Anchored, grown: frozenset[int]) -> NameGroup:
+        """Return the names of `found` that did not grow beyond their anchor here (cached
+        per word and set of grown names: a text repeats its names)."""
+        if found.remainders is None:
+            found.remainders = {}
+        group = found.remainders.get(grown)
+        if group is None:
+            assert found.alone is not None
+            group = self._group(tuple(ni for ni in found.alone.names if ni not in grown))
+            found.remainders[grown] = group
+        return group
+
+    @staticmethod
+    def _never_alone(text: str, tokens: list[Token], i: int, group: NameGroup) -> bool:
+        """Return True when one word, with no quote or asterisk beside it (and, when it is
+        capitalised, no qualifier noun before it), can only stand for names that need
+        marking: an everyday word, or a frequent one that is no person's surname. `_judge`
+        rejects such a span by the same rules (one word unmarked is never title case);
+        deciding it here spares most words of a text that work."""
+        tok = tokens[i]
+        if not tok.raw[:1].isalpha():
+            return False
+        if tok.raw[:1].isupper() and i > 0 and everyday.is_qualifier(tokens[i - 1].fold):
+            return False
+        near = text[max(0, tok.start - 2):tok.start] + text[tok.end:tok.end + 3]
+        if any(c in _MARKS for c in near):
+            return False
+        fold = (tok.fold,)
+        if everyday.all_everyday(fold):
+            return True
+        return not group.person and not everyday.is_rare_name_word(tok.fold)
 
     def _group(self, group: tuple[int, ...]) -> NameGroup:
         """Return a group of names with the facts the verdict needs about them."""

@@ -101,6 +101,7 @@ class Anchored:
     fuzzy_people: tuple[int, ...]
     orgs: tuple[int, ...]
     alone: NameGroup | None = None  # people and orgs as one group (set by the scanner)
+    remainders: dict[frozenset[int], NameGroup] | None = field(default=None, repr=False)
     _near: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
     _fuzzy_near: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
     _left: dict[str, tuple[int, ...]] | None = field(default=None, repr=False)
