@@ -41,7 +41,6 @@ from bot.listings.scan_anchors import (
     Anchored,
     AnchorTable,
     NameGroup,
-    first_letters,
     text_keys,
 )
 
@@ -150,6 +149,17 @@ class ScanResult:
         return [m for m in self.mentions if m.match == DEFINITE]
 
 
+class _Found(NamedTuple):
+    """One hit of a span's search with what the rules ask of it: its entry's position in
+    the index, the number of words of the matched name, and of its core words (no stop
+    words, no qualifier nouns)."""
+
+    hit: Hit
+    entry: int
+    words: int
+    core: int
+
+
 @dataclass
 class _Span:
     start_tok: int
@@ -228,7 +238,7 @@ class Scanner:
             self._anchor.append(0 if name.person else self._anchor_pos(toks))
             self._everyday.append(not name.person and self._all_everyday(toks))
         self._anchors = AnchorTable(index, self._anchor)
-        self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
+        self._verdicts: dict[tuple[str, bool], list[_Found]] = {}
         self._singles: dict[int, NameGroup] = {}  # one name as a group, made on first use
         self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
         self._generic = self._generic_phrases()
@@ -323,7 +333,7 @@ class Scanner:
             if m:
                 queries.append(m.group(1))
         for query in queries:
-            for hit in self._search(query, marked=True)[:3]:
+            for hit in [f.hit for f in self._search(query, marked=True)[:3]]:
                 if hit.definite and hit.entry.registry == notes.FOREIGN_AGENTS \
                         and hit.entry.listed:
                     return hit.entry
@@ -355,16 +365,14 @@ class Scanner:
                 continue
             # Only names that can grow into a neighbour are visited one by one (at 100,000
             # names a common word anchors hundreds): a person's name grows only into a
-            # capitalised neighbour sharing a first letter with another of its words, an
+            # capitalised neighbour matching another of its words (or its initial), an
             # organisation's only into a joined neighbour matching a word next to its
             # anchor. Every other name spans its anchor alone, as one shared group.
             grown: set[int] = set()
             if found.people or found.fuzzy_people:
-                near: frozenset[str] = frozenset()
-                if i > 0 and tokens[i - 1].raw[:1].isupper():
-                    near = first_letters(tokens[i - 1].fold)
-                if i < last and tokens[i + 1].raw[:1].isupper():
-                    near = near | first_letters(tokens[i + 1].fold)
+                near = [t.fold for t in (tokens[i - 1] if i > 0 else None,
+                                         tokens[i + 1] if i < last else None)
+                        if t is not None and t.raw[:1].isupper()]
                 if near:
                     for fuzzy in (False, True):
                         for ni in sorted(table.people_near(found, near, fuzzy)):
@@ -511,16 +519,21 @@ class Scanner:
         return lo, hi
 
     # -------------------------------------------------------------------------------------
-    def _search(self, words: str, *, marked: bool) -> list[Hit]:
+    def _search(self, words: str, *, marked: bool) -> list[_Found]:
+        """Return what `check` finds for words (NameIndex.search, the same call), with
+        what the context rules ask of each hit worked out once per distinct query."""
         key = (words, marked)
-        hits = self._verdicts.get(key)
-        if hits is None:
-            hits = [h for h in self.index.search(words, limit=20, marked=marked)
-                    if h.score >= _MIN_SCORE]
+        found = self._verdicts.get(key)
+        if found is None:
+            found = [_Found(h, self._entry_index(h.entry), len(_name_tokens(h.name)),
+                            len([t for t in _name_tokens(h.name) if t not in nm.STOPWORDS
+                                 and not everyday.is_qualifier(t)]))
+                     for h in self.index.search(words, limit=20, marked=marked)
+                     if h.score >= _MIN_SCORE]
             if len(self._verdicts) > 50_000:
                 self._verdicts.clear()
-            self._verdicts[key] = hits
-        return hits
+            self._verdicts[key] = found
+        return found
 
     def _judge(self, text: str, tokens: list[Token], span: _Span) -> list[tuple[Hit, str]]:
         """Return the hits a span stands for, after the context rules (see the module doc)."""
@@ -566,24 +579,23 @@ class Scanner:
             # "телеканал Дождь", "движение «Голос»": a bare word that names several entries
             # is sure only with its qualifier, as a user would paste it into `check`.
             wider = self._search(text[qstart:qend], marked=marked or title)
-            narrow_sure = sum(h.definite for h in hits)
-            if sum(h.definite for h in wider) > narrow_sure:
+            narrow_sure = sum(f.hit.definite for f in hits)
+            if sum(f.hit.definite for f in wider) > narrow_sure:
                 hits = wider
                 if not narrow_sure:  # the qualifier is what makes it sure: show it
                     span.start_tok = max(0, span.start_tok - 1)
         wanted = span.entries()
         person_span = person
         out: list[tuple[Hit, str]] = []
-        for hit in hits:
-            ei = self._entry_index(hit.entry)
+        span_core = len([t for t in span_folds if t not in nm.STOPWORDS])
+        for found in hits:
+            hit, ei = found.hit, found.entry
             if ei not in wanted and not hit.definite:
                 continue
             if (ei, hit.name) in self._fragment_texts and not quoted:
                 continue
             reason = ""
-            core = [t for t in _name_tokens(hit.name) if t not in nm.STOPWORDS
-                    and not everyday.is_qualifier(t)]
-            partial = len(core) > len([t for t in span_folds if t not in nm.STOPWORDS])
+            partial = found.core > span_core
             if not hit.definite and partial and hit.kind in ("transliteration", "fuzzy") \
                     and hit.entry.kind != PERSON:
                 continue  # part of a name, and spelt differently: too little to go on
@@ -596,7 +608,7 @@ class Scanner:
                 elif hit.entry.kind != PERSON and hit.score < MIN_POSSIBLE_ORG_SCORE:
                     continue  # a word or two of a long name: not a mention of it
                 elif hit.entry.kind != PERSON and len(span_folds) == 1 and \
-                        len(_name_tokens(hit.name)) > 1 and \
+                        found.words > 1 and \
                         not everyday.is_rare_name_word(span_folds[0]):
                     continue  # "Russie" of "Russie-Libertés": a frequent word alone
                 if latin and _continues(text, tokens, span):

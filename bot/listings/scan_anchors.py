@@ -46,14 +46,6 @@ def text_keys(word: str) -> frozenset[str]:
                      | {"L:" + k for k in nm.query_latin_keys(word)})
 
 
-@lru_cache(maxsize=262144)
-def first_letters(word: str) -> frozenset[str]:
-    """Return the first letters of a word as written and of its script-neutral spellings
-    ("юрий" → ю, i; "Yuri" → y, i). Two words that match as the same name (exactly, as
-    forms of one word, or as spellings in two scripts) share one, and so does an initial."""
-    return frozenset({word[:1], *(k[:1] for k in nm.latin_keys(word))})
-
-
 def _prefix(word: str) -> str:
     return word[:3] if len(word) <= 4 else word[:4]
 
@@ -213,10 +205,11 @@ class AnchorTable:
         return found
 
     # -------------------------------------------------------------------------------------
-    def people_near(self, found: Anchored, near: frozenset[str],
+    def people_near(self, found: Anchored, neighbours: Iterable[str],
                     fuzzy: bool) -> set[int]:
-        """Return the people of `found` (typo-anchored ones when fuzzy) with another name
-        word starting with one of the `near` letters: only they can grow into a neighbour."""
+        """Return the people of `found` (typo-anchored ones when fuzzy) one of whose other
+        name words a capitalised neighbouring text word (folded) matches, or starts with when
+        it is an initial: only they can grow beyond their surname here."""
         if fuzzy:
             if found._fuzzy_near is None:
                 found._fuzzy_near = _group_by(found.fuzzy_people, self._part_keys)
@@ -225,12 +218,18 @@ class AnchorTable:
             if found._near is None:
                 found._near = _group_by(found.people, self._part_keys)
             groups = found._near
-        return _union(groups, near)
+        out: set[int] = set()
+        for word in neighbours:
+            out |= _union(groups, ("i:" + word,) if len(word) == 1 else text_keys(word))
+        return out
 
-    def _part_keys(self, ni: int) -> frozenset[str]:
-        """Return the first letters of a person's other name words: the name can grow
-        beyond its surname only into a neighbour sharing one."""
-        return frozenset().union(*(first_letters(t) for t in self.names[ni].tokens[1:]))
+    def _part_keys(self, ni: int) -> set[str]:
+        """Return the keys of a person's other name words (as words and as initials)."""
+        keys: set[str] = set()
+        for tok in self.names[ni].tokens[1:]:
+            keys |= name_keys(tok)
+            keys.add("i:" + tok[:1])
+        return keys
 
     def orgs_growing(self, found: Anchored, prev_keys: Iterable[str],
                      next_keys: Iterable[str]) -> set[int]:
