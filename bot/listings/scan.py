@@ -42,6 +42,7 @@ from bot.listings.scan_anchors import (
     AnchorTable,
     NameGroup,
     text_keys,
+    union,
 )
 
 DEFINITE, POSSIBLE = "definite", "possible"
@@ -73,6 +74,7 @@ _ALIGNED = frozenset({"exact", "morph", "translit"})  # how a name's next word m
 _LEADING_SPACE = re.compile(r"\s*")
 _INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
 _ABBREV = frozenset({"им", "im", "st", "ст", "св", "mr", "dr", "e", "v"})
+_MISSING = object()
 _MARKS = frozenset("«»\"“”„*")  # beside a word, these may mark it as a name
 _QUOTE_OPEN = set("«\"“„")
 _QUOTE_CLOSE = set("»\"”“")
@@ -359,10 +361,15 @@ class Scanner:
                 group = single
             span.groups.append(group)
 
+        cache = table.cache
         for i, tok in enumerate(tokens):
-            found = table.lookup(tok.fold, tok.raw[:1].isupper())
+            capital = tok[2][:1].isupper()  # tok.raw: this loop runs for every word
+            found = cache[capital].get(tok[3], _MISSING)
+            if found is _MISSING:
+                found = table.lookup(tok.fold, capital)
             if found is None:
                 continue
+            assert isinstance(found, Anchored)
             # Only names that can grow into a neighbour are visited one by one (at 100,000
             # names a common word anchors hundreds): a person's name grows only into a
             # capitalised neighbour matching another of its words (or its initial), an
@@ -375,18 +382,26 @@ class Scanner:
                         if t is not None and t.raw[:1].isupper()]
                 if near:
                     for fuzzy in (False, True):
-                        for ni in sorted(table.people_near(found, near, fuzzy)):
+                        people = table.people_near(found, near, fuzzy)
+                        for ni in sorted(people) if people else ():
                             rng = self._extend_person(text, tokens, i, names[ni].tokens, fuzzy)
                             if rng is not None and (fuzzy or rng != (i, i + 1)):
                                 add(rng, ni)
                                 grown.add(ni)
             if found.orgs:
-                joined_prev = i > 0 and _joined(text, tokens[i - 1], tok)
-                joined_next = i < last and _joined(text, tok, tokens[i + 1])
-                if joined_prev or joined_next:
-                    growing = table.orgs_growing(
-                        found, text_keys(tokens[i - 1].fold) if joined_prev else (),
-                        text_keys(tokens[i + 1].fold) if joined_next else ())
+                # Whether a neighbour matches comes first (a set test in C), whether it is
+                # joined to this word second: most words of a text continue no name.
+                left, right = table.neighbours(found)
+                growing: set[int] = set()
+                if left and i > 0:
+                    keys = text_keys(tokens[i - 1].fold)
+                    if not left.keys().isdisjoint(keys) and _joined(text, tokens[i - 1], tok):
+                        growing = union(left, keys)
+                if right and i < last:
+                    keys = text_keys(tokens[i + 1].fold)
+                    if not right.keys().isdisjoint(keys) and _joined(text, tok, tokens[i + 1]):
+                        growing |= union(right, keys)
+                if growing:
                     for ni in sorted(growing):
                         rng = self._extend_org(text, tokens, i, names[ni].tokens,
                                                self._anchor[ni])
@@ -426,8 +441,8 @@ class Scanner:
             return False
         if tok.raw[:1].isupper() and i > 0 and everyday.is_qualifier(tokens[i - 1].fold):
             return False
-        near = text[max(0, tok.start - 2):tok.start] + text[tok.end:tok.end + 3]
-        if any(c in _MARKS for c in near):
+        if not _MARKS.isdisjoint(text[max(0, tok.start - 2):tok.start]) or \
+                not _MARKS.isdisjoint(text[tok.end:tok.end + 3]):
             return False
         fold = (tok.fold,)
         if everyday.all_everyday(fold):
@@ -661,7 +676,7 @@ class Scanner:
             definite = hit.definite or (reason == "surname" and id(hit.entry) in full_people)
             by_range[(span.start_tok, span.end_tok)].append(
                 (Hit(hit.entry, hit.name, hit.kind, hit.score, definite), reason))
-        mentions: list[Mention] = []
+        made = []  # Mention's fields but `first`, known once they are in text order
         for (a, b), hits in sorted(by_range.items()):
             listed_definite = {id(h.entry) for h, _ in hits if h.definite and h.entry.listed}
             crowded = len(listed_definite) > MAX_DEFINITE_ENTRIES
@@ -683,25 +698,19 @@ class Scanner:
                     else ""
                 excluded = e.excluded_on if e.excluded_on and e.excluded_on != date.min \
                     else None
-                mentions.append(Mention(
-                    e.registry, e.entry_id, e.name, text[start:end], start, end, match,
-                    e.listed, note, e.kind, e.included_on, excluded,
-                    reason="ambiguous" if crowded else reason))
-        mentions.sort(key=lambda m: (m.start, m.registry, m.entry_id))
+                made.append((e.registry, e.entry_id, e.name, text[start:end], start, end,
+                             match, e.listed, note, e.kind, e.included_on, excluded,
+                             "ambiguous" if crowded else reason))
+        made.sort(key=lambda f: (f[4], f[0], f[1]))
         seen: set[tuple[str, str]] = set()
         out = []
-        for m in mentions:
-            key = (m.registry, m.entry_id)
-            out.append(_replace_first(m, key not in seen))
+        for (registry, entry_id, name, words, start, end, match, listed, note, kind,
+             included, excluded, reason) in made:
+            key = (registry, entry_id)
+            out.append(Mention(registry, entry_id, name, words, start, end, match, listed,
+                               note, kind, included, excluded, key not in seen, reason))
             seen.add(key)
         return out
-
-
-def _replace_first(m: Mention, first: bool) -> Mention:
-    if m.first == first:
-        return m
-    return Mention(m.registry, m.entry_id, m.name, m.text, m.start, m.end, m.match, m.listed,
-                   m.note, m.kind, m.included_on, m.excluded_on, first, m.reason)
 
 
 def annotate(text: str, mentions: Sequence[Mention]) -> str:
@@ -823,6 +832,8 @@ def _quote_start(text: str, start: int) -> int:
 def _joined(text: str, left: Token, right: Token) -> bool:
     """Return True when two words may belong to one organisation name ("им. Сахарова")."""
     gap = text[left.end:right.start]
+    if gap == " ":
+        return True
     return bool(_JOINER.match(gap) or (left.fold in _ABBREV and _INITIAL_GAP.match(gap)))
 
 

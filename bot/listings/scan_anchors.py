@@ -110,7 +110,7 @@ def _group_by(names: Iterable[int],
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _union(groups: dict[str, tuple[int, ...]], keys: Iterable[str]) -> set[int]:
+def union(groups: dict[str, tuple[int, ...]], keys: Iterable[str]) -> set[int]:
     out: set[int] = set()
     for key in keys:
         found = groups.get(key)
@@ -143,7 +143,9 @@ class AnchorTable:
             if any(self.names[ni].person for ni in names):
                 for key in _typo_keys(word):
                     self._typo[key].append(word)
-        self._cache: dict[tuple[str, bool], Anchored | None] = {}
+        # Looked-up words, lower-case and capitalised ones apart (the hot loop of a scan
+        # reads these dicts directly: most words of a text anchor nothing).
+        self.cache: tuple[dict[str, Anchored | None], dict[str, Anchored | None]] = ({}, {})
 
     # -------------------------------------------------------------------------------------
     def lookup(self, word: str, capital: bool) -> Anchored | None:
@@ -153,13 +155,13 @@ class AnchorTable:
         meet a Latin anchor by its romanisation ("Мемориал" → Memorial, not "проект").
         Cached per word, since a text repeats its words.
         """
-        key = (word, capital)
-        if key in self._cache:
-            return self._cache[key]
+        cache = self.cache[capital]
+        if word in cache:
+            return cache[word]
         found = self._find(word, capital)
-        if len(self._cache) > 200_000:
-            self._cache.clear()
-        self._cache[key] = found
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[word] = found
         return found
 
     def _find(self, word: str, capital: bool) -> Anchored | None:
@@ -220,7 +222,9 @@ class AnchorTable:
             groups = found._near
         out: set[int] = set()
         for word in neighbours:
-            out |= _union(groups, ("i:" + word,) if len(word) == 1 else text_keys(word))
+            keys = ("i:" + word,) if len(word) == 1 else text_keys(word)
+            if not groups.keys().isdisjoint(keys):
+                out |= union(groups, keys)
         return out
 
     def _part_keys(self, ni: int) -> set[str]:
@@ -231,11 +235,11 @@ class AnchorTable:
             keys.add("i:" + tok[:1])
         return keys
 
-    def orgs_growing(self, found: Anchored, prev_keys: Iterable[str],
-                     next_keys: Iterable[str]) -> set[int]:
-        """Return the organisations of `found` whose name may continue into the previous
-        text word (its keys: prev_keys) or the next one: the word before the anchor, or an
-        earlier one over stop words and qualifiers the text may leave out; the word after."""
+    def neighbours(self, found: Anchored) -> tuple[dict[str, tuple[int, ...]],
+                                                   dict[str, tuple[int, ...]]]:
+        """Return the organisations of `found` by the keys of the words their names may
+        continue with: before the anchor (the word before it, or an earlier one over stop
+        words and qualifiers the text may leave out), and after it. Built once per word."""
         if found._left is None or found._right is None:
             left: dict[int, set[str]] = {}
             right: dict[int, set[str]] = {}
@@ -250,7 +254,7 @@ class AnchorTable:
                 right[ni] = set(name_keys(toks[apos + 1])) if apos + 1 < len(toks) else set()
             found._left = _group_by(found.orgs, left.__getitem__)
             found._right = _group_by(found.orgs, right.__getitem__)
-        return _union(found._left, prev_keys) | _union(found._right, next_keys)
+        return found._left, found._right
 
 
 def _how(word: str, name_tok: str) -> str | None:
