@@ -231,6 +231,7 @@ class Scanner:
         gc.freeze()
 
     def _build(self, index: NameIndex) -> None:
+        everyday.preload()
         self.index = index
         self._anchor: list[int] = []
         self._everyday: list[bool] = []
@@ -242,6 +243,7 @@ class Scanner:
         self._anchors = AnchorTable(index, self._anchor)
         self._verdicts: dict[tuple[str, bool], list[_Found]] = {}
         self._singles: dict[int, NameGroup] = {}  # one name as a group, made on first use
+        self._plain_words: dict[str, int] = {}  # see _never_alone
         self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
         self._generic = self._generic_phrases()
         # Aliases of everyday words cut out of a longer Latin name by a comma split or a
@@ -429,25 +431,27 @@ class Scanner:
             found.remainders[grown] = group
         return group
 
-    @staticmethod
-    def _never_alone(text: str, tokens: list[Token], i: int, group: NameGroup) -> bool:
+    def _never_alone(self, text: str, tokens: list[Token], i: int, group: NameGroup) -> bool:
         """Return True when one word, with no quote or asterisk beside it (and, when it is
         capitalised, no qualifier noun before it), can only stand for names that need
         marking: an everyday word, or a frequent one that is no person's surname. `_judge`
         rejects such a span by the same rules (one word unmarked is never title case);
         deciding it here spares most words of a text that work."""
         tok = tokens[i]
-        if not tok.raw[:1].isalpha():
+        plain = self._plain_words.get(tok.fold)
+        if plain is None:
+            # 2: an everyday word; 1: a frequent word (not rare as a name); 0: neither.
+            plain = 2 if everyday.all_everyday((tok.fold,)) else \
+                0 if everyday.is_rare_name_word(tok.fold) else 1
+            if len(self._plain_words) > 200_000:
+                self._plain_words.clear()
+            self._plain_words[tok.fold] = plain
+        if plain == 0 or (plain == 1 and group.person) or not tok.raw[:1].isalpha():
             return False
         if tok.raw[:1].isupper() and i > 0 and everyday.is_qualifier(tokens[i - 1].fold):
             return False
-        if not _MARKS.isdisjoint(text[max(0, tok.start - 2):tok.start]) or \
-                not _MARKS.isdisjoint(text[tok.end:tok.end + 3]):
-            return False
-        fold = (tok.fold,)
-        if everyday.all_everyday(fold):
-            return True
-        return not group.person and not everyday.is_rare_name_word(tok.fold)
+        return _MARKS.isdisjoint(text[max(0, tok.start - 2):tok.start]) and \
+            _MARKS.isdisjoint(text[tok.end:tok.end + 3])
 
     def _group(self, group: tuple[int, ...]) -> NameGroup:
         """Return a group of names with the facts the verdict needs about them."""
