@@ -12,9 +12,9 @@ import pytest
 
 from bot import textnorm
 from bot.listings import mirror_copy
-from bot.listings.bench import grow
 from bot.listings.index import NameIndex
 from bot.listings.scan import Scanner, tokenize
+from bot.measure.registry_bench import grow
 from tests.auxil.registries import MIRROR_2026_COPY as MIRROR
 
 pytestmark = pytest.mark.skipif(not MIRROR.exists(), reason="shared mirror copy not present")

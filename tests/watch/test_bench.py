@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot import delivery_bench
-from bot.watch import bench
+from bot.measure import alerts_bench as bench
+from bot.measure import delivery_bench
 from tests.auxil.registries import SHARED_REGISTRIES
 
 

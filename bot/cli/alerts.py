@@ -8,7 +8,6 @@ running on the same data delivers what they queue (its sender polls the outbox).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import date
@@ -80,6 +79,7 @@ def _processed_line(p: Any) -> str:
 
 def cmd_update(args: argparse.Namespace) -> int:
     """Fetch registries and queue alerts; exit 1 when any registry failed or was refused."""
+    import asyncio
 
     async def run() -> int:
         db, refresh = await _pipeline()
@@ -102,6 +102,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import one file and queue alerts; exit 1 when it was refused (the reason is printed
     and recorded for `registry status` and `alerts status`)."""
+    import asyncio
+
     from bot.listings.parse import SchemaError
 
     async def run() -> int:
@@ -135,6 +137,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the alert status; exit 1 when messages failed or a registry has no data."""
+    import asyncio
+
     from bot.watch.status import alerts_status, format_status
 
     async def run() -> dict[str, Any]:
@@ -155,11 +159,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Print the alert benchmark: matching a large change against many watches, and
     delivery throughput through a local Bot API server that enforces Telegram's limits."""
-    from bot import delivery_bench
-    from bot.watch import bench
+    import asyncio
 
-    print(asyncio.run(bench.run(args.registries, changes=args.changes, watches=args.watches)),
-          flush=True)
+    from bot.measure import alerts_bench, delivery_bench
+
+    print(asyncio.run(alerts_bench.run(args.registries, changes=args.changes,
+                                       watches=args.watches)), flush=True)
     if args.messages:
         print(asyncio.run(delivery_bench.run(args.messages)))
     return 0
