@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -223,9 +224,11 @@ def _bench_size(figures: dict[str, Any], size: str, entries: Any, article: str) 
     t = time.perf_counter()
     index = NameIndex(entries)
     figures[f"index_build_{size}_s"] = time.perf_counter() - t
+    rss = _rss_mb()
     t = time.perf_counter()
     scanner = Scanner(index)
     figures[f"scanner_build_{size}_s"] = time.perf_counter() - t
+    figures[f"scanner_rss_{size}_mb"] = _rss_mb() - rss  # what the scanner's tables add
     scanner.scan("Москва, 1 января. Издание сообщило. Moscow, the outlet said.")
     figures[f"article_{size}_first_ms"] = _time(scanner, article) * 1000
     runs, cpu = [], []
@@ -239,6 +242,15 @@ def _bench_size(figures: dict[str, Any], size: str, entries: Any, article: str) 
     # waiting for a core, not the scan's own cost.
     figures[f"article_{size}_cpu_ms"] = statistics.median(cpu)
     return scanner
+
+
+def _rss_mb() -> float:
+    """Return the process's resident memory now, in MB (0 where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _peak_rss_mb() -> float:
