@@ -218,9 +218,13 @@ def _bench_size(figures: dict[str, Any], size: str, entries: Any, article: str) 
     loaded by a short text); the p50 of seven more scans of it (looked-up words cached)."""
     import statistics
 
+    from bot.listings import everyday
     from bot.listings.index import NameIndex
     from bot.listings.scan import Scanner
 
+    rss = _rss_mb()
+    everyday.preload()  # word lists and analyser: loaded once per process, not per data
+    figures[f"libraries_rss_{size}_mb"] = _rss_mb() - rss
     t = time.perf_counter()
     index = NameIndex(entries)
     figures[f"index_build_{size}_s"] = time.perf_counter() - t

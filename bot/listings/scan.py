@@ -558,20 +558,18 @@ class Scanner:
         """Return the hits a span stands for, after the context rules (see the module doc)."""
         first, last = tokens[span.start_tok], tokens[span.end_tok - 1]
         qstart, qend = _query_bounds(text, tokens, span)
+        quoted = _quoted(text, first.start, last.end)
         query = text[max(qstart, _quote_start(text, first.start)):qend]
         marked = _marked_query(text[qstart:qend])
-        if marked and qstart < first.start - 1 and not _quoted(text, first.start, last.end) \
+        if marked and qstart < first.start - 1 and not quoted \
                 and not tokens[span.start_tok].raw[:1].isupper():
             marked = False  # "фонд поддержки": a qualifier marks a capitalised name only
-        if marked and everyday.is_qualifier(first.fold) and len(tokens[span.start_tok:
-                span.end_tok]) > 1 and not _quoted(text, first.start, last.end) and not \
-                tokens[span.start_tok + 1].raw[:1].isupper():
+        if marked and everyday.is_qualifier(first.fold) and span.end_tok - span.start_tok > 1 \
+                and not quoted and not tokens[span.start_tok + 1].raw[:1].isupper():
             marked = False  # "служба поддержки"
         span_folds = [t.fold for t in tokens[span.start_tok:span.end_tok]]
         latin = not textnorm.is_cyrillic(text[first.start:last.end])
-        quoted_span = _quoted(text, first.start, last.end)
-        if latin and marked and not (_quoted(text, first.start, last.end)
-                                     or _asterisk(text, last.end)):
+        if latin and marked and not (quoted or _asterisk(text, last.end)):
             marked = False  # English puts "the"/"Foundation" anywhere: only quotes mark
         title = _title_case(text, tokens, span, latin)
         person = span.person()
@@ -579,7 +577,7 @@ class Scanner:
         everyday_only = not full_person and (everyday.all_everyday(span_folds) or (
             len(span_folds) == 1 and not everyday.is_rare_name_word(span_folds[0])
             and not person))
-        if latin and not quoted_span and not any(t.raw[:1].isupper() for t in
+        if latin and not quoted and not any(t.raw[:1].isupper() for t in
                                                  tokens[span.start_tok:span.end_tok]) \
                 and not all(everyday.is_rare_name_word(f) for f in span_folds):
             return []  # English writes names with capitals: "the insider said" is no name
@@ -587,10 +585,8 @@ class Scanner:
             return []
         key = " ".join(t for t in span_folds if not everyday.is_qualifier(t)) or " ".join(
             span_folds)
-        if (key in self._generic or " ".join(span_folds) in self._generic) and not _quoted(
-                text, first.start, last.end):
+        if (key in self._generic or " ".join(span_folds) in self._generic) and not quoted:
             return []
-        quoted = _quoted(text, first.start, last.end)
         if span.fragment() and not quoted:
             return []
         hits = self._search(query, marked=marked or title)
