@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.listings import service as service_module
+from bot.listings import scan as scan_module
 from bot.listings.scan import Scanner
 from bot.listings.service import ListingService
 from bot.runner import warm_scanner_loop
@@ -26,7 +26,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Scanner]:
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
             made.append(self)
 
-    monkeypatch.setattr(service_module, "Scanner", Counting)
+    monkeypatch.setattr(scan_module, "Scanner", Counting)  # the service imports it on use
     return made
 
 
