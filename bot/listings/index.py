@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -299,8 +300,14 @@ class NameIndex:
                 note(ni, sim, how, pos)
 
     @staticmethod
-    def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
-        """Return the best match of tok among one name's tokens (same rules as _lookup)."""
+    @lru_cache(maxsize=65536)
+    def _direct(tok: str, name_tokens: tuple[str, ...]) -> _TokenMatch | None:
+        """Return the best match of tok among one name's tokens (same rules as _lookup).
+
+        Cached: a pure function of its arguments, asked again and again for the same first
+        names and surnames (matching thousands of watched names against one refresh's
+        changes); callers never modify the match returned.
+        """
         best: _TokenMatch | None = None
         mkeys = nm.morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)

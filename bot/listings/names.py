@@ -469,6 +469,7 @@ def morph_keys(token: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=65536)
 def is_common_word(token: str) -> bool:
     """Return True for an ordinary dictionary word ("голос", "свобода", "центр", "медуза").
 
