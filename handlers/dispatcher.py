@@ -327,7 +327,7 @@ class Dispatcher:
             result, names = self.match_question(text, t.lang)
         entry = self.services.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None and not name_like:
-            return [self._answer(entry, names, t)]
+            return [self._with_other_questions(self._answer(entry, names, t), result, t)]
         listings = self.services.listings
         short = len(tokens(text)) <= 6 and "?" not in text
         if listings is not None and (name_like or short):

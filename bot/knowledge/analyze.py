@@ -94,6 +94,11 @@ class Analyzer:
             return None
         return "en:" + str(self._stem.stemWord(word))
 
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_adjective(self, lemma: str) -> bool:
+        """Return True when a Russian lemma reads first as an adjective ("иностранный")."""
+        return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
+
     def is_known_ru(self, word: str) -> bool:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""
         return bool(self._morph.word_is_known(word))

@@ -48,7 +48,19 @@ _ADDRESSEE = frozenset({
     "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
     "этот", "этого", "этому", "этим", "you", "your", "this",
 })
+# A phrase that anchors a question needs a word, other than an action word, that the base uses
+# this much more often than general language (see `_domain_pair`).
+PAIR_CONTRAST = 1.7
 COLLOCATION_SHARE = 0.7
+# A stump compound cuts its first word to two to five letters ("юр|лицо", "ино|агент").
+_STUMP_MIN = 2
+_STUMP_MAX = 5
+_COMPOUND_MAX_ZIPF = 2.5
+# The entries' word distributions (see `_likelihoods`): additive smoothing, the softmax's
+# temperature and the posterior's share of the score, calibrated on the development sets.
+_SMOOTHING = 0.5
+_TEMPERATURE = 1.0
+_POSTERIOR_SHARE = 0.3
 TYPO_MIN_SPECIFICITY = 4.0
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
@@ -99,6 +111,7 @@ class QuestionIndex:
         # only occur in answers: the former vouch for a question being in scope.
         self._asked: set[str] = set()
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
+        self._compounds = self._compound_words(kb)
         raw_examples: list[tuple[str, dict[str, float]]] = []
         asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
@@ -112,7 +125,7 @@ class QuestionIndex:
                 self._add(entry.id, "questions", questions, lang)
                 self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
                 for q in [*questions, title, *entry.keywords.get(lang, ())]:
-                    analysed = self.analyzer.terms(q, lang)
+                    analysed = self._terms(q, lang)
                     keys = [t.key for t in analysed]
                     self._pairs.update(pairwise(keys))
                     for i, key in enumerate(keys):
@@ -152,6 +165,40 @@ class QuestionIndex:
             (entry_id, {t: w * self._idf[t] / self._max_idf for t, w in terms.items()})
             for entry_id, terms in raw_examples
         ]
+        self._likelihoods()
+
+    def _likelihoods(self) -> None:
+        """Build each entry's smoothed word distribution (multinomial, additive smoothing).
+
+        `_log_absent[e]` is the log-probability of a word entry e never uses; `_log_gain[t][e]`
+        what using t adds to it. Together they tell neighbouring entries apart by the words
+        each uses more than the other ("штраф" for the fines, "плашка" for the label).
+        """
+        mass: dict[str, float] = defaultdict(float)
+        for per_entry in self._tf.values():
+            for entry_id, tf in per_entry.items():
+                mass[entry_id] += tf
+        vocabulary = len(self._tf)
+        self._log_absent = {
+            e.id: math.log(_SMOOTHING / (mass[e.id] + _SMOOTHING * vocabulary))
+            for e in self.kb.entries
+        }
+        self._log_gain: dict[str, dict[str, float]] = {
+            t: {e: math.log((tf + _SMOOTHING) / _SMOOTHING) for e, tf in per_entry.items()}
+            for t, per_entry in self._tf.items()
+        }
+
+    def _posterior(self, resolved: dict[str, float]) -> dict[str, float]:
+        """Return each entry's probability of being the one asked about (uniform prior)."""
+        total = sum(resolved.values())
+        loglik = {e: total * v for e, v in self._log_absent.items()}
+        for term, w in resolved.items():
+            for entry_id, gain in self._log_gain[term].items():
+                loglik[entry_id] += w * gain
+        top = max(loglik.values())
+        odds = {e: math.exp((v - top) / _TEMPERATURE) for e, v in loglik.items()}
+        norm = sum(odds.values())
+        return {e: v / norm for e, v in odds.items()}
 
     def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
         """Return the terms whose presence shows a question is about this base's subject.
@@ -162,31 +209,97 @@ class QuestionIndex:
         are action words ("репостить иноагента", "донат ФБК"): they count only next to an
         anchor, which is already enough, so they are left out.
         """
-        total = sum(self._count.values()) or 1
-        contrast: dict[str, float] = {}
-        for key, count in self._count.items():
-            if count < MIN_ANCHOR_COUNT or key not in self._asked:
-                continue
-            general = max(zipf_frequency(sf, "en" if key.startswith("en:") else "ru",
-                                         wordlist="large") for sf in self._surfaces[key])
-            value = math.log10(count / total * 1e9) - general
-            if value >= ANCHOR_CONTRAST:
-                contrast[key] = value
+        self._contrast = self._contrasts()
+        contrast = {k: v for k, v in self._contrast.items()
+                    if v >= ANCHOR_CONTRAST and self._count[k] >= MIN_ANCHOR_COUNT}
         spread = {k: len(self._tf.get(k, {})) for k in contrast}
         anchors = set()
+        self._actions: set[str] = set()
         for key in contrast:
             with_key = [t for t in asked_texts if key in t]
             alone = sum(1 for t in with_key
                         if not any(o in spread and spread[o] > spread[key] for o in t))
             if len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE:
+                self._actions.add(key)
                 continue
             anchors.add(key)
         return frozenset(anchors - self._collocation_heads)
 
+    def _compound_words(self, kb: KnowledgeBase) -> dict[tuple[str, str], str]:
+        """Return the base's stump compounds by the phrase they shorten.
+
+        Russian shortens a phrase by cutting the first word to a stump: "иноагент" is
+        "ино(странный) агент", "юрлицо" "юр(идическое) лицо", "спецсчёт" "спец(иальный) счёт".
+        Keys are (stump, second word's lemma); a question's "иностранным агентом" then reads as
+        the base's "иноагент" and the other way round, whichever of the two each side uses.
+        """
+        keys: set[str] = set()
+        for entry in kb.entries:
+            texts = [*entry.title.values(), *entry.answer.values()]
+            for lang in ("ru", "en"):
+                texts += [*entry.questions.get(lang, ()), *entry.keywords.get(lang, ())]
+            for text in texts:
+                keys.update(t.key for t in self.analyzer.terms(text, "ru")
+                            if is_cyrillic(t.key))
+        out: dict[tuple[str, str], str] = {}
+        for word in keys:
+            # A coined word, rare in general language ("признать" is not "при знать").
+            if zipf_frequency(word, "ru", wordlist="large") > _COMPOUND_MAX_ZIPF:
+                continue
+            for cut in range(_STUMP_MIN, _STUMP_MAX + 1):
+                rest = word[cut:]
+                if len(rest) >= 3 and rest in keys:
+                    out[(word[:cut], rest)] = word
+        return out
+
+    def _terms(self, text: str, lang: str | None, lexicon: Lexicon | None = None) -> list[Term]:
+        """Return the analyser's terms of text with stump compounds' phrases folded into one."""
+        terms = self.analyzer.terms(text, lang, lexicon)
+        if len(terms) < 2 or not self._compounds:
+            return terms
+        out: list[Term] = []
+        i = 0
+        while i < len(terms):
+            first = terms[i]
+            if i + 1 < len(terms) and self.analyzer.is_adjective(first.key):
+                second = terms[i + 1]
+                for cut in range(min(_STUMP_MAX, len(first.key) - 2), _STUMP_MIN - 1, -1):
+                    word = self._compounds.get((first.key[:cut], second.key))
+                    if word is not None:
+                        word = self.lexicon.key(word) or word
+                        weight = max(first.weight, second.weight, specificity(word, "ru"))
+                        out.append(Term(word, word, weight))
+                        i += 2
+                        break
+                else:
+                    out.append(first)
+                    i += 1
+                continue
+            out.append(first)
+            i += 1
+        return out
+
+    def _contrasts(self) -> dict[str, float]:
+        """Return, per asked term, how much more often the base uses it than general language.
+
+        The difference of Zipf values (the base's rate against wordfreq's large lists, best
+        surface form): "иноагент" 5+, "штраф" 2.7, "иностранный" 1.7, "сделать" 0.
+        """
+        total = sum(self._count.values()) or 1
+        contrast: dict[str, float] = {}
+        for key in self._asked:
+            count = self._count.get(key, 0)
+            if not count:
+                continue
+            general = max(zipf_frequency(sf, "en" if key.startswith("en:") else "ru",
+                                         wordlist="large") for sf in self._surfaces[key])
+            contrast[key] = math.log10(count / total * 1e9) - general
+        return contrast
+
     def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
         weight = _FIELD_WEIGHTS[fieldname]
         for text in texts:
-            analysed = self.analyzer.terms(text, lang)
+            analysed = self._terms(text, lang)
             for t in analysed:
                 self.lexicon.add(t.surface, t.key, weight)
                 self._count[t.key] += 1
@@ -272,6 +385,18 @@ class QuestionIndex:
             return None, 0.0
         return term, repaired[1]
 
+    def _domain_pair(self, first: str, second: str) -> bool:
+        """Return True when a phrase of the base holds a word leaning towards its subject.
+
+        Action words ("репост", "донат") do not count: they need a subject to be about.
+
+        "иностранный агент" and "нежелательная организация" are phrases of the domain although
+        each word alone is ordinary language; "сделать репост" or "перевести деньги" are phrases
+        of everyday life that the base merely also uses ("как сделать репост в инстаграме").
+        """
+        return max((self._contrast.get(k, 0.0) for k in (first, second)
+                    if k not in self._actions), default=0.0) >= PAIR_CONTRAST
+
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
         if not _BOT_TERMS & query.keys():
@@ -321,7 +446,7 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
         """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        analysed = self.analyzer.terms(text, lang, self.lexicon)
+        analysed = self._terms(text, lang, self.lexicon)
         query = self._weights(analysed)
         surfaces = {t.key: t.surface for t in analysed}
         if not query:
@@ -354,7 +479,7 @@ class QuestionIndex:
         for i in range(len(keys)):
             for j in (i + 1, i + 2):
                 if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
-                        min(weights[i], weights[j]) > 1.0):
+                        min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]):
                     anchored = True
         coverage = known / total if total else 0.0
         if not resolved:
@@ -380,9 +505,11 @@ class QuestionIndex:
 
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)
+        posterior = self._posterior(resolved)
         scores = {
-            e: (0.5 * association.get(e, 0.0) / top_assoc * min(1.0, top_assoc)
-                + 0.5 * nearest.get(e, 0.0)) * confidence
+            e: ((1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
+                                          * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
+                + _POSTERIOR_SHARE * posterior.get(e, 0.0)) * confidence
             for e in set(association) | set(nearest)
         }
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -133,3 +133,19 @@ def test_name_or_question() -> None:
 def test_reply_type_is_plain_data() -> None:
     r = Reply("x")
     assert r.choices == ()
+
+
+async def test_several_questions_get_the_first_answered_and_the_others_offered(
+    services: Services,
+) -> None:
+    d = Dispatcher(services)
+    replies = await d.handle(_msg("что такое иноагент? и как проверить человека?"))
+    assert len(replies) == 1
+    assert "несколько вопросов" in replies[0].text
+    offered = [c.data for row in replies[0].choices for c in row]
+    assert offered[0] == "a:check_status"
+    replies = await d.handle(_msg(
+        "what is a foreign agent? also, how can I check whether my colleague is one?",
+        user_id="u2"))
+    assert "more than one thing" in replies[0].text
+    assert next(c.data for row in replies[0].choices for c in row) == "a:check_status"

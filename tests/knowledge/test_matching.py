@@ -36,3 +36,31 @@ def test_several_questions_answer_the_first_and_offer_the_rest(
     result = question_index.match("что такое иноагент? и как проверить человека?", "ru")
     assert result.entry_id == "fa_definition"
     assert result.also == ("check_status",)
+
+
+def test_everyday_phrases_the_base_also_uses_do_not_make_a_question_in_scope(
+    question_index: QuestionIndex,
+) -> None:
+    # "сделать репост" and "перевести деньги" occur in the base's questions, next to a subject.
+    for text in ("как сделать репост в одноклассниках", "перевести деньги маме на карту"):
+        assert question_index.match(text, "ru").entry_id is None
+
+
+def test_a_phrase_of_the_domain_still_anchors_a_question(question_index: QuestionIndex) -> None:
+    result = question_index.match("помогать международному уголовному суду опасно?", "ru")
+    assert result.entry_id == "intl_org_assist"
+
+
+def test_a_stump_compound_and_its_full_phrase_are_one_term(question_index: QuestionIndex) -> None:
+    # The base says "иноагент"; people also write "иностранный агент".
+    result = question_index.match("кого могут признать иностранным агентом", "ru")
+    assert result.entry_id == "fa_who"
+    assert question_index.match("агент по недвижимости берёт комиссию", "ru").entry_id is None
+
+
+def test_the_words_an_entry_uses_more_than_its_neighbour_decide_between_them(
+    question_index: QuestionIndex,
+) -> None:
+    # "registry" is shared with checking a name; "removed" belongs to the exclusion entry.
+    result = question_index.match("can you get removed from the foreign agents registry", "en")
+    assert result.entry_id == "fa_removal"
