@@ -172,6 +172,9 @@ class WatchIndex:
             self._by_digits[name.digits].add(name.query)
         for word in name.words:
             if word not in self._by_word:
+                # A check asks whether each word is an everyday one (pymorphy3, cached):
+                # asked here, a refresh does not pay for it.
+                nm.is_common_word(word)
                 for key in _meeting_keys(word):
                     self._by_key[key].add(word)
                 for skeleton in _typo_skeletons(word):
