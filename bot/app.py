@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.knowledge.index import QuestionIndex
-from bot.knowledge.loader import load
-from bot.listings.service import ListingService
-from bot.storage.database import Database, open_database
-from bot.watch.refresh import RefreshService
-from bot.watch.users import WatchService
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
+
+# Services are imported where they are built: `riskguide ask` needs the question index only,
+# not the database, the registries or HTTP.
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.storage.database import Database
+    from bot.watch.refresh import RefreshService
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ async def build_app(settings: Settings, with_listings: bool = True) -> App:
     The same WatchService is the persistent Preferences (language) and the watch service,
     so everything stored about a person is in one place and `forget` removes all of it.
     """
+    from bot.storage.database import open_database
+    from bot.watch.refresh import RefreshService
+    from bot.watch.users import WatchService
+
     services = build_services(settings, with_listings=with_listings)
     db = await open_database(settings)
     users = WatchService(db)
@@ -56,6 +61,8 @@ def build_services(settings: Settings, with_listings: bool = True) -> Services:
     """
     services = question_services()
     if with_listings:
+        from bot.listings.service import ListingService
+
         services.listings = ListingService(settings)
     return services
 
@@ -64,9 +71,12 @@ def question_services() -> Services:
     """Return services that answer questions only: no registries, nothing stored.
 
     Used by one-shot commands (`riskguide ask`, `kb eval`) that must not touch user state.
+    The index comes from the disk cache when this knowledge base built one before.
     """
-    kb = load()
-    return Services(kb=kb, questions=QuestionIndex(kb))
+    from bot.knowledge.prebuilt import load_index
+
+    index = load_index()
+    return Services(kb=index.kb, questions=index)
 
 
 def build_dispatcher(settings: Settings, with_listings: bool = True) -> Dispatcher:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.i18n import Translator
-from bot.knowledge.index import MatchResult
 from bot.knowledge.model import TOPICS, Entry, KnowledgeBase
 from handlers.markup import bold, esc, link
 from handlers.messages import Choice, Reply
+
+if TYPE_CHECKING:
+    from bot.knowledge.index import MatchResult
 
 # Callback data prefixes (Telegram allows 64 bytes; entry ids are short).
 ANSWER = "a:"

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
-from bot.listings.service import ListingService
 from bot.listings.status import CheckResult, DataInfo, Match
 from handlers.answers import ANSWER, format_date
 from handlers.context import Services
 from handlers.markup import bold, esc
 from handlers.messages import Choice, Reply
+
+if TYPE_CHECKING:
+    from bot.listings.service import ListingService
 
 MAX_SHOWN = 3
 # What a listing means for the user, per registry: the knowledge entry to open.

@@ -6,12 +6,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.knowledge.index import QuestionIndex
-from bot.knowledge.model import KnowledgeBase
-from bot.listings.service import ListingService
-from bot.watch.users import WatchService
+if TYPE_CHECKING:
+    from bot.knowledge.index import QuestionIndex
+    from bot.knowledge.model import KnowledgeBase
+    from bot.listings.service import ListingService
+    from bot.watch.users import WatchService
 
 
 class Preferences(Protocol):

@@ -7,17 +7,21 @@ import re
 import secrets
 from collections import OrderedDict
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from bot import __version__
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
-from bot.knowledge.index import MatchResult
-from bot.knowledge.model import Entry
 from bot.textnorm import clean, script_of, tokens
-from handlers import answers, scanning, stats, watching
-from handlers.checks import check_reply, data_lines
-from handlers.commands import COMMANDS, ParsedCommand, looks_like_command, parse_command
-from handlers.context import Services
-from handlers.markup import bold, esc
+from handlers import answers
+from handlers.checks import check_reply
+from handlers.commands import (
+    CommandCall,
+    ParsedCommand,
+    handler_of,
+    looks_like_command,
+    parse_command,
+)
+from handlers.general import LANG
+from handlers.markup import esc
 from handlers.messages import ChatKind, Choice, Message, Reply
 from handlers.named import (
     NamedStatus,
@@ -28,17 +32,26 @@ from handlers.named import (
     without_names,
 )
 
+if TYPE_CHECKING:
+    from bot.knowledge.index import MatchResult
+    from bot.knowledge.model import Entry
+    from handlers.context import Services
+
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # longer messages are not questions or names; say so instead of guessing
 CHECK = "c:"
 CHECK_TOKEN = "c#"
-LANG = "l:"
 _CALLBACK_MAX_BYTES = 64
 
 
 class Dispatcher:
-    """The conversation: one instance serves every adapter, and holds no platform knowledge."""
+    """The conversation: one instance serves every adapter, and holds no platform knowledge.
+
+    handlers.scanning and handlers.watching are imported where they are used, as command
+    handlers are (handlers.commands): `riskguide ask` answers through a Dispatcher and needs
+    neither, nor the registry and database code they load.
+    """
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -65,6 +78,8 @@ class Dispatcher:
         if not self.services.rate_limiter.allow(user_key):
             return [Reply(esc(t("error.rate_limited")))]
         if message.kind == "document":
+            from handlers import scanning
+
             return await scanning.document(message, self.services.listings, t)
         if message.kind != "text":
             return [Reply(esc(t("error.not_text")))] if private else []
@@ -74,6 +89,8 @@ class Dispatcher:
             return await self._command(parsed, message, t)
         if looks_like_command(message.text):
             return [Reply(esc(t("error.unknown_command")))]
+        from handlers import scanning
+
         if message.forwarded or scanning.reads_as_article(message.text):
             # A forwarded post or an article is something to publish or repost: what in
             # it needs a note matters, not an answer to it.
@@ -106,9 +123,11 @@ class Dispatcher:
         if not self.services.rate_limiter.allow(user_key):
             return None
         t = await self._translator(user_key, message)
+        from handlers import scanning
+
         if scanning.inline_query_for_note(message.text):
             return scanning.inline_note(message.text, self.services.listings, t)
-        return self._check(message.text, t)[0]
+        return self.check_replies(message.text, t)[0]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -135,6 +154,8 @@ class Dispatcher:
         return Translator(lang)
 
     async def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:
+        from handlers import watching
+
         data = message.text
         kb = self.services.kb
         if data.startswith(answers.ANSWER):
@@ -148,11 +169,11 @@ class Dispatcher:
             if reply is not None:
                 return [reply]
         elif data.startswith(CHECK):
-            return self._check(data[len(CHECK):], t)
+            return self.check_replies(data[len(CHECK):], t)
         elif data.startswith(CHECK_TOKEN) and data[len(CHECK_TOKEN):] in self._pending:
-            return self._check(self._pending[data[len(CHECK_TOKEN):]], t)
+            return self.check_replies(self._pending[data[len(CHECK_TOKEN):]], t)
         elif data.startswith(LANG) and data[len(LANG):] in LANGUAGES:
-            return await self._set_lang(data[len(LANG):], message)
+            return await self.set_lang(data[len(LANG):], message)
         elif data in watching.FORGET_CHOICES:
             if data == watching.FORGET_YES:
                 # The language guessed from a first message is about the person too.
@@ -163,79 +184,18 @@ class Dispatcher:
     async def _command(
         self, parsed: ParsedCommand, message: Message, t: Translator
     ) -> list[Reply]:
-        name, args = parsed.command.name, parsed.args
-        if name == "start":
-            return [self._start(t)]
-        if name == "help":
-            return [self._help(t)]
-        if name == "ask":
-            return self._ask(args, t) if args else [Reply(esc(t("ask.usage")))]
-        if name == "check":
-            return self._check(args, t) if args else [Reply(esc(t("check.usage")))]
-        if name == "topics":
-            return [answers.topics_reply(self.services.kb, t)]
-        if name == "lang":
-            lang = normalize_lang(args.strip().lower()) if args.strip() else None
-            if lang is None or args.strip().lower()[:2] not in LANGUAGES:
-                return [Reply(esc(t("lang.usage")), choices=(
-                    (Choice("Русский", LANG + "ru"), Choice("English", LANG + "en")),
-                ))]
-            return await self._set_lang(lang, message)
-        if name == "about":
-            return [self._about(t)]
-        if name in scanning.COMMAND_NAMES:
-            return await scanning.command(args, self.services.listings, t)
-        if name in stats.COMMAND_NAMES:
-            return await stats.command(args, self.services.listings, t)
-        if name in watching.COMMAND_NAMES:
-            return await watching.command(name, args, message, self.services, t)
-        return [Reply(esc(t("error.unknown_command")))]
+        """Return what the command's handler (named by its row in the table) replies."""
+        call = CommandCall(parsed.command.name, parsed.args, message, self.services, t, self)
+        return await handler_of(parsed.command)(call)
 
-    async def _set_lang(self, lang: str, message: Message) -> list[Reply]:
+    async def set_lang(self, lang: str, message: Message) -> list[Reply]:
+        """Remember the person's language and confirm it in that language."""
         # Only a private chat is the person's own chat, where alerts in this language go.
         chat_id = message.chat_id if message.chat_kind is ChatKind.PRIVATE else None
         await self.services.preferences.set_language(
             message.platform.value, message.user_id, lang, chat_id=chat_id
         )
         return [Reply(esc(Translator(lang)("lang.set")))]
-
-    def _start(self, t: Translator) -> Reply:
-        return Reply(
-            text=bold(t("start.greeting")) + "\n\n" + esc(t("start.body")) + "\n\n"
-            + esc(t("start.watch")) + "\n\n" + esc(t("disclaimer.short")),
-            choices=(
-                (Choice(t("btn.topics"), answers.TOPIC),),
-                (Choice(t("btn.about"), answers.ANSWER + "about_bot"),),
-            ),
-        )
-
-    def _help(self, t: Translator) -> Reply:
-        lines = [bold(t("help.title"))]
-        for cmd in COMMANDS:
-            arg = f" {t(cmd.argument)}" if cmd.argument else ""
-            lines.append(esc(f"/{cmd.name}{arg} — {t(cmd.help_key)}"))
-        lines.append("")
-        lines.append(esc(t("help.free_text")))
-        return Reply("\n".join(lines))
-
-    def _about(self, t: Translator) -> Reply:
-        kb = self.services.kb
-        lines = [
-            bold(t("about.title")),
-            esc(t("about.body")),
-            esc(t.plural("about.kb", "about.kb_plural", len(kb.entries),
-                         date=answers.format_date(kb.reviewed, t.lang))),
-        ]
-        lines.extend(self._data_lines(t))
-        lines.append(esc(t("about.version", version=__version__)))
-        lines.append(esc(t("disclaimer.long")))
-        return Reply("\n\n".join(lines))
-
-    def _data_lines(self, t: Translator) -> list[str]:
-        return data_lines(self.services.listings, t)
-
-    def _ask(self, text: str, t: Translator) -> list[Reply]:
-        return self.ask_replies(text, t)
 
     def ask_replies(
         self, text: str, t: Translator, result: MatchResult | None = None
@@ -285,7 +245,8 @@ class Dispatcher:
             return reply
         return Reply("\n\n".join([reply.text, status]), reply.choices)
 
-    def _check(self, name: str, t: Translator) -> list[Reply]:
+    def check_replies(self, name: str, t: Translator) -> list[Reply]:
+        """Return the check of a name, or a polite reply when it cannot be one."""
         problem = self._bad_text(name, t)
         if problem:
             return [problem]

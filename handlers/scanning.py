@@ -14,20 +14,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.listings.notes import REQUIRED_BY_LAW
 from bot.listings.scan import DEFINITE, Mention, ScanResult
-from bot.listings.service import ListingService
 from bot.listings.status import DataInfo
 from bot.scan_input import InputError, read_input
 from bot.textnorm import tokens
 from handlers.answers import format_date
 from handlers.checks import data_lines, listing_when
+from handlers.commands import CommandCall
 from handlers.markup import bold, esc, to_plain
 from handlers.messages import Attachment, Message, Reply
 
-COMMAND_NAMES = frozenset({"scan"})
+if TYPE_CHECKING:
+    from bot.listings.service import ListingService
+
 # Free text with at least this many words, and no question in it, reads as an article or a
 # post to check rather than a question: questions people send are one or two sentences.
 ARTICLE_MIN_WORDS = 60
@@ -52,12 +55,11 @@ def reads_as_article(text: str) -> bool:
     return words >= ARTICLE_MIN_WORDS and "?" not in text
 
 
-async def command(args: str, services_listings: ListingService | None,
-                  t: Translator) -> list[Reply]:
+async def command(call: CommandCall) -> list[Reply]:
     """Return the replies to `/scan TEXT` (the usage line when no text follows)."""
-    if not args.strip():
-        return [Reply(esc(t("scan.usage")))]
-    return await scan_replies(args, services_listings, t)
+    if not call.args.strip():
+        return [Reply(esc(call.t("scan.usage")))]
+    return await scan_replies(call.args, call.services.listings, call.t)
 
 
 async def document(message: Message, listings: ListingService | None,

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.listings.charts import RegistryStatistics, human_date
 from bot.listings.model import REGISTRIES
-from bot.listings.service import ListingService
 from bot.listings.stats import RegistryStats, busiest_weekday
+from handlers.commands import CommandCall
 from handlers.markup import bold, esc
 from handlers.messages import Attachment, Reply
 from handlers.registry_names import registry_named, word_for
 
-COMMAND_NAMES = frozenset({"stats"})
+if TYPE_CHECKING:
+    from bot.listings.service import ListingService
+
 RECENT_MONTHS = 12  # the summary's "over the last year" window, in months
 
 
@@ -39,12 +42,13 @@ def parse_registries(args: str) -> tuple[str, ...] | None:
     return tuple(r for r in REGISTRIES if r in chosen) or REGISTRIES
 
 
-async def command(args: str, listings: ListingService | None, t: Translator) -> list[Reply]:
+async def command(call: CommandCall) -> list[Reply]:
     """Return the reply to `/stats [list]`: the chart as an attachment, and the summary.
 
     The chart is drawn in a worker thread (about a second, once per data version) so that
     the bot keeps answering others meanwhile.
     """
+    args, listings, t = call.args, call.services.listings, call.t
     registries = parse_registries(args)
     if registries is None:
         names = ", ".join(word_for(r, t.lang) for r in REGISTRIES)

@@ -7,20 +7,24 @@ the group and only its admins may switch it. Names are never logged: they are pe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.i18n import Translator
 from bot.listings.model import REGISTRIES
 from bot.listings.service import clean_query
 from bot.textnorm import printable, typed_number
-from bot.watch.model import Watch
-from bot.watch.users import WatchService
 from handlers.answers import format_date
 from handlers.checks import check_reply
-from handlers.context import Services
+from handlers.commands import CommandCall
 from handlers.markup import bold, esc
 from handlers.messages import ChatKind, Choice, Message, Reply
 from handlers.registry_names import registry_named
 
-COMMAND_NAMES = frozenset({"watch", "unwatch", "watchlist", "digest", "forget"})
+if TYPE_CHECKING:
+    from bot.watch.model import Watch
+    from bot.watch.users import WatchService
+    from handlers.context import Services
+
 # Callback data of the two answers to "delete everything?" (well under Telegram's 64 bytes).
 FORGET_YES, FORGET_NO = "f:yes", "f:no"
 FORGET_CHOICES = (FORGET_YES, FORGET_NO)
@@ -31,13 +35,14 @@ _ON = frozenset({"on", "yes", "вкл", "включить", "да"})
 _OFF = frozenset({"off", "no", "stop", "выкл", "выключить", "нет"})
 
 
-async def command(name: str, args: str, message: Message, services: Services,
-                  t: Translator) -> list[Reply]:
-    """Return the replies to one of COMMAND_NAMES; the dispatcher routes them all here.
+async def command(call: CommandCall) -> list[Reply]:
+    """Return the replies to /watch, /unwatch, /watchlist, /digest and /forget (their rows in
+    the command table name this one handler).
 
     Without a WatchService nothing can be stored, and every command says so instead of
     pretending to remember.
     """
+    name, args, message, services, t = call.name, call.args, call.message, call.services, call.t
     watch = services.watch
     private = message.chat_kind is ChatKind.PRIVATE
     if watch is None:

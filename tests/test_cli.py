@@ -58,7 +58,7 @@ def test_kb_validate_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_dev_set_targets() -> None:
     """The dev-set rates the issue sets as targets (>= 90% each)."""
-    from bot.cli_knowledge import evaluate
+    from bot.cli.knowledge import evaluate
 
     path = REPO.parent / "shared" / "eval" / "questions-dev.json"
     if not path.exists():
@@ -95,3 +95,22 @@ def test_console_chat_survives_odd_numbers_and_escapes(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert proc.stdout.count("is not on your watchlist") == 3  # ², ① and the long number
+
+
+# What a command group may import only when its command runs: chat libraries, the database,
+# HTTP, charts, and the knowledge base's language tools.
+HEAVY = ("telegram", "nio", "sqlalchemy", "httpx", "matplotlib", "openpyxl", "alembic",
+         "pymorphy3", "wordfreq", "rapidfuzz", "yaml", "bot.app", "bot.knowledge",
+         "bot.listings.service", "bot.watch", "bot.storage", "handlers")
+
+
+def test_help_and_parsing_import_no_service() -> None:
+    """`riskguide --help`, and the parser every command builds, load none of the services:
+    a CLI call pays only for the command it runs."""
+    probe = ("import sys; from bot.cli.main import build_parser; "
+             "build_parser().parse_args(['ask', 'x']); "
+             f"print(sorted({{m.split('.')[0] if not m.startswith(('bot.', 'handlers')) else m "
+             f"for m in sys.modules if m.startswith({HEAVY!r})}}))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert out.strip() == "[]", out

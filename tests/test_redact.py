@@ -10,8 +10,8 @@ import pytest
 
 from bot import redact
 from bot.config import Settings
-from bot.listings.emulator import Emulator
 from bot.listings.service import ListingService
+from bot.measure.portal_emulator import Emulator
 from bot.storage.database import Database
 from bot.watch.refresh import RefreshService
 from bot.watch.status import alerts_status, format_status

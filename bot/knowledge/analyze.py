@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pymorphy3
+import pymorphy3_dicts_ru
 import snowballstemmer
-from wordfreq import zipf_frequency
 
+from bot.knowledge.frequency import zipf_frequency
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ class Analyzer:
     """Lemmatises/stems text in Russian and English; one instance is shared (it is costly)."""
 
     def __init__(self) -> None:
-        self._morph = pymorphy3.MorphAnalyzer()
+        # The dictionary's path, given, spares pymorphy3 a scan of every installed package's
+        # entry points on each start (and on each unpickling of a cached index).
+        self._morph = pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
         self._stem = snowballstemmer.stemmer("english")
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance; the cache is the point

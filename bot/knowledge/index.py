@@ -18,9 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from wordfreq import zipf_frequency
-
 from bot.knowledge.analyze import Analyzer, Term, specificity
+from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens

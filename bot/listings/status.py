@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import textnorm
-from bot.listings.index import Hit
 from bot.listings.model import FOREIGN_AGENTS, FRESHNESS_DAYS, SEVERITY, Snapshot
+
+if TYPE_CHECKING:  # the name index (rapidfuzz, aliases) is not needed to word a result
+    from bot.listings.index import Hit
 
 LISTED, POSSIBLE, EXCLUDED, NOT_FOUND, UNVERIFIED, NO_DATA = (
     "listed", "possible", "excluded", "not_found", "unverified", "no_data")

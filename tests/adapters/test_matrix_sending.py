@@ -44,7 +44,8 @@ ROOM = "!room:localhost"
 def digest_command(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make "digest" parse as a command even where handlers/commands.py does not list it yet."""
     if "digest" not in commands._BY_NAME:
-        monkeypatch.setitem(commands._BY_NAME, "digest", commands.Command("digest", "cmd.digest"))
+        digest = commands.Command("digest", "cmd.digest", "handlers.watching:command")
+        monkeypatch.setitem(commands._BY_NAME, "digest", digest)
     yield
 
 

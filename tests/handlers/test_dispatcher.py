@@ -135,6 +135,18 @@ def test_reply_type_is_plain_data() -> None:
     assert r.choices == ()
 
 
+async def test_every_command_of_the_table_is_answered(services: Services) -> None:
+    """Each row's handler exists and answers in the user's language: a new command is a row
+    and a module, and a typo in the row shows here rather than to a user."""
+    from handlers.commands import COMMANDS
+
+    d = Dispatcher(services)
+    for command in COMMANDS:
+        replies = await d.handle(_msg(f"/{command.name}", language_hint="en"))
+        assert replies and all(r.text.strip() for r in replies), command.name
+        assert "know that command" not in replies_as_plain(replies), command.name
+
+
 async def test_several_questions_get_the_first_answered_and_the_others_offered(
     services: Services,
 ) -> None:

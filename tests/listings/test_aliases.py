@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from bot.listings import aliases as al
-from bot.listings import evaluate as ev
 from bot.listings.index import NameIndex
 from bot.listings.model import Entry
+from bot.measure import registry_eval as ev
 from tests.auxil.registries import SHARED_REGISTRIES, entry
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.listings import bench
+from bot.measure import registry_bench as bench
 from tests.auxil.registries import SHARED_REGISTRIES
 
 

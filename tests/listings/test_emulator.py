@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from bot.listings.emulator import Emulator
 from bot.listings.portal import REGISTRY_IDS
 from bot.listings.service import ListingService
+from bot.measure.portal_emulator import Emulator
 from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05, settings_in
 
 

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.listings import evaluate as ev
 from bot.listings.index import Hit
 from bot.listings.status import DataInfo, build_result
+from bot.measure import registry_eval as ev
 from tests.auxil.registries import SHARED_REGISTRIES, entry
 
 DATA = [DataInfo("foreign_agents", "mirror", date(2024, 10, 1), datetime(2024, 10, 1, tzinfo=UTC))]
@@ -63,7 +63,7 @@ def test_items_on_a_list_without_data_are_skipped_not_failed(tmp_path: Path) -> 
         {"query": "Аль-Каида", "variant": "v", "as_of": "2026-09",
          "expect": [{"registry": "terrorist", "name_contains": "Аль-Каида"}]},
     ]
-    from bot.listings.bench import checker_for_files
+    from bot.measure.registry_bench import checker_for_files
 
     scores, skipped = ev.evaluate(items, tmp_path, checker_for_files)
     assert (scores["ALL"].found, scores["ALL"].positives) == (1, 1)

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from bot import delivery_bench
 from bot.cli import main
-from bot.watch import bench
+from bot.measure import alerts_bench as bench
+from bot.measure import delivery_bench
 from tests.auxil.registries import SHARED_REGISTRIES
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.listings.emulator import EmulatedRegistry, Emulator
 from bot.listings.service import ListingService
+from bot.measure.portal_emulator import EmulatedRegistry, Emulator
 from bot.storage.database import Database
 from bot.watch import outbox as ob
 from bot.watch.refresh import RefreshService

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.listings.emulator import Emulator
 from bot.listings.service import ListingService
+from bot.measure.portal_emulator import Emulator
 from bot.storage.database import Database
 from bot.watch.refresh import RefreshService
 from bot.watch.scheduler import refresh_loop

@@ -8,9 +8,13 @@ import contextlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from bot.app import App
-from bot.config import Settings, load_settings
+from bot.config import load_settings
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 

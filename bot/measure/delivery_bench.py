@@ -2,7 +2,8 @@
 the local Bot API server of the test suite, which enforces Telegram's flood limits.
 
 It composes an adapter, the chat layer's alert rendering and the core sender, so it lives
-beside the composition root rather than in bot.watch.
+among the measuring tools (bot.measure), not in bot.watch; the layering test counts it
+with the composition root.
 """
 
 from __future__ import annotations

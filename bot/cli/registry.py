@@ -2,7 +2,7 @@
 
 `riskguide check NAME|- [--json]` prints one JSON object per line with --json (the contract
 other tools rely on); `riskguide registry …` inspects the stored snapshots. `registry
-update` and `registry import` live in bot.cli_alerts: they go on to events and alerts.
+update` and `registry import` live in bot.cli.alerts: they go on to events and alerts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                  ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """Register `check` and `registry …` on the riskguide parser; returns the registry
-    actions, where bot.cli_alerts adds `update` and `import` (they end in alerts)."""
+    actions, where bot.cli.alerts adds `update` and `import` (they end in alerts)."""
     check = sub.add_parser("check", help="is a person or organisation listed?")
     check.add_argument("name", help="a name, or - to read one name per line from stdin")
     check.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -132,12 +132,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print recall@1, FP rate and possible rate per variant; exit 1 below the targets."""
-    from bot.listings import evaluate
-    from bot.listings.bench import checker_for_files
+    from bot.measure import registry_eval
+    from bot.measure.registry_bench import checker_for_files
 
-    items = evaluate.load_items(args.set)
-    scores, skipped = evaluate.evaluate(items, args.registries, checker_for_files)
-    print(evaluate.format_table(scores, skipped))
+    items = registry_eval.load_items(args.set)
+    scores, skipped = registry_eval.evaluate(items, args.registries, checker_for_files)
+    print(registry_eval.format_table(scores, skipped))
     total = scores.get("ALL")
     if args.misses and total:
         for miss in total.misses:
@@ -151,9 +151,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Print the benchmark table (real size and grown registry, index vs naive baseline)."""
-    from bot.listings import bench
+    from bot.measure import registry_bench
 
-    print(bench.run(args.registries, grown_size=args.size, n_queries=args.queries))
+    print(registry_bench.run(args.registries, grown_size=args.size, n_queries=args.queries))
     return 0
 
 
@@ -182,7 +182,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     """Serve the newest shared snapshots through the portal emulator until interrupted."""
     import time
 
-    from bot.listings.emulator import Emulator, latest_files
+    from bot.measure.portal_emulator import Emulator, latest_files
 
     emu = Emulator()
     for registry, path in latest_files(args.registries).items():

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.listings import evaluate
-from bot.listings.emulator import latest_files
 from bot.listings.index import NameIndex
 from bot.listings.model import PERSON, Entry, utcnow
 from bot.listings.status import CheckResult, DataInfo, build_result
+from bot.measure import registry_eval
+from bot.measure.portal_emulator import latest_files
 
 
 def load_entries(files: dict[str, Path]) -> tuple[list[Entry], list[DataInfo]]:
@@ -31,8 +31,8 @@ def load_entries(files: dict[str, Path]) -> tuple[list[Entry], list[DataInfo]]:
     entries: list[Entry] = []
     data: list[DataInfo] = []
     for registry, path in files.items():
-        entries += evaluate.read_snapshot_entries(registry, path)
-        data.append(DataInfo(registry, "mirror", evaluate.snapshot_date(path), utcnow(),
+        entries += registry_eval.read_snapshot_entries(registry, path)
+        data.append(DataInfo(registry, "mirror", registry_eval.snapshot_date(path), utcnow(),
                              path.name))
     return entries, data
 

@@ -4,7 +4,7 @@ refresh path on a database, and delivery throughput within Telegram's limits.
 Figures, not pass/fail: `riskguide alerts bench` prints them for the closing notes (`--json`:
 one object). The watches are realistic queries (names as typed, reordered, misspelt,
 unrelated names) drawn from the real registry grown by recombining real name parts
-(bot.listings.bench).
+(bot.measure.registry_bench).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from typing import Any
 from sqlalchemy import insert
 
 from bot.config import Settings
-from bot.listings.bench import grow, load_entries, sample_queries
-from bot.listings.emulator import latest_files
 from bot.listings.model import Entry, Snapshot, utcnow
 from bot.listings.service import ListingService
+from bot.measure.portal_emulator import latest_files
+from bot.measure.registry_bench import grow, load_entries, sample_queries
 from bot.storage.database import Database, now
 from bot.storage.schema import recipients, watches
 from bot.watch.matching import WatchRow

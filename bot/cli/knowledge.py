@@ -10,9 +10,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.app import question_services
-from bot.paths import knowledge_dir
-
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
 
 
@@ -52,6 +49,7 @@ def _lines(text: str) -> Iterator[str]:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Print the answer to each question (text or JSON lines); exit 1 on a broken base."""
+    from bot.app import question_services
     from bot.knowledge.loader import KnowledgeError
     from handlers.ask import ask_once
 
@@ -72,6 +70,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print every problem as file:line: field: problem; exit 1 if there is any."""
     from bot.knowledge.loader import stale_entries, validate
+    from bot.paths import knowledge_dir
 
     directory = args.dir or knowledge_dir()
     kb, problems = validate(directory)
@@ -97,6 +96,7 @@ def _load_set(path: Path) -> list[dict[str, object]]:
 
 def evaluate(path: Path) -> dict[str, object]:
     """Return answer and abstention rates on an evaluation set, with the failing items."""
+    from bot.app import question_services
     from handlers.ask import ask_once
 
     services = question_services()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,8 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     Each command module exposes `add_commands(subparsers)` and sets `func(args) -> int` on its
     parsers, so the table of commands lives next to the code that runs them.
     """
-    from bot import cli_alerts, cli_knowledge, cli_run, cli_scan, cli_stats
-    from bot.listings import cli as cli_listings
+    from bot.cli import alerts, knowledge, registry, run, scan, stats
 
     parser = argparse.ArgumentParser(
         prog="riskguide",
@@ -27,12 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"riskguide {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    cli_knowledge.add_commands(sub)
-    registry = cli_listings.add_commands(sub)
-    cli_alerts.add_commands(sub, registry)
-    cli_stats.add_commands(registry)
-    cli_run.add_commands(sub)
-    cli_scan.add_commands(sub)
+    knowledge.add_commands(sub)
+    registry_actions = registry.add_commands(sub)
+    alerts.add_commands(sub, registry_actions)
+    stats.add_commands(registry_actions)
+    run.add_commands(sub)
+    scan.add_commands(sub)
     return parser
 
 
@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if func is None:
             # No subcommand: what the README's run command does (configured bots, else
             # console).
-            from bot.cli_run import start_default
+            from bot.cli.run import start_default
 
             return start_default(args)
         return int(func(args))
@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    except BrokenPipeError:
+        # `riskguide ask - | head -1`: the reader has gone, which is no error of ours. Later
+        # writes (the interpreter's final flush) go nowhere instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -132,7 +132,7 @@ def _scanner(root: Path | None) -> Any:
 def _sets(folder: Path | None) -> Path:
     """Return the folder of the evaluation sets: --sets, tests/data here, or the checkout's."""
     for candidate in ([folder] if folder else
-                      [Path("tests/data"), Path(__file__).resolve().parents[1] / "tests" / "data"]):
+                      [Path("tests/data"), Path(__file__).resolve().parents[2] / "tests" / "data"]):
         if (candidate / "scan-eval-dev.json").exists():
             return candidate
     raise SystemExit("evaluation sets not found (scan-eval-dev.json); give --sets DIR")
@@ -140,7 +140,7 @@ def _sets(folder: Path | None) -> Path:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print precision and recall, definite and possible, on the dev and held-out sets."""
-    from bot.listings import scan_eval
+    from bot.measure import scan_eval
 
     scanner, _ = _scanner(args.registries)
     sets = _sets(args.sets)
@@ -165,10 +165,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Print scan timings: a 10,000-word article at real size and at 100,000 entries, and
     10,000 posts of about 300 words."""
-    from bot.listings import mirror_copy, scan_eval
-    from bot.listings.bench import grow
+    from bot.listings import mirror_copy
     from bot.listings.index import NameIndex
     from bot.listings.scan import Scanner
+    from bot.measure import scan_eval
+    from bot.measure.registry_bench import grow
 
     scanner, entries = _scanner(args.registries)
     sets = _sets(args.sets)

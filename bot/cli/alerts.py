@@ -8,7 +8,6 @@ running on the same data delivers what they queue (its sender polls the outbox).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import date
@@ -83,6 +82,7 @@ def _processed_line(p: Any) -> str:
 
 def cmd_update(args: argparse.Namespace) -> int:
     """Fetch registries and queue alerts; exit 1 when any registry failed or was refused."""
+    import asyncio
 
     async def run() -> int:
         db, refresh = await _pipeline()
@@ -105,6 +105,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import one file and queue alerts; exit 1 when it was refused (the reason is printed
     and recorded for `registry status` and `alerts status`)."""
+    import asyncio
+
     from bot.listings.parse import SchemaError
 
     async def run() -> int:
@@ -138,6 +140,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the alert status; exit 1 when messages failed or a registry has no data."""
+    import asyncio
+
     from bot.watch.status import alerts_status, format_status
 
     async def run() -> dict[str, Any]:
@@ -159,13 +163,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Print the alert benchmark: matching a large change against many watches (index
     build, matching, memory), the refresh path, and delivery throughput through a local Bot
     API server that enforces Telegram's limits."""
-    from bot import delivery_bench
-    from bot.watch import bench
+    import asyncio
 
-    figures = asyncio.run(bench.measure(args.registries, changes=args.changes,
-                                        watches=args.watches, refresh_path=args.refresh_path))
+    from bot.measure import alerts_bench, delivery_bench
+
+    figures = asyncio.run(alerts_bench.measure(args.registries, changes=args.changes,
+                                               watches=args.watches,
+                                               refresh_path=args.refresh_path))
     if not args.json:
-        print(bench.report(figures), flush=True)
+        print(alerts_bench.report(figures), flush=True)
     if args.messages:
         figures["delivery"] = asyncio.run(delivery_bench.measure(args.messages))
         if not args.json:
