@@ -60,14 +60,16 @@ def changes_index(changes: Sequence[Change]) -> NameIndex:
     return NameIndex(entries)
 
 
-def check_hits(index: NameIndex, query: str, *, marked: bool | None = None) -> list[Hit]:
+def check_hits(index: NameIndex, query: str, *, marked: bool | None = None,
+               variants: Sequence[str] | None = None) -> list[Hit]:
     """Return what a check of query over the changed entries shows, each change once.
 
-    `marked` is the query's everyday.is_marked_query, when the caller already knows it.
+    `marked` and `variants` are the query's everyday.is_marked_query and
+    names.query_variants, when the caller keeps them.
     """
     out: list[Hit] = []
     seen: set[str] = set()
-    for hit in relevant(index.search(query, marked=marked)):
+    for hit in relevant(index.search(query, marked=marked, variants=variants)):
         if hit.entry.entry_id in seen:  # matched under its old and new name: one alert
             continue
         seen.add(hit.entry.entry_id)

@@ -50,6 +50,7 @@ class _Name:
 
     query: str
     marked: bool  # everyday.is_marked_query, computed once
+    variants: tuple[str, ...]  # the spellings a check tries (names.query_variants)
     digits: str  # the INN or OGRN it is, if it is one
     whole: frozenset[str]  # each spelling's folded words, joined: a whole-name key
     needs: tuple[frozenset[str], ...]  # per spelling: the words a changed name must meet
@@ -128,12 +129,14 @@ class WatchIndex:
         index = changes_index(changes)
         with self._lock:
             found = [self._names[q] for q in self._candidates(index)]
-            # Copies: the check runs outside the lock, while watches may come and go.
-            work = [(n.query, n.marked, list(n.watches.values())) for n in found]
+            # The checks run outside the lock (watches may come and go meanwhile): each
+            # name's watches are copied; the rest of a _Name never changes.
+            work = [(n, list(n.watches.values())) for n in found]
             self.last_checked = len(work)
         out: list[WatchMatch] = []
-        for query, marked, rows in work:
-            for hit in check_hits(index, query, marked=marked):
+        for name, rows in work:
+            for hit in check_hits(index, name.query, marked=name.marked,
+                                  variants=name.variants):
                 number = int(hit.entry.entry_id)
                 out.extend(WatchMatch(number, w, hit.kind, hit.definite, hit.name, hit.score)
                            for w in rows)
@@ -269,7 +272,8 @@ def _analyse(query: str) -> _Name:
     digits = re.sub(r"[\s-]", "", query)
     whole: set[str] = set()
     needs: list[frozenset[str]] = []
-    for variant in nm.query_variants(query)[:_VARIANTS]:
+    variants = tuple(nm.query_variants(query)[:_VARIANTS])
+    for variant in variants:
         tokens = nm.norm_tokens(variant)[:_MAX_TOKENS]
         if not tokens:
             continue
@@ -278,7 +282,7 @@ def _analyse(query: str) -> _Name:
         required = frozenset(t for t in words if t not in nm.STOPWORDS) or frozenset(words)
         if required:
             needs.append(required)
-    return _Name(query, everyday.is_marked_query(query),
+    return _Name(query, everyday.is_marked_query(query), variants,
                  digits if _DIGITS.match(digits) else "", frozenset(whole),
                  tuple(dict.fromkeys(needs)))
 
