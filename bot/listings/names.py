@@ -408,7 +408,7 @@ def guess_kind(name: str, *, has_birth_date: bool = False, inn: str = "", snils:
 
 def _is_given_name(word: str) -> bool:
     """Return True when the morphology dictionary knows word as a first name."""
-    return any("Name" in p.tag and p.is_known for p in _morph().parse(word.lower()))
+    return any("Name" in p.tag and p.is_known for p in morph_parses(word.lower()))
 
 
 def query_variants(query: str) -> list[str]:
@@ -439,6 +439,16 @@ def _morph() -> Any:
     return pymorphy3.MorphAnalyzer()
 
 
+@lru_cache(maxsize=8192)
+def morph_parses(word: str) -> tuple[Any, ...]:
+    """Return pymorphy3's readings of one word (its Parse tuples, which are immutable).
+
+    Cached because the keys, the lemmas and the everyday-word test of one word each ask for
+    them, one right after another; pymorphy3 does not cache.
+    """
+    return tuple(_morph().parse(word))
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
     import snowballstemmer
@@ -460,7 +470,7 @@ def morph_keys(token: str) -> frozenset[str]:
     stem = _stemmer().stemWord(token)
     if len(stem) >= 3:
         keys.add("~" + stem)
-    for parse in _morph().parse(token)[:4]:
+    for parse in morph_parses(token)[:4]:
         lemma = parse.normal_form.replace("ё", "е")
         keys.add(lemma)
         lstem = _stemmer().stemWord(lemma)
@@ -480,7 +490,7 @@ def is_common_word(token: str) -> bool:
         return True
     if not _CYR.search(token):
         return token in _COMMON_LATIN
-    parses = [p for p in _morph().parse(token) if p.is_known]
+    parses = [p for p in morph_parses(token) if p.is_known]
     if not parses:
         return False
     return any(not ({"Name", "Surn", "Patr", "Geox", "Orgn", "Abbr"} & set(p.tag.grammemes))
@@ -552,7 +562,7 @@ def query_latin_keys(token: str) -> frozenset[str]:
     """
     keys = set(latin_keys(token))
     if _CYR.search(token) and len(token) > 4:
-        for parse in _morph().parse(token)[:3]:
+        for parse in morph_parses(token)[:3]:
             lemma = parse.normal_form.replace("ё", "е")
             if lemma != token and len(lemma) >= 3:
                 keys |= latin_keys(lemma)
