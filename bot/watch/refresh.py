@@ -210,8 +210,12 @@ class RefreshService:
         """Return the watches the changes concern, the watch index first brought in step
         with the active watches in the database (other processes add and remove them)."""
         rows = await self._watches()
-        await asyncio.to_thread(self.watch_index.sync, rows)
-        return await asyncio.to_thread(self.watch_index.match, changes)
+        added, removed = await asyncio.to_thread(self.watch_index.sync, rows)
+        matches = await asyncio.to_thread(self.watch_index.match, changes)
+        log.debug("watch index: %d watches (+%d −%d), %d names checked, %d matches",
+                  len(self.watch_index), added, removed, self.watch_index.last_checked,
+                  len(matches))
+        return matches
 
     async def _watches(self) -> list[WatchRow]:
         async with self.db.begin() as conn:

@@ -1,15 +1,15 @@
 """The watched names, analysed once and indexed by the keys a changed entry can meet them by.
 
 Searching every distinct watched name in the index of a refresh's changed entries costs a
-check per name (about 1 ms, most of it analysing the name: spellings, morphology,
-romanisations), so 100,000 watches took over half a minute. Here each watched name is
-analysed once, when it is added, into the words a check would require a changed name to
-contain, and the index is kept between refreshes. A refresh looks the changed entries'
-words up in it (exact word, dictionary forms and stems, romanised skeletons, and typo
-neighbours of the skeletons) and runs the check itself (`matching.check_hits`) only for the
-names whose every required word met some changed name: a check can find nothing for the
-others, so the decisions are exactly a check's, and the cost follows the changes and the
-names they concern rather than the number of watches.
+check per name, most of it analysing the name (spellings, morphology, romanisations): 1,000
+changes against 100,000 watches took 17 s of CPU. Here each watched name is analysed once,
+when it is added, into the words a check would require a changed name to contain, and the
+index is kept between refreshes. A refresh looks the changed entries' words up in it (exact
+word, dictionary forms and stems, romanised skeletons, and typo neighbours of the
+skeletons) and runs the check itself (`matching.check_hits`) only for the names whose every
+required word met one and the same changed name: a check can find nothing for the others,
+so the decisions are exactly a check's, and the cost follows the changes and the names they
+concern rather than the number of watches.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ class WatchIndex:
     """
 
     def __init__(self, watches: Iterable[WatchRow] = ()) -> None:
-        """Build the index of watches (about 5 s per 100,000 distinct names, mostly
-        pymorphy3 and transliteration of words not seen before)."""
+        """Build the index of watches (about 0.3 ms per distinct name, mostly pymorphy3
+        and transliteration of its words: 7 s for 100,000 watches of 22,500 names)."""
         self._lock = threading.Lock()
         self._rows: dict[int, WatchRow] = {}
         self._names: dict[str, _Name] = {}
