@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.adapters.console import ConsoleAdapter
     from bot.adapters.matrix import MatrixAdapter
     from bot.adapters.telegram import TelegramAdapter
+    from bot.listings.service import ListingService
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
             log.info("Matrix adapter started")
         sender = Sender(app.db, deliverers, lease_s=settings.alert_lease_s)
         tasks.append(asyncio.create_task(sender.run(stop)))
+        listings = app.dispatcher.services.listings
+        if listings is not None:
+            tasks.append(asyncio.create_task(warm_scanner_loop(listings, stop)))
         if refresh and app.refresh is not None and settings.refresh_interval_s > 0:
             # A list older than its window (a fresh install has only the bundled copy) is
             # refreshed at once; otherwise the first round comes a few seconds after start.
@@ -101,3 +105,21 @@ async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
             except Exception as exc:  # one platform failing to stop must not keep the other
                 redact.log_failure(log, "error while stopping an adapter", exc)
     return 0
+
+
+async def warm_scanner_loop(listings: ListingService, stop: asyncio.Event,
+                            every_s: float = 60.0) -> None:
+    """Keep the text scanner built for the current data until stop is set: at once on
+    start, then whenever a check of the data version (every `every_s`) finds new data
+    (a refresh here, an import by another process), so no /scan waits for the build.
+    Runs in a worker thread; a failure is logged and retried at the next round."""
+    while not stop.is_set():
+        try:
+            seconds = await asyncio.to_thread(listings.warm_scanner)
+            if seconds > 0.1:
+                log.info("scanner built for the current data in %.1f s", seconds)
+        except Exception as exc:  # the next /scan builds it itself; the bot goes on
+            redact.log_failure(log, "building the scanner failed", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every_s)
+

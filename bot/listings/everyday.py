@@ -95,6 +95,17 @@ def is_rare_name_word(token: str) -> bool:
     return max(zipf_frequency(token, lang) for lang in ("en", "fr", "de")) < RARE_ZIPF
 
 
+def preload() -> None:
+    """Load the word-frequency lists and the analyser these tests read (Russian, English,
+    French, German): wordfreq reads a list from disk on its first lookup in a language
+    (about a second each), which the scanner's build pays instead of the first text."""
+    from wordfreq import zipf_frequency
+
+    for lang in ("ru", "en", "fr", "de"):
+        zipf_frequency("a", lang)
+    lemma("слово")
+
+
 def all_everyday(tokens: tuple[str, ...] | list[str]) -> bool:
     """Return True when every token of a name (qualifiers included) is an everyday word."""
     return bool(tokens) and all(is_everyday(t) or is_qualifier(t) for t in tokens)

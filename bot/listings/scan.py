@@ -26,17 +26,24 @@ import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import textnorm
 from bot.listings import everyday, notes
 from bot.listings import names as nm
 from bot.listings.index import Hit, NameIndex
 from bot.listings.model import PERSON, Entry
+from bot.listings.scan_anchors import (
+    Anchored,
+    AnchorTable,
+    NameGroup,
+    text_keys,
+    union,
+)
 
 DEFINITE, POSSIBLE = "definite", "possible"
 # A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
@@ -63,12 +70,12 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060]")
 # quotes, an asterisk; a full stop only after an initial.
 _JOINER = re.compile(r"^[\s\u00a0\u202f\-‐‑‒–—―/«»\"“”„'*]{0,4}$")
 # Names anchored by one text word: people, people matched only fuzzily, organisations.
-_Anchored = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
-_NOTHING: _Anchored = ((), (), ())
 _ALIGNED = frozenset({"exact", "morph", "translit"})  # how a name's next word may match
 _LEADING_SPACE = re.compile(r"\s*")
 _INITIAL_GAP = re.compile(r"^\.?[\s\u00a0\u202f]{0,2}$")
 _ABBREV = frozenset({"им", "im", "st", "ст", "св", "mr", "dr", "e", "v"})
+_MISSING = object()
+_MARKS = frozenset("«»\"“”„*")  # beside a word, these may mark it as a name
 _QUOTE_OPEN = set("«\"“„")
 _QUOTE_CLOSE = set("»\"”“")
 _SENTENCE_END = re.compile(r"[.!?…:;\n]\s*[\"«»“”„(\[]*\s*$")
@@ -77,9 +84,11 @@ _HAS_NOTE = re.compile(r"^[*»\"”\s)]*\(?[^()\n]{0,40}(?:иноагент|ин
                        r"запрещен|запрещён|экстремист|террорист)", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of the scanned text: offsets into it, the word as written, its folded form."""
+class Token(NamedTuple):
+    """One word of the scanned text: offsets into it, the word as written, its folded form.
+
+    A named tuple: an article makes ten thousand of them, and a frozen dataclass costs
+    several times more to create."""
 
     start: int
     end: int
@@ -142,11 +151,34 @@ class ScanResult:
         return [m for m in self.mentions if m.match == DEFINITE]
 
 
+class _Found(NamedTuple):
+    """One hit of a span's search with what the rules ask of it: its entry's position in
+    the index, the number of words of the matched name, and of its core words (no stop
+    words, no qualifier nouns)."""
+
+    hit: Hit
+    entry: int
+    words: int
+    core: int
+
+
 @dataclass
 class _Span:
     start_tok: int
     end_tok: int  # exclusive
-    names: set[int]
+    groups: list[NameGroup]  # the names that may stand here (shared groups, not copied)
+
+    def entries(self) -> set[int]:
+        """Return the entries of every name that may stand here."""
+        return set().union(*(g.entries for g in self.groups))
+
+    def person(self) -> bool:
+        """Return True when one of the names is a person's."""
+        return any(g.person for g in self.groups)
+
+    def fragment(self) -> bool:
+        """Return True when every name is a fragment of a longer name (never a name alone)."""
+        return all(g.fragment for g in self.groups)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -178,77 +210,41 @@ _marked_query = lru_cache(maxsize=65536)(everyday.is_marked_query)
 _person_parts = lru_cache(maxsize=65536)(nm.person_parts)
 
 
-def _index_keys(word: str) -> set[str]:
-    """Return the lookup keys of a name word: stems of its Russian forms, prefixes of its
-    Latin spellings: a text word matching it shares one (see `_candidates`)."""
-    keys = set()
-    if textnorm.is_cyrillic(word):
-        keys.add("c:" + _stem_key(word))
-        keys |= {"c:" + _stem_key(k) for k in nm.morph_keys(word)
-                 if not k.startswith("~") and k != word}
-    keys |= {"l:" + _prefix(k) for k in nm.latin_keys(word)}
-    return keys
-
-
-@lru_cache(maxsize=262144)
-def _first_letters(word: str) -> frozenset[str]:
-    """Return the first letters of a word as written and of its script-neutral spellings
-    ("юрий" → ю, i; "Yuri" → y, i). Two words that match as the same name (exactly, as
-    forms of one word, or as spellings in two scripts) share one, and so does an initial."""
-    return frozenset({word[:1], *(k[:1] for k in nm.latin_keys(word))})
-
-
-def _prefix(word: str) -> str:
-    return word[:3] if len(word) <= 4 else word[:4]
-
-
-@lru_cache(maxsize=262144)
-def _stem_key(word: str) -> str:
-    """Return the first letters of a Cyrillic word's Snowball stem: inflected forms share it
-    ("новая"/"новой" → "нов", "Дудь"/"Дудя" → "дуд")."""
-    stem = nm._stemmer().stemWord(word)
-    return stem[:4] if len(stem) >= 3 else word[:3]
-
-
 class Scanner:
     """Finds listed names in texts over one NameIndex (the index `check` uses)."""
 
     def __init__(self, index: NameIndex) -> None:
-        """Build the anchor table over index (about 0.3 s per 10,000 names)."""
-        self.index = index
-        self._anchor: list[int] = []
-        self._by_prefix: dict[str, list[int]] = defaultdict(list)
-        self._everyday: list[bool] = []
-        for ni, name in enumerate(index.names):
-            toks = name.tokens
-            pos = 0 if name.person else self._anchor_pos(toks)
-            self._anchor.append(pos)
-            core = [t for t in toks if not everyday.is_qualifier(t) and t not in nm.STOPWORDS]
-            self._everyday.append(not name.person and everyday.all_everyday(core or list(toks)))
-            if pos < 0:
-                continue
-            for key in _index_keys(toks[pos]):
-                self._by_prefix[key].append(ni)
-        self._verdicts: dict[tuple[str, bool], list[Hit]] = {}
-        self._anchored_cache: dict[tuple[str, bool], _Anchored] = {}
-        self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
-        # The first letters of a person's other name words: the name can grow beyond its
-        # surname only into a neighbour sharing one.
-        self._part_keys = [
-            frozenset().union(*(_first_letters(t) for t in n.tokens[1:]))
-            if n.person and len(n.tokens) > 1 else frozenset()
-            for n in index.names]
+        """Build the anchor table over index (`scan bench` prints what it costs)."""
+        # The build allocates millions of small objects next to the index's millions: the
+        # cyclic collector would walk them all again and again (measured: half the build at
+        # 100,000 names). Nothing built here is cyclic garbage.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(index)
+        finally:
+            if enabled:
+                gc.enable()
         # The index and these tables live as long as the data (hours): move them out of
         # the cyclic collector's sight, or every full collection during a scan walks their
         # millions of objects (measured: over a second per article at 100,000 names).
         gc.freeze()
-        # Whether the word before an organisation's anchor may be skipped when the text
-        # does not have it (a stopword or a qualifier): then only the full alignment knows.
-        self._skippable = [
-            not n.person and self._anchor[ni] > 0
-            and (n.tokens[self._anchor[ni] - 1] in nm.STOPWORDS
-                 or everyday.is_qualifier(n.tokens[self._anchor[ni] - 1]))
-            for ni, n in enumerate(index.names)]
+
+    def _build(self, index: NameIndex) -> None:
+        everyday.preload()
+        self.index = index
+        self._anchor: list[int] = []
+        self._everyday: list[bool] = []
+        self._weights: dict[str, float | None] = {}
+        for name in index.names:
+            toks = name.tokens
+            self._anchor.append(0 if name.person else self._anchor_pos(toks))
+            self._everyday.append(not name.person and self._all_everyday(toks))
+        self._anchors = AnchorTable(index, self._anchor)
+        self._verdicts: dict[tuple[str, bool], list[_Found]] = {}
+        self._singles: dict[int, NameGroup] = {}  # one name as a group, made on first use
+        self._plain_words: dict[str, int] = {}  # see _never_alone
+        self._entry_idx = {id(e): i for i, e in enumerate(index.entries)}
         self._generic = self._generic_phrases()
         # Aliases of everyday words cut out of a longer Latin name by a comma split or a
         # mirror's alias list ("Russian Federation" of "Register of Damage Caused by the
@@ -264,12 +260,16 @@ class Scanner:
         ("human rights", "центр", "фонд"): such a phrase never counts alone."""
         phrases = {" ".join(n.tokens) for ni, n in enumerate(self.index.names)
                    if self._everyday[ni]}
-        lengths = {len(p.split(" ")) for p in phrases}
+        # Only windows starting with a phrase's first word, of that phrase's length.
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for phrase in phrases:
+            words = phrase.split(" ")
+            lengths[words[0]].add(len(words))
         seen: dict[str, set[int]] = defaultdict(set)
         for name in self.index.names:
             toks = name.tokens
-            for n in lengths:
-                for i in range(len(toks) - n + 1):
+            for i, tok in enumerate(toks):
+                for n in lengths.get(tok, ()):
                     key = " ".join(toks[i:i + n])
                     if key in phrases:
                         seen[key].add(name.entry)
@@ -282,12 +282,27 @@ class Scanner:
         """Return the position of a name's rarest meaningful word (-1: nothing to anchor)."""
         best, best_w = -1, -1.0
         for pos, tok in enumerate(toks):
-            if tok in nm.STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
-                continue
-            weight = self.index._idf.get(tok, 0.0) - (5.0 if everyday.is_qualifier(tok) else 0)
-            if weight > best_w:
+            weight = self._weight(tok)
+            if weight is not None and weight > best_w:
                 best, best_w = pos, weight
         return best
+
+    def _weight(self, tok: str) -> float | None:
+        """Return how well a word singles out a name (its idf, qualifier nouns last; None:
+        never an anchor). Cached per word: 100,000 names share far fewer words."""
+        if tok in self._weights:
+            return self._weights[tok]
+        weight: float | None = None
+        if tok not in nm.STOPWORDS and (len(tok) >= 2 or tok.isdigit()):
+            weight = self.index._idf.get(tok, 0.0) - (5.0 if everyday.is_qualifier(tok) else 0)
+        self._weights[tok] = weight
+        return weight
+
+    @staticmethod
+    def _all_everyday(toks: tuple[str, ...]) -> bool:
+        """Return True when a name's core words (all of them if it has none) are everyday."""
+        core = [t for t in toks if not everyday.is_qualifier(t) and t not in nm.STOPWORDS]
+        return everyday.all_everyday(core or list(toks))
 
     # -------------------------------------------------------------------------------------
     def scan(self, text: str, *, author: str | None = None) -> ScanResult:
@@ -322,7 +337,7 @@ class Scanner:
             if m:
                 queries.append(m.group(1))
         for query in queries:
-            for hit in self._search(query, marked=True)[:3]:
+            for hit in [f.hit for f in self._search(query, marked=True)[:3]]:
                 if hit.definite and hit.entry.registry == notes.FOREIGN_AGENTS \
                         and hit.entry.listed:
                     return hit.entry
@@ -333,109 +348,117 @@ class Scanner:
         """Return candidate spans: runs of tokens that spell (part of) an indexed name."""
         by_range: dict[tuple[int, int], _Span] = {}
         names = self.index.names
+        table = self._anchors
         last = len(tokens) - 1
+        singles = self._singles
 
-        def add(rng: tuple[int, int], found: Iterable[int]) -> None:
-            span = by_range.setdefault(rng, _Span(rng[0], rng[1], set()))
-            span.names.update(found)
+        def add(rng: tuple[int, int], group: NameGroup | int) -> None:
+            span = by_range.get(rng)
+            if span is None:
+                span = by_range[rng] = _Span(rng[0], rng[1], [])
+            if not isinstance(group, NameGroup):
+                single = singles.get(group)
+                if single is None:
+                    single = singles[group] = self._group((group,))
+                group = single
+            span.groups.append(group)
 
+        cache = table.cache
         for i, tok in enumerate(tokens):
-            anchored = self._anchored(tok.fold, tok.raw[:1].isupper())
-            if anchored is _NOTHING:
+            capital = tok[2][:1].isupper()  # tok.raw: this loop runs for every word
+            found = cache[capital].get(tok[3], _MISSING)
+            if found is _MISSING:
+                found = table.lookup(tok.fold, capital)
+            if found is None:
                 continue
-            people, fuzzy_people, orgs = anchored
-            # Fast paths, equivalent to the full extensions but without their per-name
-            # work (at 100,000 names a common word anchors hundreds): a person's name grows
-            # only into a capitalised neighbour sharing a first letter with another of its
-            # words, an organisation's only into a joined neighbour matching its next word
-            # (or over a word it may skip). A name that cannot grow spans its anchor alone.
-            prev_fold = tokens[i - 1].fold if i > 0 else ""
-            next_fold = tokens[i + 1].fold if i < last else ""
-            near: frozenset[str] = frozenset()
-            if i > 0 and tokens[i - 1].raw[:1].isupper():
-                near = _first_letters(prev_fold)
-            if i < last and tokens[i + 1].raw[:1].isupper():
-                near = near | _first_letters(next_fold)
-            alone: list[int] = []
-            for group, fuzzy in ((people, False), (fuzzy_people, True)):
-                if not near:
-                    if not fuzzy:
-                        alone.extend(group)
-                    continue
-                for ni in group:
-                    if near.isdisjoint(self._part_keys[ni]):
-                        if not fuzzy:
-                            alone.append(ni)
-                        continue
-                    rng = self._extend_person(text, tokens, i, names[ni].tokens, fuzzy)
-                    if rng is not None:
-                        add(rng, (ni,))
-            joined_prev = i > 0 and _joined(text, tokens[i - 1], tok)
-            joined_next = i < last and _joined(text, tok, tokens[i + 1])
-            if orgs and not (joined_prev or joined_next):
-                alone.extend(orgs)
-            else:
-                for ni in orgs:
-                    apos = self._anchor[ni]
-                    toks = names[ni].tokens
-                    grows_left = joined_prev and apos > 0 and (
-                        self._skippable[ni]
-                        or _token_how(prev_fold, toks[apos - 1]) in _ALIGNED)
-                    grows_right = joined_next and apos + 1 < len(toks) and \
-                        _token_how(next_fold, toks[apos + 1]) in _ALIGNED
-                    grown = self._extend_org(text, tokens, i, toks, apos) \
-                        if grows_left or grows_right else (i, i + 1)
-                    if grown is not None:
-                        add(grown, (ni,))
-            if alone:
+            assert isinstance(found, Anchored)
+            # Only names that can grow into a neighbour are visited one by one (at 100,000
+            # names a common word anchors hundreds): a person's name grows only into a
+            # capitalised neighbour matching another of its words (or its initial), an
+            # organisation's only into a joined neighbour matching a word next to its
+            # anchor. Every other name spans its anchor alone, as one shared group.
+            grown: set[int] = set()
+            if found.people or found.fuzzy_people:
+                near = [t.fold for t in (tokens[i - 1] if i > 0 else None,
+                                         tokens[i + 1] if i < last else None)
+                        if t is not None and t.raw[:1].isupper()]
+                if near:
+                    for fuzzy in (False, True):
+                        people = table.people_near(found, near, fuzzy)
+                        for ni in sorted(people) if people else ():
+                            rng = self._extend_person(text, tokens, i, names[ni].tokens, fuzzy)
+                            if rng is not None and (fuzzy or rng != (i, i + 1)):
+                                add(rng, ni)
+                                grown.add(ni)
+            if found.orgs:
+                # Whether a neighbour matches comes first (a set test in C), whether it is
+                # joined to this word second: most words of a text continue no name.
+                left, right = table.neighbours(found)
+                growing: set[int] = set()
+                if left and i > 0:
+                    keys = text_keys(tokens[i - 1].fold)
+                    if not left.keys().isdisjoint(keys) and _joined(text, tokens[i - 1], tok):
+                        growing = union(left, keys)
+                if right and i < last:
+                    keys = text_keys(tokens[i + 1].fold)
+                    if not right.keys().isdisjoint(keys) and _joined(text, tok, tokens[i + 1]):
+                        growing |= union(right, keys)
+                if growing:
+                    for ni in sorted(growing):
+                        rng = self._extend_org(text, tokens, i, names[ni].tokens,
+                                               self._anchor[ni])
+                        if rng != (i, i + 1):
+                            add(rng, ni)
+                            grown.add(ni)
+            if found.alone is None:
+                found.alone = self._group(found.people + found.orgs)
+            alone = found.alone
+            if grown:
+                alone = self._remainder(found, frozenset(grown))
+            if alone.names and not self._never_alone(text, tokens, i, alone):
                 add((i, i + 1), alone)
         return sorted(by_range.values(), key=lambda s: (s.start_tok, -s.end_tok))
 
-    def _anchored(self, word: str, capital: bool) -> _Anchored:
-        """Return the names whose anchor word this text word matches: people matched
-        exactly (or by form or spelling), people matched only fuzzily, and organisations
-        (which never anchor fuzzily). Cached per word, since a text repeats its words and
-        most candidates sharing a prefix do not match."""
-        key = (word, capital)
-        found = self._anchored_cache.get(key)
-        if found is None:
-            names = self.index.names
-            people: list[int] = []
-            fuzzy_people: list[int] = []
-            orgs: list[int] = []
-            for ni in sorted(self._candidates(word, capital)):
-                how = _token_how(word, names[ni].tokens[self._anchor[ni]])
-                if how is None or (how == "fuzzy" and not names[ni].person):
-                    continue
-                if not names[ni].person:
-                    orgs.append(ni)
-                else:
-                    (fuzzy_people if how == "fuzzy" else people).append(ni)
-            found = (tuple(people), tuple(fuzzy_people), tuple(orgs))
-            if not any(found):
-                found = _NOTHING
-            if len(self._anchored_cache) > 200_000:
-                self._anchored_cache.clear()
-            self._anchored_cache[key] = found
-        return found
+    def _remainder(self, found: Anchored, grown: frozenset[int]) -> NameGroup:
+        """Return the names of `found` that did not grow beyond their anchor here (cached
+        per word and set of grown names: a text repeats its names)."""
+        if found.remainders is None:
+            found.remainders = {}
+        group = found.remainders.get(grown)
+        if group is None:
+            assert found.alone is not None
+            group = self._group(tuple(ni for ni in found.alone.names if ni not in grown))
+            found.remainders[grown] = group
+        return group
 
-    def _candidates(self, word: str, capital: bool) -> set[int]:
-        if len(word) < 2:
-            return set()
-        found: set[int] = set()
-        if textnorm.is_cyrillic(word):
-            found.update(self._by_prefix.get("c:" + _stem_key(word), ()))
-            if capital and len(word) >= 4:
-                for sk in nm.latin_keys(word):
-                    for key in ("l:" + sk[:3], "l:" + sk[:4]):
-                        found.update(ni for ni in self._by_prefix.get(key, ())
-                                     if not textnorm.is_cyrillic(
-                                         self.index.names[ni].tokens[self._anchor[ni]]))
-        else:
-            sk = nm.skeleton(word)
-            for key in ("l:" + sk[:3], "l:" + sk[:4]):
-                found.update(self._by_prefix.get(key, ()))
-        return found
+    def _never_alone(self, text: str, tokens: list[Token], i: int, group: NameGroup) -> bool:
+        """Return True when one word, with no quote or asterisk beside it (and, when it is
+        capitalised, no qualifier noun before it), can only stand for names that need
+        marking: an everyday word, or a frequent one that is no person's surname. `_judge`
+        rejects such a span by the same rules (one word unmarked is never title case);
+        deciding it here spares most words of a text that work."""
+        tok = tokens[i]
+        plain = self._plain_words.get(tok.fold)
+        if plain is None:
+            # 2: an everyday word; 1: a frequent word (not rare as a name); 0: neither.
+            plain = 2 if everyday.all_everyday((tok.fold,)) else \
+                0 if everyday.is_rare_name_word(tok.fold) else 1
+            if len(self._plain_words) > 200_000:
+                self._plain_words.clear()
+            self._plain_words[tok.fold] = plain
+        if plain == 0 or (plain == 1 and group.person) or not tok.raw[:1].isalpha():
+            return False
+        if tok.raw[:1].isupper() and i > 0 and everyday.is_qualifier(tokens[i - 1].fold):
+            return False
+        return _MARKS.isdisjoint(text[max(0, tok.start - 2):tok.start]) and \
+            _MARKS.isdisjoint(text[tok.end:tok.end + 3])
+
+    def _group(self, group: tuple[int, ...]) -> NameGroup:
+        """Return a group of names with the facts the verdict needs about them."""
+        names = self.index.names
+        return NameGroup(group, frozenset(names[ni].entry for ni in group),
+                         any(names[ni].person for ni in group),
+                         all(ni in self._fragment for ni in group))
 
     def _extend_person(self, text: str, tokens: list[Token], i: int, name_toks: Sequence[str],
                        fuzzy_anchor: bool) -> tuple[int, int] | None:
@@ -481,12 +504,12 @@ class Scanner:
             return None
         for p in sorted(free):
             how = _token_how(word, name_toks[p])
-            if how in ("exact", "morph", "translit"):
+            if how in _ALIGNED:
                 return p
         return None
 
     def _extend_org(self, text: str, tokens: list[Token], i: int, name_toks: Sequence[str],
-                    apos: int) -> tuple[int, int] | None:
+                    apos: int) -> tuple[int, int]:
         """Return the token range aligned with an organisation name around its anchor."""
         lo, hi = i, i + 1
         p = apos - 1
@@ -494,7 +517,7 @@ class Scanner:
         while p >= 0 and j >= 0:
             if not _joined(text, tokens[j], tokens[j + 1]):
                 break
-            if _token_how(tokens[j].fold, name_toks[p]) not in ("exact", "morph", "translit"):
+            if _token_how(tokens[j].fold, name_toks[p]) not in _ALIGNED:
                 if name_toks[p] in nm.STOPWORDS or everyday.is_qualifier(name_toks[p]):
                     p -= 1
                     continue
@@ -507,7 +530,7 @@ class Scanner:
         while p < len(name_toks) and j < len(tokens):
             if not _joined(text, tokens[j - 1], tokens[j]):
                 break
-            if _token_how(tokens[j].fold, name_toks[p]) not in ("exact", "morph", "translit"):
+            if _token_how(tokens[j].fold, name_toks[p]) not in _ALIGNED:
                 break
             hi = j + 1
             p += 1
@@ -515,43 +538,46 @@ class Scanner:
         return lo, hi
 
     # -------------------------------------------------------------------------------------
-    def _search(self, words: str, *, marked: bool) -> list[Hit]:
+    def _search(self, words: str, *, marked: bool) -> list[_Found]:
+        """Return what `check` finds for words (NameIndex.search, the same call), with
+        what the context rules ask of each hit worked out once per distinct query."""
         key = (words, marked)
-        hits = self._verdicts.get(key)
-        if hits is None:
-            hits = [h for h in self.index.search(words, limit=20, marked=marked)
-                    if h.score >= _MIN_SCORE]
+        found = self._verdicts.get(key)
+        if found is None:
+            found = [_Found(h, self._entry_index(h.entry), len(_name_tokens(h.name)),
+                            len([t for t in _name_tokens(h.name) if t not in nm.STOPWORDS
+                                 and not everyday.is_qualifier(t)]))
+                     for h in self.index.search(words, limit=20, marked=marked)
+                     if h.score >= _MIN_SCORE]
             if len(self._verdicts) > 50_000:
                 self._verdicts.clear()
-            self._verdicts[key] = hits
-        return hits
+            self._verdicts[key] = found
+        return found
 
     def _judge(self, text: str, tokens: list[Token], span: _Span) -> list[tuple[Hit, str]]:
         """Return the hits a span stands for, after the context rules (see the module doc)."""
         first, last = tokens[span.start_tok], tokens[span.end_tok - 1]
         qstart, qend = _query_bounds(text, tokens, span)
+        quoted = _quoted(text, first.start, last.end)
         query = text[max(qstart, _quote_start(text, first.start)):qend]
         marked = _marked_query(text[qstart:qend])
-        if marked and qstart < first.start - 1 and not _quoted(text, first.start, last.end) \
+        if marked and qstart < first.start - 1 and not quoted \
                 and not tokens[span.start_tok].raw[:1].isupper():
             marked = False  # "фонд поддержки": a qualifier marks a capitalised name only
-        if marked and everyday.is_qualifier(first.fold) and len(tokens[span.start_tok:
-                span.end_tok]) > 1 and not _quoted(text, first.start, last.end) and not \
-                tokens[span.start_tok + 1].raw[:1].isupper():
+        if marked and everyday.is_qualifier(first.fold) and span.end_tok - span.start_tok > 1 \
+                and not quoted and not tokens[span.start_tok + 1].raw[:1].isupper():
             marked = False  # "служба поддержки"
         span_folds = [t.fold for t in tokens[span.start_tok:span.end_tok]]
         latin = not textnorm.is_cyrillic(text[first.start:last.end])
-        quoted_span = _quoted(text, first.start, last.end)
-        if latin and marked and not (_quoted(text, first.start, last.end)
-                                     or _asterisk(text, last.end)):
+        if latin and marked and not (quoted or _asterisk(text, last.end)):
             marked = False  # English puts "the"/"Foundation" anywhere: only quotes mark
         title = _title_case(text, tokens, span, latin)
-        full_person = len(span_folds) >= 2 and any(
-            self.index.names[ni].person for ni in span.names)
+        person = span.person()
+        full_person = len(span_folds) >= 2 and person
         everyday_only = not full_person and (everyday.all_everyday(span_folds) or (
             len(span_folds) == 1 and not everyday.is_rare_name_word(span_folds[0])
-            and not any(self.index.names[ni].person for ni in span.names)))
-        if latin and not quoted_span and not any(t.raw[:1].isupper() for t in
+            and not person))
+        if latin and not quoted and not any(t.raw[:1].isupper() for t in
                                                  tokens[span.start_tok:span.end_tok]) \
                 and not all(everyday.is_rare_name_word(f) for f in span_folds):
             return []  # English writes names with capitals: "the insider said" is no name
@@ -559,35 +585,32 @@ class Scanner:
             return []
         key = " ".join(t for t in span_folds if not everyday.is_qualifier(t)) or " ".join(
             span_folds)
-        if (key in self._generic or " ".join(span_folds) in self._generic) and not _quoted(
-                text, first.start, last.end):
+        if (key in self._generic or " ".join(span_folds) in self._generic) and not quoted:
             return []
-        quoted = _quoted(text, first.start, last.end)
-        if all(ni in self._fragment for ni in span.names) and not quoted:
+        if span.fragment() and not quoted:
             return []
         hits = self._search(query, marked=marked or title)
         if qstart < first.start:
             # "телеканал Дождь", "движение «Голос»": a bare word that names several entries
             # is sure only with its qualifier, as a user would paste it into `check`.
             wider = self._search(text[qstart:qend], marked=marked or title)
-            narrow_sure = sum(h.definite for h in hits)
-            if sum(h.definite for h in wider) > narrow_sure:
+            narrow_sure = sum(f.hit.definite for f in hits)
+            if sum(f.hit.definite for f in wider) > narrow_sure:
                 hits = wider
                 if not narrow_sure:  # the qualifier is what makes it sure: show it
                     span.start_tok = max(0, span.start_tok - 1)
-        wanted = {self.index.names[ni].entry for ni in span.names}
-        person_span = any(self.index.names[ni].person for ni in span.names)
+        wanted = span.entries()
+        person_span = person
         out: list[tuple[Hit, str]] = []
-        for hit in hits:
-            ei = self._entry_index(hit.entry)
+        span_core = len([t for t in span_folds if t not in nm.STOPWORDS])
+        for found in hits:
+            hit, ei = found.hit, found.entry
             if ei not in wanted and not hit.definite:
                 continue
             if (ei, hit.name) in self._fragment_texts and not quoted:
                 continue
             reason = ""
-            core = [t for t in _name_tokens(hit.name) if t not in nm.STOPWORDS
-                    and not everyday.is_qualifier(t)]
-            partial = len(core) > len([t for t in span_folds if t not in nm.STOPWORDS])
+            partial = found.core > span_core
             if not hit.definite and partial and hit.kind in ("transliteration", "fuzzy") \
                     and hit.entry.kind != PERSON:
                 continue  # part of a name, and spelt differently: too little to go on
@@ -600,7 +623,7 @@ class Scanner:
                 elif hit.entry.kind != PERSON and hit.score < MIN_POSSIBLE_ORG_SCORE:
                     continue  # a word or two of a long name: not a mention of it
                 elif hit.entry.kind != PERSON and len(span_folds) == 1 and \
-                        len(_name_tokens(hit.name)) > 1 and \
+                        found.words > 1 and \
                         not everyday.is_rare_name_word(span_folds[0]):
                     continue  # "Russie" of "Russie-Libertés": a frequent word alone
                 if latin and _continues(text, tokens, span):
@@ -653,7 +676,7 @@ class Scanner:
             definite = hit.definite or (reason == "surname" and id(hit.entry) in full_people)
             by_range[(span.start_tok, span.end_tok)].append(
                 (Hit(hit.entry, hit.name, hit.kind, hit.score, definite), reason))
-        mentions: list[Mention] = []
+        made = []  # Mention's fields but `first`, known once they are in text order
         for (a, b), hits in sorted(by_range.items()):
             listed_definite = {id(h.entry) for h, _ in hits if h.definite and h.entry.listed}
             crowded = len(listed_definite) > MAX_DEFINITE_ENTRIES
@@ -675,25 +698,19 @@ class Scanner:
                     else ""
                 excluded = e.excluded_on if e.excluded_on and e.excluded_on != date.min \
                     else None
-                mentions.append(Mention(
-                    e.registry, e.entry_id, e.name, text[start:end], start, end, match,
-                    e.listed, note, e.kind, e.included_on, excluded,
-                    reason="ambiguous" if crowded else reason))
-        mentions.sort(key=lambda m: (m.start, m.registry, m.entry_id))
+                made.append((e.registry, e.entry_id, e.name, text[start:end], start, end,
+                             match, e.listed, note, e.kind, e.included_on, excluded,
+                             "ambiguous" if crowded else reason))
+        made.sort(key=lambda f: (f[4], f[0], f[1]))
         seen: set[tuple[str, str]] = set()
         out = []
-        for m in mentions:
-            key = (m.registry, m.entry_id)
-            out.append(_replace_first(m, key not in seen))
+        for (registry, entry_id, name, words, start, end, match, listed, note, kind,
+             included, excluded, reason) in made:
+            key = (registry, entry_id)
+            out.append(Mention(registry, entry_id, name, words, start, end, match, listed,
+                               note, kind, included, excluded, key not in seen, reason))
             seen.add(key)
         return out
-
-
-def _replace_first(m: Mention, first: bool) -> Mention:
-    if m.first == first:
-        return m
-    return Mention(m.registry, m.entry_id, m.name, m.text, m.start, m.end, m.match, m.listed,
-                   m.note, m.kind, m.included_on, m.excluded_on, first, m.reason)
 
 
 def annotate(text: str, mentions: Sequence[Mention]) -> str:
@@ -815,6 +832,8 @@ def _quote_start(text: str, start: int) -> int:
 def _joined(text: str, left: Token, right: Token) -> bool:
     """Return True when two words may belong to one organisation name ("им. Сахарова")."""
     gap = text[left.end:right.start]
+    if gap == " ":
+        return True
     return bool(_JOINER.match(gap) or (left.fold in _ABBREV and _INITIAL_GAP.match(gap)))
 
 

@@ -115,6 +115,9 @@ class ListingService:
         self._data: tuple[DataInfo, ...] = ()
         self._missing: tuple[str, ...] = REGISTRIES
         self._scanner: Scanner | None = None
+        # Its own lock: building the scanner at 100,000 entries takes seconds, and checks
+        # must not wait for it.
+        self._scan_lock = threading.Lock()
 
     # ---------------------------------------------------------------------------- checking
     def current(self, registry: str) -> Snapshot | None:
@@ -205,16 +208,29 @@ class ListingService:
 
         The text is neither stored nor logged (debug logs carry only counts).
         """
+        result = self.scanner().scan(text, author=author)
+        log.debug("scan: %d characters, %d mentions", len(text), len(result.mentions))
+        return result
+
+    def scanner(self) -> Scanner:
+        """Return the scanner over the current data, built once per data version: the
+        first call after new data builds it (seconds at 100,000 entries), later ones share
+        it. Several threads may scan with it at once."""
         from bot.listings.scan import Scanner
 
         index = self._ensure_loaded()
-        with self._lock:
+        with self._scan_lock:
             if self._scanner is None or self._scanner.index is not index:
                 self._scanner = Scanner(index)
-            scanner = self._scanner
-        result = scanner.scan(text, author=author)
-        log.debug("scan: %d characters, %d mentions", len(text), len(result.mentions))
-        return result
+            return self._scanner
+
+    def warm_scanner(self) -> float:
+        """Build the index and scanner for the current data now, unless built already;
+        return the seconds it took. `riskguide run` calls it in the background at start and
+        whenever the data may have changed, so no user's /scan waits for the build."""
+        started = time.perf_counter()
+        self.scanner()
+        return time.perf_counter() - started
 
     def missing(self) -> tuple[str, ...]:
         """Return the registries with no data (a scan cannot speak for them)."""
