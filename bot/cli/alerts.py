@@ -47,9 +47,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     be = asub.add_parser("bench", help="matching and delivery throughput figures")
     be.add_argument("--registries", type=Path, default=Path("../shared/registries"))
     be.add_argument("--changes", type=int, default=1000)
-    be.add_argument("--watches", type=int, default=10_000)
+    be.add_argument("--watches", type=int, default=100_000)
     be.add_argument("--messages", type=int, default=300,
                     help="alerts delivered through the local Bot API server")
+    be.add_argument("--no-refresh-path", dest="refresh_path", action="store_false",
+                    help="skip timing the whole refresh path on SQLite")
+    be.add_argument("--json", action="store_true", help="print one JSON object")
     be.set_defaults(func=cmd_bench)
 
 
@@ -157,14 +160,22 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Print the alert benchmark: matching a large change against many watches, and
-    delivery throughput through a local Bot API server that enforces Telegram's limits."""
+    """Print the alert benchmark: matching a large change against many watches (index
+    build, matching, memory), the refresh path, and delivery throughput through a local Bot
+    API server that enforces Telegram's limits."""
     import asyncio
 
     from bot.measure import alerts_bench, delivery_bench
 
-    print(asyncio.run(alerts_bench.run(args.registries, changes=args.changes,
-                                       watches=args.watches)), flush=True)
+    figures = asyncio.run(alerts_bench.measure(args.registries, changes=args.changes,
+                                               watches=args.watches,
+                                               refresh_path=args.refresh_path))
+    if not args.json:
+        print(alerts_bench.report(figures), flush=True)
     if args.messages:
-        print(asyncio.run(delivery_bench.run(args.messages)))
+        figures["delivery"] = asyncio.run(delivery_bench.measure(args.messages))
+        if not args.json:
+            print(delivery_bench.report(figures["delivery"]))
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
     return 0

@@ -227,7 +227,8 @@ class NameIndex:
         return tuple([vocab[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]])
 
     # -----------------------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10, *, marked: bool | None = None) -> list[Hit]:
+    def search(self, query: str, limit: int = 10, *, marked: bool | None = None,
+               variants: Sequence[str] | None = None) -> list[Hit]:
         """Return the entries matching query, best first (empty when nothing is close).
 
         Every spelling of the query is tried (the text itself, names quoted or bracketed in
@@ -235,7 +236,9 @@ class NameIndex:
         words are marked as a name (quotes, a qualifier such as "издание", an asterisk):
         then a name of everyday words can be definite, and a name's own qualifier words
         ("Телеканал" in "Телеканал Дождь") need not be repeated. None: read it from query
-        (everyday.is_marked_query), so `check` and `scan` share one rule.
+        (everyday.is_marked_query), so `check` and `scan` share one rule. `variants`:
+        names.query_variants(query), when the caller keeps it (a watched name is searched
+        at every refresh).
         """
         if marked is None:
             marked = everyday.is_marked_query(query)
@@ -245,7 +248,9 @@ class NameIndex:
             for ei in self._by_number.get(digits):
                 entry = self.entries[ei]
                 best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
-        for vi, variant in enumerate(nm.query_variants(query)[:6]):
+        if variants is None:
+            variants = nm.query_variants(query)
+        for vi, variant in enumerate(variants[:6]):
             penalty = 0.0 if vi == 0 else 0.02
             for ei, hit in self._search_variant(variant, marked):
                 hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - penalty, 4),

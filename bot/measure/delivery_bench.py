@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -35,15 +36,16 @@ def _server_class() -> type | None:
     return None
 
 
-async def run(messages: int = 300) -> str:
-    """Return the delivery figures: messages per second, and 429s the server had to answer.
+async def measure(messages: int = 300) -> dict[str, Any]:
+    """Return the delivery figures: messages per second, and 429s the server had to answer
+    (`skipped` says why there are none).
 
     Every message goes to its own private chat, so the global limit (not the per-chat one)
     is what bounds the rate, as when a refresh alerts many people at once.
     """
     server_class = _server_class()
     if server_class is None:
-        return "delivery: skipped (needs tests/auxil/botapi.py: run from a source checkout)"
+        return {"skipped": "needs tests/auxil/botapi.py: run from a source checkout"}
     from bot.adapters.telegram import TelegramAdapter
     from bot.app import build_dispatcher
     from bot.runner import plain_deliver
@@ -69,9 +71,23 @@ async def run(messages: int = 300) -> str:
             await adapter.stop()
             await api.stop()
             await db.close()
+    return {"messages": messages, "sent": sender.sent, "seconds": round(took, 3),
+            "messages_per_s": round(sender.sent / took, 1) if took else 0.0,
+            "flood_429s": api.flood_429s}
+
+
+async def run(messages: int = 300) -> str:
+    """Return the delivery figures as the line a person reads."""
+    return report(await measure(messages))
+
+
+def report(f: dict[str, Any]) -> str:
+    """Return the figures of `measure` as one line."""
+    if "skipped" in f:
+        return f"delivery: skipped ({f['skipped']})"
     return (f"delivery (local Bot API server enforcing 30/s overall, 1/s per chat): "
-            f"{sender.sent} alerts to {messages} chats in {took:.1f} s = "
-            f"{sender.sent / took:.1f} messages/s, {api.flood_429s} flood-control 429s")
+            f"{f['sent']} alerts to {f['messages']} chats in {f['seconds']:.1f} s = "
+            f"{f['messages_per_s']:.1f} messages/s, {f['flood_429s']} flood-control 429s")
 
 
 async def _queue(db: Database, messages: int) -> None:

@@ -1,19 +1,18 @@
-"""Which watches a refresh's changes concern, found with the same matcher as `check` (pure).
+"""What a watch and a match are, and the check's decision for one watched name (pure).
 
-A check searches one query in the index of every entry; here each distinct watched name is
-searched in an index of only the changed entries, so the rules (spellings, inflection,
-typos, what counts as definite) are exactly those of a check, and the cost grows with the
-number of distinct watched names, not with the registry's size.
+A watched name concerns a changed entry exactly when a check of that name, run over the
+changed entries only, would show the entry (`check_hits`): the rules (spellings,
+inflection, typos, what counts as definite, how many possible matches are worth showing)
+are the check's own. `bot.watch.watch_index` decides which watched names are worth that
+check; this module holds the check itself.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.listings import names as nm
-from bot.listings.index import NameIndex
+from bot.listings.index import Hit, NameIndex
 from bot.listings.model import Entry
 from bot.listings.status import relevant
 from bot.watch.model import Change
@@ -32,7 +31,7 @@ class WatchRow:
 class WatchMatch:
     """One change that one watch matched, and how (the alert states the match kind)."""
 
-    change: int  # index into the changes given to match_watches
+    change: int  # index into the changes given to the matcher
     watch: WatchRow
     kind: str  # exact | alias | transliteration | fuzzy
     definite: bool
@@ -47,31 +46,32 @@ def as_entry(change: Change, number: int) -> Entry:
                  excluded_on=change.excluded_on, legal_basis=change.legal_basis)
 
 
-def match_watches(changes: Sequence[Change], watches: Iterable[WatchRow]) -> list[WatchMatch]:
-    """Return every (change, watch) pair where the watch's name matches the changed entry.
+def changes_index(changes: Sequence[Change]) -> NameIndex:
+    """Return the name index of the changed entries (entry ids are positions in changes).
 
-    Watches with the same folded name are searched once. A "changed" entry is also matched
-    under its previous name, so a watch on the old name hears about the renaming.
+    A "changed" entry is also indexed under its previous name, so a watch on the old name
+    hears about the renaming.
     """
-    if not changes:
-        return []
     entries = [as_entry(c, i) for i, c in enumerate(changes)]
     for i, c in enumerate(changes):
         if c.previous_name:
             entries.append(Entry(registry=c.registry, entry_id=str(i), kind=c.entry_kind,
                                  name=c.previous_name))
-    index = NameIndex(entries)
-    by_query: dict[str, list[WatchRow]] = defaultdict(list)
-    for w in watches:
-        by_query[nm.norm(w.query) or w.query].append(w)
-    out: list[WatchMatch] = []
-    for group in by_query.values():
-        seen: set[int] = set()
-        for hit in relevant(index.search(group[0].query)):
-            number = int(hit.entry.entry_id)
-            if number in seen:  # the entry matched under its old and new name: one alert
-                continue
-            seen.add(number)
-            out.extend(WatchMatch(number, w, hit.kind, hit.definite, hit.name, hit.score)
-                       for w in group)
+    return NameIndex(entries)
+
+
+def check_hits(index: NameIndex, query: str, *, marked: bool | None = None,
+               variants: Sequence[str] | None = None) -> list[Hit]:
+    """Return what a check of query over the changed entries shows, each change once.
+
+    `marked` and `variants` are the query's everyday.is_marked_query and
+    names.query_variants, when the caller keeps them.
+    """
+    out: list[Hit] = []
+    seen: set[str] = set()
+    for hit in relevant(index.search(query, marked=marked, variants=variants)):
+        if hit.entry.entry_id in seen:  # matched under its old and new name: one alert
+            continue
+        seen.add(hit.entry.entry_id)
+        out.append(hit)
     return out

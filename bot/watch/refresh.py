@@ -32,9 +32,10 @@ from bot.listings.store import StoreOutcome
 from bot.storage.database import Database, now
 from bot.storage.schema import batches, events, recipients, registry_state, watches
 from bot.watch.diff import diff
-from bot.watch.matching import WatchRow, match_watches
+from bot.watch.matching import WatchMatch, WatchRow
 from bot.watch.model import Change
 from bot.watch.outbox import enqueue
+from bot.watch.watch_index import WatchIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -91,6 +92,9 @@ class RefreshService:
         """Use db for events and deliveries, listings for snapshots and fetching."""
         self.db = db
         self.listings = listings
+        # Built at the first processing with changes, then kept in step with the database:
+        # each refresh analyses only the watches added since the last one.
+        self.watch_index = WatchIndex()
 
     async def refresh(self, registries: tuple[str, ...] = REGISTRIES, *,
                       force: bool = False) -> list[tuple[UpdateReport, Processed]]:
@@ -177,8 +181,7 @@ class RefreshService:
         if not changes:
             moved = await self._set_position(registry, old, False, name, current, excl)
             return Processed(registry, "no_changes") if moved else None
-        watch_rows = await self._watches()
-        matches = await asyncio.to_thread(match_watches, changes, watch_rows)
+        matches = await self._match(changes)
         counts: dict[str, int] = {}
         for c in changes:
             counts[c.kind] = counts.get(c.kind, 0) + 1
@@ -202,6 +205,17 @@ class RefreshService:
                  len(changes), previous.as_of, current.as_of,
                  ", ".join(f"{k} {n}" for k, n in counts.items()), queued)
         return Processed(registry, "events", len(changes), queued, counts)
+
+    async def _match(self, changes: Sequence[Change]) -> list[WatchMatch]:
+        """Return the watches the changes concern, the watch index first brought in step
+        with the active watches in the database (other processes add and remove them)."""
+        rows = await self._watches()
+        added, removed = await asyncio.to_thread(self.watch_index.sync, rows)
+        matches = await asyncio.to_thread(self.watch_index.match, changes)
+        log.debug("watch index: %d watches (+%d −%d), %d names checked, %d matches",
+                  len(self.watch_index), added, removed, self.watch_index.last_checked,
+                  len(matches))
+        return matches
 
     async def _watches(self) -> list[WatchRow]:
         async with self.db.begin() as conn:

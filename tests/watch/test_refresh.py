@@ -187,3 +187,50 @@ async def test_a_watch_of_fbk_alerts_when_the_extremist_list_adds_it(
     assert [c.delivery.chat_id for c in claimed] == ["1"]
     (change,) = claimed[0].delivery.changes
     assert change.registry == "extremist" and "Фонд борьбы с коррупцией" in change.name
+
+
+async def test_the_watch_index_is_kept_between_refreshes_and_follows_the_watchlists(
+        pipeline: Pipeline) -> None:
+    """Each refresh analyses only the watches added since the last one; a watch removed in
+    between alerts nobody, and one added in between is heard."""
+    await pipeline.load("foreign_agents", "2024-09-05")
+    await pipeline.users.watch("telegram", "1", "1", "Маршенкулова Залина", "ru")
+    await pipeline.users.watch("telegram", "1", "1", "Эткинд Александр", "ru")
+    await pipeline.users.watch("telegram", "2", "2", "Незыгарь", "ru")
+    processed = await pipeline.load("foreign_agents", "2024-09-13")
+    assert processed.outcome == "events"
+    index = pipeline.refresh.watch_index
+    assert len(index) == 3 and index.analysed == 3
+    first = await ob.claim(pipeline.db, ["telegram"])
+    # «HZГ» was formerly «Незыгарь»: the watch of the old name hears about it.
+    assert sorted(c.delivery.chat_id for c in first) == ["1", "2"]
+    for c in first:
+        await ob.mark_sent(pipeline.db, c.id)
+    assert await pipeline.users.unwatch("telegram", "1", "Эткинд Александр") is not None
+    await pipeline.users.watch("telegram", "3", "3", "Эткинда Александра", "ru")
+    processed = await pipeline.load("foreign_agents", "2024-10-01")
+    assert processed.outcome == "events"
+    assert pipeline.refresh.watch_index is index and index.analysed == 4 and len(index) == 3
+    second = await ob.claim(pipeline.db, ["telegram"])
+    assert [(c.delivery.chat_id, c.delivery.watch) for c in second] == [
+        ("3", "Эткинда Александра")]
+
+
+async def test_a_watch_of_dud_alerts_when_he_is_listed_and_his_namesake_is_not_alerted(
+        pipeline: Pipeline, tmp_path: Path) -> None:
+    real = SHARED_REGISTRIES / "foreign_agents" / "2024-10-01.json"
+    rows_ = json.loads(real.read_text("utf-8"))
+    before = tmp_path / "fa-without-dud.json"
+    before.write_text(json.dumps([r for r in rows_ if not r["fullName"].startswith("Дудь")],
+                                 ensure_ascii=False), "utf-8")
+    await pipeline.refresh.import_file(before, "foreign_agents", as_of=date(2024, 9, 30))
+    for user, name in (("1", "Дудь"), ("2", "Юрия Дудя"), ("3", "Yury Dud"),
+                       ("4", "Дудь Андрей Петрович")):
+        await pipeline.users.watch("telegram", user, user, name, "ru")
+    processed = (await pipeline.refresh.import_file(real, "foreign_agents",
+                                                    as_of=date(2024, 10, 1)))[1]
+    assert processed.outcome == "events" and processed.counts == {"added": 1}
+    got = {c.delivery.chat_id: c.delivery for c in await ob.claim(pipeline.db, ["telegram"])}
+    assert set(got) == {"1", "2", "3"}  # not the namesake
+    assert got["2"].definite and not got["1"].definite and not got["3"].definite
+    assert all(d.changes[0].name == "Дудь Юрий Александрович" for d in got.values())
