@@ -114,7 +114,7 @@ def all_everyday(tokens: tuple[str, ...] | list[str]) -> bool:
 def is_marked_query(query: str) -> bool:
     """Return True when a short text marks its name as a name: quotes, an asterisk, or a
     leading qualifier ("издание «Холод»", "«Дождь»", "Дождь*", "телеканал Дождь")."""
-    text = textnorm.clean(query)
+    text = nm.without_leading_prepositions(textnorm.clean(query))
     if _MARKED_QUERY.search(text):
         return True
     tokens = nm.norm_tokens(text)

@@ -480,6 +480,18 @@ class NameIndex:
         tokens = self._tokens(ni)
         # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name parts.
         initials = [t for t in qtokens if len(t) == 1]
+        if initials and not person:
+            # An organisation has no initials: a one-letter word of its name, a preposition
+            # or conjunction ("Фонда борьбы с коррупцией") or a letter it prints ("имени
+            # К. Минина"), is that word. One the name lacks stays an initial ("Навальный
+            # А."), which no organisation's name explains.
+            for letter in initials:
+                pos = next((p for p, t in enumerate(tokens) if t == letter and p not in used),
+                           None)
+                if pos is None:
+                    return None
+                used[pos] = (_SIM_EXACT, "exact", pos)
+            initials = []
         if initials:
             free = [p for p in range(1, len(tokens)) if p not in used]
             if not person or len(initials) > len(free):
@@ -511,7 +523,7 @@ class NameIndex:
         vweight = self._vweight
         weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
         covered = sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
-        if covered >= 0.999 * mean and len(used) == len(tokens):
+        if len(used) == len(tokens):  # every word of the name, each once
             return Hit(entry, text, kind, round(0.9 + 0.08 * mean, 4),
                        sure and not all_common)
         if marked and _only_qualifiers_missing(tokens, used):

@@ -411,17 +411,22 @@ def _is_given_name(word: str) -> bool:
     return any("Name" in p.tag and p.is_known for p in _parses(word.lower()))
 
 
+def without_leading_prepositions(text: str) -> str:
+    """Return a cleaned query without the prepositions it opens with ("о Фонде …" → "Фонде
+    …"): they say nothing about which entry is meant, nor whether a name is marked."""
+    words = text.split(" ")
+    while len(words) > 1 and words[0].casefold() in _PREPOSITIONS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def query_variants(query: str) -> list[str]:
     """Return the strings worth matching for one user query, the query itself first.
 
     A pasted registry name ("АНО «Левада-Центр»") is split like an entry name; a chat
     phrasing ("у Медузы", "про Дудя") loses its leading preposition.
     """
-    text = textnorm.clean(query)
-    words = text.split(" ")
-    while len(words) > 1 and words[0].casefold() in _PREPOSITIONS:
-        words = words[1:]
-    text = " ".join(words)
+    text = without_leading_prepositions(textnorm.clean(query))
     variants = [text]
     for alias in extract_aliases(text):
         variants.append(alias)
