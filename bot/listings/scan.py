@@ -47,8 +47,16 @@ from bot.listings.scan_anchors import (
 
 DEFINITE, POSSIBLE = "definite", "possible"
 # A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
-# "Иванов", "Быков" name too many people to be reported alone, even as possible.
+# "Иванов", "Быков" name too many people to be reported alone, even as possible...
 COMMON_SURNAME_ZIPF = 3.5
+# ...when its form for the other sex is in common use too (not rare: everyday.RARE_ZIPF).
+# Many families bear "Смирнов" (4.0) and "Смирнова" (3.8) alike; "Ходорковский" (3.5) is
+# frequent through one man, and "Ходорковская" (1.1) is rare.
+COMMON_SURNAME_OTHER_SEX_ZIPF = everyday.RARE_ZIPF
+# Surname endings for men and women: the other sex's form of a declined Russian surname.
+_SEX_ENDINGS = (("ский", "ская"), ("цкий", "цкая"), ("ской", "ская"), ("ый", "ая"),
+                ("ий", "ая"), ("ой", "ая"), ("ов", "ова"), ("ев", "ева"), ("ёв", "ёва"),
+                ("ин", "ина"), ("ын", "ына"))
 # With a first name, only the very commonest surnames ("Смирнов" 4.0, "Иванов" 4.5) are
 # namesakes by default; famous names are frequent too ("Быков" 3.96), so the bar is higher.
 NAMESAKE_SURNAME_ZIPF = 4.0
@@ -557,6 +565,8 @@ class Scanner:
     def _judge(self, text: str, tokens: list[Token], span: _Span) -> list[tuple[Hit, str]]:
         """Return the hits a span stands for, after the context rules (see the module doc)."""
         first, last = tokens[span.start_tok], tokens[span.end_tok - 1]
+        if _cuts_quoted_name(text, first.start, last.end):
+            return []  # "Фонд «Открытая" of "Фонд «Открытая Россия»": not a name as written
         qstart, qend = _query_bounds(text, tokens, span)
         quoted = _quoted(text, first.start, last.end)
         query = text[max(qstart, _quote_start(text, first.start)):qend]
@@ -824,6 +834,28 @@ def _query_bounds(text: str, tokens: list[Token], span: _Span) -> tuple[int, int
     return start, end
 
 
+def _cuts_quoted_name(text: str, start: int, end: int) -> bool:
+    """Return True when the words at [start, end) open a quoted name and stop before its
+    last word, or start inside one and run past its closing quote: a quoted name is one
+    name, so part of it joined to words outside it is no name as written."""
+    inner = text[start:end]
+    opened = inner.count("«") - inner.count("»")
+    closer = "»"
+    if inner.count('"') % 2:
+        at = start + inner.rfind('"')
+        opened += 1 if text[at - 1:at].isspace() or at == 0 else -1
+        closer = '"'
+    if opened > 0:
+        rest = text[end:].split("\n", 1)[0]
+        close = rest.find(closer)
+        return close > 0 and bool(re.search(r"\w", rest[:close]))
+    if opened < 0:
+        before = text[:start].rsplit("\n", 1)[-1]
+        at = before.rfind("«" if closer == "»" else '"')
+        return at >= 0 and bool(re.search(r"\w", before[at + 1:]))
+    return False
+
+
 def _quote_start(text: str, start: int) -> int:
     """Return where an opening quote right before start begins (start when there is none)."""
     return start - 1 if start > 0 and text[start - 1] in _QUOTE_OPEN else start
@@ -887,10 +919,30 @@ def _continues(text: str, tokens: list[Token], span: _Span) -> bool:
 
 @lru_cache(maxsize=65536)
 def _common_surname(word: str, threshold: float = COMMON_SURNAME_ZIPF) -> bool:
+    """Return True when a surname (any case) is frequent enough to name many people.
+
+    Frequent as written or in its dictionary form, and with its form for the other sex in
+    common use: a surname frequent for one sex only ("Ходорковский") owes its frequency to
+    one famous bearer, not to many families.
+    """
     from wordfreq import zipf_frequency
 
     base = everyday.lemma(word)
-    return max(zipf_frequency(word, "ru"), zipf_frequency(base, "ru")) >= threshold
+    if max(zipf_frequency(word, "ru"), zipf_frequency(base, "ru")) < threshold:
+        return False
+    return min(zipf_frequency(form, "ru") for form in _sex_forms(base)) \
+        >= COMMON_SURNAME_OTHER_SEX_ZIPF
+
+
+def _sex_forms(surname: str) -> tuple[str, str]:
+    """Return a surname's forms for a man and for a woman ("смирнов" → смирнов, смирнова);
+    one form twice for a surname that does not change ("шульман", "шевченко")."""
+    for man, woman in _SEX_ENDINGS:
+        if surname.endswith(woman):
+            return surname[:-len(woman)] + man, surname
+        if surname.endswith(man):
+            return surname, surname[:-len(man)] + woman
+    return surname, surname
 
 
 def _head_word(text: str, tokens: list[Token], a: int, b: int) -> str | None:
