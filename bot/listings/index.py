@@ -560,7 +560,15 @@ def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _Match]) -> 
     and something other than those was matched."""
     missing = [t for p, t in enumerate(tokens) if p not in used]
     core = [tokens[p] for p in used if not everyday.is_qualifier(tokens[p])]
+    if any(p not in used and p > 0 and _adjective(tokens[p - 1]) for p in range(len(tokens))):
+        return False  # a noun after an adjective is the name's own ("Открытое общество")
     return bool(core) and all(everyday.is_qualifier(t) or t in nm.STOPWORDS for t in missing)
+
+
+def _adjective(token: str) -> bool:
+    """Return True when a folded word reads first as an adjective or participle."""
+    parses = everyday.morph_parses(token)
+    return bool(parses) and parses[0].tag.POS in {"ADJF", "ADJS", "PRTF", "PRTS"}
 
 
 def _twin_key(text: str) -> str:

@@ -50,3 +50,14 @@ def test_a_quoted_name_is_one_name_and_the_note_follows_its_closing_quote(
     assert result.annotated == text.replace(
         f"Россия{quote}", f"Россия{quote} (организация признана нежелательной на территории "
                           "России)")
+
+
+@pytest.mark.parametrize(("query", "definite"), [
+    ("Фонд «Открытая", False),  # an adjective without its noun names no «Открытое общество»
+    ("«Открытое общество»", True),  # the qualifier "Фонд" may still be left out
+    ("Фонд «Открытое общество»", True),
+])
+def test_check_of_a_name_missing_its_own_noun_is_not_sure(scanner: Scanner, query: str,
+                                                          definite: bool) -> None:
+    hits = [h for h in scanner.index.search(query) if h.entry.entry_id == "row-3"]
+    assert hits and hits[0].definite is definite
