@@ -1,0 +1,128 @@
+"""Benchmark of questions: what one `riskguide ask` process costs (cold and warm cache), how
+long the question index takes to build, and per-question latency in a long-running process.
+
+Start-up is measured the way scripts and bars meet it: a fresh `python -m bot.cli ask`
+process, timed from outside, once with an empty cache directory (YAML read, index built and
+stored) and once with the cache that run left (index read back). Each child's peak memory
+and CPU time come from the kernel (wait4), so a busy machine shows as wall time above CPU.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# A question the base answers, in Russian (the language most questions come in).
+STARTUP_QUESTION = "какой штраф за репост материалов иноагента"
+
+
+def _child(question: str, cache_dir: Path) -> dict[str, float]:
+    """Run one `riskguide ask` process; return its wall and CPU seconds and peak memory (MB)."""
+    env = {**os.environ, "RISKGUIDE_CACHE_DIR": str(cache_dir)}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", question],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise RuntimeError(f"riskguide ask exited {proc.returncode}: {stderr.strip()}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / 1024}  # kilobytes on Linux
+
+
+def startup(runs: int) -> dict[str, Any]:
+    """Return the median wall and CPU seconds and peak memory of `runs` cold and `runs` warm
+    one-question processes (each cold run with a cache directory of its own)."""
+    cold: list[dict[str, float]] = []
+    warm: list[dict[str, float]] = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="riskguide-bench-cache-") as tmp:
+            cold.append(_child(STARTUP_QUESTION, Path(tmp)))
+            warm.append(_child(STARTUP_QUESTION, Path(tmp)))
+
+    def median(rows: list[dict[str, float]], key: str) -> float:
+        return round(statistics.median(r[key] for r in rows), 3)
+
+    return {f"{name}_{key}": median(rows, key)
+            for name, rows in (("startup_cold", cold), ("startup_warm", warm))
+            for key in ("wall_s", "cpu_s", "peak_mb")}
+
+
+def _percentile(sorted_ms: list[float], share: float) -> float:
+    return sorted_ms[min(len(sorted_ms) - 1, int(len(sorted_ms) * share))]
+
+
+def run(questions_path: Path, rounds: int = 20, startup_runs: int = 3) -> dict[str, Any]:
+    """Return every figure of `riskguide kb bench` as one flat mapping (the --json object).
+
+    Times are seconds (`_s`) or milliseconds (`_ms`); memory is MB.
+    """
+    # Start-up first: a child's peak memory as the kernel reports it is never below this
+    # process's at the fork, so it is measured while this one is still small.
+    figures: dict[str, Any] = startup(startup_runs) if startup_runs > 0 else {}
+    if startup_runs > 0:
+        figures["startup_runs"] = startup_runs
+    from bot.knowledge.index import QuestionIndex
+    from bot.knowledge.loader import load
+
+    started = time.perf_counter()
+    kb = load()
+    loaded = time.perf_counter()
+    index = QuestionIndex(kb)
+    built = time.perf_counter()
+    items = json.loads(questions_path.read_text(encoding="utf-8"))
+    questions = [(str(i["q"]), str(i["lang"])) for i in items]
+    by_round: list[list[float]] = []
+    for _ in range(rounds):
+        this_round = []
+        for q, lang in questions:
+            s = time.perf_counter()
+            index.match(q, lang)
+            this_round.append((time.perf_counter() - s) * 1000)
+        by_round.append(this_round)
+    every = sorted(ms for r in by_round for ms in r)
+    # The first round meets every word uncached: its p99 is what a new question costs.
+    first = sorted(by_round[0]) if by_round and by_round[0] else [0.0]
+    figures.update({
+        "entries": len(kb.entries),
+        "yaml_load_s": round(loaded - started, 3),
+        "index_build_s": round(built - loaded, 3),
+        "questions": len(questions), "rounds": rounds,
+        "p50_ms": round(statistics.median(every), 3) if every else 0.0,
+        "p99_ms": round(_percentile(every, 0.99), 3) if every else 0.0,
+        "mean_ms": round(statistics.fmean(every), 3) if every else 0.0,
+        "p99_first_round_ms": round(_percentile(first, 0.99), 3),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    })
+    return figures
+
+
+def format_figures(f: dict[str, Any]) -> str:
+    """Return the figures as the human-readable report of `riskguide kb bench`."""
+    lines = [
+        f"entries: {f['entries']}",
+        f"knowledge YAML load: {f['yaml_load_s']:.3f} s; index build: {f['index_build_s']:.3f} s",
+        f"questions: {f['questions']} x {f['rounds']} rounds in one process",
+        f"  per question p50 {f['p50_ms']:.2f} ms, p99 {f['p99_ms']:.2f} ms, "
+        f"mean {f['mean_ms']:.2f} ms (target 2 ms); first round p99 "
+        f"{f['p99_first_round_ms']:.2f} ms",
+        f"  this process's peak memory: {f['peak_mb']:.0f} MB",
+    ]
+    if "startup_warm_wall_s" in f:
+        lines.append(f"one-question process (`riskguide ask`), median of {f['startup_runs']}:")
+        for name, label in (("startup_cold", "cold cache (index built)"),
+                            ("startup_warm", "warm cache (index read) ")):
+            lines.append(f"  {label}: {f[name + '_wall_s']:.2f} s wall, "
+                         f"{f[name + '_cpu_s']:.2f} s CPU, {f[name + '_peak_mb']:.0f} MB peak")
+        lines.append("  (target 0.7 s; wall above CPU is time spent waiting for a busy machine)")
+    return "\n".join(lines)
