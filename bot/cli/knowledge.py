@@ -51,12 +51,16 @@ def _lines(text: str) -> Iterator[str]:
 def cmd_ask(args: argparse.Namespace) -> int:
     """Print the answer to each question (text or JSON lines); exit 1 on a broken base."""
     from bot.app import question_services
-    from bot.knowledge.loader import KnowledgeError
     from handlers.ask import ask_once
 
     try:
         services = question_services()
-    except KnowledgeError as exc:
+    except Exception as exc:
+        # The loader (and YAML) is imported only when the index did not come from the cache.
+        from bot.knowledge.loader import KnowledgeError
+
+        if not isinstance(exc, KnowledgeError):
+            raise
         print(exc, file=sys.stderr)
         return 1
     for question in _lines(args.text):
