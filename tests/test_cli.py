@@ -133,3 +133,15 @@ def test_kb_bench_json_is_one_object_and_the_cache_shortens_start_up(
     # The cold process builds the index; the warm one reads what the cold one stored.
     assert figures["startup_warm_cpu_s"] < figures["startup_cold_cpu_s"] / 2
     assert figures["startup_warm_peak_mb"] < figures["startup_cold_peak_mb"]
+
+
+def test_scan_reads_files_and_says_which_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RISKGUIDE_DATA_DIR", str(tmp_path / "data"))
+    text = tmp_path / "post.txt"
+    text.write_text("Материал подготовлен при участии Amnesty International.", encoding="utf-8")
+    assert main(["scan", str(text), str(tmp_path / "missing.txt"), "--json"]) == 1
+    found, missing = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert [m["registry"] for m in found["mentions"]] == ["undesirable"]
+    assert missing["error"] == "missing" and missing["mentions"] == []
