@@ -21,7 +21,8 @@ from handlers.markup import esc
 # A capitalised word (Cyrillic or Latin, hyphens allowed) and runs of them: "The Insider",
 # "Human Rights Watch", «Медиазона». Quoted spans are names whatever their case.
 _WORD = r"[A-ZА-ЯЁ][\w’'-]*"
-_RUN = re.compile(rf"{_WORD}(?:\s+(?:of|for|and|the|de|{_WORD}))*(?<!\s)")
+# The small joining words must be whole words: "I'm detained" is not a name "I'm de".
+_RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|and|the|de)\b|{_WORD}))*(?<!\s)")
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,60})[»\"”]")
 # Abbreviations of the law itself (КоАП, СМИ, РКН, VPN): never checked as names.
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ]{2,5}$|^[A-ZА-ЯЁ][a-zа-яё]{0,2}[A-ZА-ЯЁ]\w*$")

@@ -42,6 +42,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     be.add_argument("--registries", type=Path, default=Path("../shared/registries"))
     be.add_argument("--size", type=int, default=100_000, help="grown registry size")
     be.add_argument("--queries", type=int, default=300)
+    be.add_argument("--json", action="store_true", help="print one JSON object")
+    be.add_argument("--no-processes", dest="processes", action="store_false",
+                    help="skip the start-up and memory figures of separate processes")
     be.set_defaults(func=cmd_bench)
 
     bu = rsub.add_parser("bundle", help="write the snapshot that ships in the package")
@@ -150,10 +153,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Print the benchmark table (real size and grown registry, index vs naive baseline)."""
-    from bot.measure import registry_bench
+    """Print the benchmark figures (real size and grown registry, index vs naive baseline,
+    `check` start-up and peak memory), as a table or with --json as one object."""
+    from bot.measure import registry_bench as bench
 
-    print(registry_bench.run(args.registries, grown_size=args.size, n_queries=args.queries))
+    figures = bench.measure(args.registries, grown_size=args.size, n_queries=args.queries,
+                            processes=args.processes)
+    print(json.dumps(figures, indent=1) if args.json else bench.format_table(figures))
     return 0
 
 

@@ -30,6 +30,10 @@ _DIGIT_AS = {"4": "ch", "6": "sh"}
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
 _RU_FUNCTION_POS = {"PREP", "CONJ", "PRCL", "INTJ", "NPRO"}
+# Verb prefixes that make the other aspect of a verb ("за|регистрировать", "про|цитировать");
+# longest first, and only stems of at least _MIN_BARE_STEM letters remain after cutting one.
+_RU_VERB_PREFIXES = ("пере", "раз", "рас", "под", "при", "про", "за", "по", "от", "вы", "на", "с")
+_MIN_BARE_STEM = 5
 _RU_STOP = {"быть", "это", "мочь", "такой", "весь", "свой", "который", "ли", "бы", "же"}
 # Question words carry intent ("что такое" asks for a definition, "сколько" for an amount), so
 # they stay as terms, with the lowest weight.
@@ -74,6 +78,7 @@ class Analyzer:
         # entry points on each start (and on each unpickling of a cached index).
         self._morph = pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
         self._stem = snowballstemmer.stemmer("english")
+        self._ru_stem = snowballstemmer.stemmer("russian")
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance; the cache is the point
     def ru_key(self, word: str) -> str | None:
@@ -101,6 +106,26 @@ class Analyzer:
     def is_adjective(self, lemma: str) -> bool:
         """Return True when a Russian lemma reads first as an adjective ("иностранный")."""
         return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_second_person(self, word: str) -> bool:
+        """Return True for a Russian verb form addressing someone ("умеешь", "храните")."""
+        return bool(is_cyrillic(word)) and any(
+            "2per" in p.tag and p.tag.POS in {"VERB", "INFN"} for p in self._morph.parse(word)[:1])
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def ru_stems(self, lemma: str) -> tuple[str, ...]:
+        """Return the Snowball stem of a Russian lemma, and that stem without a verb prefix.
+
+        Forms of one word that the dictionary gives different lemmas share them: a verb and
+        its reflexive ("регистрировать", "регистрироваться"), the two aspects
+        ("зарегистрировать"), a verb and its noun in "-ние".
+        """
+        stem = str(self._ru_stem.stemWord(lemma))
+        for prefix in _RU_VERB_PREFIXES:
+            if stem.startswith(prefix) and len(stem) - len(prefix) >= _MIN_BARE_STEM:
+                return stem, stem[len(prefix):]
+        return (stem,)
 
     def is_known_ru(self, word: str) -> bool:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""

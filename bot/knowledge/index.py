@@ -37,15 +37,29 @@ MIN_ANCHOR_COUNT = 3
 DEPENDENT_SHARE = 0.4
 PARTNER_SHARE = 0.5
 DEPENDENT_EVIDENCE = 8
+# A word spread over at least this share of the entries is the subject itself ("минюст",
+# "реестр"), never an action word, however often the base's questions pair it with another.
+SUBJECT_SPREAD = 1 / 3
 # An unknown word at least this rare in general language ("собака" is 2.5, "instagram" 2.7)
 # that the base never uses is evidence of another subject.
 FOREIGN_SPECIFICITY = 2.4
 FOREIGN_PENALTY = 0.8
+# Words of the general language the base never uses, at least this specific ("dog", "weather",
+# "игра"), point to another subject; when they outweigh the anchoring words, the anchor is read
+# in its everyday sense ("undesirable behaviour in my dog", "extremist weather"). Rarer words
+# (below Zipf 3: names, coinages, typos) tell nothing about the subject.
+OTHER_SUBJECT_MIN = 1.5
 # "бот"/"bot" anchors a question only when it is about this bot: "ты", "этот бот", "you".
 _BOT_TERMS = frozenset({"бот", "en:bot"})
 _ADDRESSEE = frozenset({
     "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
     "этот", "этого", "этому", "этим", "you", "your", "this",
+})
+# Addressing someone without naming the bot: a question to "you" is about this bot only when
+# it is closest to the entry about the bot ("что ты умеешь", "do you keep my messages?").
+_SECOND_PERSON = frozenset({
+    "ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "твой", "твои", "ваш", "ваши",
+    "you", "your", "yours",
 })
 # A phrase that anchors a question needs a word, other than an action word, that the base uses
 # this much more often than general language (see `_domain_pair`).
@@ -61,6 +75,23 @@ _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
 TYPO_MIN_SPECIFICITY = 4.0
+# A question this close to one of the base's example questions (weighted Dice), or scoring
+# CONFIDENT_SCOPE for one entry, with this share of its words known, is in scope without a
+# domain word.
+EXAMPLE_SCOPE = 0.85
+EXAMPLE_COVERAGE = 0.95
+CONFIDENT_SCOPE = 0.75
+# A question to "you" goes to the entry about the bot when it scores at least this share of
+# the best entry's score.
+BOT_SHARE = 0.5
+# A word coined from a domain word of at least _DERIVED_STEM letters by a suffix of at most
+# _SUFFIX_MAX letters ("иноагент|ство") reads as that word, with this confidence.
+_DERIVED_STEM = 5
+_SUFFIX_MAX = 5
+DERIVED_CONFIDENCE = 0.8
+# A word sharing its stem with a word of the base (another aspect, the reflexive, the noun in
+# "-ние") reads as that word, with this confidence.
+RELATED_CONFIDENCE = 0.9
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
@@ -143,11 +174,12 @@ class QuestionIndex:
             raw_examples = self._fold_typos(aliases, raw_examples, occurrences)
         # Words that people almost always use with one partner ("нежелательная" + "организация")
         # only anchor a question together with it: alone they are ordinary language.
-        self._collocation_heads = {
-            key for key, n_occ in occurrences.items()
+        self._partner = {
+            key: neighbours[key].most_common(1)[0][0] for key, n_occ in occurrences.items()
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= COLLOCATION_SHARE
         }
+        self._collocation_heads = set(self._partner)
         asked_texts = [{aliases.get(k, k) for k in ks} for ks in asked_texts]
         # An anchor that the base mostly uses with one partner is ambiguous alone
         # ("нежелательная беременность"): it counts only next to the partner (see the pairs).
@@ -157,6 +189,27 @@ class QuestionIndex:
             neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
         }
         self.anchors = self._domain_anchors(asked_texts) - ambiguous
+        # Entries about the bot itself: their keywords name it.
+        self._bot_entries = frozenset(
+            e.id for e in kb.entries for lang in ("ru", "en")
+            if any(_BOT_TERMS & {t.key for t in self.analyzer.terms(k, lang)}
+                   for k in e.keywords.get(lang, ())))
+        # Russian words of the base by their stems (see `Analyzer.ru_stems`); the most used one
+        # wins a shared stem, a whole stem wins over one without its prefix.
+        self._stem_keys: dict[str, str] = {}
+        for bare in (False, True):
+            for key in sorted((k for k in self._tf if is_cyrillic(k) and not k[0].isdigit()),
+                              key=lambda k: (-self._count[k], k)):
+                stems = self.analyzer.ru_stems(key)
+                if bare or len(stems) == 1:
+                    self._stem_keys.setdefault(stems[-1], key)
+                else:
+                    self._stem_keys.setdefault(stems[0], key)
+        # Cyrillic domain words people coin new words from (see `_derived_from`).
+        self._domain_stems = {
+            k: k for k in self.anchors | self._actions
+            if is_cyrillic(k) and len(k) >= _DERIVED_STEM and k in self._tf
+        }
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -218,7 +271,8 @@ class QuestionIndex:
             with_key = [t for t in asked_texts if key in t]
             alone = sum(1 for t in with_key
                         if not any(o in spread and spread[o] > spread[key] for o in t))
-            if len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE:
+            if (len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE
+                    and spread[key] < SUBJECT_SPREAD * len(self.kb.entries)):
                 self._actions.add(key)
                 continue
             anchors.add(key)
@@ -374,8 +428,16 @@ class QuestionIndex:
         known = self.lexicon.key(surface)
         if known is not None and known in self._tf:
             return known, 1.0
+        if is_cyrillic(key):
+            for stem in self.analyzer.ru_stems(key):
+                related = self._stem_keys.get(stem)
+                if related is not None:
+                    return related, RELATED_CONFIDENCE
         if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
+        derived = self._derived_from(surface)
+        if derived is not None:
+            return derived, DERIVED_CONFIDENCE
         repaired = self.lexicon.repair(surface)
         if repaired is None:
             return None, 0.0
@@ -384,17 +446,36 @@ class QuestionIndex:
             return None, 0.0
         return term, repaired[1]
 
+    def _derived_from(self, surface: str) -> str | None:
+        """Return the domain word a word the dictionary does not know is derived from, if any.
+
+        People coin words from the base's own: "иноагентство", "иноагентка", "донатил" are
+        "иноагент" and "донат" with a suffix. Only the base's domain words (see `_domain_stems`)
+        count, so an everyday word that merely starts like one is not read as it.
+        """
+        if not is_cyrillic(surface) or self.analyzer.is_known_ru(surface):
+            return None
+        for cut in range(len(surface) - 1, max(_DERIVED_STEM - 1, len(surface) - _SUFFIX_MAX - 1),
+                         -1):
+            stem = self._domain_stems.get(surface[:cut])
+            if stem is not None:
+                return stem
+        return None
+
     def _domain_pair(self, first: str, second: str) -> bool:
         """Return True when a phrase of the base holds a word leaning towards its subject.
 
-        Action words ("репост", "донат") do not count: they need a subject to be about.
+        Action words ("репост", "донат") do not count: they need a subject to be about; nor does
+        a word the base almost always uses with one partner next to another word ("agent" means
+        the foreign agent next to "foreign", not in "travel agent ... booking").
 
         "иностранный агент" and "нежелательная организация" are phrases of the domain although
         each word alone is ordinary language; "сделать репост" or "перевести деньги" are phrases
         of everyday life that the base merely also uses ("как сделать репост в инстаграме").
         """
-        return max((self._contrast.get(k, 0.0) for k in (first, second)
-                    if k not in self._actions), default=0.0) >= PAIR_CONTRAST
+        return max((self._contrast.get(k, 0.0) for k, other in ((first, second), (second, first))
+                    if k not in self._actions and self._partner.get(k, other) == other),
+                   default=0.0) >= PAIR_CONTRAST
 
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
@@ -402,6 +483,14 @@ class QuestionIndex:
             return False
         words = tokens(text)
         return any(w in _ADDRESSEE or latin_to_cyrillic(w) in _ADDRESSEE for w in words)
+
+    def _addresses_someone(self, text: str) -> bool:
+        """Return True when a question speaks to "you" (a pronoun or a second-person verb)."""
+        for w in tokens(text):
+            cyr = w if is_cyrillic(w) else latin_to_cyrillic(w)
+            if w in _SECOND_PERSON or cyr in _SECOND_PERSON or self.analyzer.is_second_person(w):
+                return True
+        return False
 
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
@@ -454,20 +543,27 @@ class QuestionIndex:
         total = known = 0.0
         anchored = in_scope or self._about_this_bot(text, query)
         foreign = False
+        # Evidence for the base's subject (anchor words, action words) and for another one.
+        subject = other = 0.0
         mapped: dict[str, str] = {}
         for key, weight in query.items():
+            if key.isdigit():
+                continue  # a year or an amount says nothing about the subject
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
                 # A content word the base never uses ("собака", "instagram") is evidence of
                 # another subject.
                 foreign = foreign or (weight >= FOREIGN_SPECIFICITY and not key[0].isdigit())
+                if OTHER_SUBJECT_MIN <= weight < TYPO_MIN_SPECIFICITY and not key[0].isdigit():
+                    other += weight
                 continue
             mapped[key] = term
             # A word met only inside answers counts half towards the question being in scope.
             asked = term in self._asked
             known += weight * conf * (1.0 if asked else 0.5)
-            anchored = anchored or (term in self.anchors and conf >= 0.5)
+            if conf >= 0.5 and term in self.anchors:
+                subject += weight
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
@@ -480,6 +576,8 @@ class QuestionIndex:
                 if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
                         min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]):
                     anchored = True
+        # Anchor words count unless words of another subject outweigh them.
+        anchored = anchored or subject > other
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
@@ -514,6 +612,25 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
+        # A question all of whose words the base asks with, none of them an action word, worded
+        # almost as one of its example questions or matching one entry strongly, is one the base
+        # answers even with no domain word ("what to do if the police come to search my flat",
+        # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not.
+        anchored = anchored or (
+            coverage >= EXAMPLE_COVERAGE and not foreign
+            and not any(t in self._actions for t in resolved)
+            and (max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE
+                 or best >= CONFIDENT_SCOPE))
+        # A question to "you" that nothing else anchors, for which the entry about the bot is a
+        # close candidate, is about this bot ("what can you do?", "кто тебя сделал?").
+        if not anchored and self._addresses_someone(text):
+            bot_best = max(((s, e) for e, s in scores.items() if e in self._bot_entries),
+                           default=(0.0, ""))
+            if bot_best[0] >= BOT_SHARE * best:
+                best_id, best = bot_best[1], bot_best[0]
+                anchored = True
+                alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
+                                     if e != best_id)[:3]
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage

@@ -46,7 +46,7 @@ _MARKED_QUERY = re.compile(r"[«»\"“”„].+[«»\"“”„]|\*\s*$")
 
 def morph_parses(word: str) -> list[Any]:
     """Return pymorphy3's readings of one lower-case word (the shared analyser)."""
-    return list(nm._morph().parse(word))
+    return list(nm._parses(word))
 
 
 @lru_cache(maxsize=65536)

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from bot.listings import everyday
 from bot.listings import names as nm
 from bot.listings.aliases import AliasBook, packaged
+from bot.listings.flatmap import FlatMultimap
 from bot.listings.model import PERSON, Entry
 
 EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
@@ -69,18 +74,32 @@ class Hit:
     definite: bool
 
 
-@dataclass
-class _TokenMatch:
+class _TokenMatch(NamedTuple):
     sim: float
     how: str  # "exact" | "morph" | "translit" | "fuzzy"
     pos: int
 
 
+# Inside a search a match is a plain (sim, how, pos) tuple: made thousands of times per
+# query at 100,000 entries, where a NamedTuple's constructor costs twice as much.
+_Match = tuple[float, str, int]  # [0] sim, [1] how, [2] position in the name
+
+
+_PRIMARY, _PERSON = 1, 2
+_KEY_SEP = "\x00"
+
+
 class NameIndex:
-    """Searchable index over the entries of one or more snapshots."""
+    """Searchable index over the entries of one or more snapshots.
+
+    The tables are flat (names as columns, token ids in one array, postings in a FlatMultimap)
+    so that the built index pickles into few objects: `load_index` reads it from the disk
+    cache in a fraction of the time building takes. The entries themselves are not pickled;
+    they come from the snapshots the index was built from (`attach`).
+    """
 
     def __init__(self, entries: Iterable[Entry], aliases: AliasBook | None = None) -> None:
-        """Build the index (pure CPU; about a second per 100,000 names).
+        """Build the index (pure CPU; about ten seconds per 100,000 entries).
 
         Every entry is searchable by its published name, the aliases it carries (extracted
         from the name or published by the source) and the reviewed aliases of `aliases`
@@ -89,16 +108,16 @@ class NameIndex:
         book = packaged() if aliases is None else aliases
         self.entries: list[Entry] = list(entries)
         reviewed = book.attach(self.entries)
-        self.names: list[IndexedName] = []
-        self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._by_number: dict[str, list[int]] = defaultdict(list)
+        names: list[IndexedName] = []
+        by_key: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        by_number: dict[str, list[int]] = defaultdict(list)
         df: dict[str, int] = defaultdict(int)
         for ei, entry in enumerate(self.entries):
             for number in (entry.inn, entry.ogrn):
                 digits = re.sub(r"\D", "", number)
                 if digits:
-                    self._by_number[digits].append(ei)
+                    by_number[digits].append(ei)
             person = nm.person_parts(entry.name) if entry.kind == PERSON else None
             texts = [(entry.name, True)] + [(a, False) for a in entry.aliases]
             texts += [(a, False) for a in reviewed.get(ei, ())]
@@ -115,47 +134,97 @@ class NameIndex:
                     if parts and len(parts) >= 3:
                         is_person = True
                         tokens = nm.norm_tokens(" ".join(parts))
-                ni = len(self.names)
-                self.names.append(IndexedName(ei, text, tokens, primary, is_person))
+                ni = len(names)
+                names.append(IndexedName(ei, text, tokens, primary, is_person))
                 for key in {" ".join(tokens), _twin_key(text)}:
                     if key:
-                        self._by_key[key].append(ni)
+                        by_key[key].append(ni)
                 for pos, tok in enumerate(tokens):
                     keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
                     for key in keys:
-                        self._postings[key].append((ni, pos))
+                        postings[key].append((ni, pos))
                 for tok in set(tokens):
                     df[tok] += 1
-        self._ambiguous = self._ambiguous_short_names()
-        total = max(1, len(self.names))
-        self._idf = {t: math.log(1 + total / c) for t, c in df.items()}
+        self._names: list[IndexedName] | None = names
+        self._n_entries = len(self.entries)
+        self._ambiguous = _ambiguous_short_names(names, self.entries)
+        total = max(1, len(names))
         self._max_idf = math.log(1 + total)
+        # The vocabulary: every name token once, with what matching it needs precomputed, so
+        # a process that loaded the index from the cache never analyses a name token again.
+        self._vocab: list[str] = sorted(df)
+        tid = {tok: i for i, tok in enumerate(self._vocab)}
+        self._vmorph = [_KEY_SEP.join(sorted(nm.morph_keys(t))) for t in self._vocab]
+        self._vlatin = [_KEY_SEP.join(sorted(nm.latin_keys(t))) for t in self._vocab]
+        idf = [math.log(1 + total / df[t]) for t in self._vocab]
+        self._vidf = array("d", idf)
+        self._vweight = array("d", [0.1 if t in nm.STOPWORDS else w
+                                    for t, w in zip(self._vocab, idf, strict=True)])
+        self._idf_map: dict[str, float] | None = None
+        # Per process, filled as queries meet vocabulary tokens: their key sets, split once.
+        self._keysets: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+        # Names as columns: entry, text, flags, token ids (one flat array, offsets per name).
+        self._nentry = array("i", [n.entry for n in names])
+        self._ntext = [n.text for n in names]
+        self._nflags = bytes((_PRIMARY if n.primary else 0) | (_PERSON if n.person else 0)
+                             for n in names)
+        self._noff = array("i", [0])
+        self._ntok = array("i")
+        for n in names:
+            self._ntok.extend(tid[t] for t in n.tokens)
+            self._noff.append(len(self._ntok))
+        self._nlen = array("i", [len(n.tokens) for n in names])
+        self._by_key = FlatMultimap(by_key)
+        self._postings = FlatMultimap(postings, pairs=True)
+        self._by_number = FlatMultimap(by_number)
         # Skeleton vocabulary bucketed by length: fuzzy search only looks at near lengths.
         buckets: dict[int, list[str]] = defaultdict(list)
-        for key in self._postings:
+        for key in postings:
             if key.startswith("L:"):
                 buckets[len(key) - 2].append(key[2:])
         self._buckets = dict(buckets)
 
     def __len__(self) -> int:
         """Return the number of indexed names (published names plus aliases)."""
-        return len(self.names)
+        return len(self._ntext)
 
-    def _ambiguous_short_names(self) -> frozenset[int]:
-        """Return the one-word names that, in some spelling, belong to several entries of
-        one list ("Golos", "ГОЛОС" and «Голос» name a dozen organisations): an acronym or
-        short name is definite only where it is unambiguous."""
-        owners: dict[tuple[str, str], set[int]] = defaultdict(set)
-        short = [(ni, n) for ni, n in enumerate(self.names) if len(n.tokens) == 1
-                 and not n.person]
-        for _, name in short:
-            registry = self.entries[name.entry].registry
-            for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}:
-                owners[registry, key].add(name.entry)
-        return frozenset(
-            ni for ni, name in short
-            if any(len(owners[self.entries[name.entry].registry, key]) > 1
-                   for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
+    def __getstate__(self) -> dict[str, Any]:
+        """Return the pickled form: the tables without the entries and derived views."""
+        state = dict(self.__dict__)
+        state.update(entries=[], _names=None, _idf_map=None, _keysets={})
+        return state
+
+    def attach(self, entries: Sequence[Entry]) -> bool:
+        """Give an index read from the cache the entries it was built from; return False
+        (attaching nothing) when they cannot be those entries, so the caller rebuilds."""
+        if len(entries) != self._n_entries:
+            return False
+        for ni in {0, len(self._ntext) - 1} if self._ntext else ():
+            if self._nflags[ni] & _PRIMARY and entries[self._nentry[ni]].name != self._ntext[ni]:
+                return False
+        self.entries = list(entries)
+        return True
+
+    @property
+    def names(self) -> list[IndexedName]:
+        """Return every indexed name as an object (built on first use: the scanner's view)."""
+        if self._names is None:
+            self._names = [IndexedName(self._nentry[ni], self._ntext[ni], self._tokens(ni),
+                                       bool(self._nflags[ni] & _PRIMARY),
+                                       bool(self._nflags[ni] & _PERSON))
+                           for ni in range(len(self._ntext))]
+        return self._names
+
+    @property
+    def _idf(self) -> dict[str, float]:
+        """Return the inverse document frequency of every name token."""
+        if self._idf_map is None:
+            self._idf_map = dict(zip(self._vocab, self._vidf, strict=True))
+        return self._idf_map
+
+    def _tokens(self, ni: int) -> tuple[str, ...]:
+        vocab = self._vocab
+        return tuple([vocab[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]])
 
     # -----------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, *, marked: bool | None = None) -> list[Hit]:
@@ -173,7 +242,7 @@ class NameIndex:
         best: dict[int, Hit] = {}
         digits = re.sub(r"[\s-]", "", query)
         if _DIGITS.match(digits):
-            for ei in self._by_number.get(digits, []):
+            for ei in self._by_number.get(digits):
                 entry = self.entries[ei]
                 best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
         for vi, variant in enumerate(nm.query_variants(query)[:6]):
@@ -194,82 +263,130 @@ class NameIndex:
         results: list[tuple[int, Hit]] = []
         # 1. The whole query equals a name or alias.
         for key in {" ".join(qtokens), _twin_key(text)}:
-            for ni in self._by_key.get(key, []) if key else []:
-                name = self.names[ni]
-                entry = self.entries[name.entry]
-                if name.person and len(qtokens) == 1:
+            for ni in self._by_key.get(key) if key else ():
+                flags = self._nflags[ni]
+                ei = self._nentry[ni]
+                if flags & _PERSON and len(qtokens) == 1:
                     continue  # a bare surname is scored below as a partial name
-                kind = EXACT if name.primary else ALIAS
-                score = 1.0 if name.primary else 0.98
+                primary = bool(flags & _PRIMARY)
+                kind = EXACT if primary else ALIAS
+                score = 1.0 if primary else 0.98
                 definite = not all_common and ni not in self._ambiguous
-                results.append((name.entry, Hit(entry, name.text, kind, score, definite)))
+                results.append((ei, Hit(self.entries[ei], self._ntext[ni], kind, score,
+                                        definite)))
         # 2. Token by token.
         matches = self._token_matches(qtokens)
         for ni, per_token in matches.items():
-            name = self.names[ni]
-            hit = self._score(name, qtokens, per_token, all_common or ni in self._ambiguous,
+            hit = self._score(ni, qtokens, per_token, all_common or ni in self._ambiguous,
                               marked)
             if hit is not None:
-                results.append((name.entry, hit))
+                results.append((self._nentry[ni], hit))
         return results
 
-    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _TokenMatch]]:
+    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _Match]]:
         """Return, per candidate name, the best match of each query token in it.
 
         Candidates come from the rarest required query token's postings (plus its fuzzy
         neighbours); every other token is then compared with those names' own tokens. A
         common word ("фонд") thus never makes a check walk tens of thousands of names.
         """
-        found: dict[int, dict[int, _TokenMatch]] = defaultdict(dict)
+        found: dict[int, dict[int, _Match]] = {}
         toks = [(qi, t) for qi, t in enumerate(qtokens) if len(t) > 1]  # initials: in _score
         if not toks:
             return found
         required = [(qi, t) for qi, t in toks if t not in nm.STOPWORDS] or toks
         # The rarest token that occurs at all: a typo (no postings) is better checked
         # against the candidates of a real word than expanded into every fuzzy neighbour.
-        first_qi, first_tok = min(required, key=lambda x: (self._estimate(x[1]) == 0,
-                                                           self._estimate(x[1])))
+        estimates = {t: self._estimate(t) for _, t in required}
+        first_qi, first_tok = min(required, key=lambda x: (estimates[x[1]] == 0,
+                                                           estimates[x[1]]))
         first = self._lookup(first_tok)
         if len(first) > _MAX_CANDIDATES:
             # Short names first: only they can be covered well by a query this unspecific.
-            keep = sorted(first, key=lambda ni: len(self.names[ni].tokens))[:_MAX_CANDIDATES]
+            keep = sorted(first, key=self._nlen.__getitem__)[:_MAX_CANDIDATES]
             first = {ni: first[ni] for ni in keep}
         for ni, m in first.items():
-            found[ni][first_qi] = m
+            found[ni] = {first_qi: m}
         required_qis = {qi for qi, _ in required}
+        noff, ntok = self._noff, self._ntok
         for qi, tok in toks:
             if qi == first_qi:
                 continue
+            per_tid = self._match_vocab(tok, {t for ni in found
+                                              for t in ntok[noff[ni]:noff[ni + 1]]})
             for ni in list(found):
-                direct = self._direct(tok, self.names[ni].tokens)
-                if direct is not None:
-                    found[ni][qi] = direct
+                best: _Match | None = None
+                for pos, t in enumerate(ntok[noff[ni]:noff[ni + 1]]):
+                    got = per_tid.get(t)
+                    if got is None:
+                        continue
+                    if got[1] == "exact":
+                        best = (got[0], got[1], pos)
+                        break
+                    if best is None or got[0] > best[0]:
+                        best = (got[0], got[1], pos)
+                if best is not None:
+                    found[ni][qi] = best
                 elif qi in required_qis:
                     del found[ni]
         return found
 
+    def _match_vocab(self, tok: str, tids: Iterable[int]) -> dict[int, tuple[float, str]]:
+        """Return how tok matches each of the given vocabulary tokens that it matches at all
+        (the rules of `_direct`), with the typo comparisons done in one batch."""
+        out: dict[int, tuple[float, str]] = {}
+        mkeys = nm.morph_keys(tok)
+        lkeys = nm.query_latin_keys(tok)
+        raw = nm.latin_keys(tok)
+        vocab, keysets = self._vocab, self._keysets
+        fuzzy_keys: list[str] = []
+        fuzzy_owner: list[int] = []
+        for t in tids:
+            if vocab[t] == tok:
+                out[t] = (_SIM_EXACT, "exact")
+                continue
+            sets = keysets.get(t)
+            if sets is None:
+                sets = keysets[t] = (frozenset(self._vmorph[t].split(_KEY_SEP)),
+                                     tuple(self._vlatin[t].split(_KEY_SEP))
+                                     if self._vlatin[t] else ())
+            if not mkeys.isdisjoint(sets[0]):
+                out[t] = (_SIM_MORPH, "morph")
+            elif sets[1] and not lkeys.isdisjoint(sets[1]):
+                out[t] = (_SIM_TRANSLIT, "translit")
+            elif len(tok) >= 5 and sets[1]:
+                for key in sets[1]:
+                    fuzzy_keys.append(key)
+                    fuzzy_owner.append(t)
+        if fuzzy_keys:
+            ratios: dict[int, float] = {}
+            for a in raw:
+                for _, ratio, i in process.extract(a, fuzzy_keys, scorer=fuzz.ratio,
+                                                   processor=None, limit=None,
+                                                   score_cutoff=_FUZZY_CUTOFF):
+                    owner = fuzzy_owner[i]
+                    if ratio > ratios.get(owner, 0.0):
+                        ratios[owner] = ratio
+            for t, ratio in ratios.items():
+                out[t] = (0.9 * ratio / 100, "fuzzy")
+        return out
+
     def _estimate(self, tok: str) -> int:
         """Return roughly how many postings a token's lookup would walk."""
         keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
-        return sum(len(self._postings.get(k, ())) for k in keys)
+        return sum(self._postings.count(k) for k in keys)
 
-    def _lookup(self, tok: str) -> dict[int, _TokenMatch]:
+    def _lookup(self, tok: str) -> dict[int, _Match]:
         """Return the best match of tok in every name that has one (via the postings)."""
-        out: dict[int, _TokenMatch] = {}
-
-        def note(ni: int, sim: float, how: str, pos: int) -> None:
-            cur = out.get(ni)
-            if cur is None or sim > cur.sim:
-                out[ni] = _TokenMatch(sim, how, pos)
-
+        out: dict[int, _Match] = {}
         raw = nm.latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
         sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
         sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
-        self._walk(sources, note)
+        self._walk(sources, out)
         # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
         extra = sorted(nm.query_latin_keys(tok) - raw) if not out else []
-        self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], note)
+        self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], out)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
@@ -277,26 +394,28 @@ class NameIndex:
             for key in [*raw, *(extra or (sorted(nm.query_latin_keys(tok) - raw)
                                            if not out else ()))]:
                 for match, ratio in self._fuzzy(key):
-                    postings = self._postings.get("L:" + match, ())
-                    if len(postings) > _MAX_FUZZY_POSTINGS:
+                    if self._postings.count("L:" + match) > _MAX_FUZZY_POSTINGS:
                         continue
-                    for ni, pos in postings:
-                        note(ni, 0.9 * ratio / 100, "fuzzy", pos)
+                    sim = 0.9 * ratio / 100
+                    for ni, pos in self._postings.get_pairs("L:" + match):
+                        cur = out.get(ni)
+                        if cur is None or sim > cur[0]:
+                            out[ni] = (sim, "fuzzy", pos)
         return out
 
     def _walk(self, sources: Sequence[tuple[str, float, str]],
-              note: Callable[[int, float, str, int], None]) -> None:
-        """Note every posting of the given keys, up to the lookup cap of new candidates."""
-        count = 0
-        seen: set[int] = set()
+              out: dict[int, _Match]) -> None:
+        """Note in `out` (empty on entry) the best posting of every name the given keys
+        reach, up to the lookup cap of names."""
         for key, sim, how in sources:
-            for ni, pos in self._postings.get(key, ()):
-                if count >= _LOOKUP_CAP and ni not in seen:
-                    break  # a word this common cannot single out a name: enough candidates
-                if ni not in seen:
-                    seen.add(ni)
-                    count += 1
-                note(ni, sim, how, pos)
+            for ni, pos in self._postings.get_pairs(key):
+                cur = out.get(ni)
+                if cur is None:
+                    if len(out) >= _LOOKUP_CAP:
+                        break  # a word this common cannot single out a name: enough candidates
+                    out[ni] = (sim, how, pos)
+                elif sim > cur[0]:
+                    out[ni] = (sim, how, pos)
 
     @staticmethod
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
@@ -337,72 +456,89 @@ class NameIndex:
                 out.append((match, ratio))
         return out
 
-    def _score(self, name: IndexedName, qtokens: Sequence[str],
-               per_token: dict[int, _TokenMatch], all_common: bool,
+    def _score(self, ni: int, qtokens: Sequence[str],
+               per_token: dict[int, _Match], all_common: bool,
                marked: bool = False) -> Hit | None:
         """Return a hit when every meaningful query token is explained by this name."""
-        entry = self.entries[name.entry]
-        used: dict[int, _TokenMatch] = {}
+        flags = self._nflags[ni]
+        person, primary = bool(flags & _PERSON), bool(flags & _PRIMARY)
+        used: dict[int, _Match] = {}
         for qi, tok in enumerate(qtokens):
             m = per_token.get(qi)
             if len(tok) == 1:
                 continue
-            if m is None or m.pos in used:
-                if tok in nm.STOPWORDS and not name.person:
+            if m is None or m[2] in used:
+                if tok in nm.STOPWORDS and not person:
                     continue
                 return None
-            used[m.pos] = m
+            used[m[2]] = m
+        tokens = self._tokens(ni)
         # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name parts.
         initials = [t for t in qtokens if len(t) == 1]
         if initials:
-            free = [p for p in range(1, len(name.tokens)) if p not in used]
-            if not name.person or len(initials) > len(free):
+            free = [p for p in range(1, len(tokens)) if p not in used]
+            if not person or len(initials) > len(free):
                 return None
             for letter, pos in zip(initials, free, strict=False):
-                if not name.tokens[pos].startswith(letter):
+                if not tokens[pos].startswith(letter):
                     return None
         if not used:
             return None
-        hows = {m.how for m in used.values()}
+        entry = self.entries[self._nentry[ni]]
+        text = self._ntext[ni]
+        hows = {m[1] for m in used.values()}
         kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
-            EXACT if name.primary else ALIAS)
+            EXACT if primary else ALIAS)
         sure = hows <= {"exact", "morph"}
-        mean = sum(m.sim for m in used.values()) / len(used)
-        if name.person:
+        mean = sum(m[0] for m in used.values()) / len(used)
+        if person:
             if 0 not in used:
                 return None  # a first name or patronymic alone names nobody in particular
-            given = 1 in used or (initials and name.tokens[1].startswith(initials[0]))
+            given = 1 in used or (initials and tokens[1].startswith(initials[0]))
             if not given:
                 if not sure and "translit" not in hows:
                     return None  # a misspelt bare surname matches too many other surnames
-                return Hit(entry, name.text, kind, round(_BARE_SURNAME * mean, 4), False)
-            coverage = (len(used) + len(initials)) / len(name.tokens)
-            full_initials = len(initials) >= 2 or (initials and len(name.tokens) == 2)
+                return Hit(entry, text, kind, round(_BARE_SURNAME * mean, 4), False)
+            coverage = (len(used) + len(initials)) / len(tokens)
+            full_initials = len(initials) >= 2 or (initials and len(tokens) == 2)
             definite = sure and (1 in used or bool(full_initials))
-            return Hit(entry, name.text, kind, round(0.6 + 0.4 * coverage * mean, 4), definite)
-        weights = [self._weight(t) for t in name.tokens]
-        covered = sum(weights[p] * used[p].sim for p in used) / (sum(weights) or 1.0)
-        if covered >= 0.999 * mean and len(used) == len(name.tokens):
-            return Hit(entry, name.text, kind, round(0.9 + 0.08 * mean, 4),
+            return Hit(entry, text, kind, round(0.6 + 0.4 * coverage * mean, 4), definite)
+        vweight = self._vweight
+        weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
+        covered = sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
+        if covered >= 0.999 * mean and len(used) == len(tokens):
+            return Hit(entry, text, kind, round(0.9 + 0.08 * mean, 4),
                        sure and not all_common)
-        if marked and _only_qualifiers_missing(name.tokens, used):
+        if marked and _only_qualifiers_missing(tokens, used):
             # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
-            return Hit(entry, name.text, kind, round(0.88 + 0.08 * mean, 4), sure)
+            return Hit(entry, text, kind, round(0.88 + 0.08 * mean, 4), sure)
         single_common = all_common and len(used) == 1
         if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
             return None
         # A part of a name met only by typo-tolerance ranks below a surname met exactly
         # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
         slope = 0.35 if hows == {"fuzzy"} else 0.45
-        return Hit(entry, name.text, kind, round(0.4 + slope * covered, 4), False)
-
-    def _weight(self, token: str) -> float:
-        if token in nm.STOPWORDS:
-            return 0.1
-        return self._idf.get(token, self._max_idf)
+        return Hit(entry, text, kind, round(0.4 + slope * covered, 4), False)
 
 
-def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _TokenMatch]) -> bool:
+def _ambiguous_short_names(names: Sequence[IndexedName],
+                           entries: Sequence[Entry]) -> frozenset[int]:
+    """Return the one-word names that, in some spelling, belong to several entries of
+    one list ("Golos", "ГОЛОС" and «Голос» name a dozen organisations): an acronym or
+    short name is definite only where it is unambiguous."""
+    owners: dict[tuple[str, str], set[int]] = defaultdict(set)
+    short = [(ni, n) for ni, n in enumerate(names) if len(n.tokens) == 1 and not n.person]
+    for _, name in short:
+        registry = entries[name.entry].registry
+        for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}:
+            owners[registry, key].add(name.entry)
+    return frozenset(
+        ni for ni, name in short
+        if any(len(owners[entries[name.entry].registry, key]) > 1
+               for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
+
+
+def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _Match]) -> bool:
     """Return True when every name token not matched is a qualifier noun or a stop word,
     and something other than those was matched."""
     missing = [t for p, t in enumerate(tokens) if p not in used]
@@ -432,3 +568,35 @@ def _order(hit: Hit) -> tuple[float, int, int, int, str]:
     included = hit.entry.included_on.toordinal() if hit.entry.included_on else 0
     return (-hit.score, 0 if hit.definite else 1, 0 if hit.entry.listed else 1, -included,
             hit.entry.entry_id)
+
+
+def load_index(entries: Sequence[Entry], sources: Iterable[str]) -> NameIndex:
+    """Return the name index of entries, read from the disk cache when it was built before.
+
+    `sources` identify the data the entries came from (each snapshot's registry and content
+    hash), so a new snapshot builds anew; the code that builds an index is part of the key
+    too. A `check` process thus pays for unpickling the tables, not for analysing every name
+    (about ten times less).
+    """
+    from bot import cache
+
+    key = cache.content_key(*_code_fingerprint(), *sources)
+    index = cache.load_or_build("names", key, lambda: NameIndex(entries))
+    if index.entries is not entries and not index.attach(entries):
+        index = NameIndex(entries)
+    return index
+
+
+def _code_fingerprint() -> list[bytes]:
+    """Return the source of every module that decides what a built index holds, and the
+    reviewed alias file: an edit to any of them must not read an index built before it."""
+    from importlib import resources
+
+    from bot import textnorm
+    from bot.listings import aliases, flatmap
+
+    parts = [Path(module.__file__).read_bytes()
+             for module in (sys.modules[__name__], nm, aliases, flatmap, textnorm)
+             if module.__file__]
+    parts.append(resources.files("bot.listings").joinpath(aliases.ALIAS_FILE).read_bytes())
+    return parts

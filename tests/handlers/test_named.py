@@ -27,6 +27,9 @@ def test_names_are_found_in_questions_but_not_words_of_the_law() -> None:
     assert name_spans("можно ли цитировать «Медиазону»") == ["Медиазону"]
     assert name_spans("какой штраф по КоАП за репост") == []
     assert name_spans("Можно ли задонатить иноагенту?") == []
+    assert name_spans("what should I do if I'm detained by police") == []
+    assert name_spans("is Médecins Sans Frontières or Reporters for Freedom listed") == [
+        "Médecins Sans Frontières", "Reporters for Freedom"]
 
 
 async def test_named_organisation_gets_answer_and_status_in_one_reply(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.measure import registry_bench as bench
 from tests.auxil.registries import SHARED_REGISTRIES
 
@@ -11,5 +13,20 @@ def test_grow_and_small_run() -> None:
     grown = bench.grow(entries, len(entries) + 500)
     assert len(grown) == len(entries) + 500
     assert len({(e.registry, e.entry_id) for e in grown}) == len(grown)
-    table = bench.run(SHARED_REGISTRIES, grown_size=3000, n_queries=30)
+    figures = bench.measure(SHARED_REGISTRIES, grown_size=3000, n_queries=30, processes=False)
+    for label in ("real", "grown"):
+        m = figures[label]
+        assert m["p50_ms"] <= m["p99_ms"]
+        assert m["naive_mean_ms"] > 0 and m["speedup_mean"] > 1
+        assert 0 < m["cache_load_s"] < m["build_s"]
+    assert figures["grown"]["entries"] == 3000
+    table = bench.format_table(figures)
     assert "real" in table and "grown" in table and "naive" in table
+
+
+def test_a_check_process_reads_grown_data_and_its_index_from_the_cache(tmp_path: Path) -> None:
+    entries, _ = bench.load_entries(bench.latest_files(SHARED_REGISTRIES))
+    bench.store_grown(tmp_path / "data", bench.grow(entries, len(entries) + 200))
+    figures = bench.startup(tmp_path / "data", tmp_path / "cache", runs=1)
+    assert figures["peak_mb"] > 0
+    assert list((tmp_path / "cache").glob("names-*.pickle"))
