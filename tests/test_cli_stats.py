@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
+from bot.listings.store import SnapshotStore
 from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05
 
 pytestmark = pytest.mark.skipif(not FA_2024_10_01.exists(), reason="shared snapshots absent")
@@ -59,7 +60,8 @@ def test_a_file_is_counted_without_storing_it(data_dir: Path,
                  str(FA_2024_10_01), "--json"]) == 0
     fa = json.loads(capsys.readouterr().out)["foreign_agents"]
     assert (fa["as_of"], fa["listed"], fa["excluded"]) == ("2024-10-01", 655, 211)
-    assert not (data_dir / "registries").exists()
+    stored = SnapshotStore(f"sqlite:///{data_dir / 'riskguide.db'}")
+    assert stored.latest("foreign_agents") is None and stored.rejections("foreign_agents") == []
 
 
 def test_bad_arguments_and_no_data(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,12 +7,14 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot import redact
 from bot.config import Settings
 from bot.listings.service import ListingService
 from bot.measure.portal_emulator import Emulator
 from bot.storage.database import Database
+from bot.storage.schema import snapshot_rejections
 from bot.watch.refresh import RefreshService
 from bot.watch.status import alerts_status, format_status
 
@@ -60,7 +62,7 @@ async def test_credentials_in_source_urls_are_never_shown_or_stored(
         db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture,
         capsys: pytest.CaptureFixture[str]) -> None:
     """A portal and a mirror URL with a password and a token: the failed refresh's warnings,
-    rejected.jsonl, the database and both status commands show neither."""
+    the stored rejections, the database and both status commands show neither."""
     with Emulator().running() as base:  # answers 404 to the mirror's path
         port = base.rsplit(":", 1)[1].strip("/")
         settings = Settings(
@@ -73,7 +75,9 @@ async def test_credentials_in_source_urls_are_never_shown_or_stored(
         with caplog.at_level(logging.INFO):
             results = await refresh.refresh(("foreign_agents",))
     assert results[0][0].outcome == "failed"
-    stored = (tmp_path / "registries" / "foreign_agents" / "rejected.jsonl").read_text()
+    with listings.store.engine.connect() as conn:  # the rows as stored, not as shown
+        stored = json.dumps([list(r) for r in conn.execute(select(snapshot_rejections))],
+                            ensure_ascii=False, default=str)
     state = json.dumps(await refresh.state())
     status = await alerts_status(db, listings)
     shown = [caplog.text, stored, state, json.dumps(listings.status()), json.dumps(status),

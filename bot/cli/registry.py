@@ -122,7 +122,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                     f" its {s['window_days']}-day window"
                 print(f"{s['registry']}: {cur['count']} entries as of {cur['as_of']} "
                       f"({s['age_days']} days old, {fresh}), {cur['origin']} {cur['source']}, "
-                      f"fetched {cur['fetched_at']}")
+                      f"fetched {cur['fetched_at']}"
+                      + (f", stored {cur['stored_at']} by {cur['stored_by']}"
+                         if cur.get("stored_at") else ""))
             else:
                 print(f"{s['registry']}: no data")
             if s["last_fetch_failed"]:

@@ -89,7 +89,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def _store(settings: Any) -> Any:
     from bot.listings.store import SnapshotStore
 
-    return SnapshotStore(settings.data_dir / "registries")
+    return SnapshotStore.for_settings(settings)
 
 
 def _file_snapshot(path: Path, registry: str, as_of: str | None) -> Any:

@@ -11,6 +11,7 @@ import gc
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from bot.listings import bundle
 from bot.listings.index import NameIndex, load_index, merge_hits
 from bot.listings.model import FILE, PORTAL, REGISTRIES, Snapshot, utcnow
 from bot.listings.status import CheckResult, DataInfo, build_result
-from bot.listings.store import SnapshotStore, StoreOutcome, validate_and_store
+from bot.listings.store import SnapshotStore, StoreOutcome, local_writes, validate_and_store
 
 if TYPE_CHECKING:  # fetching and scanning modules load when used: `check` starts without them
     import httpx
@@ -86,6 +87,11 @@ def _plain(query: str) -> str:
 class ListingService:
     """Registry data and name checks for one riskguide instance."""
 
+    # Before a check, the database is asked whether another instance stored a snapshot or
+    # recorded a failed fetch at most this often: one small query per second under load
+    # rather than one per check, and an answer at most this much behind the other instance.
+    RECHECK_S = 1.0
+
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
                  retries: int = 3, backoff: float = 1.0, timeout: float = 30.0,
                  bundle_path: Path | None = bundle.BUNDLE_PATH) -> None:
@@ -96,13 +102,15 @@ class ListingService:
         """
         self.settings = settings
         self._bundle_path = bundle_path
-        self.store = SnapshotStore(settings.data_dir / "registries")
+        self.store = SnapshotStore.for_settings(settings)
         self._transport = transport
         self._retries = retries
         self._backoff = backoff
         self._timeout = timeout
         self._lock = threading.Lock()
-        self._version: tuple[float, ...] | None = None
+        self._version: tuple[int, ...] | None = None
+        self._version_at = 0.0  # time.monotonic() of the last version query
+        self._writes_seen = -1
         self._index: NameIndex | None = None
         self._data: tuple[DataInfo, ...] = ()
         self._missing: tuple[str, ...] = REGISTRIES
@@ -130,8 +138,19 @@ class ListingService:
                            fetch_failed=bool(state.get("last_fetch_failed")),
                            failure=str(state.get("last_failure") or ""))
 
-    def _ensure_loaded(self) -> NameIndex:
+    def _store_version(self) -> tuple[int, ...]:
+        """Return the store's version, asking the database at most every RECHECK_S unless
+        this process has written since (its own imports are seen at once)."""
+        writes = local_writes()
+        if (self._version is not None and writes == self._writes_seen
+                and time.monotonic() - self._version_at < self.RECHECK_S):
+            return self._version
         version = self.store.version()
+        self._version_at, self._writes_seen = time.monotonic(), writes
+        return version
+
+    def _ensure_loaded(self) -> NameIndex:
+        version = self._store_version()
         with self._lock:
             if self._index is None or version != self._version:
                 snapshots = {r: self.current(r) for r in REGISTRIES}
@@ -313,6 +332,10 @@ class ListingService:
             current = snap.meta() if snap else None
             if current is not None:  # stored before sources were redacted when fetched
                 current["source"] = redact.text(str(current["source"]))
+                # When and where it was stored: with several instances on one database, the
+                # data may come from another instance's refresh.
+                current |= self.store.stored_info(registry, self.store.latest_name(registry)) \
+                    or {}
             out.append({
                 "registry": registry,
                 "current": current,

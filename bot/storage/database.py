@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, create_engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot import redact
@@ -26,6 +27,14 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest revision in migrations/versions (a test keeps them equal): a process that only
+# reads (`riskguide check`) compares it with the database's instead of loading Alembic.
+SCHEMA_HEAD = "0003"
+# Held while migrating on PostgreSQL, so instances started together migrate one at a time.
+_MIGRATION_LOCK = 0x52474D31
+# The sync drivers for the async URLs the configuration names: the snapshot store is called
+# from synchronous code (a check, a fetch thread), the rest of the storage from asyncio.
+_SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 
 
 class StorageError(RuntimeError):
@@ -123,6 +132,60 @@ class Database:
 
 
 _LOCAL_LOCKS: dict[str, asyncio.Lock] = {}
+_SYNC_ENGINES: dict[str, Engine] = {}
+
+
+def sync_engine(url: str) -> Engine:
+    """Return this process's synchronous engine for the database at url (made once per URL).
+
+    The same database as the async engine, through the blocking driver of its dialect
+    (sqlite3, psycopg), for code that is not a coroutine: the snapshot store. asyncpg's
+    `ssl=` query option is psycopg's `sslmode=`.
+    """
+    if url in _SYNC_ENGINES:
+        return _SYNC_ENGINES[url]
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in _SYNC_DRIVERS:
+        raise StorageError(f"unsupported database {redact.url(url)}")
+    kwargs: dict[str, Any] = {}
+    if backend == "sqlite":
+        kwargs["connect_args"] = {"timeout": 30}
+        if parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    else:
+        kwargs["pool_pre_ping"] = True
+        if "ssl" in parsed.query:
+            query = dict(parsed.query)
+            query["sslmode"] = query.pop("ssl")
+            parsed = parsed.set(query=query)
+    engine = create_engine(parsed.set(drivername=_SYNC_DRIVERS[backend]), **kwargs)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    _SYNC_ENGINES[url] = engine
+    return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate the database of a synchronous engine unless it already is at SCHEMA_HEAD.
+
+    One query when it is (the common case: a bot or an earlier command migrated it);
+    raises StorageError with the reason when it cannot be opened or migrated.
+    """
+    try:
+        with engine.connect() as conn:
+            try:
+                head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except DBAPIError:
+                head = None
+                conn.rollback()
+        if head == SCHEMA_HEAD:
+            return
+        with engine.begin() as conn:
+            _upgrade(conn)
+    except Exception as exc:
+        raise StorageError(f"cannot open or migrate the database "
+                           f"{redact.url(str(engine.url))}: {exc}") from exc
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -136,6 +199,9 @@ def _upgrade(conn: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
+    if conn.dialect.name == "postgresql":
+        # Until this transaction ends: a second instance waits, then finds nothing to do.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = conn

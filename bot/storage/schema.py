@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -125,4 +126,61 @@ outbox = Table(
     Column("created_at", DateTime(), nullable=False),
     Column("sent_at", DateTime()),
     Index("ix_outbox_due", "state", "next_attempt_at"),
+)
+
+# Registry snapshots, shared by every instance on this database. One row per accepted
+# snapshot (history is kept: alerts diff from the last processed one, statistics read older
+# ones); `body` is the zlib-compressed JSON of Snapshot.to_dict(). `name` is the stable
+# identity the processed position (registry_state.snapshot) refers to; it is the file name
+# the snapshot had when snapshots were files, so positions survive the move.
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("registry", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("fetched_at", DateTime(), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("entry_count", Integer, nullable=False),
+    Column("meta", JSON, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("stored_at", DateTime(), nullable=False),
+    Column("stored_by", String(255)),  # the host that stored it (several instances)
+    UniqueConstraint("registry", "name", name="uq_snapshots_registry_name"),
+)
+
+# Per registry: the latest and previous good snapshot, the per-source memo (the portal's
+# lastModified, the last failed fetch) and `rev`, bumped by every change of either, which
+# is what an instance compares to notice that another one stored something.
+snapshot_heads = Table(
+    "snapshot_heads", metadata,
+    Column("registry", String(32), primary_key=True),
+    Column("latest", String(200)),
+    Column("previous", String(200)),
+    Column("state", JSON, nullable=False),
+    Column("rev", Integer, nullable=False),
+    Column("updated_at", DateTime(), nullable=False),
+)
+
+# Refused fetches and imports, with their reasons (what `registry status` lists).
+snapshot_rejections = Table(
+    "snapshot_rejections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("registry", String(32), nullable=False),
+    Column("at", String(40), nullable=False),  # ISO time, as the rejection line always had
+    Column("origin", String(16), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("entry_count", Integer),
+    Column("reasons", JSON, nullable=False),
+    Index("ix_snapshot_rejections_registry", "registry", "id"),
+)
+
+# Periodic jobs shared by the instances on one database: when a round last started, so that
+# with several instances a job runs once per interval, not once per instance.
+job_runs = Table(
+    "job_runs", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("started_at", DateTime(), nullable=False),
+    Column("started_by", String(255)),
 )

@@ -1,8 +1,10 @@
 """The one scheduler of registry refreshes (not PTB's JobQueue, so Matrix-only setups work).
 
 Every `interval_s` it refreshes every registry through RefreshService. With several bot
-instances on one PostgreSQL, only the instance holding the advisory lock refreshes; the
-others skip that round. Errors are logged and the loop goes on.
+instances on one PostgreSQL, one round runs per interval in all: only the instance holding
+the advisory lock refreshes, and only when no other instance started a round within the
+interval (bot.storage.jobs); the others wait for the next one. Errors are logged and the loop
+goes on.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import logging
 from collections.abc import Callable
 
 from bot import redact
+from bot.storage.jobs import claim_round
 from bot.watch.refresh import RefreshService
 
 log = logging.getLogger(__name__)
+
+JOB = "registry-refresh"
 
 
 async def refresh_loop(refresh: RefreshService, interval_s: float, stop: asyncio.Event, *,
@@ -34,9 +39,15 @@ async def refresh_loop(refresh: RefreshService, interval_s: float, stop: asyncio
             return
         delay = interval_s
         try:
-            async with refresh.db.exclusive("registry-refresh") as mine:
+            async with refresh.db.exclusive(JOB) as mine:
                 if not mine:
                     log.info("refresh: another instance is refreshing; skipping this round")
+                    continue
+                wait = await claim_round(refresh.db, JOB, interval_s)
+                if wait > 0:
+                    log.info("refresh: another instance refreshed %.0f s ago; the next round "
+                             "is in %.0f s", interval_s - wait, wait)
+                    delay = wait
                     continue
                 results = await refresh.refresh()
             for report, processed in results:

@@ -31,6 +31,7 @@ class Pipeline:
 
 @pytest.fixture
 def pipeline(db: Database, tmp_path: Path) -> Pipeline:
-    """A pipeline with no registry data yet, on SQLite and on PostgreSQL."""
-    listings = ListingService(settings_in(tmp_path))
+    """A pipeline with no registry data yet, on SQLite and on PostgreSQL (snapshots, events
+    and deliveries in the one database)."""
+    listings = ListingService(settings_in(tmp_path, database_url=db.url))
     return Pipeline(db, listings, RefreshService(db, listings), WatchService(db))
