@@ -17,8 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.scan_input import InputError, read_input
-
 _MESSAGES = {
     "too_big": "file is larger than 5 MB",
     "binary": "file is binary, not text",
@@ -55,6 +53,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         return cmd_bench(args)
     from bot.config import load_settings
     from bot.listings.service import ListingService
+    from bot.scan_input import InputError, read_input
 
     service = ListingService(load_settings(chat=False))  # a scan needs no chat credentials
     data = [d.to_json() for d in service.data()]
