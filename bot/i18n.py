@@ -7,9 +7,7 @@ import io
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
+from bot.cache import content_key, load_or_build
 from bot.paths import locales_dir
 
 LANGUAGES = ("ru", "en")
@@ -33,17 +31,26 @@ def normalize_lang(code: str | None) -> str | None:
     return "en" if base else None
 
 
-@cache
-def _translations(lang: str, directory: Path) -> gettext.GNUTranslations:
-    # The catalogues ship as .po (text, reviewable) and are compiled in memory on first use,
-    # so the wheel needs no build step and a translator edits one file.
-    path = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+def _compile(po: bytes, lang: str) -> bytes:
+    """Return the .mo form of a .po catalogue (Babel reads .po, gettext reads .mo)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.BytesIO(po), locale=lang, domain=DOMAIN)
     buf = io.BytesIO()
     write_mo(buf, catalog)
-    buf.seek(0)
-    return gettext.GNUTranslations(buf)
+    return buf.getvalue()
+
+
+@cache
+def _translations(lang: str, directory: Path) -> gettext.GNUTranslations:
+    # The catalogues ship as .po (text, reviewable) and are compiled on first use, so the
+    # wheel needs no build step and a translator edits one file. The compiled form is kept
+    # in the disk cache under the .po's hash: a one-shot command does not parse the
+    # catalogue (nor import Babel) on every start, and an edited .po compiles afresh.
+    po = (directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po").read_bytes()
+    mo = load_or_build(f"mo-{lang}", content_key("mo", lang, po), lambda: _compile(po, lang))
+    return gettext.GNUTranslations(io.BytesIO(mo))
 
 
 class Translator:

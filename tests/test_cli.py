@@ -114,3 +114,34 @@ def test_help_and_parsing_import_no_service() -> None:
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                          text=True, timeout=60, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_kb_bench_json_is_one_object_and_the_cache_shortens_start_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "set.json"
+    questions.write_text(json.dumps([{"q": "штраф за репост иноагента", "lang": "ru"},
+                                     {"q": "what is an undesirable organisation", "lang": "en"}]),
+                         encoding="utf-8")
+    assert main(["kb", "bench", "--json", "--set", str(questions), "--rounds", "2",
+                 "--startup-runs", "1"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    for key in ("p50_ms", "p99_ms", "mean_ms", "index_build_s", "peak_mb",
+                "startup_cold_wall_s", "startup_warm_wall_s", "startup_warm_peak_mb"):
+        assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
+    assert figures["questions"] == 2 and figures["rounds"] == 2
+    # The cold process builds the index; the warm one reads what the cold one stored.
+    assert figures["startup_warm_cpu_s"] < figures["startup_cold_cpu_s"] / 2
+    assert figures["startup_warm_peak_mb"] < figures["startup_cold_peak_mb"]
+
+
+def test_scan_reads_files_and_says_which_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RISKGUIDE_DATA_DIR", str(tmp_path / "data"))
+    text = tmp_path / "post.txt"
+    text.write_text("Материал подготовлен при участии Amnesty International.", encoding="utf-8")
+    assert main(["scan", str(text), str(tmp_path / "missing.txt"), "--json"]) == 1
+    found, missing = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert [m["registry"] for m in found["mentions"]] == ["undesirable"]
+    assert missing["error"] == "missing" and missing["mentions"] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import Translator, normalize_lang
@@ -66,3 +67,23 @@ def test_platform_language_codes() -> None:
     assert normalize_lang("uk") == "ru"
     assert normalize_lang("de") == "en"
     assert normalize_lang(None) is None
+
+
+def test_an_edited_catalogue_is_read_as_edited(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled catalogues are cached on disk; an edit to a .po still shows at once."""
+    import shutil
+
+    from bot import i18n
+
+    monkeypatch.setenv("RISKGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    locales = tmp_path / "locales"
+    shutil.copytree(locales_dir(), locales)
+    before = Translator("en", locales)("error.empty")
+    po = locales / "en" / "LC_MESSAGES" / "riskguide.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(before, "Edited: " + before, 1),
+                  encoding="utf-8")
+    i18n._translations.cache_clear()
+    assert Translator("en", locales)("error.empty") == "Edited: " + before
+    assert list((tmp_path / "cache").glob("mo-en-*"))
+    i18n._translations.cache_clear()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +28,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ev.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
     ev.add_argument("--failures", action="store_true", help="list the questions handled wrongly")
     ev.set_defaults(func=cmd_eval)
-    bench = kb_sub.add_parser("bench", help="start-up time and per-question latency")
+    bench = kb_sub.add_parser("bench", help="start-up (cold and warm cache), index build, "
+                              "per-question latency and memory")
     bench.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
     bench.add_argument("--rounds", type=int, default=20)
+    bench.add_argument("--startup-runs", type=int, default=3,
+                       help="one-question processes timed per cache state (0: none)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(func=cmd_bench)
 
@@ -50,12 +51,16 @@ def _lines(text: str) -> Iterator[str]:
 def cmd_ask(args: argparse.Namespace) -> int:
     """Print the answer to each question (text or JSON lines); exit 1 on a broken base."""
     from bot.app import question_services
-    from bot.knowledge.loader import KnowledgeError
     from handlers.ask import ask_once
 
     try:
         services = question_services()
-    except KnowledgeError as exc:
+    except Exception as exc:
+        # The loader (and YAML) is imported only when the index did not come from the cache.
+        from bot.knowledge.loader import KnowledgeError
+
+        if not isinstance(exc, KnowledgeError):
+            raise
         print(exc, file=sys.stderr)
         return 1
     for question in _lines(args.text):
@@ -149,59 +154,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Print knowledge load + index time and per-question latency percentiles."""
-    t0 = time.perf_counter()
-    from bot.knowledge.index import QuestionIndex
-    from bot.knowledge.loader import load
+    """Print index build time, per-question latency and one-question process start-up."""
+    from bot.measure import kb_bench
 
-    t_import = time.perf_counter()
-    kb = load()
-    t_load = time.perf_counter()
-    index = QuestionIndex(kb)
-    index.match("прогрев", "ru")  # first query loads wordfreq's tables; count it in start-up
-    t_index = time.perf_counter()
-    questions = [(str(i["q"]), str(i["lang"])) for i in _load_set(args.path)]
-    latencies: list[float] = []
-    latencies_by_round: list[list[float]] = []
-    # CPU time of this thread per question: on a shared, loaded machine wall-clock time also
-    # counts the time other processes held the CPU.
-    cpu: list[float] = []
-    for _ in range(args.rounds):
-        this_round = []
-        for q, lang in questions:
-            s = time.perf_counter()
-            c = time.thread_time()
-            index.match(q, lang)
-            cpu.append((time.thread_time() - c) * 1000)
-            this_round.append((time.perf_counter() - s) * 1000)
-        latencies_by_round.append(this_round)
-        latencies += this_round
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    # The first round meets every word uncached: its p99 is what a new question costs.
-    first = sorted(latencies_first) if (latencies_first := latencies_by_round[0]) else [0.0]
-    p99_first = first[min(len(first) - 1, int(len(first) * 0.99))]
-    figures = {
-        "entries": len(kb.entries), "import_ms": round((t_import - t0) * 1000),
-        "load_ms": round((t_load - t_import) * 1000),
-        "index_ms": round((t_index - t_load) * 1000),
-        "startup_ms": round((t_index - t0) * 1000), "questions": len(questions),
-        "rounds": args.rounds, "p50_ms": round(statistics.median(latencies), 3),
-        "p99_ms": round(p99, 3), "p99_first_round_ms": round(p99_first, 3),
-        "p50_cpu_ms": round(statistics.median(cpu), 3),
-        "p99_cpu_ms": round(sorted(cpu)[min(len(cpu) - 1, int(len(cpu) * 0.99))], 3),
-    }
-    if args.json:
-        print(json.dumps(figures))
-        return 0
-    print(f"entries: {len(kb.entries)}")
-    print(f"import: {figures['import_ms']} ms")
-    print(f"knowledge load: {figures['load_ms']} ms")
-    print(f"index build (incl. morphology and word frequencies): {figures['index_ms']} ms")
-    print(f"start-up total: {figures['startup_ms']} ms (target < 1000 ms)")
-    print(f"questions: {len(questions)} x {args.rounds} rounds")
-    print(f"latency p50: {figures['p50_ms']:.2f} ms, p99: {p99:.2f} ms (target p99 < 2 ms);"
-          f" first round (nothing cached) p99: {p99_first:.2f} ms")
-    print(f"CPU time per question p50: {figures['p50_cpu_ms']:.2f} ms,"
-          f" p99: {figures['p99_cpu_ms']:.2f} ms")
+    if not args.path.exists():
+        print(f"evaluation set not found: {args.path}", file=sys.stderr)
+        return 1
+    figures = kb_bench.run(args.path, rounds=args.rounds, startup_runs=args.startup_runs)
+    print(json.dumps(figures) if args.json else kb_bench.format_figures(figures))
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import sys
@@ -13,6 +12,8 @@ from typing import TYPE_CHECKING
 from bot.config import load_settings
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.app import App
     from bot.config import Settings
 
@@ -57,6 +58,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     Alerts queued for the console (after `/watch` here and a `registry import` in another
     terminal) are printed as they arrive; the scheduled refresh runs only under `run`.
     """
+    import asyncio
+
     from bot.adapters.console import ConsoleAdapter, run_console
     from bot.runner import plain_deliver
     from bot.watch.delivery import Sender
@@ -84,6 +87,8 @@ def _refresh_stale(app: App, on_queued: Callable[[], None]) -> asyncio.Task[None
     (a fresh install has only the bundled copy); return the task, or None when every list is
     fresh or refreshing is turned off. Checks never wait for it: until it stores something
     they answer from what there is, saying how old it is."""
+    import asyncio
+
     if app.refresh is None or app.settings.refresh_interval_s <= 0:
         return None
     refresh = app.refresh
@@ -107,6 +112,8 @@ def _refresh_stale(app: App, on_queued: Callable[[], None]) -> asyncio.Task[None
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Start Telegram and/or Matrix, whichever is configured; say what to set if neither."""
+    import asyncio
+
     settings = load_settings()
     if not (settings.telegram_enabled or settings.matrix_enabled):
         from bot.i18n import Translator

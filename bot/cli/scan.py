@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
-
-from bot.scan_input import InputError, read_input
 
 _MESSAGES = {
     "too_big": "file is larger than 5 MB",
@@ -55,6 +51,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         return cmd_bench(args)
     from bot.config import load_settings
     from bot.listings.service import ListingService
+    from bot.scan_input import InputError, read_input
 
     service = ListingService(load_settings(chat=False))  # a scan needs no chat credentials
     data = [d.to_json() for d in service.data()]
@@ -171,113 +168,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Print scan timings: a 10,000-word article at real size and at 100,000 entries (its
-    first scan, and the p50 of repeated scans), 10,000 posts of about 300 words, what
-    building the index and the scanner costs, and the process's peak memory."""
+    """Print scan timings (bot.measure.scan_bench): a 10,000-word article at real size and at
+    100,000 entries, 10,000 posts, build costs and peak memory; one object with --json."""
     from bot.listings import mirror_copy
-    from bot.measure import scan_eval
-    from bot.measure.registry_bench import grow
+    from bot.measure import scan_bench
 
     folder = args.registries or mirror_copy.DEFAULT_COPY
-    sets = _sets(args.sets)
-    items = scan_eval.load_items(sets / "scan-eval-dev.json") + \
-        scan_eval.load_items(sets / "scan-eval-heldout.json")
-    seeds = sorted(folder.resolve().parents[1].glob("seeds/*.txt"))
-    corpus = [i["text"] for i in items] + [p.read_text(encoding="utf-8") for p in seeds]
-    article = _words(corpus, 10_000)
-    entries = list(_entries(folder))
-    figures: dict[str, Any] = {"entries_real": len(entries), "article_words": 10_000}
-    scanner = _bench_size(figures, "real", entries, article)
-    figures["peak_rss_real_mb"] = _peak_rss_mb()
-    posts = [_words(corpus[i:] + corpus[:i], 300) for i in range(len(corpus))]
-    t = time.perf_counter()
-    mentions = 0
-    for n in range(10_000):
-        mentions += len(scanner.scan(posts[n % len(posts)]).mentions)
-    figures["posts"] = 10_000
-    figures["posts_words"] = 10_000 * 300
-    figures["posts_s"] = time.perf_counter() - t
-    figures["posts_mentions"] = mentions
-    del scanner
-    grown = grow(entries, 100_000)
-    figures["entries_grown"] = len(grown)
-    _bench_size(figures, "100k", grown, article)
-    figures["peak_rss_mb"] = _peak_rss_mb()
-    figures = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+    figures = scan_bench.measure(list(_entries(folder)), _sets(args.sets), folder)
     if args.json:
         print(json.dumps(figures))
     else:
         for k, v in figures.items():
             print(f"{k:24} {v}")
     return 0
-
-
-def _bench_size(figures: dict[str, Any], size: str, entries: Any, article: str) -> Any:
-    """Build the index and scanner over entries and time the article on them; return the
-    scanner. `first`: the article's first scan (its words not yet looked up, libraries
-    loaded by a short text); the p50 of seven more scans of it (looked-up words cached)."""
-    import statistics
-
-    from bot.listings import everyday
-    from bot.listings.index import NameIndex
-    from bot.listings.scan import Scanner
-
-    rss = _rss_mb()
-    everyday.preload()  # word lists and analyser: loaded once per process, not per data
-    figures[f"libraries_rss_{size}_mb"] = _rss_mb() - rss
-    t = time.perf_counter()
-    index = NameIndex(entries)
-    figures[f"index_build_{size}_s"] = time.perf_counter() - t
-    rss = _rss_mb()
-    t = time.perf_counter()
-    scanner = Scanner(index)
-    figures[f"scanner_build_{size}_s"] = time.perf_counter() - t
-    figures[f"scanner_rss_{size}_mb"] = _rss_mb() - rss  # what the scanner's tables add
-    scanner.scan("Москва, 1 января. Издание сообщило. Moscow, the outlet said.")
-    figures[f"article_{size}_first_ms"] = _time(scanner, article) * 1000
-    runs, cpu = [], []
-    for _ in range(7):
-        c = time.process_time()
-        runs.append(_time(scanner, article) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    figures[f"article_{size}_ms"] = statistics.median(runs)
-    figures[f"article_{size}_max_ms"] = max(runs)
-    # CPU time of the same runs: on a machine other jobs share, wall time above it is
-    # waiting for a core, not the scan's own cost.
-    figures[f"article_{size}_cpu_ms"] = statistics.median(cpu)
-    return scanner
-
-
-def _rss_mb() -> float:
-    """Return the process's resident memory now, in MB (0 where /proc is missing)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _peak_rss_mb() -> float:
-    """Return the process's peak resident memory so far, in MB (Linux reports KiB)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _words(texts: list[str], n: int) -> str:
-    out: list[str] = []
-    count = 0
-    while count < n:
-        for text in texts:
-            words = text.split()
-            out.append(" ".join(words[: n - count]))
-            count += min(len(words), n - count)
-            if count >= n:
-                break
-    return "\n\n".join(out)
-
-
-def _time(scanner: Any, text: str) -> float:
-    t = time.perf_counter()
-    scanner.scan(text)
-    return time.perf_counter() - t

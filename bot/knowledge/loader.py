@@ -54,30 +54,8 @@ class _LineDict(dict[str, Any]):
 MAX_YAML_DEPTH = 20
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers and refuses what a knowledge file never needs.
-
-    Anchors and aliases are refused outright: an alias bomb ("billion laughs") expands a few
-    lines into gigabytes, and no entry needs to repeat another's text by reference. Nesting
-    is bounded so a deep file is a problem with a line number, not a RecursionError.
-    """
-
-    _depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (&name, *name) are not allowed here; "
-                "write the text out", event.start_mark)
-        if self._depth >= MAX_YAML_DEPTH:
-            raise yaml.composer.ComposerError(
-                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class _LineConstructor(yaml.constructor.SafeConstructor):
+    """Builds mappings that remember their own line and each key's (for file:line problems)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = _LineDict(super().construct_mapping(node, deep=deep))  # type: ignore[arg-type]
@@ -90,12 +68,84 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+def _construct_map(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     # SafeLoader's own map constructor copies into a plain dict and would lose the lines.
     return loader.construct_mapping(node, deep=True)
 
 
+def _refused(event: yaml.Event, depth: int) -> yaml.composer.ComposerError | None:
+    """Return the error for a node event a knowledge file may not have, else None.
+
+    Anchors and aliases are refused outright: an alias bomb ("billion laughs") expands a few
+    lines into gigabytes, and no entry needs to repeat another's text by reference. Nesting
+    is bounded so a deep file is a problem with a line number, not a RecursionError.
+    """
+    mark: Any = event.start_mark  # libyaml's marks are its own type, with the same fields
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        return yaml.composer.ComposerError(
+            None, None, "anchors and aliases (&name, *name) are not allowed here; "
+            "write the text out", mark)
+    if depth >= MAX_YAML_DEPTH:
+        return yaml.composer.ComposerError(
+            None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", mark)
+    return None
+
+
+class _LineLoader(yaml.SafeLoader, _LineConstructor):
+    """The pure-Python loader (where PyYAML has no libyaml): SafeLoader keeping line numbers
+    and refusing, while composing, what _refused refuses."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        error = _refused(self.peek_event(), self._depth)
+        if error is not None:
+            raise error
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+# libyaml's C parser reads the knowledge base about ten times faster than the pure-Python one.
+# It composes in C, so what _LineLoader refuses while composing is refused by a first pass
+# over the parse events (also in C) instead.
+_CSafeLoader: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_CLineLoader: type[Any] | None = None
+if _CSafeLoader is not None:
+    class _CLineLoaderImpl(_CSafeLoader, _LineConstructor):  # type: ignore[misc,valid-type]
+        """libyaml's SafeLoader keeping line numbers."""
+
+    _CLineLoaderImpl.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    _CLineLoader = _CLineLoaderImpl
+
+
+def _load_yaml(text: str) -> Any:
+    """Return the document in text with line-remembering mappings; raises yaml.YAMLError for
+    bad YAML, anchors, aliases and deep nesting.
+
+    A file libyaml finds fault with is read again by the pure-Python loader, so a problem is
+    worded the same whichever parser is installed (libyaml words syntax errors its own way).
+    """
+    if _CLineLoader is None or _CSafeLoader is None:
+        return yaml.load(text, Loader=_LineLoader)
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=_CSafeLoader):
+            if isinstance(event, yaml.NodeEvent):
+                error = _refused(event, depth)
+                if error is not None:
+                    raise error
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=_CLineLoader)
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=_LineLoader)
 
 
 def _key_line(obj: object, key: str) -> int:
@@ -238,7 +288,7 @@ def load_file(path: Path, label: str | None = None) -> tuple[list[Entry], list[P
     """Return the entries of one YAML file and the problems found in it (never raises)."""
     checker = _Checker(label or path.name)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data = _load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
