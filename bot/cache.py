@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import platformdirs
 
@@ -61,6 +61,27 @@ def content_key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+def load(kind: str, key: str) -> Any:
+    """Return the structure cached under (`kind`, `key`), or None when there is none (or the
+    cache is off, or the file is unreadable).
+
+    For a caller that can tell from cheap facts (a content hash) whether a structure is cached,
+    and only otherwise reads the source it would be built from.
+    """
+    directory = cache_dir()
+    if directory is None:
+        return None
+    path = directory / f"{kind}-{key[:32]}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a truncated or foreign file: rebuild rather than fail
+        log.warning("Ignoring unreadable cache file %s: %s", path.name, error)
+        return None
+
+
 def load_or_build(kind: str, key: str, build: Callable[[], T]) -> T:
     """Return the structure cached under (`kind`, `key`), building and storing it when absent.
 
@@ -68,20 +89,13 @@ def load_or_build(kind: str, key: str, build: Callable[[], T]) -> T:
     everything the structure is built from. Only the newest file of a kind is kept, so the
     cache does not grow with each snapshot.
     """
-    directory = cache_dir()
-    if directory is None:
-        return build()
-    path = directory / f"{kind}-{key[:32]}.pickle"
-    try:
-        with path.open("rb") as handle:
-            cached: T = pickle.load(handle)
+    cached: T | None = load(kind, key)
+    if cached is not None:
         return cached
-    except FileNotFoundError:
-        pass
-    except Exception as error:  # a truncated or foreign file: rebuild rather than fail
-        log.warning("Ignoring unreadable cache file %s: %s", path.name, error)
     built = build()
-    _store(directory, kind, path, built)
+    directory = cache_dir()
+    if directory is not None:
+        _store(directory, kind, directory / f"{kind}-{key[:32]}.pickle", built)
     return built
 
 

@@ -82,4 +82,4 @@ class FlatMultimap:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         """Restore from __getstate__'s form."""
         self._keys, self._offsets, self._values, self._extra = state
-        self._slots = {key: i for i, key in enumerate(self._keys)}
+        self._slots = dict(zip(self._keys, range(len(self._keys)), strict=True))

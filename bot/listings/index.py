@@ -13,7 +13,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 from bot.listings import everyday
 from bot.listings import names as nm
 from bot.listings.aliases import AliasBook, packaged
+from bot.listings.entryrows import as_rows
 from bot.listings.flatmap import FlatMultimap
 from bot.listings.model import PERSON, Entry
 
@@ -94,8 +95,8 @@ class NameIndex:
 
     The tables are flat (names as columns, token ids in one array, postings in a FlatMultimap)
     so that the built index pickles into few objects: `load_index` reads it from the disk
-    cache in a fraction of the time building takes. The entries themselves are not pickled;
-    they come from the snapshots the index was built from (`attach`).
+    cache in a fraction of the time building takes. The entries are pickled as compact rows
+    (EntryRows), so a process whose index comes from the cache never decodes a snapshot.
     """
 
     def __init__(self, entries: Iterable[Entry], aliases: AliasBook | None = None) -> None:
@@ -106,7 +107,7 @@ class NameIndex:
         (default: the file shipped in the package).
         """
         book = packaged() if aliases is None else aliases
-        self.entries: list[Entry] = list(entries)
+        self.entries: Sequence[Entry] = list(entries)
         reviewed = book.attach(self.entries)
         names: list[IndexedName] = []
         by_key: dict[str, list[int]] = defaultdict(list)
@@ -146,7 +147,6 @@ class NameIndex:
                 for tok in set(tokens):
                     df[tok] += 1
         self._names: list[IndexedName] | None = names
-        self._n_entries = len(self.entries)
         self._ambiguous = _ambiguous_short_names(names, self.entries)
         total = max(1, len(names))
         self._max_idf = math.log(1 + total)
@@ -189,21 +189,11 @@ class NameIndex:
         return len(self._ntext)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Return the pickled form: the tables without the entries and derived views."""
+        """Return the pickled form: the tables, the entries as compact rows (EntryRows), and
+        no derived views."""
         state = dict(self.__dict__)
-        state.update(entries=[], _names=None, _idf_map=None, _keysets={})
+        state.update(entries=as_rows(self.entries), _names=None, _idf_map=None, _keysets={})
         return state
-
-    def attach(self, entries: Sequence[Entry]) -> bool:
-        """Give an index read from the cache the entries it was built from; return False
-        (attaching nothing) when they cannot be those entries, so the caller rebuilds."""
-        if len(entries) != self._n_entries:
-            return False
-        for ni in {0, len(self._ntext) - 1} if self._ntext else ():
-            if self._nflags[ni] & _PRIMARY and entries[self._nentry[ni]].name != self._ntext[ni]:
-                return False
-        self.entries = list(entries)
-        return True
 
     @property
     def names(self) -> list[IndexedName]:
@@ -595,21 +585,32 @@ def _order(hit: Hit) -> tuple[float, int, int, int, str]:
             hit.entry.entry_id)
 
 
-def load_index(entries: Sequence[Entry], sources: Iterable[str]) -> NameIndex:
-    """Return the name index of entries, read from the disk cache when it was built before.
+def cached_index(sources: Iterable[str]) -> NameIndex | None:
+    """Return the name index of the data `sources` name from the disk cache, or None when it
+    was not built before.
 
-    `sources` identify the data the entries came from (each snapshot's registry and content
-    hash), so a new snapshot builds anew; the code that builds an index is part of the key
-    too. A `check` process thus pays for unpickling the tables, not for analysing every name
-    (about ten times less).
+    `sources` identify the data exactly (each snapshot's registry and content hash); the code
+    that builds an index is part of the key too. The index carries its entries (as EntryRows),
+    so a `check` process with a warm cache reads no snapshot at all.
     """
     from bot import cache
 
-    key = cache.content_key(*_code_fingerprint(), *sources)
-    index = cache.load_or_build("names", key, lambda: NameIndex(entries))
-    if index.entries is not entries and not index.attach(entries):
-        index = NameIndex(entries)
-    return index
+    index = cache.load("names", _key(sources))
+    return index if isinstance(index, NameIndex) else None
+
+
+def load_index(sources: Iterable[str], entries: Callable[[], Sequence[Entry]]) -> NameIndex:
+    """Return the name index of the data `sources` name (as for cached_index), built from
+    `entries()` and cached when it was not built before (`entries` is called only then)."""
+    from bot import cache
+
+    return cache.load_or_build("names", _key(sources), lambda: NameIndex(entries()))
+
+
+def _key(sources: Iterable[str]) -> str:
+    from bot import cache
+
+    return cache.content_key(*_code_fingerprint(), *sources)
 
 
 def _code_fingerprint() -> list[bytes]:
@@ -618,10 +619,10 @@ def _code_fingerprint() -> list[bytes]:
     from importlib import resources
 
     from bot import textnorm
-    from bot.listings import aliases, flatmap
+    from bot.listings import aliases, entryrows, flatmap
 
     parts = [Path(module.__file__).read_bytes()
-             for module in (sys.modules[__name__], nm, aliases, flatmap, textnorm)
+             for module in (sys.modules[__name__], nm, aliases, entryrows, flatmap, textnorm)
              if module.__file__]
     parts.append(resources.files("bot.listings").joinpath(aliases.ALIAS_FILE).read_bytes())
     return parts

@@ -145,6 +145,41 @@ class Snapshot:
     def from_dict(cls, data: dict[str, Any]) -> Snapshot:
         """Return a Snapshot from its stored JSON form (inverse of to_dict)."""
         meta = data["meta"]
+        head = SnapshotMeta.from_meta(meta)
+        return cls(
+            registry=head.registry,
+            origin=head.origin,
+            source=head.source,
+            as_of=head.as_of,
+            fetched_at=head.fetched_at,
+            entries=tuple(Entry.from_dict(e) for e in data["entries"]),
+            skipped_rows=int(meta.get("skipped_rows", 0)),
+            content_hash=str(meta.get("content_hash", "")),
+            # Snapshots stored before the flag existed came from files read as they are.
+            exclusions_known=bool(meta.get("exclusions_known", True)),
+        )
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    """What a snapshot says about itself, without its entries: where and when its data came
+    from, and which data it is (`content_hash`).
+
+    A `check` whose name index is cached needs no more than this: reading it does not decode
+    the snapshot's entries, which took seconds at 100,000 entries.
+    """
+
+    registry: str
+    origin: str
+    source: str
+    as_of: date
+    fetched_at: datetime
+    content_hash: str
+    count: int
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> SnapshotMeta:
+        """Return the metadata of Snapshot.meta()'s dict form (as stored beside the entries)."""
         return cls(
             registry=meta["registry"],
             # Snapshots stored before the origin was renamed say "official" for the portal.
@@ -152,11 +187,8 @@ class Snapshot:
             source=meta["source"],
             as_of=date.fromisoformat(meta["as_of"]),
             fetched_at=datetime.fromisoformat(meta["fetched_at"]),
-            entries=tuple(Entry.from_dict(e) for e in data["entries"]),
-            skipped_rows=int(meta.get("skipped_rows", 0)),
             content_hash=str(meta.get("content_hash", "")),
-            # Snapshots stored before the flag existed came from files read as they are.
-            exclusions_known=bool(meta.get("exclusions_known", True)),
+            count=int(meta.get("count", 0)),
         )
 
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from bot import redact, textnorm
 from bot.config import Settings
 from bot.listings import bundle
-from bot.listings.index import NameIndex, load_index, merge_hits
-from bot.listings.model import FILE, PORTAL, REGISTRIES, Snapshot, utcnow
+from bot.listings.index import NameIndex, cached_index, load_index, merge_hits
+from bot.listings.model import FILE, PORTAL, REGISTRIES, Snapshot, SnapshotMeta, utcnow
 from bot.listings.status import CheckResult, DataInfo, build_result
 from bot.listings.store import SnapshotStore, StoreOutcome, local_writes, validate_and_store
 
@@ -132,14 +132,30 @@ class ListingService:
             return stored
         return bundle.load(registry, self._bundle_path)
 
-    def data_info(self, snapshot: Snapshot) -> DataInfo:
+    def data_info(self, snapshot: Snapshot | SnapshotMeta,
+                  state: dict[str, Any] | None = None) -> DataInfo:
         """Return the data facts of a list's current snapshot: its window from the settings,
-        and whether the last fetch of that list failed (then "not found" is not allowed)."""
-        state = self.store.state(snapshot.registry)
+        and whether the last fetch of that list failed (then "not found" is not allowed).
+
+        `state` is the list's memo when the caller has read it already (Head.state)."""
+        if state is None:
+            state = self.store.state(snapshot.registry)
         return DataInfo.of(snapshot,
                            window_days=self.settings.freshness_days.get(snapshot.registry),
                            fetch_failed=bool(state.get("last_fetch_failed")),
                            failure=str(state.get("last_failure") or ""))
+
+    def _current_meta(self) -> dict[str, tuple[SnapshotMeta | None, dict[str, Any]]]:
+        """Return, per list, the metadata of the snapshot checks use (as `current` chooses
+        it) and the list's memo, without decoding a stored snapshot's entries."""
+        out: dict[str, tuple[SnapshotMeta | None, dict[str, Any]]] = {}
+        for registry, head in self.store.heads().items():
+            meta = head.meta
+            if meta is None and self._bundle_path is not None:
+                bundled = bundle.load(registry, self._bundle_path)
+                meta = SnapshotMeta.from_meta(bundled.meta()) if bundled else None
+            out[registry] = (meta, head.state)
+        return out
 
     def _store_version(self) -> tuple[int, ...]:
         """Return the store's version, asking the database at most every RECHECK_S unless
@@ -156,27 +172,40 @@ class ListingService:
         version = self._store_version()
         with self._lock:
             if self._index is None or version != self._version:
-                snapshots = {r: self.current(r) for r in REGISTRIES}
-                entries = [e for s in snapshots.values() if s for e in s.entries]
-                self._index = load_index(entries, [f"{s.registry}:{s.content_hash}"
-                                                   for s in snapshots.values() if s])
-                # The entries live as long as the data: out of the cyclic collector's walks,
-                # which otherwise stall a check now and then (0.5 s at 100,000 entries).
-                gc.freeze()
-                self._data = tuple(self.data_info(s) for s in snapshots.values() if s)
-                self._missing = tuple(r for r, s in snapshots.items() if s is None)
+                self._load()
                 self._version = version
+            assert self._index is not None
             return self._index
+
+    def _load(self) -> None:
+        """Load the name index and data facts of the current data.
+
+        The snapshots' metadata names the data; when its index is cached (it carries its
+        entries), no snapshot is decoded. Otherwise the snapshots are read as `current` reads
+        them and the index is built and cached.
+        """
+        metas = self._current_meta()
+        index = cached_index(f"{m.registry}:{m.content_hash}" for m, _ in metas.values() if m)
+        if index is not None:
+            self._data = tuple(self.data_info(m, state) for m, state in metas.values() if m)
+            self._missing = tuple(r for r, (m, _) in metas.items() if m is None)
+        else:
+            snapshots = {r: self.current(r) for r in REGISTRIES}
+            loaded = [s for s in snapshots.values() if s]
+            index = load_index([f"{s.registry}:{s.content_hash}" for s in loaded],
+                               lambda: [e for s in loaded for e in s.entries])
+            self._data = tuple(self.data_info(s, metas[s.registry][1]) for s in loaded)
+            self._missing = tuple(r for r, s in snapshots.items() if s is None)
+        self._index = index
+        # The entries live as long as the data: out of the cyclic collector's walks, which
+        # otherwise stall a check now and then (0.5 s at 100,000 entries).
+        gc.freeze()
 
     def stale_registries(self) -> tuple[str, ...]:
         """Return the lists whose newest data is older than its window (or missing): the ones
         a start-up refresh fetches at once."""
-        out = []
-        for registry in REGISTRIES:
-            snap = self.current(registry)
-            if snap is None or self.data_info(snap).stale():
-                out.append(registry)
-        return tuple(out)
+        return tuple(registry for registry, (meta, state) in self._current_meta().items()
+                     if meta is None or self.data_info(meta, state).stale())
 
     def data(self) -> tuple[DataInfo, ...]:
         """Return where each loaded registry's data came from and how old it is.

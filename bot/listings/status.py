@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import textnorm
-from bot.listings.model import FOREIGN_AGENTS, FRESHNESS_DAYS, SEVERITY, Snapshot
+from bot.listings.model import FOREIGN_AGENTS, FRESHNESS_DAYS, SEVERITY, Snapshot, SnapshotMeta
 
 if TYPE_CHECKING:  # the name index (rapidfuzz, aliases) is not needed to word a result
     from bot.listings.index import Hit
@@ -47,9 +47,10 @@ class DataInfo:
     failure: str = ""
 
     @classmethod
-    def of(cls, snapshot: Snapshot, *, window_days: int | None = None,
+    def of(cls, snapshot: Snapshot | SnapshotMeta, *, window_days: int | None = None,
            fetch_failed: bool = False, failure: str = "") -> DataInfo:
-        """Return the data facts of a snapshot (window: the list's default unless given)."""
+        """Return the data facts of a snapshot or its metadata (window: the list's default
+        unless given)."""
         window = window_days if window_days is not None else FRESHNESS_DAYS.get(
             snapshot.registry, FRESHNESS_DAYS[FOREIGN_AGENTS])
         return cls(snapshot.registry, snapshot.origin, snapshot.as_of, snapshot.fetched_at,

@@ -27,13 +27,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot import redact
 from bot.listings import validate
-from bot.listings.model import REGISTRIES, Snapshot, utcnow
+from bot.listings.model import REGISTRIES, Snapshot, SnapshotMeta, utcnow
 from bot.storage.database import database_url, ensure_schema, now, sync_engine
 from bot.storage.schema import snapshot_heads, snapshot_rejections, snapshots
 
@@ -67,6 +67,17 @@ class StoreOutcome:
     name: str | None = None
     # What --force waived for an accepted snapshot (validate.doubts), for the operator to see.
     overridden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Head:
+    """One list as the store has it: the name and metadata of its latest good snapshot (None
+    when nothing is stored) and its memo (the last failed fetch, the portal's lastModified)."""
+
+    registry: str
+    name: str | None
+    meta: SnapshotMeta | None
+    state: dict[str, Any]
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -214,6 +225,31 @@ class SnapshotStore:
             return None
         self._cache[key] = snap
         return snap
+
+    def heads(self) -> dict[str, Head]:
+        """Return every list's Head, in REGISTRIES order, in one query that reads no entries.
+
+        What a check needs to know which data it answers from (and whether its name index is
+        cached) without decompressing and decoding a snapshot (seconds at 100,000 entries).
+        """
+        latest = and_(snapshots.c.registry == snapshot_heads.c.registry,
+                      snapshots.c.name == snapshot_heads.c.latest)
+        query = (select(snapshot_heads.c.registry, snapshot_heads.c.latest,
+                        snapshot_heads.c.state, snapshots.c.meta, snapshots.c.content_hash)
+                 .select_from(snapshot_heads.outerjoin(snapshots, latest)))
+        with self.engine.connect() as conn:
+            rows = {r.registry: r for r in conn.execute(query)}
+        out = {}
+        for registry in REGISTRIES:
+            row = rows.get(registry)
+            if row is None:
+                out[registry] = Head(registry, None, None, {})
+            elif row.meta is None:  # a memo (a failed fetch) but no snapshot yet
+                out[registry] = Head(registry, None, None, dict(row.state or {}))
+            else:
+                meta = SnapshotMeta.from_meta(dict(row.meta, content_hash=row.content_hash))
+                out[registry] = Head(registry, row.latest, meta, dict(row.state or {}))
+        return out
 
     def latest(self, registry: str) -> Snapshot | None:
         """Return the last good snapshot of registry, or None when there is none yet."""

@@ -7,22 +7,28 @@ changes go through the Alembic migrations shipped in `bot/storage/migrations/`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot import redact
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    # The async engine (and asyncio) only where the bot runs: a `check` reads snapshots
+    # through the sync store, and importing SQLAlchemy's asyncio layer (its ORM too) cost
+    # a tenth of a second of every such process's start-up.
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,8 @@ class Database:
 
     def __init__(self, url: str) -> None:
         """Create the engine for url (nothing is connected until first use)."""
+        from sqlalchemy.ext.asyncio import create_async_engine
+
         self.url = url
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
@@ -107,6 +115,8 @@ class Database:
         refresh runs at a time; SQLite serves one machine, where an in-process lock is enough.
         """
         if not self.is_postgres:
+            import asyncio
+
             lock = _LOCAL_LOCKS.setdefault(name, asyncio.Lock())
             if lock.locked():
                 yield False

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.listings import index as index_module
 from bot.listings import parse
-from bot.listings.index import NameIndex, load_index
+from bot.listings.entryrows import EntryRows
+from bot.listings.index import NameIndex, cached_index, load_index
 from bot.listings.model import Entry
 from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05
 
@@ -33,7 +33,9 @@ def _answers(index: NameIndex) -> list[list[tuple[str, str, str, float, bool]]]:
 def test_cached_index_gives_the_same_answers_and_is_not_rebuilt(
         entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISKGUIDE_CACHE_DIR", str(tmp_path))
-    built = load_index(entries, ["foreign_agents:a", "undesirable:b"])
+    sources = ["foreign_agents:a", "undesirable:b"]
+    assert cached_index(sources) is None
+    built = load_index(sources, lambda: entries)
     builds: list[int] = []
     real_init = NameIndex.__init__
 
@@ -41,39 +43,37 @@ def test_cached_index_gives_the_same_answers_and_is_not_rebuilt(
         builds.append(1)
         real_init(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    def no_entries() -> list[Entry]:
+        raise AssertionError("a cached index must not ask for the entries")
+
     monkeypatch.setattr(NameIndex, "__init__", counting_init)
-    loaded = load_index(entries, ["foreign_agents:a", "undesirable:b"])
+    loaded = load_index(sources, no_entries)
     assert builds == []
     assert loaded is not built
     assert _answers(loaded) == _answers(built)
+    assert cached_index(sources) is not None
     # The scanner's view of the names is the same too.
     assert loaded.names == built.names
     assert loaded._idf == built._idf
     # Other snapshot content: built anew.
-    load_index(entries[:-1], ["foreign_agents:c", "undesirable:b"])
+    assert cached_index(["foreign_agents:c", "undesirable:b"]) is None
+    load_index(["foreign_agents:c", "undesirable:b"], lambda: entries[:-1])
     assert builds == [1]
 
 
-def test_entries_are_not_pickled_and_wrong_entries_are_refused(entries: list[Entry]) -> None:
+def test_the_cached_index_carries_its_entries_as_rows(entries: list[Entry]) -> None:
     index = NameIndex(entries)
     loaded = pickle.loads(pickle.dumps(index))
-    assert loaded.entries == []  # they come from the snapshots, which are read anyway
-    assert not loaded.attach(entries[:-1])
-    renamed = [replace(entries[0], name="Другое имя"), *entries[1:]]
-    assert not loaded.attach(renamed)
-    assert loaded.attach(entries)
+    assert isinstance(loaded.entries, EntryRows)
+    # A check makes Entry objects of its hits only, not of the whole list.
+    hits = loaded.search("Ходорковский Михаил Борисович")
+    assert hits and hits[0].entry.name.startswith("Ходорковский")
+    assert 0 < len(loaded.entries._made) <= 20
+    assert list(loaded.entries) == entries
+    assert loaded.entries[-1] == entries[-1] and loaded.entries[3:5] == entries[3:5]
+    # One object per position, whoever reads it (the scanner maps entries by identity).
+    assert loaded.entries[7] is loaded.entries[7]
     assert _answers(loaded) == _answers(index)
-
-
-def test_an_index_of_other_entries_in_the_cache_is_rebuilt(
-        entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RISKGUIDE_CACHE_DIR", str(tmp_path))
-    load_index(entries[:10], ["k"])
-    # The same key with other entries (a hash collision, a hand-edited store): never the
-    # stale index.
-    index = load_index(entries, ["k"])
-    assert len(index.entries) == len(entries)
-    assert index.search("Ходорковский Михаил Борисович")[0].definite
 
 
 def test_the_key_covers_the_matching_code_and_the_alias_file() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.listings import store
 from bot.listings.parse import SchemaError
 from bot.listings.service import ListingService, clean_query
 from tests.auxil.registries import FA_2024_10_01, UND_2024_09_05, WIDE_WINDOWS, settings_in
@@ -47,6 +48,26 @@ def test_reloads_when_another_process_stores(service: ListingService, tmp_path: 
     older = FA_2024_10_01.parent / "2024-09-05.json"
     other.import_file(older, "foreign_agents", as_of=date(2024, 10, 2), force=True)
     assert service.check("Эткинд Александр").status == "not_found"  # listed only on 25.09
+
+
+def test_a_new_process_answers_from_the_cached_index_without_decoding_a_snapshot(
+        service: ListingService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    queries = ["Ходорковский Михаил Борисович", "Апухтина Юлия Владимировна",
+               "Пугачева Алла Борисовна"]
+    first = [service.check(q).to_json() for q in queries]
+
+    def no_decode(body: bytes) -> None:
+        raise AssertionError("a warm check must not decode a stored snapshot")
+
+    monkeypatch.setattr(store, "decode", no_decode)
+    again = ListingService(settings_in(tmp_path, freshness_days=WIDE_WINDOWS))
+    assert [again.check(q).to_json() for q in queries] == first
+    # What the memo says since still counts: after a failed fetch, "not found" is unverified.
+    again.store.set_state("undesirable", last_fetch_failed=True, last_failure="timeout")
+    late = ListingService(settings_in(tmp_path, freshness_days=WIDE_WINDOWS))
+    assert late.check(queries[2]).status == "unverified"
+    listed = late.check(queries[0]).to_json()
+    assert (listed["status"], listed["matches"]) == (first[0]["status"], first[0]["matches"])
 
 
 def test_bad_file_is_refused_and_recorded(service: ListingService, tmp_path: Path) -> None:
