@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import gc
 import random
-import resource
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -27,6 +25,7 @@ from sqlalchemy import insert
 from bot.config import Settings
 from bot.listings.model import Entry, Snapshot, utcnow
 from bot.listings.service import ListingService
+from bot.measure.memory import peak_rss_mb
 from bot.measure.portal_emulator import latest_files
 from bot.measure.registry_bench import grow, load_entries, sample_queries
 from bot.storage.database import Database, now
@@ -53,12 +52,6 @@ def _watch_queries(changed: Sequence[Entry], others: Sequence[Entry], n: int) ->
     out = hit + miss
     random.Random(9).shuffle(out)
     return out
-
-
-def _peak_rss_mb() -> float:
-    """Return this process's peak resident memory so far, in MiB (Linux: KiB; macOS: bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 async def measure(root: Path, *, changes: int = 1000, watches: int = 100_000,
@@ -93,7 +86,7 @@ async def measure(root: Path, *, changes: int = 1000, watches: int = 100_000,
         "names_checked": index.last_checked, "matches": len(found),
         "definite_matches": sum(1 for m in found if m.definite),
         "alerted_watches": len({m.watch.watch_id for m in found}),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     del index, found
     gc.collect()
@@ -105,7 +98,7 @@ async def measure(root: Path, *, changes: int = 1000, watches: int = 100_000,
     if refresh_path:
         with tempfile.TemporaryDirectory(prefix="riskguide-bench-") as tmp:
             figures["refresh_path"] = await _refresh_path(Path(tmp), changed, others, queries)
-        figures["peak_rss_mb_with_refresh_path"] = round(_peak_rss_mb(), 1)
+        figures["peak_rss_mb_with_refresh_path"] = round(peak_rss_mb(), 1)
     return figures
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bot.measure.memory import peak_rss_mb
 
 # A question the base answers, in Russian (the language most questions come in).
 STARTUP_QUESTION = "какой штраф за репост материалов иноагента"
@@ -132,7 +133,7 @@ def run(questions_path: Path, rounds: int = 20, startup_runs: int = 3) -> dict[s
         "p99_first_round_ms": round(_percentile(first, 0.99), 3),
         "p50_cpu_ms": round(statistics.median(cpu), 3) if cpu else 0.0,
         "p99_cpu_ms": round(_percentile(cpu, 0.99), 3) if cpu else 0.0,
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mb": round(peak_rss_mb(), 1),
     })
     return figures
 

@@ -7,10 +7,11 @@ name index and the scanner costs, and the process's memory.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
+
+from bot.measure.memory import peak_rss_mb, rss_mb
 
 
 def measure(entries: list[Any], sets: Path, folder: Path) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def measure(entries: list[Any], sets: Path, folder: Path) -> dict[str, Any]:
     article = _words(corpus, 10_000)
     figures: dict[str, Any] = {"entries_real": len(entries), "article_words": 10_000}
     scanner = _bench_size(figures, "real", entries, article)
-    figures["peak_rss_real_mb"] = _peak_rss_mb()
+    figures["peak_rss_real_mb"] = peak_rss_mb()
     posts = [_words(corpus[i:] + corpus[:i], 300) for i in range(len(corpus))]
     t = time.perf_counter()
     mentions = 0
@@ -40,7 +41,7 @@ def measure(entries: list[Any], sets: Path, folder: Path) -> dict[str, Any]:
     grown = grow(entries, 100_000)
     figures["entries_grown"] = len(grown)
     _bench_size(figures, "100k", grown, article)
-    figures["peak_rss_mb"] = _peak_rss_mb()
+    figures["peak_rss_mb"] = peak_rss_mb()
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
 
 
@@ -54,17 +55,17 @@ def _bench_size(figures: dict[str, Any], size: str, entries: Any, article: str) 
     from bot.listings.index import NameIndex
     from bot.listings.scan import Scanner
 
-    rss = _rss_mb()
+    rss = rss_mb()
     everyday.preload()  # word lists and analyser: loaded once per process, not per data
-    figures[f"libraries_rss_{size}_mb"] = _rss_mb() - rss
+    figures[f"libraries_rss_{size}_mb"] = rss_mb() - rss
     t = time.perf_counter()
     index = NameIndex(entries)
     figures[f"index_build_{size}_s"] = time.perf_counter() - t
-    rss = _rss_mb()
+    rss = rss_mb()
     t = time.perf_counter()
     scanner = Scanner(index)
     figures[f"scanner_build_{size}_s"] = time.perf_counter() - t
-    figures[f"scanner_rss_{size}_mb"] = _rss_mb() - rss  # what the scanner's tables add
+    figures[f"scanner_rss_{size}_mb"] = rss_mb() - rss  # what the scanner's tables add
     scanner.scan("Москва, 1 января. Издание сообщило. Moscow, the outlet said.")
     figures[f"article_{size}_first_ms"] = _time(scanner, article) * 1000
     runs, cpu = [], []
@@ -78,22 +79,6 @@ def _bench_size(figures: dict[str, Any], size: str, entries: Any, article: str) 
     # waiting for a core, not the scan's own cost.
     figures[f"article_{size}_cpu_ms"] = statistics.median(cpu)
     return scanner
-
-
-def _rss_mb() -> float:
-    """Return the process's resident memory now, in MB (0 where /proc is missing)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _peak_rss_mb() -> float:
-    """Return the process's peak resident memory so far, in MB (Linux reports KiB)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _words(texts: list[str], n: int) -> str:

@@ -7,7 +7,6 @@ the bot downloads and decrypts. Data: the 2026-09 snapshot bundled in the packag
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +22,6 @@ pytestmark = pytest.mark.e2e
 
 POST = ("Вчера в эфире телеканала «Дождь»* журналист Юрий Дудь рассказал о новом проекте. "
         "Дудь также упомянул отчёт Amnesty International. На улице был холод.")
-
-
-@pytest.fixture
-async def alice(synapse: Synapse, tmp_path: Path) -> AsyncIterator[Person]:
-    """The test user who talks to the bot."""
-    person = await Person.create(synapse, tmp_path, "alice")
-    yield person
-    await person.close()
 
 
 def _body(event: Event) -> str:

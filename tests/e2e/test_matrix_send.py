@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +41,6 @@ def _adapter(synapse: Synapse, bot: MatrixUser, data_dir: Path, recorder: Record
     settings = Settings(data_dir=data_dir, matrix_homeserver=synapse.url,
                         matrix_user_id=bot.user_id, matrix_password=bot.password)
     return MatrixAdapter(settings, recorder)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def alice(synapse: Synapse, tmp_path: Path) -> AsyncIterator[Person]:
-    """The user the bot alerts."""
-    person = await Person.create(synapse, tmp_path, "alice")
-    yield person
-    await person.close()
 
 
 def _body(event: Event) -> str:

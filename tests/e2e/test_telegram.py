@@ -21,7 +21,6 @@ import pytest
 from PIL import Image
 
 from bot.adapters.telegram import TelegramAdapter
-from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.storage.database import Database
@@ -45,20 +44,6 @@ QUESTION_EN = "can I be fined for reposting a foreign agent?"
 def t(lang: str, key: str, **params: object) -> str:
     """Return a UI string as the user reads it."""
     return Translator(lang)(key, **params)
-
-
-@pytest.fixture(scope="module")
-def shared_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
-    """The knowledge base and question index, built once (about a second) for the module."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("kb"))
-    return build_dispatcher(settings, with_listings=False).services
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIServer]:
-    """A fresh local Bot API server per test."""
-    async with BotAPIServer() as server:
-        yield server
 
 
 @pytest.fixture

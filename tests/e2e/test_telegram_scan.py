@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.telegram import TelegramAdapter
-from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.listings.service import ListingService
 from handlers.context import RateLimiter, Services
@@ -29,20 +28,6 @@ RU = User(2001, "Аня", "ru")
 EN = User(2002, "Ben", "en")
 POST = ("Вчера в эфире телеканала «Дождь»* журналист Юрий Дудь рассказал о новом проекте. "
         "Дудь также упомянул отчёт Amnesty International. На улице был холод.")
-
-
-@pytest.fixture(scope="module")
-def shared_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
-    """The knowledge base and question index, built once for the module."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("kb"))
-    return build_dispatcher(settings, with_listings=False).services
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIServer]:
-    """A fresh local Bot API server per test."""
-    async with BotAPIServer() as server:
-        yield server
 
 
 @pytest.fixture

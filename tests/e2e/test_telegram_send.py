@@ -43,13 +43,6 @@ class Recorder:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[BotAPIServer]:
-    """A fresh local Bot API server per test."""
-    async with BotAPIServer() as server:
-        yield server
-
-
-@pytest.fixture
 def recorder() -> Recorder:
     """The stub dispatcher of the running bot."""
     return Recorder()
