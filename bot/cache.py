@@ -71,7 +71,7 @@ def load(kind: str, key: str) -> Any:
     directory = cache_dir()
     if directory is None:
         return None
-    path = directory / f"{kind}-{key[:32]}.pickle"
+    path = _path(directory, kind, key)
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
@@ -95,8 +95,13 @@ def load_or_build(kind: str, key: str, build: Callable[[], T]) -> T:
     built = build()
     directory = cache_dir()
     if directory is not None:
-        _store(directory, kind, directory / f"{kind}-{key[:32]}.pickle", built)
+        _store(directory, kind, _path(directory, kind, key), built)
     return built
+
+
+def _path(directory: Path, kind: str, key: str) -> Path:
+    """Return the file a structure of `kind` built from the source hashed as `key` lives in."""
+    return directory / f"{kind}-{key[:32]}.pickle"
 
 
 def _store(directory: Path, kind: str, path: Path, value: object) -> None:
