@@ -63,11 +63,15 @@ _EN_STOP = set(
 
 @dataclass(frozen=True)
 class Term:
-    """One meaningful word of a text: its index key, its surface form and its weight."""
+    """One meaningful word of a text: its index key, its surface form, its weight and the
+    place of its word among the text's words (see `Analyzer.words`); `synonym` when the key
+    is the head of the word's thesaurus group rather than the word's own (see thesaurus)."""
 
     key: str
     surface: str
     weight: float
+    position: int = -1
+    synonym: bool = False
 
 
 class Analyzer:
@@ -184,6 +188,11 @@ class Analyzer:
             return cyr
         return read[0]
 
+    def words(self, text: str) -> list[str]:
+        """Return the words of text as `terms` reads them (digits standing for letters read
+        as letters); a term's `position` indexes this list."""
+        return tokens(_DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text))
+
     def terms(
         self, text: str, lang_hint: str | None = None, lexicon: Lexicon | None = None
     ) -> list[Term]:
@@ -200,7 +209,7 @@ class Analyzer:
             self.latin_language(latin) == "ru"
         )
         out: list[Term] = []
-        for w in words:
+        for position, w in enumerate(words):
             if is_cyrillic(w):
                 key, lang, surface = self.ru_key(w), "ru", w
             elif translit and not w[0].isdigit():
@@ -213,7 +222,7 @@ class Analyzer:
                 weight = min(specificity(surface, lang), specificity(lemma, lang))
                 if lemma in QUESTION_WORDS:
                     weight = 1.0
-                out.append(Term(key, surface, weight))
+                out.append(Term(key, surface, weight, position))
         return out
 
 

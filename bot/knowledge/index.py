@@ -23,6 +23,7 @@ from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
@@ -104,6 +105,9 @@ _QUESTION_BREAK = re.compile(
 INTENT_TOP = 4
 INTENT_SHARE = 0.5
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
+# A thesaurus synonym anchors a question only if it is at least this rare in general language:
+# "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
+SYNONYM_ANCHOR_SPECIFICITY = 4.0
 KEYWORD_ANCHOR_SPREAD = 2
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
@@ -141,6 +145,8 @@ class QuestionIndex:
         self.kb = kb
         self.analyzer = analyzer or Analyzer()
         self.lexicon = Lexicon()
+        # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
+        self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)
         self._count: Counter[str] = Counter()  # term -> occurrences anywhere in the base
         self._surfaces: dict[str, set[str]] = defaultdict(set)
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
@@ -358,7 +364,7 @@ class QuestionIndex:
                     if word is not None:
                         word = self.lexicon.key(word) or word
                         weight = max(first.weight, second.weight, specificity(word, "ru"))
-                        out.append(Term(word, word, weight))
+                        out.append(Term(word, word, weight, first.position))
                         i += 2
                         break
                 else:
@@ -460,16 +466,9 @@ class QuestionIndex:
         Only words rare in the general language are treated as possible typos: "estate" is a
         real word, not a misspelt "state".
         """
-        if key in self._tf:
-            return key, 1.0
-        known = self.lexicon.key(surface)
-        if known is not None and known in self._tf:
-            return known, 1.0
-        if is_cyrillic(key):
-            for stem in self.analyzer.ru_stems(key):
-                related = self._stem_keys.get(stem)
-                if related is not None:
-                    return related, RELATED_CONFIDENCE
+        own = self._own_word(key, surface)
+        if own[0] is not None:
+            return own
         if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
         derived = self._derived_from(surface)
@@ -482,6 +481,21 @@ class QuestionIndex:
         if term is None or term not in self._tf:
             return None, 0.0
         return term, repaired[1]
+
+    def _own_word(self, key: str, surface: str) -> tuple[str | None, float]:
+        """Return the base's word a query word is (itself, another of its forms, another word
+        of its stem: an aspect or the reflexive) and a confidence, else (None, 0)."""
+        if key in self._tf:
+            return key, 1.0
+        known = self.lexicon.key(surface)
+        if known is not None and known in self._tf:
+            return known, 1.0
+        if is_cyrillic(key):
+            for stem in self.analyzer.ru_stems(key):
+                related = self._stem_keys.get(stem)
+                if related is not None:
+                    return related, RELATED_CONFIDENCE
+        return None, 0.0
 
     def _derived_from(self, surface: str) -> str | None:
         """Return the domain word a word the dictionary does not know is derived from, if any.
@@ -594,7 +608,9 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
         """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        analysed = self._terms(text, lang, self.lexicon)
+        # A word of the domain thesaurus the base does not use reads as one it does.
+        analysed = self.thesaurus.fold(self._terms(text, lang, self.lexicon), text, self._tf,
+                                       lambda t: self._own_word(t.key, t.surface)[0] is not None)
         query = self._weights(analysed)
         surfaces = {t.key: t.surface for t in analysed}
         if not query:
@@ -606,6 +622,8 @@ class QuestionIndex:
         # Evidence for the base's subject (anchor words, action words) and for another one.
         subject = other = 0.0
         mapped: dict[str, str] = {}
+        everyday = {t.key for t in analysed
+                    if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
@@ -619,17 +637,18 @@ class QuestionIndex:
                     other += weight
                 continue
             mapped[key] = term
-            # A word met only inside answers counts half towards the question being in scope.
-            asked = term in self._asked
+            # A word met only inside answers counts half towards the question being in scope; so
+            # does an everyday word read through the thesaurus ("relocate to Germany").
+            asked = term in self._asked and key not in everyday
             known += weight * conf * (1.0 if asked else 0.5)
-            if conf >= 0.5 and term in self.anchors:
+            if conf >= 0.5 and term in self.anchors and key not in everyday:
                 subject += weight
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
         # a question in the domain even when each of its words alone is everyday language; one
         # word may stand between ("нежелательной в России организации").
-        keys = [mapped.get(t.key, "") for t in analysed]
+        keys = [mapped.get(t.key, "") if t.key not in everyday else "" for t in analysed]
         weights = [t.weight for t in analysed]
         for i in range(len(keys)):
             for j in (i + 1, i + 2):
