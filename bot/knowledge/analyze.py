@@ -60,6 +60,7 @@ _EN_STOP = set(
     ]
 )
 
+_RU_OBLIQUE = frozenset({"gent", "gen2", "datv", "ablt", "loct", "loc2"})
 _EN_PREPOSITIONS = frozenset([
     "of", "at", "by", "for", "with", "about", "in", "on", "from", "to", "into", "under",
     "between", "during", "without", "near",
@@ -124,6 +125,15 @@ class Analyzer:
         if not is_cyrillic(word):
             word = latin_to_cyrillic(word)
         return self._morph.parse(word)[0].tag.POS == "PREP"
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_oblique(self, word: str) -> bool:
+        """Return True when a Russian word (in either alphabet) reads first in a case that
+        makes it depend on another word: genitive, dative, instrumental, prepositional
+        ("иноагента", "иноагенту")."""
+        if not is_cyrillic(word):
+            word = latin_to_cyrillic(word)
+        return self._morph.parse(word)[0].tag.case in _RU_OBLIQUE
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_verb(self, lemma: str) -> bool:

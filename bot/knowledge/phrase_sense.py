@@ -31,6 +31,7 @@ OTHER_FIELD_MAX = 4.0
 # least UNIT_EVIDENCE times, is a unit ("рублей", "roubles", "процентов", "лет").
 UNIT_SHARE = 0.5
 UNIT_EVIDENCE = 3
+_ARTICLES = frozenset({"a", "an", "the"})
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
 # with a point or joined by a hyphen is an article or a law ("20.33", "255-ФЗ").
 _AFTER_AMOUNT = re.compile(r"(?<![\w.\-])\d[\d\s,]*(?<=\d)(?![.\-/]?\w)\s+([^\W\d_]+)")
@@ -76,12 +77,27 @@ class Surroundings:
                 _lang(terms[before]) == "en" or self._analyzer.is_adjective(terms[before].key)):
             return True
         after = last + 1
-        if after < len(terms) and other[after]:
+        if after < len(terms) and other[after] and not self._depends(first, last):
             lang = _lang(terms[after])
             between = self._words[terms[last].at + 1:terms[after].at]
             return bool(between) and all(self._analyzer.is_preposition(w, lang)
                                          for w in between)
         return False
+
+
+    def _depends(self, first: int, last: int) -> bool:
+        """Return True when the phrase first..last is itself a complement: a preposition
+        (articles aside) stands before it, or its last word is in an oblique case. A
+        complement after it then belongs to the word it depends on ("донатить иноагенту в
+        игре", "give money to a foreign agent in cash", "концерт иноагента в Берлине")."""
+        terms, words = self._terms, self._words
+        lang = _lang(terms[last])
+        start = terms[first].at - 1
+        while start >= 0 and words[start] in _ARTICLES:
+            start -= 1
+        if start >= 0 and self._analyzer.is_preposition(words[start], lang):
+            return True
+        return lang == "ru" and self._analyzer.is_oblique(words[terms[last].at])
 
 
 def _lang(term: Term) -> str:
