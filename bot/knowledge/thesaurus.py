@@ -150,7 +150,7 @@ class Thesaurus:
                     weight = max(t.weight for t, (_, slot) in matched if not slot.context)
                     surface = " ".join(t.surface for t, (_, slot) in matched if not slot.context)
                     out.append(Term(self._known_member(phrase.head, known), surface, weight,
-                                    term.position, True))
+                                    term.at, True))
                     out += [t for t, (_, slot) in matched if slot.context or t.key in known]
                     i += taken
                     break
@@ -158,7 +158,7 @@ class Thesaurus:
                 member = None if reads(term) else self._member(term)
                 out.append(term if member is None else
                            Term(self._known_member(member, known), term.surface, term.weight,
-                                term.position, True))
+                                term.at, True))
                 i += 1
         return out
 
@@ -185,12 +185,12 @@ def _match(phrase: _Phrase, terms: list[Term], i: int, words: list[str] | None) 
     content = phrase.content()
     if i + len(content) > len(terms):
         return 0
-    start = terms[i].position - content[0][0]
+    start = terms[i].at - content[0][0]
     for k, (offset, slot) in enumerate(content):
         term = terms[i + k]
         if term.key != slot.key:
             return 0
-        if phrase.exact and term.position != start + offset:
+        if phrase.exact and term.at != start + offset:
             return 0
     if phrase.exact:
         assert words is not None
