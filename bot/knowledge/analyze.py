@@ -253,6 +253,13 @@ class Analyzer:
         return out
 
 
+@lru_cache(maxsize=1)
+def shared_analyzer() -> Analyzer:
+    """Return the process's one Analyzer: loading the dictionary takes a tenth of a second, and
+    validating the thesaurus and building the index both need it."""
+    return Analyzer()
+
+
 @lru_cache(maxsize=65536)
 def specificity(word: str, lang: str) -> float:
     """Return how much a word says about a topic: 1 for everyday words up to 6 for rare ones.

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from bot.knowledge.analyze import Analyzer, Term, specificity
+from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
@@ -144,7 +144,7 @@ class QuestionIndex:
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
         self.kb = kb
-        self.analyzer = analyzer or Analyzer()
+        self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
         self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)

@@ -400,10 +400,10 @@ def load_synonyms(path: Path, label: str | None = None) -> tuple[list[SynonymGro
         return [], checker.problems
     groups = _synonym_groups(root, checker)
     if groups and not checker.problems:
-        from bot.knowledge.analyze import Analyzer
+        from bot.knowledge.analyze import shared_analyzer
         from bot.knowledge.thesaurus import Thesaurus
 
-        for line, message in Thesaurus(tuple(groups), Analyzer()).problems:
+        for line, message in Thesaurus(tuple(groups), shared_analyzer()).problems:
             checker.add(line, "groups", message)
     return groups, checker.problems
 
