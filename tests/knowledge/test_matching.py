@@ -85,3 +85,14 @@ def test_a_rare_keyword_name_anchors_a_question(question_index: QuestionIndex) -
     # "Гаагский" is too rare in the base to stand out by frequency; the keywords name it.
     result = question_index.match("передал документы в Гаагский суд, что мне грозит", "ru")
     assert result.entry_id == "intl_org_assist"
+
+
+def test_latin_typed_ts_and_a_dropped_soft_sign_are_read_as_words(
+    question_index: QuestionIndex,
+) -> None:
+    # "ts" is т+с here, not ц, and the final ь is missing: no single table reads these.
+    analyzer = question_index.analyzer
+    assert analyzer.translit_word("otvetstvennost") == "ответственность"
+    assert analyzer.translit_word("obshchatsya") == "общаться"
+    result = question_index.match("ugolovnaya otvetstvennost za nezhelatelnuyu organizaciyu", "ru")
+    assert result.entry_id == "un_criminal_penalties"
