@@ -160,8 +160,9 @@ class Analyzer:
 
     def _readings(self, cyr: str) -> list[str]:
         """Return the Cyrillic readings of a translit word, fewest re-read letters first."""
-        spots = [i for i, ch in enumerate(cyr) if ch in _READ_AS and (ch != "е" or i == 0 or
-                                                                      cyr[i - 1] not in "аеиоуыэюя")]
+        # "е" after a vowel is already "ye": only one after a consonant may hide "ье".
+        spots = [i for i, ch in enumerate(cyr) if ch in _READ_AS
+                 and (ch != "е" or i == 0 or cyr[i - 1] not in "аеиоуыэюя")]
         spots = spots[:_MAX_AMBIGUOUS]
         readings = [cyr]
         for changes in range(1, _MAX_REREAD + 1):

@@ -96,3 +96,26 @@ def test_latin_typed_ts_and_a_dropped_soft_sign_are_read_as_words(
     assert analyzer.translit_word("obshchatsya") == "общаться"
     result = question_index.match("ugolovnaya otvetstvennost za nezhelatelnuyu organizaciyu", "ru")
     assert result.entry_id == "un_criminal_penalties"
+
+
+def test_and_before_a_question_word_opens_a_second_question(
+    question_index: QuestionIndex,
+) -> None:
+    for text in ("chto takoe inoagent i kak proverit cheloveka",
+                 "what is a foreign agent and how do I check a name"):
+        result = question_index.match(text, "ru")
+        assert result.entry_id == "fa_definition"
+        assert result.also == ("check_status",)
+    # Split or not, a question of another subject stays declined.
+    assert question_index.match("what is a travel agent and how do I become one",
+                                "en").entry_id is None
+
+
+def test_a_rare_action_word_does_not_outvote_the_list_named(
+    question_index: QuestionIndex,
+) -> None:
+    # "пересылать" is rarer than "экстремистский" and shared with the foreign agents' reposts;
+    # the list the question names decides.
+    result = question_index.match("можно ли пересылать в чаты видео, признанные экстремистскими",
+                                  "ru")
+    assert result.entry_id == "extremist_materials"
