@@ -119,3 +119,16 @@ def test_a_rare_action_word_does_not_outvote_the_list_named(
     result = question_index.match("можно ли пересылать в чаты видео, признанные экстремистскими",
                                   "ru")
     assert result.entry_id == "extremist_materials"
+
+
+def test_asking_since_when_a_law_exists_goes_to_its_history(
+    question_index: QuestionIndex,
+) -> None:
+    # The definition shares every subject word; "since when" asks for the history.
+    result = question_index.match("когда приняли закон о нежелательных организациях", "ru")
+    assert result.entry_id == "history"
+    result = question_index.match("since when does Russia have a foreign agent law", "en")
+    assert result.entry_id == "history"
+    # Asking when one's own duties start is not about the laws' history.
+    result = question_index.match("меня признали иноагентом, когда начинать ставить плашку", "ru")
+    assert result.entry_id != "history"
