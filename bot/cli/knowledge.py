@@ -27,6 +27,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ev = kb_sub.add_parser("eval", help="answer and abstention rates on an evaluation set")
     ev.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
     ev.add_argument("--failures", action="store_true", help="list the questions handled wrongly")
+    ev.add_argument("--leave-one-out", action="store_true",
+                    help="ask each of the base's example questions of an index built without it")
     ev.set_defaults(func=cmd_eval)
     bench = kb_sub.add_parser("bench", help="start-up (cold and warm cache), index build, "
                               "per-question latency and memory")
@@ -137,8 +139,27 @@ def evaluate(path: Path) -> dict[str, object]:
     }
 
 
+def cmd_leave_one_out(failures: bool) -> int:
+    """Print how many of the base's own example questions an index without them answers right."""
+    from bot.knowledge.holdout import leave_one_out
+    from bot.knowledge.loader import load
+
+    results = leave_one_out(load())
+    right = sum(r.got == r.entry_id for r in results)
+    declined = sum(r.got is None for r in results)
+    print(f"example questions answered by their entry when left out: {right}/{len(results)}"
+          f" = {right / max(1, len(results)):.1%} ({declined} declined)")
+    if failures:
+        for r in results:
+            if r.got != r.entry_id:
+                print(f"  FAIL [{r.entry_id}] {r.question!r} -> {r.got} ({r.score})")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Print the dev-set rates (targets: both at least 90%)."""
+    """Print the dev-set rates (targets: both at least 90%), or the leave-one-out figure."""
+    if args.leave_one_out:
+        return cmd_leave_one_out(args.failures)
     if not args.path.exists():
         print(f"evaluation set not found: {args.path}", file=sys.stderr)
         return 1

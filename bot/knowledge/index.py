@@ -77,6 +77,9 @@ _COMPOUND_MAX_ZIPF = 2.5
 _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
+# The most one word of a question weighs in the posterior (specificity runs 1 to 6): chosen by
+# the leave-one-out measure (`riskguide kb eval --leave-one-out`), see the README.
+_EVIDENCE_CAP = 2.0
 TYPO_MIN_SPECIFICITY = 4.0
 # A question this close to one of the base's example questions (weighted Dice), or scoring
 # CONFIDENT_SCOPE for one entry, with this share of its words known, is in scope without a
@@ -98,8 +101,12 @@ RELATED_CONFIDENCE = 0.9
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
+# "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
+# typed in Latin letters or not).
 _QUESTION_BREAK = re.compile(
-    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s",
+    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s"
+    r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"
+    r"|how|what|where|when|who|why|can|kak|chto|4to|gde|kogda|skolko|mozhno|nuzhno|kto)\b)",
     re.IGNORECASE)
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
@@ -267,6 +274,11 @@ class QuestionIndex:
 
     def _posterior(self, resolved: dict[str, float]) -> dict[str, float]:
         """Return each entry's probability of being the one asked about (uniform prior)."""
+        # The likelihoods already say how well a word tells entries apart: the idf in the
+        # query's weights is undone here, and each word's weight capped, so that one rare word
+        # ("переслать") does not outvote the subject ("экстремистский").
+        resolved = {t: min(_EVIDENCE_CAP, w * self._max_idf / self._idf[t])
+                    for t, w in resolved.items()}
         total = sum(resolved.values())
         loglik = {e: total * v for e, v in self._log_absent.items()}
         for term, w in resolved.items():
@@ -276,6 +288,39 @@ class QuestionIndex:
         odds = {e: math.exp((v - top) / _TEMPERATURE) for e, v in loglik.items()}
         norm = sum(odds.values())
         return {e: v / norm for e, v in odds.items()}
+
+    def _scores(self, resolved: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+        """Return each candidate entry's score in [0, 1] and its nearest example's closeness.
+
+        The score blends the association of the question's terms with the entry, the closest
+        example question (weighted Dice) and the posterior of the entries' word distributions.
+        """
+        # BM25-style saturation: several mentions of a term in an entry's keywords, title and
+        # questions make it strongly about that term; one mention in an answer, weakly.
+        association: dict[str, float] = defaultdict(float)
+        norm = sum(resolved.values())
+        for term, w in resolved.items():
+            for entry_id, tf in self._tf[term].items():
+                association[entry_id] += w * (tf * (1 + _SATURATION) / (tf + _SATURATION)) / norm
+        top_assoc = max(association.values())
+
+        nearest: dict[str, float] = defaultdict(float)
+        for entry_id, example in self._examples:
+            shared = sum(min(w, example[t]) for t, w in resolved.items() if t in example)
+            if not shared:
+                continue
+            dice = 2 * shared / (norm + sum(example.values()))
+            if dice > nearest[entry_id]:
+                nearest[entry_id] = dice
+
+        posterior = self._posterior(resolved)
+        scores = {
+            e: (1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
+                                         * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
+            + _POSTERIOR_SHARE * posterior.get(e, 0.0)
+            for e in set(association) | set(nearest)
+        }
+        return scores, nearest
 
     def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
         """Return the terms whose presence shows a question is about this base's subject.
@@ -681,33 +726,10 @@ class QuestionIndex:
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
 
-        # BM25-style saturation: several mentions of a term in an entry's keywords, title and
-        # questions make it strongly about that term; one mention in an answer, weakly.
-        association: dict[str, float] = defaultdict(float)
-        norm = sum(resolved.values())
-        for term, w in resolved.items():
-            for entry_id, tf in self._tf[term].items():
-                association[entry_id] += w * (tf * (1 + _SATURATION) / (tf + _SATURATION)) / norm
-        top_assoc = max(association.values())
-
-        nearest: dict[str, float] = defaultdict(float)
-        for entry_id, example in self._examples:
-            shared = sum(min(w, example[t]) for t, w in resolved.items() if t in example)
-            if not shared:
-                continue
-            dice = 2 * shared / (norm + sum(example.values()))
-            if dice > nearest[entry_id]:
-                nearest[entry_id] = dice
-
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)
-        posterior = self._posterior(resolved)
-        scores = {
-            e: ((1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
-                                          * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
-                + _POSTERIOR_SHARE * posterior.get(e, 0.0)) * confidence
-            for e in set(association) | set(nearest)
-        }
+        scores, nearest = self._scores(resolved)
+        scores = {e: s * confidence for e, s in scores.items()}
         ranked = self._by_intent(text, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
