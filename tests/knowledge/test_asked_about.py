@@ -44,3 +44,16 @@ def test_what_now_inside_a_sentence_is_not_asking_for_first_steps(
     assert result.entry_id == "fa_criminal_penalties"
     result = question_index.match("меня признали иноагентом, что теперь?", "ru")
     assert result.entry_id == "if_designated"
+
+
+def test_a_misspelt_word_is_repaired_before_a_stem_it_happens_to_share(
+    question_index: QuestionIndex,
+) -> None:
+    # "общатся" (for "общаться") is no form the dictionary knows: it is not "общий".
+    result = question_index.match(
+        "начальник говорит нельзя общатся с коллегой потому что она иноагент, правда что ли",
+        "ru")
+    assert result.entry_id == "fa_interaction"
+    # An everyday question with no word of the subject is still declined.
+    assert question_index.match("начальник говорит нельзя общатся с коллегой", "ru"
+                                ).entry_id is None
