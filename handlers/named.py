@@ -33,6 +33,10 @@ _RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|and|the|de)\b|{_WORD}))*(?<!\s)")
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,60})[»\"”]")
 # Abbreviations of the law itself (КоАП, СМИ, РКН, VPN): never checked as names.
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ]{2,5}$|^[A-ZА-ЯЁ][a-zа-яё]{0,2}[A-ZА-ЯЁ]\w*$")
+# Where a sentence begins: its first word is capitalised whatever it is.
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n)\W*")
+# Words at least this frequent (Zipf) open sentences, not names: "what's" 5.2, "radio" 5.0.
+_EVERYDAY_ZIPF = 5.1
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
 # A check shown next to an answer must be a real hit: these statuses are worth the reader's time.
@@ -57,16 +61,20 @@ class NamedStatus:
 def name_spans(text: str) -> list[str]:
     """Return the spans of a question that read as names of organisations or people.
 
-    A capitalised word counts unless it opens the question or is an abbreviation ("КоАП",
-    "РКН"); quoted spans always count.
+    A capitalised word counts unless it opens a sentence or is an abbreviation ("КоАП",
+    "РКН"); quoted spans always count. A run opening a sentence loses its leading everyday
+    words ("Can I", "What's the fine", "Это правда"): their capitals are the sentence's.
     """
     spans: list[str] = [m.group(1).strip() for m in _QUOTED.finditer(text)]
-    first = re.match(r"\W*\w+", text)
-    first_end = first.end() if first else 0
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     for m in _RUN.finditer(text):
         span = m.group(0).strip()
-        if m.start() < first_end and " " not in span:
-            continue
+        if m.start() in starts:
+            if " " not in span:
+                continue
+            span = _without_everyday_opening(span)
+            if not span[:1].isupper():  # "What's the fine": nothing capitalised is left
+                continue
         words = _LEADING_ARTICLE.sub("", span).split()
         if not words or all(_ABBREVIATION.match(w) for w in words):
             continue
@@ -74,6 +82,23 @@ def name_spans(text: str) -> list[str]:
             continue
         spans.append(span)
     return spans[:MAX_NAMES]
+
+
+def _without_everyday_opening(span: str) -> str:
+    """Return a sentence-opening run without its first word when that word is an everyday one
+    ("Can I", "What's the", "Is Meduza"); a name opening a sentence ("Amnesty International",
+    "Радио Свобода") stays whole. Only the first word: "Human Rights Watch" is made of
+    everyday words too."""
+    first, _, rest = span.partition(" ")
+    return rest.strip() if _everyday(first) else span
+
+
+def _everyday(word: str) -> bool:
+    """Return True for one of the commonest words of Russian or English."""
+    from bot.knowledge.frequency import zipf_frequency
+
+    folded = word.casefold()
+    return max(zipf_frequency(folded, "en"), zipf_frequency(folded, "ru")) >= _EVERYDAY_ZIPF
 
 
 def names_in_question(text: str, services: Services) -> list[NamedStatus]:

@@ -34,6 +34,12 @@ def test_names_are_found_in_questions_but_not_words_of_the_law() -> None:
     assert name_spans("какой штраф по КоАП за репост") == []
     assert name_spans("Можно ли задонатить иноагенту?") == []
     assert name_spans("what should I do if I'm detained by police") == []
+    # A sentence's own capital is no name: "Can I", "What's the", "Это правда" are not checked.
+    assert name_spans("Can I repost a foreign agent's post?") == []
+    assert name_spans("What's the fine for participating in an undesirable organisation?") == []
+    assert name_spans("Это правда? Это ужас. Is Meduza listed") == ["Meduza"]
+    assert name_spans("Is Human Rights Watch undesirable") == ["Human Rights Watch"]
+    assert name_spans("Amnesty International теперь нежелательная?") == ["Amnesty International"]
     assert name_spans("is Médecins Sans Frontières or Reporters for Freedom listed") == [
         "Médecins Sans Frontières", "Reporters for Freedom"]
 
