@@ -120,6 +120,16 @@ KEYWORD_ANCHOR_SPREAD = 2
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
 
+def _chain_end(aliases: dict[str, str], key: str) -> str:
+    """Return where a chain of typo aliases starting at `key` ends (the first key seen again
+    ends a cycle, which the "three times as often" rule should make impossible)."""
+    seen = {key}
+    while key in aliases and aliases[key] not in seen:
+        key = aliases[key]
+        seen.add(key)
+    return key
+
+
 @dataclass(frozen=True)
 class Scored:
     """One candidate entry and its score in [0, 1]."""
@@ -467,6 +477,7 @@ class QuestionIndex:
         two edits from a form the base uses at least three times as often.
         """
         aliases: dict[str, str] = {}
+        folded: dict[str, str] = {}  # misspelt surface -> its own key
         for surface, key in list(self.lexicon.items()):
             lang = "ru" if is_cyrillic(surface) else "en"
             # specificity 6 is a Zipf frequency of 1 or less: hardly a word of the language.
@@ -482,9 +493,15 @@ class QuestionIndex:
             better = self.lexicon.better_spelling(surface)
             target = self.lexicon.key(better) if better else None
             if target is not None and target != key:
-                self.lexicon.alias(surface, target)
                 aliases[key] = target
-        return aliases
+                folded[surface] = key
+        # A misspelling can be closest to another misspelling ("скоко" to "сколко", itself a
+        # typo of "сколько"): every key is followed to the end of its chain, so the index
+        # moves all it knows of a misspelling to the word that keeps its own key.
+        final = {key: _chain_end(aliases, key) for key in aliases}
+        for surface, key in folded.items():
+            self.lexicon.alias(surface, final[key])
+        return final
 
     def _fold_typos(
         self, aliases: dict[str, str], raw_examples: list[tuple[str, dict[str, float]]],
