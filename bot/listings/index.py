@@ -12,6 +12,7 @@ import math
 import re
 import sys
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,20 @@ _Match = tuple[float, str, int]  # [0] sim, [1] how, [2] position in the name
 
 _PRIMARY, _PERSON = 1, 2
 _KEY_SEP = "\x00"
+# What a vocabulary token is, precomputed at build (one byte per token): a common word
+# (names.is_common_word), a qualifier noun (everyday.is_qualifier), read first as an adjective.
+_COMMON, _QUALIFIER, _ADJECTIVE = 1, 2, 4
+
+
+class _Word(NamedTuple):
+    """What matching needs of one query word that names have: its morphology keys
+    (names.morph_keys), its own skeletons (names.latin_keys), with its lemmas' too
+    (names.query_latin_keys), and whether it is a common word (names.is_common_word)."""
+
+    morph: frozenset[str]
+    latin: frozenset[str]
+    query_latin: frozenset[str]
+    common: bool
 
 
 class NameIndex:
@@ -156,6 +171,13 @@ class NameIndex:
         tid = {tok: i for i, tok in enumerate(self._vocab)}
         self._vmorph = [_KEY_SEP.join(sorted(nm.morph_keys(t))) for t in self._vocab]
         self._vlatin = [_KEY_SEP.join(sorted(nm.latin_keys(t))) for t in self._vocab]
+        # ...and what a query needs of the same word (a query is mostly name words), so that
+        # a query word found in the vocabulary is never parsed, stemmed or romanised.
+        self._vqlatin = [_KEY_SEP.join(sorted(nm.query_latin_keys(t) - nm.latin_keys(t)))
+                         for t in self._vocab]
+        self._vflags = bytes((_COMMON if nm.is_common_word(t) else 0)
+                             | (_QUALIFIER if everyday.is_qualifier(t) else 0)
+                             | (_ADJECTIVE if _adjective(t) else 0) for t in self._vocab)
         idf = [math.log(1 + total / df[t]) for t in self._vocab]
         self._vidf = array("d", idf)
         self._vweight = array("d", [0.1 if t in nm.STOPWORDS else w
@@ -163,6 +185,9 @@ class NameIndex:
         self._idf_map: dict[str, float] | None = None
         # Per process, filled as queries meet vocabulary tokens: their key sets, split once.
         self._keysets: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+        # Per process, filled as queries meet vocabulary words: their analyses, unpacked once
+        # (at most one per vocabulary word; other words are memoised by the names module).
+        self._words: dict[str, _Word] = {}
         # Names as columns: entry, text, flags, token ids (one flat array, offsets per name).
         self._nentry = array("i", [n.entry for n in names])
         self._ntext = [n.text for n in names]
@@ -192,7 +217,8 @@ class NameIndex:
         """Return the pickled form: the tables, the entries as compact rows (EntryRows), and
         no derived views."""
         state = dict(self.__dict__)
-        state.update(entries=as_rows(self.entries), _names=None, _idf_map=None, _keysets={})
+        state.update(entries=as_rows(self.entries), _names=None, _idf_map=None, _keysets={},
+                     _words={})
         return state
 
     @property
@@ -216,6 +242,61 @@ class NameIndex:
         vocab = self._vocab
         return tuple([vocab[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]])
 
+    def _tid(self, tok: str) -> int:
+        """Return tok's position in the vocabulary, or -1 when no name has that word."""
+        i = bisect_left(self._vocab, tok)
+        return i if i < len(self._vocab) and self._vocab[i] == tok else -1
+
+    def _keyset(self, t: int) -> tuple[frozenset[str], tuple[str, ...]]:
+        """Return vocabulary token t's morphology keys and skeletons, split once per process."""
+        sets = self._keysets.get(t)
+        if sets is None:
+            sets = self._keysets[t] = (frozenset(self._vmorph[t].split(_KEY_SEP)),
+                                       tuple(self._vlatin[t].split(_KEY_SEP))
+                                       if self._vlatin[t] else ())
+        return sets
+
+    def _word(self, tok: str) -> _Word | None:
+        """Return what matching needs of a query word that names have (precomputed at build:
+        such a word is never parsed, stemmed or romanised at query time), or None."""
+        word = self._words.get(tok)
+        if word is None:
+            t = self._tid(tok)
+            if t < 0:
+                return None
+            morph, latin_tuple = self._keyset(t)
+            latin = frozenset(latin_tuple)
+            extra = self._vqlatin[t]
+            word = self._words[tok] = _Word(
+                morph, latin, latin | frozenset(extra.split(_KEY_SEP)) if extra else latin,
+                bool(self._vflags[t] & _COMMON))
+        return word
+
+    def _morph_keys(self, tok: str) -> frozenset[str]:
+        """Return names.morph_keys(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.morph_keys(tok) if word is None else word.morph
+
+    def _latin_keys(self, tok: str) -> frozenset[str]:
+        """Return names.latin_keys(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.latin_keys(tok) if word is None else word.latin
+
+    def _query_latin_keys(self, tok: str) -> frozenset[str]:
+        """Return names.query_latin_keys(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.query_latin_keys(tok) if word is None else word.query_latin
+
+    def _is_common(self, tok: str) -> bool:
+        """Return names.is_common_word(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.is_common_word(tok) if word is None else word.common
+
+    def is_qualifier(self, tok: str) -> bool:
+        """Return everyday.is_qualifier(tok), precomputed for the words of names."""
+        t = self._tid(tok)
+        return bool(self._vflags[t] & _QUALIFIER) if t >= 0 else everyday.is_qualifier(tok)
+
     # -----------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, *, marked: bool | None = None,
                variants: Sequence[str] | None = None) -> list[Hit]:
@@ -231,7 +312,7 @@ class NameIndex:
         at every refresh).
         """
         if marked is None:
-            marked = everyday.is_marked_query(query)
+            marked = everyday.is_marked_query(query, qualifier=self.is_qualifier)
         best: dict[int, Hit] = {}
         digits = re.sub(r"[\s-]", "", query)
         if _DIGITS.match(digits):
@@ -253,7 +334,7 @@ class NameIndex:
         qtokens = nm.norm_tokens(text)[:12]
         if not qtokens or sum(len(t) for t in qtokens) < 2:
             return []
-        all_common = not marked and all(nm.is_common_word(t) for t in qtokens
+        all_common = not marked and all(self._is_common(t) for t in qtokens
                                         if t not in nm.STOPWORDS)
         results: list[tuple[int, Hit]] = []
         # 1. The whole query equals a name or alias.
@@ -330,9 +411,8 @@ class NameIndex:
         """Return how tok matches each of the given vocabulary tokens that it matches at all
         (the rules of `_direct`), with the typo comparisons done in one batch."""
         out: dict[int, tuple[float, str]] = {}
-        mkeys = nm.morph_keys(tok)
-        lkeys = nm.query_latin_keys(tok)
-        raw = nm.latin_keys(tok)
+        mkeys, lkeys = self._morph_keys(tok), self._query_latin_keys(tok)
+        raw = self._latin_keys(tok)
         vocab, keysets = self._vocab, self._keysets
         fuzzy_keys: list[str] = []
         fuzzy_owner: list[int] = []
@@ -342,9 +422,7 @@ class NameIndex:
                 continue
             sets = keysets.get(t)
             if sets is None:
-                sets = keysets[t] = (frozenset(self._vmorph[t].split(_KEY_SEP)),
-                                     tuple(self._vlatin[t].split(_KEY_SEP))
-                                     if self._vlatin[t] else ())
+                sets = self._keyset(t)
             if not mkeys.isdisjoint(sets[0]):
                 out[t] = (_SIM_MORPH, "morph")
             elif sets[1] and not lkeys.isdisjoint(sets[1]):
@@ -368,25 +446,25 @@ class NameIndex:
 
     def _estimate(self, tok: str) -> int:
         """Return roughly how many postings a token's lookup would walk."""
-        keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
+        keys = {tok} | self._morph_keys(tok) | {"L:" + k for k in self._latin_keys(tok)}
         return sum(self._postings.count(k) for k in keys)
 
     def _lookup(self, tok: str) -> dict[int, _Match]:
         """Return the best match of tok in every name that has one (via the postings)."""
         out: dict[int, _Match] = {}
-        raw = nm.latin_keys(tok)
+        raw = self._latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
-        sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
+        sources += [(k, _SIM_MORPH, "morph") for k in sorted(self._morph_keys(tok) - {tok})]
         sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
         self._walk(sources, out)
         # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
-        extra = sorted(nm.query_latin_keys(tok) - raw) if not out else []
+        extra = sorted(self._query_latin_keys(tok) - raw) if not out else []
         self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], out)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
             # Again the lemmas only when nothing was found: each key is a fuzzy walk.
-            for key in [*raw, *(extra or (sorted(nm.query_latin_keys(tok) - raw)
+            for key in [*raw, *(extra or (sorted(self._query_latin_keys(tok) - raw)
                                            if not out else ()))]:
                 for match, ratio in self._fuzzy(key):
                     if self._postings.count("L:" + match) > _MAX_FUZZY_POSTINGS:
@@ -516,7 +594,7 @@ class NameIndex:
         if len(used) == len(tokens):  # every word of the name, each once
             return Hit(entry, text, kind, round(0.9 + 0.08 * mean, 4),
                        sure and not all_common)
-        if marked and _only_qualifiers_missing(tokens, used):
+        if marked and self._only_qualifiers_missing(ni, used):
             # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
             return Hit(entry, text, kind, round(0.88 + 0.08 * mean, 4), sure)
         single_common = all_common and len(used) == 1
@@ -526,6 +604,18 @@ class NameIndex:
         # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
         slope = 0.35 if hows == {"fuzzy"} else 0.45
         return Hit(entry, text, kind, round(0.4 + slope * covered, 4), False)
+
+    def _only_qualifiers_missing(self, ni: int, used: dict[int, _Match]) -> bool:
+        """Return True when every token of name ni not matched is a qualifier noun or a stop
+        word, and something other than those was matched."""
+        tids = self._ntok[self._noff[ni]:self._noff[ni + 1]]
+        flags, vocab = self._vflags, self._vocab
+        if any(p not in used and p > 0 and flags[tids[p - 1]] & _ADJECTIVE
+               for p in range(len(tids))):
+            return False  # a noun after an adjective is the name's own ("Открытое общество")
+        return any(not flags[tids[p]] & _QUALIFIER for p in used) and all(
+            flags[t] & _QUALIFIER or vocab[t] in nm.STOPWORDS
+            for p, t in enumerate(tids) if p not in used)
 
 
 def _ambiguous_short_names(names: Sequence[IndexedName],
@@ -543,16 +633,6 @@ def _ambiguous_short_names(names: Sequence[IndexedName],
         ni for ni, name in short
         if any(len(owners[entries[name.entry].registry, key]) > 1
                for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
-
-
-def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _Match]) -> bool:
-    """Return True when every name token not matched is a qualifier noun or a stop word,
-    and something other than those was matched."""
-    missing = [t for p, t in enumerate(tokens) if p not in used]
-    core = [tokens[p] for p in used if not everyday.is_qualifier(tokens[p])]
-    if any(p not in used and p > 0 and _adjective(tokens[p - 1]) for p in range(len(tokens))):
-        return False  # a noun after an adjective is the name's own ("Открытое общество")
-    return bool(core) and all(everyday.is_qualifier(t) or t in nm.STOPWORDS for t in missing)
 
 
 def _adjective(token: str) -> bool:
