@@ -13,7 +13,7 @@ import re
 import sys
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,9 @@ _MAX_CANDIDATES = 600
 _MAX_FUZZY_POSTINGS = 3000
 # Names one query token may contribute as candidates before the walk stops.
 _LOOKUP_CAP = 4 * _MAX_CANDIDATES
+# Skeletons whose typo neighbours a process keeps (least recently used out): the same words
+# recur in queries, and each neighbour search scans up to five length buckets.
+_FUZZY_MEMO = 4096
 _DIGITS = re.compile(r"^\d{10}(?:\d{2,5})?$")
 
 
@@ -185,6 +188,8 @@ class NameIndex:
         self._idf_map: dict[str, float] | None = None
         # Per process, filled as queries meet vocabulary tokens: their key sets, split once.
         self._keysets: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+        # Per process: the typo neighbours of the skeletons searched lately (_FUZZY_MEMO).
+        self._fuzzy_memo: OrderedDict[str, list[tuple[str, float]]] = OrderedDict()
         # Per process, filled as queries meet vocabulary words: their analyses, unpacked once
         # (at most one per vocabulary word; other words are memoised by the names module).
         self._words: dict[str, _Word] = {}
@@ -218,7 +223,7 @@ class NameIndex:
         no derived views."""
         state = dict(self.__dict__)
         state.update(entries=as_rows(self.entries), _names=None, _idf_map=None, _keysets={},
-                     _words={})
+                     _words={}, _fuzzy_memo=OrderedDict())
         return state
 
     @property
@@ -352,8 +357,11 @@ class NameIndex:
                                         definite)))
         # 2. Token by token.
         matches = self._token_matches(qtokens)
+        words = [(qi, t in nm.STOPWORDS) for qi, t in enumerate(qtokens) if len(t) > 1]
+        initials = [t for t in qtokens if len(t) == 1]
+        ambiguous = self._ambiguous
         for ni, per_token in matches.items():
-            hit = self._score(ni, qtokens, per_token, all_common or ni in self._ambiguous,
+            hit = self._score(ni, words, initials, per_token, all_common or ni in ambiguous,
                               marked)
             if hit is not None:
                 results.append((self._nentry[ni], hit))
@@ -517,7 +525,19 @@ class NameIndex:
         return best
 
     def _fuzzy(self, key: str) -> list[tuple[str, float]]:
-        """Return skeleton keys within a typo or two of key (same length ± 2)."""
+        """Return skeleton keys within a typo or two of key (same length ± 2); the latest
+        _FUZZY_MEMO answers are kept."""
+        memo = self._fuzzy_memo
+        out = memo.get(key)
+        if out is not None:
+            memo.move_to_end(key)
+            return out
+        out = memo[key] = self._fuzzy_search(key)
+        if len(memo) > _FUZZY_MEMO:
+            memo.popitem(last=False)
+        return out
+
+    def _fuzzy_search(self, key: str) -> list[tuple[str, float]]:
         out: list[tuple[str, float]] = []
         for length in range(len(key) - 2, len(key) + 3):
             bucket = self._buckets.get(length)
@@ -529,51 +549,50 @@ class NameIndex:
                 out.append((match, ratio))
         return out
 
-    def _score(self, ni: int, qtokens: Sequence[str],
+    def _score(self, ni: int, words: Sequence[tuple[int, bool]], initials: list[str],
                per_token: dict[int, _Match], all_common: bool,
                marked: bool = False) -> Hit | None:
-        """Return a hit when every meaningful query token is explained by this name."""
-        flags = self._nflags[ni]
-        person, primary = bool(flags & _PERSON), bool(flags & _PRIMARY)
+        """Return a hit when every meaningful query token is explained by this name.
+
+        `words`: (position, is a stop word) of each query token longer than a letter;
+        `initials`: the one-letter tokens. Most candidates are rejected: what a hit needs
+        (the entry, the name's words) is read only for those that are not."""
+        person = self._nflags[ni] & _PERSON
         used: dict[int, _Match] = {}
-        for qi, tok in enumerate(qtokens):
+        for qi, stop in words:
             m = per_token.get(qi)
-            if len(tok) == 1:
-                continue
             if m is None or m[2] in used:
-                if tok in nm.STOPWORDS and not person:
+                if stop and not person:
                     continue
                 return None
             used[m[2]] = m
-        tokens = self._tokens(ni)
-        # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name parts.
-        initials = [t for t in qtokens if len(t) == 1]
-        if initials and not person:
-            # An organisation has no initials: a one-letter word of its name, a preposition
-            # or conjunction ("Фонда борьбы с коррупцией") or a letter it prints ("имени
-            # К. Минина"), is that word. One the name lacks stays an initial ("Навальный
-            # А."), which no organisation's name explains.
-            for letter in initials:
-                pos = next((p for p, t in enumerate(tokens) if t == letter and p not in used),
-                           None)
-                if pos is None:
-                    return None
-                used[pos] = (_SIM_EXACT, "exact", pos)
-            initials = []
+        n = self._nlen[ni]
         if initials:
-            free = [p for p in range(1, len(tokens)) if p not in used]
-            if not person or len(initials) > len(free):
-                return None
-            for letter, pos in zip(initials, free, strict=False):
-                if not tokens[pos].startswith(letter):
+            tokens = self._tokens(ni)
+            # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name
+            # parts.
+            if not person:
+                # An organisation has no initials: a one-letter word of its name, a
+                # preposition or conjunction ("Фонда борьбы с коррупцией") or a letter it
+                # prints ("имени К. Минина"), is that word. One the name lacks stays an
+                # initial ("Навальный А."), which no organisation's name explains.
+                for letter in initials:
+                    pos = next((p for p, t in enumerate(tokens)
+                                if t == letter and p not in used), None)
+                    if pos is None:
+                        return None
+                    used[pos] = (_SIM_EXACT, "exact", pos)
+                initials = []
+            else:
+                free = [p for p in range(1, n) if p not in used]
+                if len(initials) > len(free):
                     return None
+                for letter, pos in zip(initials, free, strict=False):
+                    if not tokens[pos].startswith(letter):
+                        return None
         if not used:
             return None
-        entry = self.entries[self._nentry[ni]]
-        text = self._ntext[ni]
         hows = {m[1] for m in used.values()}
-        kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
-            EXACT if primary else ALIAS)
         sure = hows <= {"exact", "morph"}
         mean = sum(m[0] for m in used.values()) / len(used)
         if person:
@@ -583,27 +602,32 @@ class NameIndex:
             if not given:
                 if not sure and "translit" not in hows:
                     return None  # a misspelt bare surname matches too many other surnames
-                return Hit(entry, text, kind, round(_BARE_SURNAME * mean, 4), False)
-            coverage = (len(used) + len(initials)) / len(tokens)
-            full_initials = len(initials) >= 2 or (initials and len(tokens) == 2)
+                return self._hit(ni, hows, round(_BARE_SURNAME * mean, 4), False)
+            coverage = (len(used) + len(initials)) / n
+            full_initials = len(initials) >= 2 or (initials and n == 2)
             definite = sure and (1 in used or bool(full_initials))
-            return Hit(entry, text, kind, round(0.6 + 0.4 * coverage * mean, 4), definite)
+            return self._hit(ni, hows, round(0.6 + 0.4 * coverage * mean, 4), definite)
+        if len(used) == n:  # every word of the name, each once
+            return self._hit(ni, hows, round(0.9 + 0.08 * mean, 4), sure and not all_common)
+        if marked and self._only_qualifiers_missing(ni, used):
+            # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
+            return self._hit(ni, hows, round(0.88 + 0.08 * mean, 4), sure)
         vweight = self._vweight
         weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
         covered = sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
-        if len(used) == len(tokens):  # every word of the name, each once
-            return Hit(entry, text, kind, round(0.9 + 0.08 * mean, 4),
-                       sure and not all_common)
-        if marked and self._only_qualifiers_missing(ni, used):
-            # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
-            return Hit(entry, text, kind, round(0.88 + 0.08 * mean, 4), sure)
         single_common = all_common and len(used) == 1
         if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
             return None
         # A part of a name met only by typo-tolerance ranks below a surname met exactly
         # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
         slope = 0.35 if hows == {"fuzzy"} else 0.45
-        return Hit(entry, text, kind, round(0.4 + slope * covered, 4), False)
+        return self._hit(ni, hows, round(0.4 + slope * covered, 4), False)
+
+    def _hit(self, ni: int, hows: set[str], score: float, definite: bool) -> Hit:
+        """Return the hit on name ni, its kind told by how its words matched."""
+        kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
+            EXACT if self._nflags[ni] & _PRIMARY else ALIAS)
+        return Hit(self.entries[self._nentry[ni]], self._ntext[ni], kind, score, definite)
 
     def _only_qualifiers_missing(self, ni: int, used: dict[int, _Match]) -> bool:
         """Return True when every token of name ni not matched is a qualifier noun or a stop

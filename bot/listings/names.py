@@ -420,17 +420,19 @@ def without_leading_prepositions(text: str) -> str:
     return " ".join(words)
 
 
-def query_variants(query: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def query_variants(query: str) -> tuple[str, ...]:
     """Return the strings worth matching for one user query, the query itself first.
 
     A pasted registry name ("АНО «Левада-Центр»") is split like an entry name; a chat
-    phrasing ("у Медузы", "про Дудя") loses its leading preposition.
+    phrasing ("у Медузы", "про Дудя") loses its leading preposition. Memoised: the same
+    query text recurs (a name in the news is checked by many people).
     """
     text = without_leading_prepositions(textnorm.clean(query))
     variants = [text]
     for alias in extract_aliases(text):
         variants.append(alias)
-    return unique_by_norm(variants)
+    return tuple(unique_by_norm(variants))
 
 
 # ---------------------------------------------------------------------------------------------
