@@ -60,6 +60,12 @@ _EN_STOP = set(
     ]
 )
 
+_RU_OBLIQUE = frozenset({"gent", "gen2", "datv", "ablt", "loct", "loc2"})
+_EN_PREPOSITIONS = frozenset([
+    "of", "at", "by", "for", "with", "about", "in", "on", "from", "to", "into", "under",
+    "between", "during", "without", "near",
+])
+
 
 @dataclass(frozen=True)
 class Term:
@@ -68,6 +74,9 @@ class Term:
     key: str
     surface: str
     weight: float
+    # The position of its word among the text's words (function words included), so that
+    # what stands between two terms can be read (see bot.knowledge.phrase_sense).
+    at: int = 0
 
 
 class Analyzer:
@@ -106,6 +115,25 @@ class Analyzer:
     def is_adjective(self, lemma: str) -> bool:
         """Return True when a Russian lemma reads first as an adjective ("иностранный")."""
         return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_preposition(self, word: str, lang: str) -> bool:
+        """Return True when a word of `lang` ("en", or "ru" in either alphabet) is a
+        preposition: "по", "po", "for"."""
+        if lang == "en":
+            return word in _EN_PREPOSITIONS
+        if not is_cyrillic(word):
+            word = latin_to_cyrillic(word)
+        return self._morph.parse(word)[0].tag.POS == "PREP"
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_oblique(self, word: str) -> bool:
+        """Return True when a Russian word (in either alphabet) reads first in a case that
+        makes it depend on another word: genitive, dative, instrumental, prepositional
+        ("иноагента", "иноагенту")."""
+        if not is_cyrillic(word):
+            word = latin_to_cyrillic(word)
+        return self._morph.parse(word)[0].tag.case in _RU_OBLIQUE
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_verb(self, lemma: str) -> bool:
@@ -200,7 +228,7 @@ class Analyzer:
             self.latin_language(latin) == "ru"
         )
         out: list[Term] = []
-        for w in words:
+        for at, w in enumerate(words):
             if is_cyrillic(w):
                 key, lang, surface = self.ru_key(w), "ru", w
             elif translit and not w[0].isdigit():
@@ -213,7 +241,7 @@ class Analyzer:
                 weight = min(specificity(surface, lang), specificity(lemma, lang))
                 if lemma in QUESTION_WORDS:
                     weight = 1.0
-                out.append(Term(key, surface, weight))
+                out.append(Term(key, surface, weight, at))
         return out
 
 

@@ -23,6 +23,7 @@ from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
@@ -153,14 +154,15 @@ class QuestionIndex:
         asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
         neighbours: dict[str, Counter[str]] = defaultdict(Counter)
+        texts: list[tuple[str, list[Term]]] = []
         for entry in kb.entries:
             for lang in ("ru", "en"):
                 title = entry.title.get(lang, "")
                 questions = list(entry.questions.get(lang, ()))
-                self._add(entry.id, "title", [title], lang)
-                self._add(entry.id, "keywords", list(entry.keywords.get(lang, ())), lang)
-                self._add(entry.id, "questions", questions, lang)
-                self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
+                texts += self._add(entry.id, "title", [title], lang)
+                texts += self._add(entry.id, "keywords", list(entry.keywords.get(lang, ())), lang)
+                texts += self._add(entry.id, "questions", questions, lang)
+                texts += self._add(entry.id, "answer", [entry.answer.get(lang, "")], lang)
                 for q in [*questions, title, *entry.keywords.get(lang, ())]:
                     analysed = self._terms(q, lang)
                     keys = [t.key for t in analysed]
@@ -175,6 +177,8 @@ class QuestionIndex:
                         raw_examples.append((entry.id, terms))
                         asked_texts.append(set(keys))
         self.lexicon.freeze()
+        # Words written after amounts ("рублей", "roubles") anchor nothing (see phrase_sense).
+        self._units = unit_words(texts)
         aliases = self._typo_aliases()
         self.typo_aliases = aliases
         if aliases:
@@ -358,7 +362,7 @@ class QuestionIndex:
                     if word is not None:
                         word = self.lexicon.key(word) or word
                         weight = max(first.weight, second.weight, specificity(word, "ru"))
-                        out.append(Term(word, word, weight))
+                        out.append(Term(word, word, weight, second.at))
                         i += 2
                         break
                 else:
@@ -386,10 +390,14 @@ class QuestionIndex:
             contrast[key] = math.log10(count / total * 1e9) - general
         return contrast
 
-    def _add(self, entry_id: str, fieldname: str, texts: list[str], lang: str) -> None:
+    def _add(self, entry_id: str, fieldname: str, texts: list[str],
+             lang: str) -> list[tuple[str, list[Term]]]:
+        """Count texts' terms under an entry's field; return the texts with their terms."""
         weight = _FIELD_WEIGHTS[fieldname]
+        out = []
         for text in texts:
             analysed = self._terms(text, lang)
+            out.append((text, analysed))
             for t in analysed:
                 self.lexicon.add(t.surface, t.key, weight)
                 self._count[t.key] += 1
@@ -399,6 +407,7 @@ class QuestionIndex:
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
                 if fieldname != "answer":
                     self._asked.add(term)
+        return out
 
     def _typo_aliases(self) -> dict[str, str]:
         """Return index keys of the base's own misspellings mapped to the right word's key.
@@ -606,6 +615,7 @@ class QuestionIndex:
         # Evidence for the base's subject (anchor words, action words) and for another one.
         subject = other = 0.0
         mapped: dict[str, str] = {}
+        anchor_keys: set[str] = set()
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
@@ -622,21 +632,30 @@ class QuestionIndex:
             # A word met only inside answers counts half towards the question being in scope.
             asked = term in self._asked
             known += weight * conf * (1.0 if asked else 0.5)
-            if conf >= 0.5 and term in self.anchors:
-                subject += weight
+            if conf >= 0.5 and term in self.anchors and term not in self._units:
+                anchor_keys.add(key)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
         # a question in the domain even when each of its words alone is everyday language; one
         # word may stand between ("нежелательной в России организации").
+        # A word of another field next to an anchor or inside a phrase reads it in that
+        # field's sense ("агент по недвижимости", "foreign exchange agent"): see phrase_sense.
         keys = [mapped.get(t.key, "") for t in analysed]
         weights = [t.weight for t in analysed]
+        around = surroundings(text, analysed, mapped, self.analyzer)
+        counted: set[int] = set()
+        for i, t in enumerate(analysed):
+            if t.key in anchor_keys and not around.qualifies(i, i):
+                counted.add(i)
         for i in range(len(keys)):
             for j in (i + 1, i + 2):
                 if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
-                        min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]):
+                        min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]
+                        ) and not around.qualifies(i, j):
                     anchored = True
-        # Anchor words count unless words of another subject outweigh them.
+        subject = sum(query[k] for k in {analysed[i].key for i in counted})
+        # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
         coverage = known / total if total else 0.0
         if not resolved:

@@ -1,0 +1,134 @@
+"""The sense of a domain phrase: do the words around it read it as the base's subject?
+
+A word or phrase of the base ("агент", "foreign agent", "спецсчёт", "return to Russia") has
+an everyday sense as well as the registries' one, and the words next to it decide which:
+"агент по недвижимости", "foreign exchange agent", "спецсчёт для капремонта", "вернуться в
+Россию с собакой". A word of the general language that the base never uses, standing next to
+a domain word or inside a domain phrase, qualifies it with another field: the question is
+about real estate, banking, housing or pets, and the domain word no longer anchors it.
+
+Amounts are another everyday sense: the base writes "рублей", "roubles", "процентов" after
+numbers (fines, taxes), so these words lean towards the fines entries, but a question about
+the exchange rate of the rouble is about money, not fines. A word the base mostly writes after
+a number is a unit, and a unit, like the number itself, says nothing about the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from bot.knowledge.analyze import Analyzer, Term
+from bot.textnorm import fold, tokens
+
+# Words of the general language the base never uses, at least this specific ("dog", "weather",
+# "игра"), point to another field; rarer ones (specificity TYPO_MIN_SPECIFICITY and up: names,
+# coinages, typos) tell nothing about the field.
+OTHER_FIELD_MIN = 1.5
+OTHER_FIELD_MAX = 4.0
+# A word the base writes after a number at least this share of the times it writes it, at
+# least UNIT_EVIDENCE times, is a unit ("рублей", "roubles", "процентов", "лет").
+UNIT_SHARE = 0.5
+UNIT_EVIDENCE = 3
+_ARTICLES = frozenset({"a", "an", "the"})
+# A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
+# with a point or joined by a hyphen is an article or a law ("20.33", "255-ФЗ").
+_AFTER_AMOUNT = re.compile(r"(?<![\w.\-])\d[\d\s,]*(?<=\d)(?![.\-/]?\w)\s+([^\W\d_]+)")
+
+
+def is_other_field(term: Term, known: bool) -> bool:
+    """Return True when a question's word points to another field than the base's.
+
+    It is a word of the general language (neither a function word nor a rare name, coinage
+    or typo, nor a contraction such as "isn't") that the base never uses (`known` is False).
+    """
+    return (not known and not term.key[0].isdigit() and "'" not in term.surface
+            and OTHER_FIELD_MIN <= term.weight < OTHER_FIELD_MAX)
+
+
+class Surroundings:
+    """A question's terms with the words of another field among them marked.
+
+    Only a word that depends on a domain phrase changes its sense: a modifier before it
+    ("страховой агент", "exchange agent"), a word inside it ("foreign exchange agent") or a
+    complement after it, joined by a preposition ("агент по недвижимости", "agent in
+    football"). A genitive complement is left out: Russian puts the object of the verb there
+    too ("сделать иноагентом студента"). A word the domain phrase
+    depends on does not ("ярлык иноагента", "webinar by an undesirable organisation"), nor
+    one merely standing next to it ("foreign agent streamer").
+    """
+
+    def __init__(self, words: list[str], terms: list[Term], known: Mapping[str, str],
+                 analyzer: Analyzer) -> None:
+        self._words = words
+        self._terms = terms
+        self._other = [is_other_field(t, t.key in known) for t in terms]
+        self._analyzer = analyzer
+
+    def qualifies(self, first: int, last: int) -> bool:
+        """Return True when a word of another field depends on the phrase spanning terms
+        first..last: the phrase is then read in that field's sense."""
+        terms, other = self._terms, self._other
+        if any(other[first + 1:last]):
+            return True
+        before = first - 1
+        if before >= 0 and other[before] and terms[first].at - terms[before].at == 1 and (
+                _lang(terms[before]) == "en" or self._analyzer.is_adjective(terms[before].key)):
+            return True
+        after = last + 1
+        if after < len(terms) and other[after] and not self._depends(first, last):
+            lang = _lang(terms[after])
+            between = self._words[terms[last].at + 1:terms[after].at]
+            return bool(between) and all(self._analyzer.is_preposition(w, lang)
+                                         for w in between)
+        return False
+
+
+    def _depends(self, first: int, last: int) -> bool:
+        """Return True when the phrase first..last is itself a complement: a preposition
+        (articles aside) stands before it, or its last word is in an oblique case. A
+        complement after it then belongs to the word it depends on ("донатить иноагенту в
+        игре", "give money to a foreign agent in cash", "концерт иноагента в Берлине")."""
+        terms, words = self._terms, self._words
+        lang = _lang(terms[last])
+        start = terms[first].at - 1
+        while start >= 0 and words[start] in _ARTICLES:
+            start -= 1
+        if start >= 0 and self._analyzer.is_preposition(words[start], lang):
+            return True
+        return lang == "ru" and self._analyzer.is_oblique(words[terms[last].at])
+
+
+def _lang(term: Term) -> str:
+    return "en" if term.key.startswith("en:") else "ru"
+
+
+def surroundings(text: str, terms: list[Term], known: Mapping[str, str],
+                 analyzer: Analyzer) -> Surroundings:
+    """Return a question's terms with the words of another field marked (see Surroundings).
+
+    `known` maps the question's keys the base uses to its own terms (see QuestionIndex).
+    """
+    return Surroundings(tokens(text), terms, known, analyzer)
+
+
+def unit_words(texts: Iterable[tuple[str, list[Term]]]) -> frozenset[str]:
+    """Return the base's units: the keys it mostly writes right after an amount.
+
+    `texts` are the base's texts with their analysed terms (answers included: that is where
+    amounts are). An amount is a plain number ("500 000", "10,000"), not an article ("20.33
+    КоАП") or a law's number ("255-ФЗ"), whose words belong to the subject.
+    """
+    seen: Counter[str] = Counter()
+    after_amount: Counter[str] = Counter()
+    for text, terms in texts:
+        key_of = {t.surface: t.key for t in terms}
+        for t in terms:
+            seen[t.key] += 1
+        for word in _AFTER_AMOUNT.findall(fold(text)):
+            key = key_of.get(word)
+            if key is not None and not key[0].isdigit():
+                after_amount[key] += 1
+    return frozenset(k for k, n in after_amount.items()
+                     if n >= UNIT_EVIDENCE and n / seen[k] >= UNIT_SHARE)

@@ -1,0 +1,61 @@
+"""Domain words in another sense: the words depending on them decide, amounts anchor nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.analyze import Term
+from bot.knowledge.index import QuestionIndex
+from bot.knowledge.phrase_sense import unit_words
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "entry"), [
+    # A complement after the phrase, joined by a preposition, names another field.
+    ("кто такой иностранный агент в футболе", "кто такой иностранный агент", "fa_definition"),
+    ("специальный счёт для капремонта как открыть", "как иноагенту открыть специальный счёт",
+     "fa_paying"),
+    ("вернуться в россию с собакой какие документы",
+     "можно ли вернуться в россию после признания иноагентом", "return_to_russia"),
+    # A word of another field inside the phrase.
+    ("what is a foreign exchange agent bank licence", "what is a foreign agent",
+     "fa_definition"),
+])
+def test_a_word_of_another_field_depending_on_a_domain_phrase_changes_its_sense(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
+) -> None:
+    assert question_index.match(near_miss, "ru").entry_id is None
+    assert question_index.match(in_scope, "ru").entry_id == entry
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    # The domain phrase is itself a complement: what follows belongs to the verb or noun.
+    ("можно ли донатить иноагенту в игре", "fa_donating"),
+    ("можно ли купить книгу иноагента в магазине", "fa_paying"),
+    ("can I give money to a foreign agent in cash", "fa_donating"),
+    # A word the domain phrase depends on does not change its sense.
+    ("что означает ярлык иноагента", "fa_definition"),
+    ("is tipping a foreign agent streamer illegal", "fa_donating"),
+])
+def test_words_the_domain_phrase_does_not_govern_leave_its_sense(
+    question_index: QuestionIndex, text: str, entry: str,
+) -> None:
+    assert question_index.match(text, "en").entry_id == entry
+
+
+def test_an_amount_of_roubles_is_not_a_question_about_fines(
+    question_index: QuestionIndex,
+) -> None:
+    assert question_index.match("what's the rouble exchange rate today", "en").entry_id is None
+    fine = question_index.match(
+        "how many roubles is the fine for taking part in an undesirable organisation", "en")
+    assert fine.entry_id == "un_admin_penalties"
+
+
+def test_units_are_the_words_written_after_amounts_not_after_article_numbers() -> None:
+    def terms(text: str) -> list[Term]:
+        return [Term(w, w, 3.0, i) for i, w in enumerate(text.split())]
+
+    texts = [(t, terms(t)) for t in (
+        "штраф 500 рублей", "от 10 000 рублей", "до 300 000 рублей", "ст. 20.33 коап",
+        "по 20.33 коап", "статья 19.34 коап", "закон 255-фз", "рублей", "коап")]
+    assert unit_words(texts) == frozenset({"рублей"})
