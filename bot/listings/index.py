@@ -30,6 +30,7 @@ from bot.listings.model import PERSON, Entry
 
 EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
 _KIND_RANK = {EXACT: 0, ALIAS: 1, TRANSLIT: 2, FUZZY: 3}
+_SURE = frozenset({"exact", "morph"})  # token matches that leave no doubt about the word
 
 # How much one token's match is worth by the way it matched.
 _SIM_EXACT = 1.0
@@ -590,14 +591,20 @@ class NameIndex:
                 for letter, pos in zip(initials, free, strict=False):
                     if not tokens[pos].startswith(letter):
                         return None
-        if not used:
+        if not used or (person and 0 not in used):
+            return None  # a first name or patronymic alone names nobody in particular
+        # Enough of a partly matched name covered? Most candidates fail here: known before
+        # anything else is worked out (a marked query is first tried for qualifiers).
+        partial = not person and len(used) < n
+        min_cover = (_MIN_PARTIAL_COMMON if all_common and len(used) == 1
+                     else _MIN_PARTIAL_COVERAGE)
+        covered = self._coverage(ni, used) if partial and not marked else None
+        if covered is not None and covered < min_cover:
             return None
         hows = {m[1] for m in used.values()}
-        sure = hows <= {"exact", "morph"}
+        sure = hows <= _SURE
         mean = sum(m[0] for m in used.values()) / len(used)
         if person:
-            if 0 not in used:
-                return None  # a first name or patronymic alone names nobody in particular
             given = 1 in used or (initials and tokens[1].startswith(initials[0]))
             if not given:
                 if not sure and "translit" not in hows:
@@ -612,16 +619,21 @@ class NameIndex:
         if marked and self._only_qualifiers_missing(ni, used):
             # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
             return self._hit(ni, hows, round(0.88 + 0.08 * mean, 4), sure)
-        vweight = self._vweight
-        weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
-        covered = sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
-        single_common = all_common and len(used) == 1
-        if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
-            return None
+        if covered is None:
+            covered = self._coverage(ni, used)
+            if covered < min_cover:
+                return None
         # A part of a name met only by typo-tolerance ranks below a surname met exactly
         # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
         slope = 0.35 if hows == {"fuzzy"} else 0.45
         return self._hit(ni, hows, round(0.4 + slope * covered, 4), False)
+
+    def _coverage(self, ni: int, used: dict[int, _Match]) -> float:
+        """Return the share of name ni's weight (its words' idf) the matched words cover,
+        each by its match quality."""
+        vweight = self._vweight
+        weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
+        return sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
 
     def _hit(self, ni: int, hows: set[str], score: float, definite: bool) -> Hit:
         """Return the hit on name ni, its kind told by how its words matched."""
