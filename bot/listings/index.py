@@ -205,6 +205,11 @@ class NameIndex:
             self._ntok.extend(tid[t] for t in n.tokens)
             self._noff.append(len(self._ntok))
         self._nlen = array("i", [len(n.tokens) for n in names])
+        # Each name's weight (its words' idf, stop words discounted): what coverage divides by.
+        vweight = self._vweight
+        self._nweight = array("d", [sum([vweight[t] for t in self._ntok[self._noff[ni]:
+                                                                        self._noff[ni + 1]]])
+                                    for ni in range(len(names))])
         self._by_key = FlatMultimap(by_key)
         self._postings = FlatMultimap(postings, pairs=True)
         self._by_number = FlatMultimap(by_number)
@@ -393,15 +398,17 @@ class NameIndex:
         for ni, m in first.items():
             found[ni] = {first_qi: m}
         required_qis = {qi for qi, _ in required}
+        others = [(qi, tok) for qi, tok in toks if qi != first_qi]
+        if not others:
+            return found
         noff, ntok = self._noff, self._ntok
-        for qi, tok in toks:
-            if qi == first_qi:
-                continue
-            per_tid = self._match_vocab(tok, {t for ni in found
-                                              for t in ntok[noff[ni]:noff[ni + 1]]})
-            for ni in list(found):
+        name_tids = {ni: ntok[noff[ni]:noff[ni + 1]] for ni in found}
+        for qi, tok in others:
+            per_tid = self._match_vocab(tok, {t for ni in found for t in name_tids[ni]})
+            required_tok = qi in required_qis
+            for ni, per_token in list(found.items()):
                 best: _Match | None = None
-                for pos, t in enumerate(ntok[noff[ni]:noff[ni + 1]]):
+                for pos, t in enumerate(name_tids[ni]):
                     got = per_tid.get(t)
                     if got is None:
                         continue
@@ -411,8 +418,8 @@ class NameIndex:
                     if best is None or got[0] > best[0]:
                         best = (got[0], got[1], pos)
                 if best is not None:
-                    found[ni][qi] = best
-                elif qi in required_qis:
+                    per_token[qi] = best
+                elif required_tok:
                     del found[ni]
         return found
 
@@ -631,9 +638,9 @@ class NameIndex:
     def _coverage(self, ni: int, used: dict[int, _Match]) -> float:
         """Return the share of name ni's weight (its words' idf) the matched words cover,
         each by its match quality."""
-        vweight = self._vweight
-        weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
-        return sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
+        vweight, ntok, base = self._vweight, self._ntok, self._noff[ni]
+        return sum(vweight[ntok[base + p]] * m[0] for p, m in used.items()) / (
+            self._nweight[ni] or 1.0)
 
     def _hit(self, ni: int, hows: set[str], score: float, definite: bool) -> Hit:
         """Return the hit on name ni, its kind told by how its words matched."""
