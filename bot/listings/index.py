@@ -387,9 +387,12 @@ class NameIndex:
         required = [(qi, t) for qi, t in toks if t not in nm.STOPWORDS] or toks
         # The rarest token that occurs at all: a typo (no postings) is better checked
         # against the candidates of a real word than expanded into every fuzzy neighbour.
-        estimates = {t: self._estimate(t) for _, t in required}
-        first_qi, first_tok = min(required, key=lambda x: (estimates[x[1]] == 0,
-                                                           estimates[x[1]]))
+        if len(required) == 1:
+            first_qi, first_tok = required[0]
+        else:
+            estimates = {t: self._estimate(t) for _, t in required}
+            first_qi, first_tok = min(required, key=lambda x: (estimates[x[1]] == 0,
+                                                               estimates[x[1]]))
         first = self._lookup(first_tok)
         if len(first) > _MAX_CANDIDATES:
             # Short names first: only they can be covered well by a query this unspecific.
