@@ -14,7 +14,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -332,16 +332,20 @@ class NameIndex:
                 best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
         if variants is None:
             variants = nm.query_variants(query)
+        # Variants share most words: their lookups and comparisons are done once per search.
+        shared: dict[tuple[str, str], Any] | None = {} if len(variants) > 1 else None
         for vi, variant in enumerate(variants[:6]):
-            penalty = 0.0 if vi == 0 else 0.02
-            for ei, hit in self._search_variant(variant, marked):
-                hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - penalty, 4),
-                          hit.definite)
+            for ei, hit in self._search_variant(variant, marked, shared):
+                if vi:
+                    hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - 0.02, 4),
+                              hit.definite)
                 if ei not in best or _order(hit) < _order(best[ei]):
                     best[ei] = hit
         return sorted(best.values(), key=_order)[:limit]
 
-    def _search_variant(self, text: str, marked: bool = False) -> Iterable[tuple[int, Hit]]:
+    def _search_variant(self, text: str, marked: bool = False,
+                        shared: dict[tuple[str, str], Any] | None = None,
+                        ) -> Iterable[tuple[int, Hit]]:
         qtokens = nm.norm_tokens(text)[:12]
         if not qtokens or sum(len(t) for t in qtokens) < 2:
             return []
@@ -362,7 +366,7 @@ class NameIndex:
                 results.append((ei, Hit(self.entries[ei], self._ntext[ni], kind, score,
                                         definite)))
         # 2. Token by token.
-        matches = self._token_matches(qtokens)
+        matches = self._token_matches(qtokens, shared)
         words = [(qi, t in nm.STOPWORDS) for qi, t in enumerate(qtokens) if len(t) > 1]
         initials = [t for t in qtokens if len(t) == 1]
         ambiguous = self._ambiguous
@@ -373,12 +377,15 @@ class NameIndex:
                 results.append((self._nentry[ni], hit))
         return results
 
-    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _Match]]:
+    def _token_matches(self, qtokens: Sequence[str],
+                       shared: dict[tuple[str, str], Any] | None = None,
+                       ) -> dict[int, dict[int, _Match]]:
         """Return, per candidate name, the best match of each query token in it.
 
         Candidates come from the rarest required query token's postings (plus its fuzzy
         neighbours); every other token is then compared with those names' own tokens. A
         common word ("фонд") thus never makes a check walk tens of thousands of names.
+        `shared`: what the other variants of the same search worked out (filled here).
         """
         found: dict[int, dict[int, _Match]] = {}
         toks = [(qi, t) for qi, t in enumerate(qtokens) if len(t) > 1]  # initials: in _score
@@ -390,10 +397,11 @@ class NameIndex:
         if len(required) == 1:
             first_qi, first_tok = required[0]
         else:
-            estimates = {t: self._estimate(t) for _, t in required}
+            estimates = {t: _shared(shared, "estimate", t, self._estimate)
+                         for _, t in required}
             first_qi, first_tok = min(required, key=lambda x: (estimates[x[1]] == 0,
                                                                estimates[x[1]]))
-        first = self._lookup(first_tok)
+        first = _shared(shared, "lookup", first_tok, self._lookup)
         if len(first) > _MAX_CANDIDATES:
             # Short names first: only they can be covered well by a query this unspecific.
             keep = sorted(first, key=self._nlen.__getitem__)[:_MAX_CANDIDATES]
@@ -407,7 +415,16 @@ class NameIndex:
         noff, ntok = self._noff, self._ntok
         name_tids = {ni: ntok[noff[ni]:noff[ni + 1]] for ni in found}
         for qi, tok in others:
-            per_tid = self._match_vocab(tok, {t for ni in found for t in name_tids[ni]})
+            tids = {t for ni in found for t in name_tids[ni]}
+            if shared is None:
+                per_tid: Mapping[int, tuple[float, str] | None] = self._match_vocab(tok, tids)
+            else:
+                memo = shared.setdefault(("pairs", tok), {})
+                todo = tids.difference(memo)
+                if todo:
+                    fresh = self._match_vocab(tok, todo)
+                    memo.update((t, fresh.get(t)) for t in todo)
+                per_tid = memo
             required_tok = qi in required_qis
             for ni, per_token in list(found.items()):
                 best: _Match | None = None
@@ -662,6 +679,17 @@ class NameIndex:
         return any(not flags[tids[p]] & _QUALIFIER for p in used) and all(
             flags[t] & _QUALIFIER or vocab[t] in nm.STOPWORDS
             for p, t in enumerate(tids) if p not in used)
+
+
+def _shared(shared: dict[tuple[str, str], Any] | None, kind: str, tok: str,
+            compute: Callable[[str], Any]) -> Any:
+    """Return compute(tok), worked out once per search when the search shares its work."""
+    if shared is None:
+        return compute(tok)
+    got = shared.get((kind, tok))
+    if got is None:
+        got = shared[kind, tok] = compute(tok)
+    return got
 
 
 def _ambiguous_short_names(names: Sequence[IndexedName],
