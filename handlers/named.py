@@ -30,6 +30,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
 # A check shown next to an answer must be a real hit: these statuses are worth the reader's time.
 _SHOWN = ("listed", "excluded", "possible")
+_DEFINITE = ("listed", "excluded")
 
 
 @dataclass(frozen=True)
@@ -106,19 +107,20 @@ def stronger_entry(entry_id: str, names: list[NamedStatus]) -> str:
 
 
 def names_anchor_question(names: list[NamedStatus]) -> bool:
-    """Return True when a name in the question is on a registry: the question is in scope."""
-    return any(n.result is not None and n.result.status in _SHOWN for n in names)
+    """Return True when a name in the question is definitely on a registry: the question is in
+    scope. A possible match ("Germany" read as a typo of some listed name) proves nothing."""
+    return any(n.result is not None and n.result.status in _DEFINITE for n in names)
 
 
 def without_names(text: str, names: list[NamedStatus], services: Services) -> str:
     """Return the question with the names cut out, for the question matcher.
 
     A name the knowledge base itself talks about ("Amnesty International", "Медуза") stays:
-    it points to an entry. Registry hits and names the base never mentions go.
+    it points to an entry, listed or not. Names the base never mentions go: "The Insider" says
+    nothing about what is being asked.
     """
     for n in names:
-        hit = n.result is not None and n.result.status in _SHOWN
-        if hit or not any(services.questions.knows(w) for w in n.name.split()):
+        if not any(services.questions.knows(w) for w in n.name.split()):
             text = text.replace(n.name, " ")
     return text
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.listings.service import ListingService
+    from handlers.context import Services
 
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
 
@@ -27,6 +34,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ev = kb_sub.add_parser("eval", help="answer and abstention rates on an evaluation set")
     ev.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
     ev.add_argument("--failures", action="store_true", help="list the questions handled wrongly")
+    ev.add_argument("--no-registries", action="store_true",
+                    help="the knowledge base alone: no name in a question is checked")
+    ev.add_argument("--leave-one-out", action="store_true",
+                    help="ask each of the base's example questions of an index built without it")
     ev.set_defaults(func=cmd_eval)
     bench = kb_sub.add_parser("bench", help="start-up (cold and warm cache), index build, "
                               "per-question latency and memory")
@@ -99,15 +110,29 @@ def _load_set(path: Path) -> list[dict[str, object]]:
     return data
 
 
-def evaluate(path: Path) -> dict[str, object]:
-    """Return answer and abstention rates on an evaluation set, with the failing items."""
+def evaluate(path: Path, registries: bool = True) -> dict[str, object]:
+    """Return answer and abstention rates on an evaluation set, with the failing items.
+
+    With `registries` the questions are answered as in chat, where the names they mention are
+    checked ("can I donate to The Insider" is in scope because The Insider is listed), against
+    the snapshot shipped with the bot: the same data on every machine, so figures compare.
+    """
     from bot.app import question_services
-    from handlers.ask import ask_once
 
     services = question_services()
+    with tempfile.TemporaryDirectory(prefix="riskguide-eval-") as scratch:
+        if registries:
+            services.listings = _shipped_listings(Path(scratch))
+        return _rates(services, _load_set(path))
+
+
+def _rates(services: Services, items: list[dict[str, object]]) -> dict[str, object]:
+    """Return the rates of `evaluate` for `items` answered by `services`."""
+    from handlers.ask import ask_once
+
     answered = answered_ok = abstain = abstain_ok = 0
     failures = []
-    for item in _load_set(path):
+    for item in items:
         outcome = ask_once(services, str(item["q"]), str(item["lang"]))
         if item.get("expect_no_answer"):
             abstain += 1
@@ -137,12 +162,42 @@ def evaluate(path: Path) -> dict[str, object]:
     }
 
 
+def _shipped_listings(scratch: Path) -> ListingService:
+    """Return a listing service over the bundled snapshot only (`scratch`: an empty, throwaway
+    data directory and database), so an evaluation never reads or writes the operator's data."""
+    from bot.config import load_settings
+    from bot.listings.service import ListingService
+
+    env = {k: v for k, v in os.environ.items() if k != "RISKGUIDE_DATABASE_URL"}
+    env["RISKGUIDE_DATA_DIR"] = str(scratch)
+    return ListingService(load_settings(env, chat=False))
+
+
+def cmd_leave_one_out(failures: bool) -> int:
+    """Print how many of the base's own example questions an index without them answers right."""
+    from bot.knowledge.holdout import leave_one_out
+    from bot.knowledge.loader import load
+
+    results = leave_one_out(load())
+    right = sum(r.got == r.entry_id for r in results)
+    declined = sum(r.got is None for r in results)
+    print(f"example questions answered by their entry when left out: {right}/{len(results)}"
+          f" = {right / max(1, len(results)):.1%} ({declined} declined)")
+    if failures:
+        for r in results:
+            if r.got != r.entry_id:
+                print(f"  FAIL [{r.entry_id}] {r.question!r} -> {r.got} ({r.score})")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Print the dev-set rates (targets: both at least 90%)."""
+    """Print the dev-set rates (targets: both at least 90%), or the leave-one-out figure."""
+    if args.leave_one_out:
+        return cmd_leave_one_out(args.failures)
     if not args.path.exists():
         print(f"evaluation set not found: {args.path}", file=sys.stderr)
         return 1
-    r = evaluate(args.path)
+    r = evaluate(args.path, registries=not args.no_registries)
     print(f"answerable questions answered correctly: {r['answered_correctly']}/{r['answerable']}"
           f" = {r['answer_rate']:.1%}")
     print(f"off-topic questions correctly declined:  {r['abstained_correctly']}/{r['off_topic']}"

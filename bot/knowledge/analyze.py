@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 import pymorphy3
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 # "4to", "ne6to", "ho4u": digits standing for letters inside Latin-typed Russian words.
 _DIGIT_LETTER = re.compile(r"(?<![\d.,])([46])(?=[a-z])|(?<=[a-z])([46])(?![\d.,])", re.IGNORECASE)
 _DIGIT_AS = {"4": "ch", "6": "sh"}
+# Cyrillic letters a Latin-typed word leaves ambiguous, and what else each may stand for: "ts"
+# is ц or тс/тьс ("otvetstvennost", "obshchatsya"), "ya"/"yu"/"ye" may hide a soft sign
+# ("statya", "obyom"), a leading "e" is often э ("eto"). Tried when the plain reading is no word.
+_READ_AS = {"ц": ("тс", "тьс"), "я": ("ья",), "ю": ("ью",), "е": ("ье", "э")}
+_MAX_REREAD = 2
+_MAX_AMBIGUOUS = 5
 
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
@@ -77,6 +84,9 @@ class Term:
     # The position of its word among the text's words (function words included), so that
     # what stands between two terms can be read (see bot.knowledge.phrase_sense).
     at: int = 0
+    # True when the key is a thesaurus group member's the base uses instead of the word's own
+    # (see bot.knowledge.thesaurus).
+    synonym: bool = False
 
 
 class Analyzer:
@@ -164,15 +174,38 @@ class Analyzer:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""
         return bool(self._morph.word_is_known(word))
 
+    @lru_cache(maxsize=65536)  # noqa: B019
     def translit_word(self, word: str) -> str:
-        """Return the Cyrillic reading of a translit word, restoring an omitted soft sign.
+        """Return the Cyrillic reading of a translit word that the dictionary knows, if any.
 
-        People typing Russian in Latin letters usually drop ь ("sdelat", "delat").
+        People typing Russian in Latin letters use no single scheme and drop ь ("sdelat",
+        "otvetstvennost", "obshchatsya"): when the table's reading is no word, the other
+        readings of its ambiguous letters (see _READ_AS) and a final soft sign are tried,
+        fewest changes first; the table's reading stands when none is a word.
         """
         cyr = latin_to_cyrillic(word)
-        if not self._morph.word_is_known(cyr) and self._morph.word_is_known(cyr + "ь"):
-            return cyr + "ь"
+        for candidate in self._readings(cyr):
+            if self._morph.word_is_known(candidate):
+                return candidate
         return cyr
+
+    def _readings(self, cyr: str) -> list[str]:
+        """Return the Cyrillic readings of a translit word, fewest re-read letters first."""
+        # "е" after a vowel is already "ye": only one after a consonant may hide "ье".
+        spots = [i for i, ch in enumerate(cyr) if ch in _READ_AS
+                 and (ch != "е" or i == 0 or cyr[i - 1] not in "аеиоуыэюя")]
+        spots = spots[:_MAX_AMBIGUOUS]
+        readings = [cyr]
+        for changes in range(1, _MAX_REREAD + 1):
+            for chosen in combinations(spots, changes):
+                variants = [""]
+                last = 0
+                for i in chosen:
+                    options = [o for o in _READ_AS[cyr[i]] if o != "э" or i == 0]
+                    variants = [v + cyr[last:i] + o for v in variants for o in options]
+                    last = i + 1
+                readings += [v + cyr[last:] for v in variants]
+        return [r for reading in readings for r in (reading, reading + "ь")]
 
     def latin_language(self, words: list[str]) -> str:
         """Return "ru" when Latin-script words read better as transliterated Russian than English.
@@ -212,6 +245,11 @@ class Analyzer:
             return cyr
         return read[0]
 
+    def words(self, text: str) -> list[str]:
+        """Return the words of text as `terms` reads them (digits standing for letters read
+        as letters); a term's `at` indexes this list."""
+        return tokens(_DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text))
+
     def terms(
         self, text: str, lang_hint: str | None = None, lexicon: Lexicon | None = None
     ) -> list[Term]:
@@ -243,6 +281,13 @@ class Analyzer:
                     weight = 1.0
                 out.append(Term(key, surface, weight, at))
         return out
+
+
+@lru_cache(maxsize=1)
+def shared_analyzer() -> Analyzer:
+    """Return the process's one Analyzer: loading the dictionary takes a tenth of a second, and
+    validating the thesaurus and building the index both need it."""
+    return Analyzer()
 
 
 @lru_cache(maxsize=65536)

@@ -18,12 +18,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from bot.knowledge.analyze import Analyzer, Term, specificity
+from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
+from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
@@ -76,6 +77,9 @@ _COMPOUND_MAX_ZIPF = 2.5
 _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
+# The most one word of a question weighs in the posterior (specificity runs 1 to 6): chosen by
+# the leave-one-out measure (`riskguide kb eval --leave-one-out`), see the README.
+_EVIDENCE_CAP = 2.0
 TYPO_MIN_SPECIFICITY = 4.0
 # A question this close to one of the base's example questions (weighted Dice), or scoring
 # CONFIDENT_SCOPE for one entry, with this share of its words known, is in scope without a
@@ -97,14 +101,21 @@ RELATED_CONFIDENCE = 0.9
 _SATURATION = 1.5
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
+# "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
+# typed in Latin letters or not).
 _QUESTION_BREAK = re.compile(
-    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s",
+    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s"
+    r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"
+    r"|how|what|where|when|who|why|can|kak|chto|4to|gde|kogda|skolko|mozhno|nuzhno|kto)\b)",
     re.IGNORECASE)
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
 INTENT_TOP = 4
 INTENT_SHARE = 0.5
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
+# A thesaurus synonym anchors a question only if it is at least this rare in general language:
+# "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
+SYNONYM_ANCHOR_SPECIFICITY = 4.0
 KEYWORD_ANCHOR_SPREAD = 2
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 
@@ -140,8 +151,10 @@ class QuestionIndex:
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
         self.kb = kb
-        self.analyzer = analyzer or Analyzer()
+        self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
+        # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
+        self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)
         self._count: Counter[str] = Counter()  # term -> occurrences anywhere in the base
         self._surfaces: dict[str, set[str]] = defaultdict(set)
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
@@ -261,6 +274,11 @@ class QuestionIndex:
 
     def _posterior(self, resolved: dict[str, float]) -> dict[str, float]:
         """Return each entry's probability of being the one asked about (uniform prior)."""
+        # The likelihoods already say how well a word tells entries apart: the idf in the
+        # query's weights is undone here, and each word's weight capped, so that one rare word
+        # ("переслать") does not outvote the subject ("экстремистский").
+        resolved = {t: min(_EVIDENCE_CAP, w * self._max_idf / self._idf[t])
+                    for t, w in resolved.items()}
         total = sum(resolved.values())
         loglik = {e: total * v for e, v in self._log_absent.items()}
         for term, w in resolved.items():
@@ -270,6 +288,39 @@ class QuestionIndex:
         odds = {e: math.exp((v - top) / _TEMPERATURE) for e, v in loglik.items()}
         norm = sum(odds.values())
         return {e: v / norm for e, v in odds.items()}
+
+    def _scores(self, resolved: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+        """Return each candidate entry's score in [0, 1] and its nearest example's closeness.
+
+        The score blends the association of the question's terms with the entry, the closest
+        example question (weighted Dice) and the posterior of the entries' word distributions.
+        """
+        # BM25-style saturation: several mentions of a term in an entry's keywords, title and
+        # questions make it strongly about that term; one mention in an answer, weakly.
+        association: dict[str, float] = defaultdict(float)
+        norm = sum(resolved.values())
+        for term, w in resolved.items():
+            for entry_id, tf in self._tf[term].items():
+                association[entry_id] += w * (tf * (1 + _SATURATION) / (tf + _SATURATION)) / norm
+        top_assoc = max(association.values())
+
+        nearest: dict[str, float] = defaultdict(float)
+        for entry_id, example in self._examples:
+            shared = sum(min(w, example[t]) for t, w in resolved.items() if t in example)
+            if not shared:
+                continue
+            dice = 2 * shared / (norm + sum(example.values()))
+            if dice > nearest[entry_id]:
+                nearest[entry_id] = dice
+
+        posterior = self._posterior(resolved)
+        scores = {
+            e: (1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
+                                         * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
+            + _POSTERIOR_SHARE * posterior.get(e, 0.0)
+            for e in set(association) | set(nearest)
+        }
+        return scores, nearest
 
     def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
         """Return the terms whose presence shows a question is about this base's subject.
@@ -469,16 +520,9 @@ class QuestionIndex:
         Only words rare in the general language are treated as possible typos: "estate" is a
         real word, not a misspelt "state".
         """
-        if key in self._tf:
-            return key, 1.0
-        known = self.lexicon.key(surface)
-        if known is not None and known in self._tf:
-            return known, 1.0
-        if is_cyrillic(key):
-            for stem in self.analyzer.ru_stems(key):
-                related = self._stem_keys.get(stem)
-                if related is not None:
-                    return related, RELATED_CONFIDENCE
+        own = self._own_word(key, surface)
+        if own[0] is not None:
+            return own
         if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
             return None, 0.0
         derived = self._derived_from(surface)
@@ -491,6 +535,21 @@ class QuestionIndex:
         if term is None or term not in self._tf:
             return None, 0.0
         return term, repaired[1]
+
+    def _own_word(self, key: str, surface: str) -> tuple[str | None, float]:
+        """Return the base's word a query word is (itself, another of its forms, another word
+        of its stem: an aspect or the reflexive) and a confidence, else (None, 0)."""
+        if key in self._tf:
+            return key, 1.0
+        known = self.lexicon.key(surface)
+        if known is not None and known in self._tf:
+            return known, 1.0
+        if is_cyrillic(key):
+            for stem in self.analyzer.ru_stems(key):
+                related = self._stem_keys.get(stem)
+                if related is not None:
+                    return related, RELATED_CONFIDENCE
+        return None, 0.0
 
     def _derived_from(self, surface: str) -> str | None:
         """Return the domain word a word the dictionary does not know is derived from, if any.
@@ -603,7 +662,9 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
         """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        analysed = self._terms(text, lang, self.lexicon)
+        # A word of the domain thesaurus the base does not use reads as one it does.
+        analysed = self.thesaurus.fold(self._terms(text, lang, self.lexicon), text, self._tf,
+                                       lambda t: self._own_word(t.key, t.surface)[0] is not None)
         query = self._weights(analysed)
         surfaces = {t.key: t.surface for t in analysed}
         if not query:
@@ -615,6 +676,8 @@ class QuestionIndex:
         # Evidence for the base's subject (anchor words, action words) and for another one.
         subject = other = 0.0
         mapped: dict[str, str] = {}
+        everyday = {t.key for t in analysed
+                    if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
         anchor_keys: set[str] = set()
         for key, weight in query.items():
             if key.isdigit():
@@ -629,10 +692,12 @@ class QuestionIndex:
                     other += weight
                 continue
             mapped[key] = term
-            # A word met only inside answers counts half towards the question being in scope.
-            asked = term in self._asked
+            # A word met only inside answers counts half towards the question being in scope; so
+            # does an everyday word read through the thesaurus ("relocate to Germany").
+            asked = term in self._asked and key not in everyday
             known += weight * conf * (1.0 if asked else 0.5)
-            if conf >= 0.5 and term in self.anchors and term not in self._units:
+            if (conf >= 0.5 and term in self.anchors and term not in self._units
+                    and key not in everyday):
                 anchor_keys.add(key)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
@@ -641,7 +706,7 @@ class QuestionIndex:
         # word may stand between ("нежелательной в России организации").
         # A word of another field next to an anchor or inside a phrase reads it in that
         # field's sense ("агент по недвижимости", "foreign exchange agent"): see phrase_sense.
-        keys = [mapped.get(t.key, "") for t in analysed]
+        keys = [mapped.get(t.key, "") if t.key not in everyday else "" for t in analysed]
         weights = [t.weight for t in analysed]
         around = surroundings(text, analysed, mapped, self.analyzer)
         counted: set[int] = set()
@@ -661,33 +726,10 @@ class QuestionIndex:
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
 
-        # BM25-style saturation: several mentions of a term in an entry's keywords, title and
-        # questions make it strongly about that term; one mention in an answer, weakly.
-        association: dict[str, float] = defaultdict(float)
-        norm = sum(resolved.values())
-        for term, w in resolved.items():
-            for entry_id, tf in self._tf[term].items():
-                association[entry_id] += w * (tf * (1 + _SATURATION) / (tf + _SATURATION)) / norm
-        top_assoc = max(association.values())
-
-        nearest: dict[str, float] = defaultdict(float)
-        for entry_id, example in self._examples:
-            shared = sum(min(w, example[t]) for t, w in resolved.items() if t in example)
-            if not shared:
-                continue
-            dice = 2 * shared / (norm + sum(example.values()))
-            if dice > nearest[entry_id]:
-                nearest[entry_id] = dice
-
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)
-        posterior = self._posterior(resolved)
-        scores = {
-            e: ((1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
-                                          * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
-                + _POSTERIOR_SHARE * posterior.get(e, 0.0)) * confidence
-            for e in set(association) | set(nearest)
-        }
+        scores, nearest = self._scores(resolved)
+        scores = {e: s * confidence for e, s in scores.items()}
         ranked = self._by_intent(text, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])

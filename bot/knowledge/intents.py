@@ -72,6 +72,15 @@ INTENTS: tuple[Intent, ...] = (
              r"|\bget\s+me\s+(designated|listed|added|named)"),),
         _re(r"могут признать|самого признать|\bbe designated\b"),
     ),
+    # "с какого года существует закон", "when did Russia start ...": the laws' history.
+    Intent(
+        "since_when",
+        (_re(r"с\s+как(ого|их)\s+(года|пор)|\bкогда\s+(\w+\s+)?(появил|приня|ввел|придум"
+             r"|начал)|\bв\s+как(ом|ие)\s+год|как\s+менял|\bsince\s+when\b"
+             r"|\bwhen\s+did\b|\bwhat\s+year\b|\bhow\s+(did|has)\b.*\bchange"),
+         _re(r"закон|\bфз\b|\blaw|\bact\b|реестр|спис|registr|\blist")),
+        _re(r"истори|\bhistory\b"),
+    ),
     # "можно ли перестать быть иноагентом", "taken off the list": leaving the register.
     Intent(
         "leave_register",

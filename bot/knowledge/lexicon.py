@@ -40,6 +40,9 @@ _LATIN_SKELETON = [
 ]
 _LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN_SKELETON))
 _LATIN_MAP = dict(_LATIN_SKELETON)
+# "ts" is ц in one word and т+с in another ("otvetstvennost", "obshchatsya"): a word with it
+# has a second skeleton that reads the letters one by one.
+_LATIN_RE_TS = re.compile("|".join(re.escape(a) for a, _ in _LATIN_SKELETON if a != "ts"))
 
 
 def cyrillic_skeleton(word: str) -> str:
@@ -50,6 +53,15 @@ def cyrillic_skeleton(word: str) -> str:
 def latin_skeleton(word: str) -> str:
     """Return the phonetic skeleton of a Russian word typed in Latin letters."""
     return _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], word.lower()).replace("ii", "i")
+
+
+def latin_skeletons(word: str) -> tuple[str, ...]:
+    """Return the skeletons a Latin-typed word may have: one, or two when "ts" is in it."""
+    first = latin_skeleton(word)
+    if "ts" not in word.lower():
+        return (first,)
+    second = _LATIN_RE_TS.sub(lambda m: _LATIN_MAP[m.group(0)], word.lower()).replace("ii", "i")
+    return (first, second)
 
 
 def max_edits(word: str) -> int:
@@ -156,10 +168,11 @@ class Lexicon:
         An exact skeleton match is certain ("nezhelatelnoi" -> "нежелательной"); otherwise the
         nearest skeleton within the typo limit is taken.
         """
+        for skeleton in latin_skeletons(word):
+            exact = self._skeletons.get(skeleton)
+            if exact is not None:
+                return exact, True
         skeleton = latin_skeleton(word)
-        exact = self._skeletons.get(skeleton)
-        if exact is not None:
-            return exact, True
         limit = max_edits(skeleton)
         if not limit:
             return None

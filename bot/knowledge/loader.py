@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from bot.i18n import LANGUAGES
-from bot.knowledge.model import SEVERITIES, TOPICS, Entry, KnowledgeBase, Source
+from bot.knowledge.model import SEVERITIES, TOPICS, Entry, KnowledgeBase, Source, SynonymGroup
 from bot.paths import knowledge_dir
 
 MAX_ANSWER_CHARS = 1200
@@ -20,6 +20,9 @@ STALE_AFTER_DAYS = 180
 MIN_QUESTIONS = 5
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+# The domain thesaurus lives with the entries but holds no entries (see load_synonyms).
+SYNONYMS_FILE = "synonyms.yaml"
+MIN_GROUP_MEMBERS = 2
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,100 @@ def load_file(path: Path, label: str | None = None) -> tuple[list[Entry], list[P
     return entries, checker.problems
 
 
+def _member_key(text: str) -> str:
+    """Return how a thesaurus member is compared with the others (case, ё and brackets aside)."""
+    return " ".join(text.lower().replace("ё", "е").replace("[", "").replace("]", "").split())
+
+
+def _synonym_groups(root: yaml.Node, checker: _Checker) -> list[SynonymGroup]:
+    """Return the thesaurus groups of a composed synonyms file, reporting what is wrong."""
+    if not isinstance(root, yaml.MappingNode):
+        checker.add(root.start_mark.line + 1, "groups", "the file must have a top-level "
+                    "'groups' mapping")
+        return []
+    groups_node: yaml.Node | None = None
+    for key, value in root.value:
+        if key.value == "groups":
+            groups_node = value
+        else:
+            checker.add(key.start_mark.line + 1, str(key.value), "unknown key (only 'groups')")
+    if not isinstance(groups_node, yaml.MappingNode) or not groups_node.value:
+        checker.add(root.start_mark.line + 1, "groups", "must be a mapping of concept names "
+                    "to their 'ru' and 'en' members")
+        return []
+    groups: list[SynonymGroup] = []
+    seen: dict[tuple[str, str], tuple[str, int]] = {}  # (lang, member) -> (group, line)
+    for name_node, body in groups_node.value:
+        name, line = str(name_node.value), name_node.start_mark.line + 1
+        if not _ID.match(name):
+            checker.add(line, name, "a group's name must be a snake_case identifier")
+        if not isinstance(body, yaml.MappingNode) or not body.value:
+            checker.add(line, name, "empty group: give 'ru' and/or 'en' lists of members")
+            continue
+        members: dict[str, tuple[str, ...]] = {}
+        lines: dict[str, tuple[int, ...]] = {}
+        for lang_node, items in body.value:
+            lang, where = str(lang_node.value), lang_node.start_mark.line + 1
+            field = f"{name}.{lang}"
+            if lang not in LANGUAGES:
+                checker.add(where, field, "unknown key (use ru and en)")
+                continue
+            if not isinstance(items, yaml.SequenceNode) or not all(
+                    isinstance(i, yaml.ScalarNode) and str(i.value).strip() for i in items.value):
+                checker.add(where, field, "must be a list of non-empty words or phrases")
+                continue
+            if len(items.value) < MIN_GROUP_MEMBERS:
+                checker.add(where, field, f"empty group: needs at least {MIN_GROUP_MEMBERS} "
+                            f"members, has {len(items.value)}")
+                continue
+            texts = tuple(" ".join(str(i.value).split()) for i in items.value)
+            at = tuple(i.start_mark.line + 1 for i in items.value)
+            for text, item_line in zip(texts, at, strict=True):
+                if text.count("[") != text.count("]"):
+                    checker.add(item_line, field, f"{text!r}: unbalanced [brackets]")
+                first = seen.setdefault((lang, _member_key(text)), (name, item_line))
+                if first != (name, item_line):
+                    where_first = f"group {first[0]}" if first[0] != name else "this group"
+                    checker.add(item_line, field, f"{text!r} is already in {where_first} "
+                                f"(line {first[1]}): a word belongs to one group")
+            members[lang], lines[lang] = texts, at
+        if members:
+            groups.append(SynonymGroup(name, members, line, lines))
+    return groups
+
+
+def load_synonyms(path: Path, label: str | None = None) -> tuple[list[SynonymGroup],
+                                                                  list[Problem]]:
+    """Return the domain thesaurus in `path` and the problems found in it (never raises).
+
+    Besides the file's own shape (unknown keys, groups with fewer than two members, a word in
+    two groups), every member is read as the matcher reads it (see bot.knowledge.thesaurus):
+    two spellings of one word in two groups, or a phrase of function words only, are errors.
+    """
+    checker = _Checker(label or path.name)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        checker.add(mark.line + 1 if mark is not None else 0, "yaml",
+                    str(getattr(exc, "problem", None) or exc))
+        return [], checker.problems
+    except (OSError, UnicodeDecodeError) as exc:
+        checker.add(0, "file", f"cannot be read: {exc}")
+        return [], checker.problems
+    if root is None:
+        checker.add(0, "groups", "the file must have a top-level 'groups' mapping")
+        return [], checker.problems
+    groups = _synonym_groups(root, checker)
+    if groups and not checker.problems:
+        from bot.knowledge.analyze import shared_analyzer
+        from bot.knowledge.thesaurus import Thesaurus
+
+        for line, message in Thesaurus(tuple(groups), shared_analyzer()).problems:
+            checker.add(line, "groups", message)
+    return groups, checker.problems
+
+
 def validate(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Return the knowledge base in `directory` and every problem found across its files.
 
@@ -320,9 +417,13 @@ def validate(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem
     directory = directory or knowledge_dir()
     entries: list[Entry] = []
     problems: list[Problem] = []
-    files = sorted(directory.glob("*.yaml"))
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != SYNONYMS_FILE)
     if not files:
         problems.append(Problem(str(directory), 0, "files", "no knowledge files (*.yaml) found"))
+    synonyms: list[SynonymGroup] = []
+    if (directory / SYNONYMS_FILE).exists():
+        synonyms, synonym_problems = load_synonyms(directory / SYNONYMS_FILE)
+        problems.extend(synonym_problems)
     for path in files:
         file_entries, file_problems = load_file(path)
         entries.extend(file_entries)
@@ -344,7 +445,7 @@ def validate(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem
                                         f"unknown entry id {rel!r}"))
             elif rel == entry.id:
                 problems.append(Problem(entry.file, entry.line, "related", "refers to itself"))
-    return KnowledgeBase(tuple(seen.values())), problems
+    return KnowledgeBase(tuple(seen.values()), tuple(synonyms)), problems
 
 
 def stale_entries(kb: KnowledgeBase, today: dt.date | None = None) -> list[Problem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TOPICS = (
     "foreign_agents", "fa_duties", "fa_penalties", "interaction", "undesirable", "other_risks",
@@ -39,10 +39,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class SynonymGroup:
+    """One concept of the domain thesaurus (knowledge/synonyms.yaml): per language, the words
+    and phrases meaning that thing in questions about the registries, the head first."""
+
+    name: str
+    members: dict[str, tuple[str, ...]]
+    line: int
+    member_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
-    """All entries, in file order, with lookup by id."""
+    """All entries, in file order, with lookup by id, and the domain thesaurus."""
 
     entries: tuple[Entry, ...]
+    synonyms: tuple[SynonymGroup, ...] = field(default=())
 
     def get(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""

@@ -60,3 +60,25 @@ async def test_without_registry_data_a_name_is_never_called_unlisted(services: S
     assert "Donating to a foreign agent" in text
     assert "cannot check it against the registries" in text
     assert "not found" not in text
+
+
+async def test_a_name_the_base_talks_about_still_picks_its_entry(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=listings)
+    # Meduza is listed, and the base's entry on reposting undesirable material names it.
+    text, _ = await _ask(services, "можно ли цитировать Медузу в своём телеграм-канале", "ru")
+    assert "Репосты материалов нежелательной организации" in text
+    text, _ = await _ask(services, "is Amnesty International an undesirable organisation in Russia",
+                         "en")
+    assert "Amnesty International declared undesirable" in text
+
+
+async def test_a_possible_match_of_a_place_name_does_not_pull_a_question_in(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=listings)
+    for question in ("how do I register a new company in Germany",
+                     "how to register a car in Germany"):
+        text, _ = await _ask(services, question, "en")
+        assert "I can't help with that" in text, question

@@ -85,3 +85,50 @@ def test_a_rare_keyword_name_anchors_a_question(question_index: QuestionIndex) -
     # "Гаагский" is too rare in the base to stand out by frequency; the keywords name it.
     result = question_index.match("передал документы в Гаагский суд, что мне грозит", "ru")
     assert result.entry_id == "intl_org_assist"
+
+
+def test_latin_typed_ts_and_a_dropped_soft_sign_are_read_as_words(
+    question_index: QuestionIndex,
+) -> None:
+    # "ts" is т+с here, not ц, and the final ь is missing: no single table reads these.
+    analyzer = question_index.analyzer
+    assert analyzer.translit_word("otvetstvennost") == "ответственность"
+    assert analyzer.translit_word("obshchatsya") == "общаться"
+    result = question_index.match("ugolovnaya otvetstvennost za nezhelatelnuyu organizaciyu", "ru")
+    assert result.entry_id == "un_criminal_penalties"
+
+
+def test_and_before_a_question_word_opens_a_second_question(
+    question_index: QuestionIndex,
+) -> None:
+    for text in ("chto takoe inoagent i kak proverit cheloveka",
+                 "what is a foreign agent and how do I check a name"):
+        result = question_index.match(text, "ru")
+        assert result.entry_id == "fa_definition"
+        assert result.also == ("check_status",)
+    # Split or not, a question of another subject stays declined.
+    assert question_index.match("what is a travel agent and how do I become one",
+                                "en").entry_id is None
+
+
+def test_a_rare_action_word_does_not_outvote_the_list_named(
+    question_index: QuestionIndex,
+) -> None:
+    # "пересылать" is rarer than "экстремистский" and shared with the foreign agents' reposts;
+    # the list the question names decides.
+    result = question_index.match("можно ли пересылать в чаты видео, признанные экстремистскими",
+                                  "ru")
+    assert result.entry_id == "extremist_materials"
+
+
+def test_asking_since_when_a_law_exists_goes_to_its_history(
+    question_index: QuestionIndex,
+) -> None:
+    # The definition shares every subject word; "since when" asks for the history.
+    result = question_index.match("когда приняли закон о нежелательных организациях", "ru")
+    assert result.entry_id == "history"
+    result = question_index.match("since when does Russia have a foreign agent law", "en")
+    assert result.entry_id == "history"
+    # Asking when one's own duties start is not about the laws' history.
+    result = question_index.match("меня признали иноагентом, когда начинать ставить плашку", "ru")
+    assert result.entry_id != "history"

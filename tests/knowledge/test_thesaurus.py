@@ -1,0 +1,128 @@
+"""The domain thesaurus (knowledge/synonyms.yaml): a question in words the base does not use
+finds its entry, everyday sentences stay declined, and a broken file is a clear problem."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.index import QuestionIndex
+from bot.knowledge.loader import SYNONYMS_FILE, validate
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.prebuilt import load_index
+from bot.paths import knowledge_dir
+
+# Questions whose telling word only the thesaurus knows, and the entry that answers each.
+SYNONYM_ONLY = {
+    "шернуть статью иноагента — это нарушение?": "fa_reposting",
+    "можно ли быть модератором чата иноагента": "channel_admins",
+    "могут ли меня повязать за пикет": "practical_safety",
+    "is it ok to crosspost a foreign agent's article": "fa_reposting",
+}
+
+
+@pytest.fixture(scope="module")
+def without_thesaurus(kb: KnowledgeBase, question_index: QuestionIndex) -> QuestionIndex:
+    """The index over the same entries with an empty thesaurus."""
+    return QuestionIndex(dataclasses.replace(kb, synonyms=()), question_index.analyzer)
+
+
+def test_a_question_in_synonyms_only_finds_the_entry(
+    question_index: QuestionIndex, without_thesaurus: QuestionIndex,
+) -> None:
+    for question, entry_id in SYNONYM_ONLY.items():
+        assert question_index.match(question).entry_id == entry_id, question
+        # The base's own words alone do not get there: the thesaurus does.
+        assert without_thesaurus.match(question).entry_id != entry_id, question
+
+
+def test_a_synonym_lifts_a_weak_match_to_a_confident_one(
+    question_index: QuestionIndex, without_thesaurus: QuestionIndex,
+) -> None:
+    question = "нужен ли дисклеймер на видео иноагента"
+    with_it, without = question_index.match(question), without_thesaurus.match(question)
+    assert with_it.entry_id == "fa_labelling"
+    assert with_it.score > without.score + 0.3
+
+
+def test_everyday_sentences_with_a_synonym_are_still_declined(
+    question_index: QuestionIndex,
+) -> None:
+    # "relocate", "выехать", "расшарить", "перевести деньги" are all in the thesaurus.
+    for text in ("how to relocate to Germany", "хочу выехать на дачу",
+                 "как расшарить пост в инстаграме", "перевести деньги маме на карту"):
+        assert question_index.match(text).entry_id is None, text
+
+
+def test_the_bundled_thesaurus_is_valid_and_loaded(kb: KnowledgeBase) -> None:
+    names = {g.name for g in kb.synonyms}
+    assert {"donate", "repost", "fine", "label", "designate", "emigrate"} <= names
+    assert all(len(members) >= 2 for g in kb.synonyms for members in g.members.values())
+
+
+def _base_with_synonyms(tmp_path: Path, text: str) -> Path:
+    directory = tmp_path / "kb"
+    shutil.copytree(knowledge_dir(), directory)
+    (directory / SYNONYMS_FILE).write_text(textwrap.dedent(text), encoding="utf-8")
+    return directory
+
+
+def test_a_broken_thesaurus_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    directory = _base_with_synonyms(tmp_path, """\
+        groups:
+          donate:
+            ru: [донат, пожертвование]
+            de: [spende, spenden]
+          empty:
+            en: []
+          repost:
+            ru: [репост, пожертвование]
+          lonely:
+            en: [share]
+        extra: 1
+        """)
+    kb, problems = validate(directory)
+    lines = [str(p) for p in problems]
+    assert "synonyms.yaml:4: donate.de: unknown key (use ru and en)" in lines
+    assert any(m.startswith("synonyms.yaml:6: empty.en: empty group") for m in lines)
+    assert any(m.startswith("synonyms.yaml:8: repost.ru: 'пожертвование' is already in group "
+                            "donate (line 3)") for m in lines)
+    assert any(m.startswith("synonyms.yaml:10: lonely.en: empty group") for m in lines)
+    assert "synonyms.yaml:11: extra: unknown key (only 'groups')" in lines
+    # The thesaurus is not read as entries.
+    assert not any("entries" in m for m in lines)
+    assert len(kb.entries) > 0
+
+
+def test_two_spellings_of_one_word_in_two_groups_are_reported(tmp_path: Path) -> None:
+    directory = _base_with_synonyms(tmp_path, """\
+        groups:
+          donate:
+            ru: [донат, пожертвование]
+          repost:
+            ru: [репост, пожертвования]
+        """)
+    lines = [str(p) for p in validate(directory)[1]]
+    assert any(m.startswith("synonyms.yaml:5: groups: repost.ru: 'пожертвования' reads as "
+                            "'пожертвование', already in group donate") for m in lines)
+
+
+def test_an_edited_thesaurus_is_not_answered_from_a_stale_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RISKGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    question = "можно ли зюзюкнуть пост иноагента"
+    path = knowledge_dir() / SYNONYMS_FILE
+    directory = _base_with_synonyms(tmp_path, path.read_text(encoding="utf-8"))
+    before = load_index(directory).match(question, "ru")
+    text = (directory / SYNONYMS_FILE).read_text(encoding="utf-8")
+    (directory / SYNONYMS_FILE).write_text(
+        text.replace("ru: [репост, ", "ru: [репост, зюзюкнуть, ", 1), encoding="utf-8")
+    after = load_index(directory).match(question, "ru")
+    assert after.entry_id == "fa_reposting"
+    # The made-up word now reads as "репост"; before the edit only "пост иноагента" counted.
+    assert after.score > before.score + 0.3
