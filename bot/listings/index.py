@@ -775,8 +775,10 @@ def _code_fingerprint() -> list[bytes]:
     from bot import textnorm
     from bot.listings import aliases, entryrows, flatmap
 
+    # everyday: its qualifier nouns and word tests are precomputed for the index's words.
     parts = [Path(module.__file__).read_bytes()
-             for module in (sys.modules[__name__], nm, aliases, entryrows, flatmap, textnorm)
+             for module in (sys.modules[__name__], nm, everyday, aliases, entryrows, flatmap,
+                            textnorm)
              if module.__file__]
     parts.append(resources.files("bot.listings").joinpath(aliases.ALIAS_FILE).read_bytes())
     return parts
