@@ -36,6 +36,8 @@ _SURE = frozenset({"exact", "morph"})  # token matches that leave no doubt about
 _SIM_EXACT = 1.0
 _SIM_MORPH = 0.96
 _SIM_TRANSLIT = 0.93
+_VOCAB_EXACT, _VOCAB_MORPH, _VOCAB_TRANSLIT = ((_SIM_EXACT, "exact"), (_SIM_MORPH, "morph"),
+                                               (_SIM_TRANSLIT, "translit"))
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio; one wrong letter in five still passes
 _MIN_PARTIAL_COVERAGE = 0.25
 # Score of a surname met alone (times its match quality): a possible match at most.
@@ -449,24 +451,28 @@ class NameIndex:
         out: dict[int, tuple[float, str]] = {}
         mkeys, lkeys = self._morph_keys(tok), self._query_latin_keys(tok)
         raw = self._latin_keys(tok)
-        vocab, keysets = self._vocab, self._keysets
+        own, typos = self._tid(tok), len(tok) >= 5
+        keysets = self._keysets
         fuzzy_keys: list[str] = []
         fuzzy_owner: list[int] = []
         for t in tids:
-            if vocab[t] == tok:
-                out[t] = (_SIM_EXACT, "exact")
+            if t == own:
+                out[t] = _VOCAB_EXACT
                 continue
             sets = keysets.get(t)
             if sets is None:
                 sets = self._keyset(t)
             if not mkeys.isdisjoint(sets[0]):
-                out[t] = (_SIM_MORPH, "morph")
-            elif sets[1] and not lkeys.isdisjoint(sets[1]):
-                out[t] = (_SIM_TRANSLIT, "translit")
-            elif len(tok) >= 5 and sets[1]:
-                for key in sets[1]:
-                    fuzzy_keys.append(key)
-                    fuzzy_owner.append(t)
+                out[t] = _VOCAB_MORPH
+            else:
+                skeletons = sets[1]
+                if not skeletons:
+                    continue
+                if not lkeys.isdisjoint(skeletons):
+                    out[t] = _VOCAB_TRANSLIT
+                elif typos:
+                    fuzzy_keys += skeletons
+                    fuzzy_owner += [t] * len(skeletons)
         if fuzzy_keys:
             ratios: dict[int, float] = {}
             for a in raw:
