@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
+from bot.knowledge.naming import status_entry
 from bot.textnorm import clean, script_of, tokens
 from handlers import answers
 from handlers.checks import check_reply
@@ -25,10 +26,12 @@ from handlers.markup import esc
 from handlers.messages import ChatKind, Choice, Message, Reply
 from handlers.named import (
     NamedStatus,
+    fallback_entry,
     names_anchor_question,
     names_in_question,
     status_text,
     stronger_entry,
+    without_any_names,
     without_names,
 )
 
@@ -231,8 +234,19 @@ class Dispatcher:
         stripped = without_names(text, names, self.services) if names else text
         if names and not tokens(stripped):
             stripped = text
-        result = self.services.questions.match(
-            stripped, lang, in_scope=names_anchor_question(names))
+        anchored = names_anchor_question(names)
+        result = self.services.questions.match(stripped, lang, in_scope=anchored)
+        if anchored:
+            # "radio svoboda nezhelatelnaya ili inoagent?": the name's status is the question;
+            # a listed name the matcher found no topic for gets its list's closest entry.
+            asked = without_any_names(text, names)
+            entry_id = status_entry(self.services.questions, asked, lang,
+                                    names=tuple(n.name for n in names),
+                                    matched=result.entry_id) or (
+                result.entry_id if result.entry_id is not None else
+                fallback_entry([a.entry_id for a in result.alternatives], names))
+            if entry_id is not None:
+                result = replace(result, outcome="answer", entry_id=entry_id)
         if result.entry_id is not None:
             result = replace(result, entry_id=stronger_entry(result.entry_id, names))
         return result, names

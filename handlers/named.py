@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
+from bot.knowledge.naming import unknown_words
+from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, SEVERITY, TERRORIST, UNDESIRABLE
 from bot.listings.status import CheckResult
+from bot.textnorm import tokens
 from handlers.checks import data_lines, match_lines
 from handlers.context import Services
 from handlers.markup import esc
+
+if TYPE_CHECKING:
+    from bot.listings.service import ListingService
 
 # A capitalised word (Cyrillic or Latin, hyphens allowed) and runs of them: "The Insider",
 # "Human Rights Watch", «Медиазона». Quoted spans are names whatever their case.
@@ -26,11 +33,20 @@ _RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|and|the|de)\b|{_WORD}))*(?<!\s)")
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,60})[»\"”]")
 # Abbreviations of the law itself (КоАП, СМИ, РКН, VPN): never checked as names.
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ]{2,5}$|^[A-ZА-ЯЁ][a-zа-яё]{0,2}[A-ZА-ЯЁ]\w*$")
+# Where a sentence begins: its first word is capitalised whatever it is.
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n)\W*")
+# Words at least this frequent (Zipf) open sentences, not names: "what's" 5.2, "radio" 5.0.
+_EVERYDAY_ZIPF = 5.1
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
 # A check shown next to an answer must be a real hit: these statuses are worth the reader's time.
 _SHOWN = ("listed", "excluded", "possible")
 _DEFINITE = ("listed", "excluded")
+DEFINITE = "definite"  # a scanner mention the index is sure of (bot.listings.scan.DEFINITE)
+# Word runs checked per question at most: a check costs about a millisecond.
+MAX_RUNS = 12
+# Matches scoring this close to a name's sure match are the same name on another list.
+_SAME_SCORE = 0.005
 
 
 @dataclass(frozen=True)
@@ -45,16 +61,20 @@ class NamedStatus:
 def name_spans(text: str) -> list[str]:
     """Return the spans of a question that read as names of organisations or people.
 
-    A capitalised word counts unless it opens the question or is an abbreviation ("КоАП",
-    "РКН"); quoted spans always count.
+    A capitalised word counts unless it opens a sentence or is an abbreviation ("КоАП",
+    "РКН"); quoted spans always count. A run opening a sentence loses its leading everyday
+    words ("Can I", "What's the fine", "Это правда"): their capitals are the sentence's.
     """
     spans: list[str] = [m.group(1).strip() for m in _QUOTED.finditer(text)]
-    first = re.match(r"\W*\w+", text)
-    first_end = first.end() if first else 0
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     for m in _RUN.finditer(text):
         span = m.group(0).strip()
-        if m.start() < first_end and " " not in span:
-            continue
+        if m.start() in starts:
+            if " " not in span:
+                continue
+            span = _without_everyday_opening(span)
+            if not span[:1].isupper():  # "What's the fine": nothing capitalised is left
+                continue
         words = _LEADING_ARTICLE.sub("", span).split()
         if not words or all(_ABBREVIATION.match(w) for w in words):
             continue
@@ -64,46 +84,202 @@ def name_spans(text: str) -> list[str]:
     return spans[:MAX_NAMES]
 
 
+def _without_everyday_opening(span: str) -> str:
+    """Return a sentence-opening run without its first word when that word is an everyday one
+    ("Can I", "What's the", "Is Meduza"); a name opening a sentence ("Amnesty International",
+    "Радио Свобода") stays whole. Only the first word: "Human Rights Watch" is made of
+    everyday words too."""
+    first, _, rest = span.partition(" ")
+    return rest.strip() if _everyday(first) else span
+
+
+def _everyday(word: str) -> bool:
+    """Return True for one of the commonest words of Russian or English."""
+    from bot.knowledge.frequency import zipf_frequency
+
+    folded = word.casefold()
+    return max(zipf_frequency(folded, "en"), zipf_frequency(folded, "ru")) >= _EVERYDAY_ZIPF
+
+
 def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     """Return the names a question mentions with their check results (None: no data).
 
-    The one place that finds names in questions; the text scanner can take its place later.
+    The one place that finds names in questions, in any form people type them: the text
+    scanner (`ListingService.scan`) finds listed names written in lower case or inflected
+    ("свидетели иеговы", "беллингкэт"); capitalised or quoted spans are checked as before, so a
+    name no list knows is said to be "not found"; and short runs of words the knowledge base
+    never uses ("азову", "amnesty international") are checked too, kept only when the check
+    is sure. Nothing is loaded when the question has neither a capitalised span nor a word the
+    base does not know: a question that names nothing costs no name data.
     """
+    spans = name_spans(text)
+    words = tokens(text)
+    unknown = unknown_words(services.questions, text) if words else set()
+    if not spans and not unknown:
+        return []
     listings = services.listings
+    if listings is None:
+        return [n for n in (_span_status(s, None, services) for s in spans) if n is not None]
+    out = _mentions(text, listings, services)
+    # English writes names with capitals ("the brief said" names nothing); Russian, typed in
+    # either alphabet, is often all lower case.
+    if services.questions.analyzer.detect_language(text) == "ru":
+        for run in _runs(words, unknown):
+            if _covered(run, out):
+                continue
+            result = listings.check(run)
+            if result.status in _DEFINITE:
+                out.append(NamedStatus(run, result))
+    for span in spans:
+        if _covered(span, out):
+            continue
+        named = _span_status(span, listings.check(span), services)
+        if named is not None:
+            out.append(named)
+    return out[:MAX_NAMES]
+
+
+def _mentions(text: str, listings: ListingService, services: Services) -> list[NamedStatus]:
+    """Return the names the scanner finds in text, checked as `check` would check them.
+
+    A possible mention made of words the knowledge base uses ("иноагента" read as an LLC's
+    name) is a word of the question, not a name.
+    """
     out: list[NamedStatus] = []
-    for span in name_spans(text):
-        result = listings.check(span) if listings is not None else None
-        if result is not None and result.problem in ("empty", "too_short"):
+    for m in listings.scan(text).mentions:
+        if any(m.text.casefold() == n.name.casefold() for n in out):
             continue
-        hit = result is not None and result.status in _SHOWN
-        # Words of the law itself ("Минюст", "Telegram") are capitalised but no names: unless
-        # the registries know them, they are left out rather than reported "not found".
-        if not hit and services.questions.knows(span):
+        if m.match != DEFINITE and any(services.questions.knows(w) for w in tokens(m.text)):
             continue
-        # One everyday word ("Дождю" for TV Rain) cannot be told apart from ordinary language
-        # by the name index, so its absence proves nothing: say so instead of "not found".
-        vague = not hit and " " not in span and services.questions.is_common_word(span)
-        out.append(NamedStatus(span, result, vague))
+        result = listings.check(m.text)
+        if result.status not in _SHOWN:
+            continue
+        vague = result.status not in _DEFINITE and " " not in m.text.strip() \
+            and services.questions.is_common_word(m.text)
+        out.append(NamedStatus(m.text, result, vague))
     return out
 
 
-# When a named organisation is undesirable, the foreign-agent answer understates the risk:
-# the same question about it is answered by the undesirable-organisation entry.
-_STRONGER = {
-    "undesirable": {"fa_donating": "un_donating", "fa_reposting": "un_repost",
-                    "fa_interaction": "un_participation", "fa_interviews": "un_participation"},
-}
+def _span_status(span: str, result: CheckResult | None,
+                 services: Services) -> NamedStatus | None:
+    """Return a capitalised or quoted span with its check result, or None when it is no name."""
+    if result is not None and result.problem in ("empty", "too_short"):
+        return None
+    hit = result is not None and result.status in _SHOWN
+    # Words of the law itself ("Минюст", "Telegram") are capitalised but no names: unless
+    # the registries know them, they are left out rather than reported "not found".
+    if not hit and services.questions.knows(span):
+        return None
+    # One everyday word ("Дождю" for TV Rain) cannot be told apart from ordinary language
+    # by the name index, so its absence proves nothing: say so instead of "not found".
+    vague = not hit and " " not in span and services.questions.is_common_word(span)
+    return NamedStatus(span, result, vague)
+
+
+def _runs(words: list[str], unknown: set[int]) -> list[str]:
+    """Return the word runs worth a check, shortest first: each word the base never uses alone,
+    then with one or two neighbours ("amnesty international" beside an unknown word). Only a
+    definite check result makes a run a name; a longer run holding one found is skipped."""
+    runs: list[str] = []
+    for size in (1, 2, 3):
+        for start in range(len(words) - size + 1):
+            if not any(i in unknown for i in range(start, start + size)):
+                continue
+            run = words[start:start + size]
+            if min(len(w) for w in (run[0], run[-1])) < 3 or any(w.isdigit() for w in run):
+                continue
+            runs.append(" ".join(run))
+    return list(dict.fromkeys(runs))[:MAX_RUNS]
+
+
+def _covered(span: str, found: list[NamedStatus]) -> bool:
+    """Return True when span is, or is part of, or contains a name already found."""
+    folded = span.casefold()
+    return any(folded in n.name.casefold() or n.name.casefold() in folded for n in found)
+
+
+# The entry answering one kind of question for each list, read from the entries' texts:
+# money to an extremist organisation is financing extremism (CC 282.3), to a terrorist one
+# assisting terrorism (CC 205.1, in the terrorist-list entry); sharing or linking its materials
+# is distributing extremist materials (CAO 20.29; the materials of a banned organisation need
+# no ruling of their own); taking part, working with it or speaking for it is participation
+# (CC 282.2, 205.5); the media must say a banned organisation is banned when they mention it.
+# An undesirable organisation's materials may not be spread at all, so mentioning one has no
+# entry of its own. Each row is one kind of question; a list missing from a row keeps the
+# entry the question matched.
+# Each list's own entry: what it means to be on it, what taking part in it risks.
+_LIST_ENTRY = {FOREIGN_AGENTS: "fa_definition", UNDESIRABLE: "un_definition",
+               EXTREMIST: "extremist_list", TERRORIST: "terrorist_list"}
+_BY_LIST: tuple[dict[str, str], ...] = (
+    {FOREIGN_AGENTS: "fa_donating", UNDESIRABLE: "un_donating",
+     EXTREMIST: "extremist_financing", TERRORIST: "terrorist_list"},
+    {FOREIGN_AGENTS: "fa_reposting", UNDESIRABLE: "un_repost",
+     EXTREMIST: "extremist_materials", TERRORIST: "terrorist_list"},
+    {UNDESIRABLE: "un_hyperlinks", EXTREMIST: "extremist_materials", TERRORIST: "terrorist_list"},
+    {FOREIGN_AGENTS: "fa_interaction", UNDESIRABLE: "un_participation",
+     EXTREMIST: "extremist_list", TERRORIST: "terrorist_list"},
+    {FOREIGN_AGENTS: "fa_interviews", UNDESIRABLE: "un_participation",
+     EXTREMIST: "extremist_list", TERRORIST: "terrorist_list"},
+    {FOREIGN_AGENTS: "fa_media_mention", EXTREMIST: "banned_mention", TERRORIST: "banned_mention"},
+    # "can donating make me one": for an organisation on a graver list the gift itself is
+    # the offence (CC 284.1 part 2, 282.3, 205.1), a graver risk than one's own designation.
+    {FOREIGN_AGENTS: "fa_donor_risk", UNDESIRABLE: "un_donating",
+     EXTREMIST: "extremist_financing", TERRORIST: "terrorist_list"},
+    _LIST_ENTRY,
+)
+
+
+def gravest_list(names: list[NamedStatus]) -> str | None:
+    """Return the most severe list a name in the question is definitely on now, or None.
+
+    Only a sure match counts: "Дождю" may be TV Rain or the weather, and the answer must not
+    rest on the guess (the status paragraph still shows the possible match).
+    """
+    listed: set[str] = set()
+    for n in names:
+        if n.result is None or n.result.status not in _DEFINITE:
+            continue
+        # The sure match, and those as close as it: one name on two lists ("Bellingcat" is two
+        # undesirable entities) is not "definite" for each, yet it is the same name.
+        best = max((m.score for m in n.result.matches if m.definite), default=1.0)
+        listed |= {m.registry for m in n.result.matches
+                   if m.listed and (m.definite or m.score >= best - _SAME_SCORE)}
+    return next((r for r in SEVERITY if r in listed), None)
 
 
 def stronger_entry(entry_id: str, names: list[NamedStatus]) -> str:
-    """Return the entry that answers the question given the registries the names are on."""
-    for n in names:
-        if n.result is None or n.result.status not in ("listed", "possible"):
-            continue
-        for m in n.result.matches:
-            if m.listed and entry_id in _STRONGER.get(m.registry, {}):
-                return _STRONGER[m.registry][entry_id]
+    """Return the entry that answers the question given the lists the names are on.
+
+    The most severe list a name is definitely on decides: donating to an extremist
+    organisation is answered by the extremist-financing entry, not the foreign-agent one. An
+    answer is only ever made graver: a question the matcher read as about an undesirable
+    organisation keeps that answer when the name is only a foreign agent.
+    """
+    registry = gravest_list(names)
+    if registry is None:
+        return entry_id
+    for row in _BY_LIST:
+        here = [r for r, e in row.items() if e == entry_id]
+        if here and registry in row and _graver(registry, here[0]):
+            return row[registry]
     return entry_id
+
+
+def fallback_entry(alternatives: list[str], names: list[NamedStatus]) -> str | None:
+    """Return the entry for a question the matcher declined although a name in it is definitely
+    listed: the first of the matcher's close topics that is one of the lists' entries, made as
+    grave as the name's list, or else that list's own entry. None when no name is listed."""
+    registry = gravest_list(names)
+    if registry is None:
+        return None
+    for entry_id in alternatives:
+        if any(entry_id in row.values() for row in _BY_LIST):
+            return stronger_entry(entry_id, names)
+    return _LIST_ENTRY[registry]
+
+
+def _graver(registry: str, than: str) -> bool:
+    return SEVERITY.index(registry) < SEVERITY.index(than)
 
 
 def names_anchor_question(names: list[NamedStatus]) -> bool:
@@ -121,8 +297,21 @@ def without_names(text: str, names: list[NamedStatus], services: Services) -> st
     """
     for n in names:
         if not any(services.questions.knows(w) for w in n.name.split()):
-            text = text.replace(n.name, " ")
+            text = _cut(text, n.name)
     return text
+
+
+def without_any_names(text: str, names: list[NamedStatus]) -> str:
+    """Return the question with every name cut out, even one the base talks about: what is
+    left says what is asked about the names ("nezhelatelnaya ili inoagent?")."""
+    for n in names:
+        text = _cut(text, n.name)
+    return text
+
+
+def _cut(text: str, name: str) -> str:
+    # Names found among the folded words ("азову") are cut whatever their case in the text.
+    return re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
 
 
 def status_text(names: list[NamedStatus], t: Translator) -> str | None:

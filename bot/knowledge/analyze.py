@@ -32,6 +32,9 @@ _DIGIT_AS = {"4": "ch", "6": "sh"}
 # ("statya", "obyom"), a leading "e" is often э ("eto"). Tried when the plain reading is no word.
 _READ_AS = {"ц": ("тс", "тьс"), "я": ("ья",), "ю": ("ью",), "е": ("ье", "э")}
 _MAX_REREAD = 2
+# The Zipf value granted a Latin-typed word that only the Russian dictionary knows (a typical
+# content word's): "pereslat ekstremistskij material v chat" is Russian, not English.
+_UNLISTED_WORD_ZIPF = 3.0
 _MAX_AMBIGUOUS = 5
 
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
@@ -217,8 +220,15 @@ class Analyzer:
         for w in words:
             if w[0].isdigit():
                 continue
-            en += zipf_frequency(w, "en", wordlist="small")
-            ru += zipf_frequency(latin_to_cyrillic(w), "ru", wordlist="small")
+            english = zipf_frequency(w, "en", wordlist="small")
+            reading = self.translit_word(w)
+            russian = zipf_frequency(reading, "ru", wordlist="small")
+            # A word English does not use whose reading the Russian dictionary knows is Russian
+            # even when too rare for the small word list ("pereslat", "ekstremistskij").
+            if not english and not russian and self.is_known_ru(reading):
+                russian = _UNLISTED_WORD_ZIPF
+            en += english
+            ru += russian
         return "ru" if ru > en else "en"
 
     def detect_language(self, text: str) -> str:

@@ -521,19 +521,23 @@ class QuestionIndex:
         real word, not a misspelt "state".
         """
         own = self._own_word(key, surface)
-        if own[0] is not None:
+        # A form the dictionary does not know ("общатся") is more likely a misspelt word of the
+        # base than a relative of the word its guessed stem happens to share ("общий").
+        guessed = (own[1] < 1.0 and is_cyrillic(surface)
+                   and not self.analyzer.is_known_ru(surface))
+        if own[0] is not None and not guessed:
             return own
         if surface[0].isdigit() or weight < TYPO_MIN_SPECIFICITY:
-            return None, 0.0
+            return own
         derived = self._derived_from(surface)
         if derived is not None:
             return derived, DERIVED_CONFIDENCE
         repaired = self.lexicon.repair(surface)
         if repaired is None:
-            return None, 0.0
+            return own
         term = self.lexicon.key(repaired[0])
         if term is None or term not in self._tf:
-            return None, 0.0
+            return own
         return term, repaired[1]
 
     def _own_word(self, key: str, surface: str) -> tuple[str | None, float]:

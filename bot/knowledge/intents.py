@@ -30,6 +30,15 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 
 INTENTS: tuple[Intent, ...] = (
+    # "штраф год прошёл, уже не считается?", "does a fine still count after a year": how long
+    # a penalty lasts, asked with a negation that is not a duty left undone.
+    Intent(
+        "penalty_expiry",
+        (_re(r"штраф|наказ|протокол|\bfine|\bpenalt|\bconvict"),
+         _re(r"(год|срок)\w*\s+(уже\s+)?(прош|истек|вышел)|погаш|\bсчита\w*ся\b|\bдейству"
+             r"|\bstill\s+count|\bexpire|\bwears?\s+off|\b(year|time)s?\s+(has\s+)?passed")),
+        _re(r"действует|\bcounts\b"),
+    ),
     # "какой штраф за пост без плашки", "fined for not filing reports": a duty left undone is
     # answered by the penalties, not by the duty's own entry.
     Intent(
@@ -39,11 +48,20 @@ INTENTS: tuple[Intent, ...] = (
              r"|\bmiss|\bforg[eo]t|\bfail|\blate\b|\bno\b")),
         _re(r"штраф|ответственность|\bfines\b|liability"),
     ),
+    # "what's the fine for taking part", "какой штраф за донат": the question asks for the
+    # penalty itself, whatever the act; the act's own entry shares the subject words.
+    Intent(
+        "penalty_amount",
+        (_re(r"(какой|каков\w*|сколько|размер\w*)\s+(\w+\s+)?штраф"
+             r"|\bwhat'?s\s+the\s+(fine|penalty)|\bwhat\s+(is\s+the\s+)?(fine|penalty)"
+             r"|\bhow\s+(much|big)\s+(is\s+)?the\s+fine"),),
+        _re(r"штраф|\bfines\b"),
+    ),
     # "меня признали иноагентом, с чего начать", "what should I do first": first steps.
     Intent(
         "what_to_do",
         (_re(r"что\s+(мне\s+)?(теперь\s+)?(же\s+)?дела|с\s+чего\s+нач|куда\s+бежат|первы[ей]\s+шаг"
-             r"|в\s+первую\s+очередь|что\s+теперь|\bwhat\s+(should|do|must)\s+i\s+do\b"
+             r"|в\s+первую\s+очередь|что\s+(же\s+)?теперь\s*($|\|)|\bwhat\s+(should|do|must)\s+i\s+do\b"
              r"|\bwhat\s+now\b|\bwhere\s+do\s+i\s+start|\bfirst\s+steps?\b|\bwhat\s+to\s+do\b"
              r"|\bdo\s+first\b"),),
         _re(r"что делать|first steps|what to do"),

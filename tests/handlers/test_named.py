@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
+from bot.config import Settings
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.model import KnowledgeBase
 from bot.listings.service import ListingService
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
 from handlers.messages import ChatKind, Message, Platform
-from handlers.named import name_spans
+from handlers.named import name_spans, names_in_question
 from handlers.render import replies_as_plain
+from tests.auxil.registries import FA_2024_10_01, SHARED_REGISTRIES, UND_2024_09_05, WIDE_WINDOWS
 
 
 def _msg(text: str, lang: str) -> Message:
@@ -28,6 +34,12 @@ def test_names_are_found_in_questions_but_not_words_of_the_law() -> None:
     assert name_spans("какой штраф по КоАП за репост") == []
     assert name_spans("Можно ли задонатить иноагенту?") == []
     assert name_spans("what should I do if I'm detained by police") == []
+    # A sentence's own capital is no name: "Can I", "What's the", "Это правда" are not checked.
+    assert name_spans("Can I repost a foreign agent's post?") == []
+    assert name_spans("What's the fine for participating in an undesirable organisation?") == []
+    assert name_spans("Это правда? Это ужас. Is Meduza listed") == ["Meduza"]
+    assert name_spans("Is Human Rights Watch undesirable") == ["Human Rights Watch"]
+    assert name_spans("Amnesty International теперь нежелательная?") == ["Amnesty International"]
     assert name_spans("is Médecins Sans Frontières or Reporters for Freedom listed") == [
         "Médecins Sans Frontières", "Reporters for Freedom"]
 
@@ -82,3 +94,53 @@ async def test_a_possible_match_of_a_place_name_does_not_pull_a_question_in(
                      "how to register a car in Germany"):
         text, _ = await _ask(services, question, "en")
         assert "I can't help with that" in text, question
+
+
+def test_names_typed_in_lower_case_or_latin_letters_are_found(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=listings)
+    lower = names_in_question("беллингкэт в каких списках состоит", services)
+    assert any(n.result is not None and n.result.status == "listed"
+               and "Bellingcat" in n.result.matches[0].name for n in lower)
+    latin = names_in_question("radio svoboda nezhelatelnaya ili inoagent?", services)
+    assert any(n.result is not None and n.result.status == "listed"
+               and "Радио Свобода" in " ".join(m.name for m in n.result.matches) for n in latin)
+    # A word of the law is never read as an organisation's name ("ИНОАГЕНТ" LLC).
+    assert names_in_question("штраф за репост иноагента", services) == []
+
+
+async def test_a_status_only_question_is_answered_by_how_to_check_with_the_status(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=listings)
+    text, count = await _ask(services, "radio svoboda nezhelatelnaya ili inoagent?", "ru")
+    assert count == 1
+    assert "Как проверить" in text
+    assert "Перечень нежелательных организаций" in text
+
+
+@pytest.fixture(scope="module")
+def listings_with_extremist(tmp_path_factory: pytest.TempPathFactory) -> ListingService:
+    """The 2024 snapshots plus the extremist list of the shared mirror."""
+    data = tmp_path_factory.mktemp("extremist-data")
+    service = ListingService(Settings(data_dir=data, freshness_days=WIDE_WINDOWS))
+    service.import_file(FA_2024_10_01, "foreign_agents", as_of=date(2024, 10, 1))
+    service.import_file(UND_2024_09_05, "undesirable", as_of=date(2024, 9, 5))
+    extremist = SHARED_REGISTRIES / "mirror" / "data" / "minjust_extremist_orgs.json"
+    if not extremist.exists():
+        pytest.skip("shared extremist list absent")
+    service.import_file(extremist, "extremist")
+    return service
+
+
+async def test_donating_to_an_extremist_organisation_is_answered_by_extremist_financing(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings_with_extremist: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=listings_with_extremist)
+    # Jehovah's Witnesses are on the extremist list (and a Ukrainian branch is undesirable):
+    # the gravest list decides, and the status names it, in one reply.
+    text, count = await _ask(services, "можно ли задонатить свидетелям иеговы", "ru")
+    assert count == 1
+    assert "282.3" in text
+    assert "экстремистских организаций" in text
