@@ -253,7 +253,7 @@ class NameIndex:
         qtokens = nm.norm_tokens(text)[:12]
         if not qtokens or sum(len(t) for t in qtokens) < 2:
             return []
-        all_common = not marked and all(nm.is_common_word(t) for t in qtokens
+        all_common = not marked and all(nm.query_is_common(t) for t in qtokens
                                         if t not in nm.STOPWORDS)
         results: list[tuple[int, Hit]] = []
         # 1. The whole query equals a name or alias.
@@ -330,7 +330,7 @@ class NameIndex:
         """Return how tok matches each of the given vocabulary tokens that it matches at all
         (the rules of `_direct`), with the typo comparisons done in one batch."""
         out: dict[int, tuple[float, str]] = {}
-        mkeys = nm.morph_keys(tok)
+        mkeys = nm.query_morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)
         raw = nm.latin_keys(tok)
         vocab, keysets = self._vocab, self._keysets
@@ -368,7 +368,7 @@ class NameIndex:
 
     def _estimate(self, tok: str) -> int:
         """Return roughly how many postings a token's lookup would walk."""
-        keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
+        keys = {tok} | set(nm.query_morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
         return sum(self._postings.count(k) for k in keys)
 
     def _lookup(self, tok: str) -> dict[int, _Match]:
@@ -376,7 +376,7 @@ class NameIndex:
         out: dict[int, _Match] = {}
         raw = nm.latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
-        sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
+        sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.query_morph_keys(tok) - {tok})]
         sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
         self._walk(sources, out)
         # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
@@ -416,7 +416,7 @@ class NameIndex:
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
         """Return the best match of tok among one name's tokens (same rules as _lookup)."""
         best: _TokenMatch | None = None
-        mkeys = nm.morph_keys(tok)
+        mkeys = nm.query_morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)
         raw = nm.latin_keys(tok)
         for pos, nt in enumerate(name_tokens):
