@@ -494,7 +494,7 @@ def latin_readings(token: str) -> tuple[str, ...]:
     "otkrytoj rossii"): read in Cyrillic ("медиазону"), it meets the name's word through its
     lemma or stem as a Cyrillic form would. Empty for a Cyrillic word, one under five
     letters, and an English word ("Germany" is no "германы"); "ia" is read both as я and
-    as иа ("mediazonu").
+    as иа ("mediazonu"), "l" before a consonant also as ль ("navalnogo").
     """
     if _CYR.search(token) or len(token) < 5 or not token.isalpha():
         return ()
@@ -502,8 +502,14 @@ def latin_readings(token: str) -> tuple[str, ...]:
 
     if zipf_frequency(token, "en") >= _ENGLISH_ZIPF:
         return ()
+    plain = textnorm.latin_to_cyrillic(token)
     split = textnorm.latin_to_cyrillic(token.replace("ia", "i\x00a")).replace("\x00", "")
-    return tuple(dict.fromkeys((textnorm.latin_to_cyrillic(token), split)))
+    # The soft sign is seldom typed: "navalnogo" is "навального".
+    soft = _HARD_L.sub("ль", plain)
+    return tuple(dict.fromkeys((plain, split, soft)))
+
+
+_HARD_L = re.compile(r"л(?=[бвгджзклмнпрстфхцчшщ])")
 
 
 @lru_cache(maxsize=65536)

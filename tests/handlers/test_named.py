@@ -173,3 +173,16 @@ async def test_donating_to_an_extremist_organisation_is_answered_by_extremist_fi
     assert count == 1
     assert "282.3" in text
     assert "экстремистских организаций" in text
+
+
+async def test_money_to_navalnys_offices_typed_in_latin_is_financing_extremism(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings_with_extremist: ListingService
+) -> None:
+    # "shtabu navalnogo": "штабу" is the name's qualifier noun, and "навального" is read with
+    # the soft sign nobody types, so the check is as sure as for the Cyrillic spelling.
+    services = Services(kb=kb, questions=question_index, listings=listings_with_extremist)
+    text, count = await _ask(services, "perevel dengi shtabu navalnogo v 2021 chto mne grozit",
+                             "ru")
+    assert count == 1
+    assert "282.3" in text
+    assert "экстремистских организаций" in text
