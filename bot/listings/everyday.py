@@ -11,6 +11,7 @@ grammar, not data.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +27,8 @@ EVERYDAY_ZIPF_EN = 4.0
 
 # Below this a word is rare enough to stand for the longer name it belongs to.
 RARE_ZIPF = 3.0
+# A word this frequent is taken as spelt right (Zipf 4: "ukraine" 4.3, "insider" 3.8 is not).
+CORRECT_SPELLING_ZIPF = 4.0
 
 # Nouns that say "what follows is the name of an organisation or outlet" (folded forms; the
 # lemma of an inflected text word is looked up). Grammar, so a list.
@@ -84,6 +87,21 @@ def is_everyday(token: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def is_correct_spelling(token: str) -> bool:
+    """Return True when a folded word is a frequent word of the language its script is written
+    in ("germany", "russia", "германии"): correctly spelt, so no typo of a name.
+
+    The check's typo search reads a word it cannot find as a misspelt name; run on a frequent
+    word it finds another word one or two letters away ("germany" → ГРАНИ, "russia" → RUSI)
+    and calls it a possible match.
+    """
+    from wordfreq import zipf_frequency
+
+    lang = "ru" if textnorm.is_cyrillic(token) else "en"
+    return zipf_frequency(token, lang) >= CORRECT_SPELLING_ZIPF
+
+
+@lru_cache(maxsize=65536)
 def is_rare_name_word(token: str) -> bool:
     """Return True when a folded word is rare in the languages registry names come in
     (Russian by lemma; English, French, German for Latin script): one such word alone can
@@ -111,15 +129,18 @@ def all_everyday(tokens: tuple[str, ...] | list[str]) -> bool:
     return bool(tokens) and all(is_everyday(t) or is_qualifier(t) for t in tokens)
 
 
-def is_marked_query(query: str) -> bool:
+def is_marked_query(query: str, qualifier: Callable[[str], bool] | None = None) -> bool:
     """Return True when a short text marks its name as a name: quotes, an asterisk, or a
-    leading qualifier ("издание «Холод»", "«Дождь»", "Дождь*", "телеканал Дождь")."""
+    leading qualifier ("издание «Холод»", "«Дождь»", "Дождь*", "телеканал Дождь").
+
+    `qualifier`: is_qualifier, or a caller's precomputed answer of it (a name index knows
+    it for every word of its names)."""
     text = nm.without_leading_prepositions(textnorm.clean(query))
     if _MARKED_QUERY.search(text):
         return True
     tokens = nm.norm_tokens(text)
     # Russian typed in Latin letters too: "shtabu navalnogo" as "штабу навального".
-    if len(tokens) >= 2 and any(is_qualifier(t)
+    if len(tokens) >= 2 and any((qualifier or is_qualifier)(t)
                                 for t in (tokens[0], *nm.latin_readings(tokens[0]))):
         return True
     # Latin script writes names in title case: "Freedom House", "Human Rights Watch".
