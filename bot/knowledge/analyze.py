@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pymorphy3
 import pymorphy3_dicts_ru
@@ -99,8 +99,21 @@ class Analyzer:
         # The dictionary's path, given, spares pymorphy3 a scan of every installed package's
         # entry points on each start (and on each unpickling of a cached index).
         self._morph = pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
+        self._stemmers()
+
+    def _stemmers(self) -> None:
         self._stem = snowballstemmer.stemmer("english")
         self._ru_stem = snowballstemmer.stemmer("russian")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Return the state to pickle with the index cache, without the stemmers: PyStemmer's
+        C stemmers (used by snowballstemmer when installed) cannot be pickled."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_stem", "_ru_stem")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled analyser and make its stemmers afresh."""
+        self.__dict__.update(state)
+        self._stemmers()
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance; the cache is the point
     def ru_key(self, word: str) -> str | None:
