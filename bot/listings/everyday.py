@@ -11,6 +11,7 @@ grammar, not data.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -111,14 +112,17 @@ def all_everyday(tokens: tuple[str, ...] | list[str]) -> bool:
     return bool(tokens) and all(is_everyday(t) or is_qualifier(t) for t in tokens)
 
 
-def is_marked_query(query: str) -> bool:
+def is_marked_query(query: str, qualifier: Callable[[str], bool] | None = None) -> bool:
     """Return True when a short text marks its name as a name: quotes, an asterisk, or a
-    leading qualifier ("издание «Холод»", "«Дождь»", "Дождь*", "телеканал Дождь")."""
+    leading qualifier ("издание «Холод»", "«Дождь»", "Дождь*", "телеканал Дождь").
+
+    `qualifier`: is_qualifier, or a caller's precomputed answer of it (a name index knows
+    it for every word of its names)."""
     text = nm.without_leading_prepositions(textnorm.clean(query))
     if _MARKED_QUERY.search(text):
         return True
     tokens = nm.norm_tokens(text)
-    if len(tokens) >= 2 and is_qualifier(tokens[0]):
+    if len(tokens) >= 2 and (qualifier or is_qualifier)(tokens[0]):
         return True
     # Latin script writes names in title case: "Freedom House", "Human Rights Watch".
     words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in nm.STOPWORDS]

@@ -12,8 +12,9 @@ import math
 import re
 import sys
 from array import array
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,11 +30,14 @@ from bot.listings.model import PERSON, Entry
 
 EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
 _KIND_RANK = {EXACT: 0, ALIAS: 1, TRANSLIT: 2, FUZZY: 3}
+_SURE = frozenset({"exact", "morph"})  # token matches that leave no doubt about the word
 
 # How much one token's match is worth by the way it matched.
 _SIM_EXACT = 1.0
 _SIM_MORPH = 0.96
 _SIM_TRANSLIT = 0.93
+_VOCAB_EXACT, _VOCAB_MORPH, _VOCAB_TRANSLIT = ((_SIM_EXACT, "exact"), (_SIM_MORPH, "morph"),
+                                               (_SIM_TRANSLIT, "translit"))
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio; one wrong letter in five still passes
 _MIN_PARTIAL_COVERAGE = 0.25
 # Score of a surname met alone (times its match quality): a possible match at most.
@@ -46,6 +50,9 @@ _MAX_CANDIDATES = 600
 _MAX_FUZZY_POSTINGS = 3000
 # Names one query token may contribute as candidates before the walk stops.
 _LOOKUP_CAP = 4 * _MAX_CANDIDATES
+# Skeletons whose typo neighbours a process keeps (least recently used out): the same words
+# recur in queries, and each neighbour search scans up to five length buckets.
+_FUZZY_MEMO = 4096
 _DIGITS = re.compile(r"^\d{10}(?:\d{2,5})?$")
 
 
@@ -88,6 +95,20 @@ _Match = tuple[float, str, int]  # [0] sim, [1] how, [2] position in the name
 
 _PRIMARY, _PERSON = 1, 2
 _KEY_SEP = "\x00"
+# What a vocabulary token is, precomputed at build (one byte per token): a common word
+# (names.is_common_word), a qualifier noun (everyday.is_qualifier), read first as an adjective.
+_COMMON, _QUALIFIER, _ADJECTIVE = 1, 2, 4
+
+
+class _Word(NamedTuple):
+    """What matching needs of one query word that names have: its morphology keys
+    (names.morph_keys), its own skeletons (names.latin_keys), with its lemmas' too
+    (names.query_latin_keys), and whether it is a common word (names.is_common_word)."""
+
+    morph: frozenset[str]
+    latin: frozenset[str]
+    query_latin: frozenset[str]
+    common: bool
 
 
 class NameIndex:
@@ -156,6 +177,13 @@ class NameIndex:
         tid = {tok: i for i, tok in enumerate(self._vocab)}
         self._vmorph = [_KEY_SEP.join(sorted(nm.morph_keys(t))) for t in self._vocab]
         self._vlatin = [_KEY_SEP.join(sorted(nm.latin_keys(t))) for t in self._vocab]
+        # ...and what a query needs of the same word (a query is mostly name words), so that
+        # a query word found in the vocabulary is never parsed, stemmed or romanised.
+        self._vqlatin = [_KEY_SEP.join(sorted(nm.query_latin_keys(t) - nm.latin_keys(t)))
+                         for t in self._vocab]
+        self._vflags = bytes((_COMMON if nm.is_common_word(t) else 0)
+                             | (_QUALIFIER if everyday.is_qualifier(t) else 0)
+                             | (_ADJECTIVE if _adjective(t) else 0) for t in self._vocab)
         idf = [math.log(1 + total / df[t]) for t in self._vocab]
         self._vidf = array("d", idf)
         self._vweight = array("d", [0.1 if t in nm.STOPWORDS else w
@@ -163,6 +191,11 @@ class NameIndex:
         self._idf_map: dict[str, float] | None = None
         # Per process, filled as queries meet vocabulary tokens: their key sets, split once.
         self._keysets: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+        # Per process: the typo neighbours of the skeletons searched lately (_FUZZY_MEMO).
+        self._fuzzy_memo: OrderedDict[str, list[tuple[str, float]]] = OrderedDict()
+        # Per process, filled as queries meet vocabulary words: their analyses, unpacked once
+        # (at most one per vocabulary word; other words are memoised by the names module).
+        self._words: dict[str, _Word] = {}
         # Names as columns: entry, text, flags, token ids (one flat array, offsets per name).
         self._nentry = array("i", [n.entry for n in names])
         self._ntext = [n.text for n in names]
@@ -174,6 +207,11 @@ class NameIndex:
             self._ntok.extend(tid[t] for t in n.tokens)
             self._noff.append(len(self._ntok))
         self._nlen = array("i", [len(n.tokens) for n in names])
+        # Each name's weight (its words' idf, stop words discounted): what coverage divides by.
+        vweight = self._vweight
+        self._nweight = array("d", [sum([vweight[t] for t in self._ntok[self._noff[ni]:
+                                                                        self._noff[ni + 1]]])
+                                    for ni in range(len(names))])
         self._by_key = FlatMultimap(by_key)
         self._postings = FlatMultimap(postings, pairs=True)
         self._by_number = FlatMultimap(by_number)
@@ -192,7 +230,8 @@ class NameIndex:
         """Return the pickled form: the tables, the entries as compact rows (EntryRows), and
         no derived views."""
         state = dict(self.__dict__)
-        state.update(entries=as_rows(self.entries), _names=None, _idf_map=None, _keysets={})
+        state.update(entries=as_rows(self.entries), _names=None, _idf_map=None, _keysets={},
+                     _words={}, _fuzzy_memo=OrderedDict())
         return state
 
     @property
@@ -216,6 +255,61 @@ class NameIndex:
         vocab = self._vocab
         return tuple([vocab[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]])
 
+    def _tid(self, tok: str) -> int:
+        """Return tok's position in the vocabulary, or -1 when no name has that word."""
+        i = bisect_left(self._vocab, tok)
+        return i if i < len(self._vocab) and self._vocab[i] == tok else -1
+
+    def _keyset(self, t: int) -> tuple[frozenset[str], tuple[str, ...]]:
+        """Return vocabulary token t's morphology keys and skeletons, split once per process."""
+        sets = self._keysets.get(t)
+        if sets is None:
+            sets = self._keysets[t] = (frozenset(self._vmorph[t].split(_KEY_SEP)),
+                                       tuple(self._vlatin[t].split(_KEY_SEP))
+                                       if self._vlatin[t] else ())
+        return sets
+
+    def _word(self, tok: str) -> _Word | None:
+        """Return what matching needs of a query word that names have (precomputed at build:
+        such a word is never parsed, stemmed or romanised at query time), or None."""
+        word = self._words.get(tok)
+        if word is None:
+            t = self._tid(tok)
+            if t < 0:
+                return None
+            morph, latin_tuple = self._keyset(t)
+            latin = frozenset(latin_tuple)
+            extra = self._vqlatin[t]
+            word = self._words[tok] = _Word(
+                morph, latin, latin | frozenset(extra.split(_KEY_SEP)) if extra else latin,
+                bool(self._vflags[t] & _COMMON))
+        return word
+
+    def _morph_keys(self, tok: str) -> frozenset[str]:
+        """Return names.morph_keys(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.morph_keys(tok) if word is None else word.morph
+
+    def _latin_keys(self, tok: str) -> frozenset[str]:
+        """Return names.latin_keys(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.latin_keys(tok) if word is None else word.latin
+
+    def _query_latin_keys(self, tok: str) -> frozenset[str]:
+        """Return names.query_latin_keys(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.query_latin_keys(tok) if word is None else word.query_latin
+
+    def _is_common(self, tok: str) -> bool:
+        """Return names.is_common_word(tok), precomputed when a name has the word."""
+        word = self._word(tok)
+        return nm.is_common_word(tok) if word is None else word.common
+
+    def is_qualifier(self, tok: str) -> bool:
+        """Return everyday.is_qualifier(tok), precomputed for the words of names."""
+        t = self._tid(tok)
+        return bool(self._vflags[t] & _QUALIFIER) if t >= 0 else everyday.is_qualifier(tok)
+
     # -----------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, *, marked: bool | None = None,
                variants: Sequence[str] | None = None) -> list[Hit]:
@@ -231,7 +325,7 @@ class NameIndex:
         at every refresh).
         """
         if marked is None:
-            marked = everyday.is_marked_query(query)
+            marked = everyday.is_marked_query(query, qualifier=self.is_qualifier)
         best: dict[int, Hit] = {}
         digits = re.sub(r"[\s-]", "", query)
         if _DIGITS.match(digits):
@@ -240,20 +334,24 @@ class NameIndex:
                 best[ei] = Hit(entry, entry.name, EXACT, 1.0, True)
         if variants is None:
             variants = nm.query_variants(query)
+        # Variants share most words: their lookups and comparisons are done once per search.
+        shared: dict[tuple[str, str], Any] | None = {} if len(variants) > 1 else None
         for vi, variant in enumerate(variants[:6]):
-            penalty = 0.0 if vi == 0 else 0.02
-            for ei, hit in self._search_variant(variant, marked):
-                hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - penalty, 4),
-                          hit.definite)
+            for ei, hit in self._search_variant(variant, marked, shared):
+                if vi:
+                    hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - 0.02, 4),
+                              hit.definite)
                 if ei not in best or _order(hit) < _order(best[ei]):
                     best[ei] = hit
         return sorted(best.values(), key=_order)[:limit]
 
-    def _search_variant(self, text: str, marked: bool = False) -> Iterable[tuple[int, Hit]]:
+    def _search_variant(self, text: str, marked: bool = False,
+                        shared: dict[tuple[str, str], Any] | None = None,
+                        ) -> Iterable[tuple[int, Hit]]:
         qtokens = nm.norm_tokens(text)[:12]
         if not qtokens or sum(len(t) for t in qtokens) < 2:
             return []
-        all_common = not marked and all(nm.is_common_word(t) for t in qtokens
+        all_common = not marked and all(self._is_common(t) for t in qtokens
                                         if t not in nm.STOPWORDS)
         results: list[tuple[int, Hit]] = []
         # 1. The whole query equals a name or alias.
@@ -270,20 +368,26 @@ class NameIndex:
                 results.append((ei, Hit(self.entries[ei], self._ntext[ni], kind, score,
                                         definite)))
         # 2. Token by token.
-        matches = self._token_matches(qtokens)
+        matches = self._token_matches(qtokens, shared)
+        words = [(qi, t in nm.STOPWORDS) for qi, t in enumerate(qtokens) if len(t) > 1]
+        initials = [t for t in qtokens if len(t) == 1]
+        ambiguous = self._ambiguous
         for ni, per_token in matches.items():
-            hit = self._score(ni, qtokens, per_token, all_common or ni in self._ambiguous,
+            hit = self._score(ni, words, initials, per_token, all_common or ni in ambiguous,
                               marked)
             if hit is not None:
                 results.append((self._nentry[ni], hit))
         return results
 
-    def _token_matches(self, qtokens: Sequence[str]) -> dict[int, dict[int, _Match]]:
+    def _token_matches(self, qtokens: Sequence[str],
+                       shared: dict[tuple[str, str], Any] | None = None,
+                       ) -> dict[int, dict[int, _Match]]:
         """Return, per candidate name, the best match of each query token in it.
 
         Candidates come from the rarest required query token's postings (plus its fuzzy
         neighbours); every other token is then compared with those names' own tokens. A
         common word ("фонд") thus never makes a check walk tens of thousands of names.
+        `shared`: what the other variants of the same search worked out (filled here).
         """
         found: dict[int, dict[int, _Match]] = {}
         toks = [(qi, t) for qi, t in enumerate(qtokens) if len(t) > 1]  # initials: in _score
@@ -292,10 +396,14 @@ class NameIndex:
         required = [(qi, t) for qi, t in toks if t not in nm.STOPWORDS] or toks
         # The rarest token that occurs at all: a typo (no postings) is better checked
         # against the candidates of a real word than expanded into every fuzzy neighbour.
-        estimates = {t: self._estimate(t) for _, t in required}
-        first_qi, first_tok = min(required, key=lambda x: (estimates[x[1]] == 0,
-                                                           estimates[x[1]]))
-        first = self._lookup(first_tok)
+        if len(required) == 1:
+            first_qi, first_tok = required[0]
+        else:
+            estimates = {t: _shared(shared, "estimate", t, self._estimate)
+                         for _, t in required}
+            first_qi, first_tok = min(required, key=lambda x: (estimates[x[1]] == 0,
+                                                               estimates[x[1]]))
+        first = _shared(shared, "lookup", first_tok, self._lookup)
         if len(first) > _MAX_CANDIDATES:
             # Short names first: only they can be covered well by a query this unspecific.
             keep = sorted(first, key=self._nlen.__getitem__)[:_MAX_CANDIDATES]
@@ -303,15 +411,26 @@ class NameIndex:
         for ni, m in first.items():
             found[ni] = {first_qi: m}
         required_qis = {qi for qi, _ in required}
+        others = [(qi, tok) for qi, tok in toks if qi != first_qi]
+        if not others:
+            return found
         noff, ntok = self._noff, self._ntok
-        for qi, tok in toks:
-            if qi == first_qi:
-                continue
-            per_tid = self._match_vocab(tok, {t for ni in found
-                                              for t in ntok[noff[ni]:noff[ni + 1]]})
-            for ni in list(found):
+        name_tids = {ni: ntok[noff[ni]:noff[ni + 1]] for ni in found}
+        for qi, tok in others:
+            tids = {t for ni in found for t in name_tids[ni]}
+            if shared is None:
+                per_tid: Mapping[int, tuple[float, str] | None] = self._match_vocab(tok, tids)
+            else:
+                memo = shared.setdefault(("pairs", tok), {})
+                todo = tids.difference(memo)
+                if todo:
+                    fresh = self._match_vocab(tok, todo)
+                    memo.update((t, fresh.get(t)) for t in todo)
+                per_tid = memo
+            required_tok = qi in required_qis
+            for ni, per_token in list(found.items()):
                 best: _Match | None = None
-                for pos, t in enumerate(ntok[noff[ni]:noff[ni + 1]]):
+                for pos, t in enumerate(name_tids[ni]):
                     got = per_tid.get(t)
                     if got is None:
                         continue
@@ -321,8 +440,8 @@ class NameIndex:
                     if best is None or got[0] > best[0]:
                         best = (got[0], got[1], pos)
                 if best is not None:
-                    found[ni][qi] = best
-                elif qi in required_qis:
+                    per_token[qi] = best
+                elif required_tok:
                     del found[ni]
         return found
 
@@ -330,29 +449,30 @@ class NameIndex:
         """Return how tok matches each of the given vocabulary tokens that it matches at all
         (the rules of `_direct`), with the typo comparisons done in one batch."""
         out: dict[int, tuple[float, str]] = {}
-        mkeys = nm.morph_keys(tok)
-        lkeys = nm.query_latin_keys(tok)
-        raw = nm.latin_keys(tok)
-        vocab, keysets = self._vocab, self._keysets
+        mkeys, lkeys = self._morph_keys(tok), self._query_latin_keys(tok)
+        raw = self._latin_keys(tok)
+        own, typos = self._tid(tok), len(tok) >= 5
+        keysets = self._keysets
         fuzzy_keys: list[str] = []
         fuzzy_owner: list[int] = []
         for t in tids:
-            if vocab[t] == tok:
-                out[t] = (_SIM_EXACT, "exact")
+            if t == own:
+                out[t] = _VOCAB_EXACT
                 continue
             sets = keysets.get(t)
             if sets is None:
-                sets = keysets[t] = (frozenset(self._vmorph[t].split(_KEY_SEP)),
-                                     tuple(self._vlatin[t].split(_KEY_SEP))
-                                     if self._vlatin[t] else ())
+                sets = self._keyset(t)
             if not mkeys.isdisjoint(sets[0]):
-                out[t] = (_SIM_MORPH, "morph")
-            elif sets[1] and not lkeys.isdisjoint(sets[1]):
-                out[t] = (_SIM_TRANSLIT, "translit")
-            elif len(tok) >= 5 and sets[1]:
-                for key in sets[1]:
-                    fuzzy_keys.append(key)
-                    fuzzy_owner.append(t)
+                out[t] = _VOCAB_MORPH
+            else:
+                skeletons = sets[1]
+                if not skeletons:
+                    continue
+                if not lkeys.isdisjoint(skeletons):
+                    out[t] = _VOCAB_TRANSLIT
+                elif typos:
+                    fuzzy_keys += skeletons
+                    fuzzy_owner += [t] * len(skeletons)
         if fuzzy_keys:
             ratios: dict[int, float] = {}
             for a in raw:
@@ -368,25 +488,25 @@ class NameIndex:
 
     def _estimate(self, tok: str) -> int:
         """Return roughly how many postings a token's lookup would walk."""
-        keys = {tok} | set(nm.morph_keys(tok)) | {"L:" + k for k in nm.latin_keys(tok)}
+        keys = {tok} | self._morph_keys(tok) | {"L:" + k for k in self._latin_keys(tok)}
         return sum(self._postings.count(k) for k in keys)
 
     def _lookup(self, tok: str) -> dict[int, _Match]:
         """Return the best match of tok in every name that has one (via the postings)."""
         out: dict[int, _Match] = {}
-        raw = nm.latin_keys(tok)
+        raw = self._latin_keys(tok)
         sources = [(tok, _SIM_EXACT, "exact")]
-        sources += [(k, _SIM_MORPH, "morph") for k in sorted(nm.morph_keys(tok) - {tok})]
+        sources += [(k, _SIM_MORPH, "morph") for k in sorted(self._morph_keys(tok) - {tok})]
         sources += [("L:" + k, _SIM_TRANSLIT, "translit") for k in sorted(raw)]
         self._walk(sources, out)
         # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
-        extra = sorted(nm.query_latin_keys(tok) - raw) if not out else []
+        extra = sorted(self._query_latin_keys(tok) - raw) if not out else []
         self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], out)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
         # nor for words already found in many names (a common word needs no typo search).
         if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
             # Again the lemmas only when nothing was found: each key is a fuzzy walk.
-            for key in [*raw, *(extra or (sorted(nm.query_latin_keys(tok) - raw)
+            for key in [*raw, *(extra or (sorted(self._query_latin_keys(tok) - raw)
                                            if not out else ()))]:
                 for match, ratio in self._fuzzy(key):
                     if self._postings.count("L:" + match) > _MAX_FUZZY_POSTINGS:
@@ -439,7 +559,19 @@ class NameIndex:
         return best
 
     def _fuzzy(self, key: str) -> list[tuple[str, float]]:
-        """Return skeleton keys within a typo or two of key (same length ± 2)."""
+        """Return skeleton keys within a typo or two of key (same length ± 2); the latest
+        _FUZZY_MEMO answers are kept."""
+        memo = self._fuzzy_memo
+        out = memo.get(key)
+        if out is not None:
+            memo.move_to_end(key)
+            return out
+        out = memo[key] = self._fuzzy_search(key)
+        if len(memo) > _FUZZY_MEMO:
+            memo.popitem(last=False)
+        return out
+
+    def _fuzzy_search(self, key: str) -> list[tuple[str, float]]:
         out: list[tuple[str, float]] = []
         for length in range(len(key) - 2, len(key) + 3):
             bucket = self._buckets.get(length)
@@ -451,81 +583,119 @@ class NameIndex:
                 out.append((match, ratio))
         return out
 
-    def _score(self, ni: int, qtokens: Sequence[str],
+    def _score(self, ni: int, words: Sequence[tuple[int, bool]], initials: list[str],
                per_token: dict[int, _Match], all_common: bool,
                marked: bool = False) -> Hit | None:
-        """Return a hit when every meaningful query token is explained by this name."""
-        flags = self._nflags[ni]
-        person, primary = bool(flags & _PERSON), bool(flags & _PRIMARY)
+        """Return a hit when every meaningful query token is explained by this name.
+
+        `words`: (position, is a stop word) of each query token longer than a letter;
+        `initials`: the one-letter tokens. Most candidates are rejected: what a hit needs
+        (the entry, the name's words) is read only for those that are not."""
+        person = self._nflags[ni] & _PERSON
         used: dict[int, _Match] = {}
-        for qi, tok in enumerate(qtokens):
+        for qi, stop in words:
             m = per_token.get(qi)
-            if len(tok) == 1:
-                continue
             if m is None or m[2] in used:
-                if tok in nm.STOPWORDS and not person:
+                if stop and not person:
                     continue
                 return None
             used[m[2]] = m
-        tokens = self._tokens(ni)
-        # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name parts.
-        initials = [t for t in qtokens if len(t) == 1]
-        if initials and not person:
-            # An organisation has no initials: a one-letter word of its name, a preposition
-            # or conjunction ("Фонда борьбы с коррупцией") or a letter it prints ("имени
-            # К. Минина"), is that word. One the name lacks stays an initial ("Навальный
-            # А."), which no organisation's name explains.
-            for letter in initials:
-                pos = next((p for p, t in enumerate(tokens) if t == letter and p not in used),
-                           None)
-                if pos is None:
-                    return None
-                used[pos] = (_SIM_EXACT, "exact", pos)
-            initials = []
+        n = self._nlen[ni]
         if initials:
-            free = [p for p in range(1, len(tokens)) if p not in used]
-            if not person or len(initials) > len(free):
-                return None
-            for letter, pos in zip(initials, free, strict=False):
-                if not tokens[pos].startswith(letter):
+            tokens = self._tokens(ni)
+            # Initials ("Ходорковский М. Б.") must fit first letters of the unmatched name
+            # parts.
+            if not person:
+                # An organisation has no initials: a one-letter word of its name, a
+                # preposition or conjunction ("Фонда борьбы с коррупцией") or a letter it
+                # prints ("имени К. Минина"), is that word. One the name lacks stays an
+                # initial ("Навальный А."), which no organisation's name explains.
+                for letter in initials:
+                    pos = next((p for p, t in enumerate(tokens)
+                                if t == letter and p not in used), None)
+                    if pos is None:
+                        return None
+                    used[pos] = (_SIM_EXACT, "exact", pos)
+                initials = []
+            else:
+                free = [p for p in range(1, n) if p not in used]
+                if len(initials) > len(free):
                     return None
-        if not used:
+                for letter, pos in zip(initials, free, strict=False):
+                    if not tokens[pos].startswith(letter):
+                        return None
+        if not used or (person and 0 not in used):
+            return None  # a first name or patronymic alone names nobody in particular
+        # Enough of a partly matched name covered? Most candidates fail here: known before
+        # anything else is worked out (a marked query is first tried for qualifiers).
+        partial = not person and len(used) < n
+        min_cover = (_MIN_PARTIAL_COMMON if all_common and len(used) == 1
+                     else _MIN_PARTIAL_COVERAGE)
+        covered = self._coverage(ni, used) if partial and not marked else None
+        if covered is not None and covered < min_cover:
             return None
-        entry = self.entries[self._nentry[ni]]
-        text = self._ntext[ni]
         hows = {m[1] for m in used.values()}
-        kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
-            EXACT if primary else ALIAS)
-        sure = hows <= {"exact", "morph"}
+        sure = hows <= _SURE
         mean = sum(m[0] for m in used.values()) / len(used)
         if person:
-            if 0 not in used:
-                return None  # a first name or patronymic alone names nobody in particular
             given = 1 in used or (initials and tokens[1].startswith(initials[0]))
             if not given:
                 if not sure and "translit" not in hows:
                     return None  # a misspelt bare surname matches too many other surnames
-                return Hit(entry, text, kind, round(_BARE_SURNAME * mean, 4), False)
-            coverage = (len(used) + len(initials)) / len(tokens)
-            full_initials = len(initials) >= 2 or (initials and len(tokens) == 2)
+                return self._hit(ni, hows, round(_BARE_SURNAME * mean, 4), False)
+            coverage = (len(used) + len(initials)) / n
+            full_initials = len(initials) >= 2 or (initials and n == 2)
             definite = sure and (1 in used or bool(full_initials))
-            return Hit(entry, text, kind, round(0.6 + 0.4 * coverage * mean, 4), definite)
-        vweight = self._vweight
-        weights = [vweight[t] for t in self._ntok[self._noff[ni]:self._noff[ni + 1]]]
-        covered = sum(weights[p] * used[p][0] for p in used) / (sum(weights) or 1.0)
-        if len(used) == len(tokens):  # every word of the name, each once
-            return Hit(entry, text, kind, round(0.9 + 0.08 * mean, 4),
-                       sure and not all_common)
-        if marked and _only_qualifiers_missing(tokens, used):
+            return self._hit(ni, hows, round(0.6 + 0.4 * coverage * mean, 4), definite)
+        if len(used) == n:  # every word of the name, each once
+            return self._hit(ni, hows, round(0.9 + 0.08 * mean, 4), sure and not all_common)
+        if marked and self._only_qualifiers_missing(ni, used):
             # «Дождь» marked as a name is "Телеканал Дождь" without its qualifier noun.
-            return Hit(entry, text, kind, round(0.88 + 0.08 * mean, 4), sure)
-        single_common = all_common and len(used) == 1
-        if covered < (_MIN_PARTIAL_COMMON if single_common else _MIN_PARTIAL_COVERAGE):
-            return None
+            return self._hit(ni, hows, round(0.88 + 0.08 * mean, 4), sure)
+        if covered is None:
+            covered = self._coverage(ni, used)
+            if covered < min_cover:
+                return None
         # A part of a name met only by typo-tolerance ranks below a surname met exactly
         # ("Надеждина" is Надеждин's surname before it is a misspelt «Гавань надежды»).
         slope = 0.35 if hows == {"fuzzy"} else 0.45
-        return Hit(entry, text, kind, round(0.4 + slope * covered, 4), False)
+        return self._hit(ni, hows, round(0.4 + slope * covered, 4), False)
+
+    def _coverage(self, ni: int, used: dict[int, _Match]) -> float:
+        """Return the share of name ni's weight (its words' idf) the matched words cover,
+        each by its match quality."""
+        vweight, ntok, base = self._vweight, self._ntok, self._noff[ni]
+        return sum(vweight[ntok[base + p]] * m[0] for p, m in used.items()) / (
+            self._nweight[ni] or 1.0)
+
+    def _hit(self, ni: int, hows: set[str], score: float, definite: bool) -> Hit:
+        """Return the hit on name ni, its kind told by how its words matched."""
+        kind = FUZZY if "fuzzy" in hows else TRANSLIT if "translit" in hows else (
+            EXACT if self._nflags[ni] & _PRIMARY else ALIAS)
+        return Hit(self.entries[self._nentry[ni]], self._ntext[ni], kind, score, definite)
+
+    def _only_qualifiers_missing(self, ni: int, used: dict[int, _Match]) -> bool:
+        """Return True when every token of name ni not matched is a qualifier noun or a stop
+        word, and something other than those was matched."""
+        tids = self._ntok[self._noff[ni]:self._noff[ni + 1]]
+        flags, vocab = self._vflags, self._vocab
+        if any(p not in used and p > 0 and flags[tids[p - 1]] & _ADJECTIVE
+               for p in range(len(tids))):
+            return False  # a noun after an adjective is the name's own ("Открытое общество")
+        return any(not flags[tids[p]] & _QUALIFIER for p in used) and all(
+            flags[t] & _QUALIFIER or vocab[t] in nm.STOPWORDS
+            for p, t in enumerate(tids) if p not in used)
+
+
+def _shared(shared: dict[tuple[str, str], Any] | None, kind: str, tok: str,
+            compute: Callable[[str], Any]) -> Any:
+    """Return compute(tok), worked out once per search when the search shares its work."""
+    if shared is None:
+        return compute(tok)
+    got = shared.get((kind, tok))
+    if got is None:
+        got = shared[kind, tok] = compute(tok)
+    return got
 
 
 def _ambiguous_short_names(names: Sequence[IndexedName],
@@ -543,16 +713,6 @@ def _ambiguous_short_names(names: Sequence[IndexedName],
         ni for ni, name in short
         if any(len(owners[entries[name.entry].registry, key]) > 1
                for key in {name.tokens[0], *nm.latin_keys(name.tokens[0])}))
-
-
-def _only_qualifiers_missing(tokens: Sequence[str], used: dict[int, _Match]) -> bool:
-    """Return True when every name token not matched is a qualifier noun or a stop word,
-    and something other than those was matched."""
-    missing = [t for p, t in enumerate(tokens) if p not in used]
-    core = [tokens[p] for p in used if not everyday.is_qualifier(tokens[p])]
-    if any(p not in used and p > 0 and _adjective(tokens[p - 1]) for p in range(len(tokens))):
-        return False  # a noun after an adjective is the name's own ("Открытое общество")
-    return bool(core) and all(everyday.is_qualifier(t) or t in nm.STOPWORDS for t in missing)
 
 
 def _adjective(token: str) -> bool:
@@ -621,8 +781,10 @@ def _code_fingerprint() -> list[bytes]:
     from bot import textnorm
     from bot.listings import aliases, entryrows, flatmap
 
+    # everyday: its qualifier nouns and word tests are precomputed for the index's words.
     parts = [Path(module.__file__).read_bytes()
-             for module in (sys.modules[__name__], nm, aliases, entryrows, flatmap, textnorm)
+             for module in (sys.modules[__name__], nm, everyday, aliases, entryrows, flatmap,
+                            textnorm)
              if module.__file__]
     parts.append(resources.files("bot.listings").joinpath(aliases.ALIAS_FILE).read_bytes())
     return parts

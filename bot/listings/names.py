@@ -420,17 +420,35 @@ def without_leading_prepositions(text: str) -> str:
     return " ".join(words)
 
 
-def query_variants(query: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def query_variants(query: str) -> tuple[str, ...]:
     """Return the strings worth matching for one user query, the query itself first.
 
     A pasted registry name ("АНО «Левада-Центр»") is split like an entry name; a chat
-    phrasing ("у Медузы", "про Дудя") loses its leading preposition.
+    phrasing ("у Медузы", "про Дудя") loses its leading preposition. Memoised: the same
+    query text recurs (a name in the news is checked by many people).
     """
     text = without_leading_prepositions(textnorm.clean(query))
+    if _plain_name(text):
+        return tuple(unique_by_norm([text]))  # what the full extraction would come to
     variants = [text]
     for alias in extract_aliases(text):
         variants.append(alias)
-    return unique_by_norm(variants)
+    return tuple(unique_by_norm(variants))
+
+
+# What makes extract_aliases find another name in a text: brackets, quotes, list separators
+# and "/" halves (besides pseudonym phrases, descriptive tails and legal forms).
+_ALIAS_MARKS = re.compile(r'[()«»„“‹”›",;/]')
+
+
+def _plain_name(text: str) -> bool:
+    """Return True when extract_aliases(text) finds no name but text itself: no bracket,
+    quote or separator, no pseudonym phrase, descriptive tail or legal form, nothing to
+    strip. Most typed queries are such; the test costs a fraction of the extraction."""
+    return (not _ALIAS_MARKS.search(text) and textnorm.clean(text) == text
+            and text == text.strip(" ,;-–—") and not _PSEUDONYM.search(text)
+            and not _TAIL.search(text) and strip_legal_form(text) == text)
 
 
 # ---------------------------------------------------------------------------------------------

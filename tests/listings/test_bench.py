@@ -18,6 +18,7 @@ def test_grow_and_small_run() -> None:
         m = figures[label]
         assert m["p50_ms"] <= m["p99_ms"]
         assert m["naive_mean_ms"] > 0 and m["speedup_mean"] > 1
+        assert 0 < m["p50_cpu_ms"] <= m["p99_cpu_ms"] and m["speedup_mean_cpu"] > 1
         assert 0 < m["cache_load_s"] < m["build_s"]
     assert figures["grown"]["entries"] == 3000
     table = bench.format_table(figures)
