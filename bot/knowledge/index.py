@@ -118,7 +118,7 @@ INTENT_SHARE = 0.5
 TITLE_PHRASE_SPREAD = 2
 TITLE_PHRASE_SHARE = 0.75
 TITLE_TOP = 4
-TITLE_SHARE = 0.8
+TITLE_SHARE = 0.65
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
 # A thesaurus synonym anchors a question only if it is at least this rare in general language:
 # "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
