@@ -27,6 +27,8 @@ EVERYDAY_ZIPF_EN = 4.0
 
 # Below this a word is rare enough to stand for the longer name it belongs to.
 RARE_ZIPF = 3.0
+# A word this frequent is taken as spelt right (Zipf 4: "ukraine" 4.3, "insider" 3.8 is not).
+CORRECT_SPELLING_ZIPF = 4.0
 
 # Nouns that say "what follows is the name of an organisation or outlet" (folded forms; the
 # lemma of an inflected text word is looked up). Grammar, so a list.
@@ -82,6 +84,21 @@ def is_everyday(token: str) -> bool:
         return max(zipf_frequency(token, "ru"), zipf_frequency(lemma(token), "ru")) \
             >= EVERYDAY_ZIPF_RU
     return zipf_frequency(token, "en") >= EVERYDAY_ZIPF_EN
+
+
+@lru_cache(maxsize=65536)
+def is_correct_spelling(token: str) -> bool:
+    """Return True when a folded word is a frequent word of the language its script is written
+    in ("germany", "russia", "германии"): correctly spelt, so no typo of a name.
+
+    The check's typo search reads a word it cannot find as a misspelt name; run on a frequent
+    word it finds another word one or two letters away ("germany" → ГРАНИ, "russia" → RUSI)
+    and calls it a possible match.
+    """
+    from wordfreq import zipf_frequency
+
+    lang = "ru" if textnorm.is_cyrillic(token) else "en"
+    return zipf_frequency(token, lang) >= CORRECT_SPELLING_ZIPF
 
 
 @lru_cache(maxsize=65536)

@@ -503,8 +503,10 @@ class NameIndex:
         extra = sorted(self._query_latin_keys(tok) - raw) if not out else []
         self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], out)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
-        # nor for words already found in many names (a common word needs no typo search).
-        if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
+        # nor for words already found in many names (a common word needs no typo search),
+        # nor for frequent words spelt right ("germany" is no typo of ГРАНИ).
+        if (len(tok) >= 5 and len(out) < _MAX_CANDIDATES
+                and not everyday.is_correct_spelling(tok)):
             # Again the lemmas only when nothing was found: each key is a fuzzy walk.
             for key in [*raw, *(extra or (sorted(self._query_latin_keys(tok) - raw)
                                            if not out else ()))]:

@@ -14,13 +14,14 @@ def test_grow_and_small_run() -> None:
     assert len(grown) == len(entries) + 500
     assert len({(e.registry, e.entry_id) for e in grown}) == len(grown)
     figures = bench.measure(SHARED_REGISTRIES, grown_size=3000, n_queries=30, processes=False)
-    for label in ("real", "grown"):
+    for label in ("real", "four_lists", "grown"):
         m = figures[label]
         assert m["p50_ms"] <= m["p99_ms"]
         assert m["naive_mean_ms"] > 0 and m["speedup_mean"] > 1
         assert 0 < m["p50_cpu_ms"] <= m["p99_cpu_ms"] and m["speedup_mean_cpu"] > 1
         assert 0 < m["cache_load_s"] < m["build_s"]
     assert figures["grown"]["entries"] == 3000
+    assert figures["four_lists"]["entries"] > figures["real"]["entries"]  # all four lists
     table = bench.format_table(figures)
     assert "real" in table and "grown" in table and "naive" in table
 

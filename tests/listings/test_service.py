@@ -137,3 +137,12 @@ def test_broken_files_are_recorded_rejections(service: ListingService, tmp_path:
     rejection = service.status()[0]["rejections"][-1]
     assert reason in rejection["reasons"][0]
     assert service.check("Эткинд Александр Маркович").status == "listed"
+
+
+@pytest.mark.parametrize("query", ["Germany", "Russia", "Германии"])
+def test_a_country_is_no_typo_of_a_listed_name(tmp_path: Path, query: str) -> None:
+    """"Germany" is two letters from «ГРАНИ» and "Russia" one from RUSI (both on the shipped
+    lists): a correctly spelt everyday word must not be reported as their misspelling."""
+    svc = ListingService(settings_in(tmp_path, freshness_days=WIDE_WINDOWS))  # shipped data
+    result = svc.check(query)
+    assert not [m for m in result.matches if m.match == "fuzzy"], result.matches
