@@ -112,6 +112,13 @@ _QUESTION_BREAK = re.compile(
 # this many best and score this share of the best.
 INTENT_TOP = 4
 INTENT_SHARE = 0.5
+# A phrase of two content words that at most TITLE_PHRASE_SPREAD entries' titles hold names the
+# subject of those entries: the best of them among the TITLE_TOP best entries, scoring at least
+# TITLE_SHARE of the best, takes the first place (see `_by_title`).
+TITLE_PHRASE_SPREAD = 2
+TITLE_PHRASE_SHARE = 0.75
+TITLE_TOP = 4
+TITLE_SHARE = 0.65
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
 # A thesaurus synonym anchors a question only if it is at least this rare in general language:
 # "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
@@ -252,6 +259,7 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
+        self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -653,6 +661,65 @@ class QuestionIndex:
                     return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
         return ranked
 
+    def _title_phrase_entries(
+        self, kb: KnowledgeBase, aliases: dict[str, str],
+    ) -> tuple[dict[frozenset[str], frozenset[str]], dict[frozenset[str], frozenset[str]]]:
+        """Return the entries by the phrases of two adjacent content words their titles hold:
+        the phrases that tell entries apart, and all of them.
+
+        A phrase tells entries apart only when at most TITLE_PHRASE_SPREAD titles hold it and at
+        least TITLE_PHRASE_SHARE of the base's asked texts (titles, questions,
+        keywords) using it belong to them. "экстремистский материал" names the subject of two
+        entries; "иноагент ... реестр" and "участие в нежелательной организации" are asked of many.
+        """
+        def phrases(text: str, lang: str) -> set[frozenset[str]]:
+            keys = [aliases.get(t.key, t.key) for t in self._terms(text, lang) if t.weight > 1.0]
+            return {frozenset(p) for p in pairwise(keys) if p[0] != p[1]}
+
+        holders: dict[frozenset[str], set[str]] = defaultdict(set)
+        used: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
+        for entry in kb.entries:
+            for lang, title in entry.title.items():
+                for pair in phrases(title, lang):
+                    holders[pair].add(entry.id)
+                for text in [title, *entry.questions.get(lang, ()),
+                             *entry.keywords.get(lang, ())]:
+                    for pair in phrases(text, lang):
+                        used[pair][entry.id] += 1
+        held = {pair: frozenset(ids) for pair, ids in holders.items()}
+        return {pair: ids for pair, ids in held.items()
+                if len(ids) <= TITLE_PHRASE_SPREAD
+                and sum(used[pair][e] for e in ids) >= TITLE_PHRASE_SHARE * sum(
+                    used[pair].values())}, held
+
+    def _by_title(self, keys: list[str], weights: list[float],
+                  ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Return the ranking with the entry whose title names the question's subject on top.
+
+        Two content words side by side in the question that an entry's title holds side by
+        side ("переслать экстремистский материал") say what the question is about more surely
+        than a rare action word does: among the TITLE_TOP best entries scoring at least
+        TITLE_SHARE of the best, the best such entry takes the first place and the best score.
+        The score is not raised, so the phrase reorders neighbours but never brings an
+        off-topic question into scope.
+        """
+        named: set[str] = set()
+        held: set[str] = set()  # entries whose title holds any phrase of the question
+        for i in range(len(keys) - 1):
+            if keys[i] and keys[i + 1] and min(weights[i], weights[i + 1]) > 1.0:
+                pair = frozenset({keys[i], keys[i + 1]})
+                named |= self._title_phrases.get(pair, frozenset())
+                held |= self._title_held.get(pair, frozenset())
+        # The best entry's own title holding a phrase of the question ("штраф иноагенту за
+        # плашку": the fines) keeps it first.
+        if not named or ranked[0][0] in held:
+            return ranked
+        best = ranked[0][1]
+        for entry_id, score in ranked[1:TITLE_TOP]:
+            if entry_id in named and score >= TITLE_SHARE * best:
+                return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
+        return ranked
+
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
 
@@ -763,7 +830,8 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = self._by_intent(text, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
+        ranked = self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         # A question all of whose words the base asks with, none of them an action word, worded

@@ -132,3 +132,24 @@ def test_asking_since_when_a_law_exists_goes_to_its_history(
     # Asking when one's own duties start is not about the laws' history.
     result = question_index.match("меня признали иноагентом, когда начинать ставить плашку", "ru")
     assert result.entry_id != "history"
+
+
+def test_a_phrase_of_an_entrys_title_names_the_subject_over_an_action_word(
+    question_index: QuestionIndex,
+) -> None:
+    # "переслать" is a rare word the reposting entry uses; "экстремистский материал" is the
+    # subject the extremist materials entry's title names. Without the title phrase the
+    # reposting entry won.
+    result = question_index.match("переслать экстремистский материал в чат", "ru")
+    assert result.entry_id == "extremist_materials"
+    result = question_index.match("интервью иноагенту это опасно", "ru")
+    assert result.entry_id == "fa_interviews"
+
+
+def test_a_title_phrase_word_in_an_everyday_question_is_still_declined(
+    question_index: QuestionIndex,
+) -> None:
+    for question in ("переслать учебный материал в чат группы",
+                     "job interview tips for a foreign company"):
+        result = question_index.match(question, "ru")
+        assert result.outcome == "off_topic", question
