@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from bot.knowledge.naming import unknown_words
 from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, SEVERITY, TERRORIST, UNDESIRABLE
 from bot.listings.status import CheckResult
-from bot.textnorm import is_cyrillic, tokens
+from bot.textnorm import tokens
 from handlers.checks import data_lines, match_lines
 from handlers.context import Services
 from handlers.markup import esc
@@ -44,7 +44,7 @@ _SHOWN = ("listed", "excluded", "possible")
 _DEFINITE = ("listed", "excluded")
 DEFINITE = "definite"  # a scanner mention the index is sure of (bot.listings.scan.DEFINITE)
 # Word runs checked per question at most: a check costs about a millisecond.
-MAX_RUNS = 20
+MAX_RUNS = 12
 # Matches scoring this close to a name's sure match are the same name on another list.
 _SAME_SCORE = 0.005
 
@@ -108,37 +108,27 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     scanner (`ListingService.scan`) finds listed names written in lower case or inflected
     ("свидетели иеговы", "беллингкэт"); capitalised or quoted spans are checked as before, so a
     name no list knows is said to be "not found"; and short runs of words the knowledge base
-    never uses ("азову", "amnesty international"), and in Russian typed in Latin letters pairs
-    and triples of words ("otkrytoj rossii"), are checked too, kept only when the check is
-    sure. Nothing is loaded when the question has no capitalised span, no word the base does
-    not know and no Russian typed in Latin letters: a question that names nothing costs no
-    name data.
+    never uses ("азову", "amnesty international") are checked too, kept only when the check
+    is sure. Nothing is loaded when the question has neither a capitalised span nor a word the
+    base does not know: a question that names nothing costs no name data.
     """
     spans = name_spans(text)
     words = tokens(text)
     unknown = unknown_words(services.questions, text) if words else set()
-    russian = bool(words) and services.questions.analyzer.detect_language(text) == "ru"
-    # Russian typed in Latin letters ("otkrytoj rossii") is made of words the base knows.
-    latin = {i for i, w in enumerate(words) if not is_cyrillic(w)} if russian else set()
-    if not spans and not unknown and not latin:
+    if not spans and not unknown:
         return []
     listings = services.listings
     if listings is None:
         return [n for n in (_span_status(s, None, services) for s in spans) if n is not None]
-    # Latin words alone are only read as runs below: the scanner was never asked about a
-    # question of words the base knows, and its abbreviations ("fbk") would change answers.
-    out = _mentions(text, listings, services) if spans or unknown else []
+    out = _mentions(text, listings, services)
     # English writes names with capitals ("the brief said" names nothing); Russian, typed in
     # either alphabet, is often all lower case.
-    if russian:
-        for run in _runs(words, unknown, latin):
-            if _covered(run, [n for n in out if _definite(n)]):
+    if services.questions.analyzer.detect_language(text) == "ru":
+        for run in _runs(words, unknown):
+            if _covered(run, out):
                 continue
             result = listings.check(run)
             if result.status in _DEFINITE:
-                # "Novoj gazete Evropa" is the name the scanner's possible "Evropa" was part of.
-                out = [n for n in out
-                       if _definite(n) or n.name.casefold() not in run.casefold()]
                 out.append(NamedStatus(run, result))
     for span in spans:
         if _covered(span, out):
@@ -186,29 +176,20 @@ def _span_status(span: str, result: CheckResult | None,
     return NamedStatus(span, result, vague)
 
 
-def _runs(words: list[str], unknown: set[int],
-          latin: frozenset[int] | set[int] = frozenset()) -> list[str]:
+def _runs(words: list[str], unknown: set[int]) -> list[str]:
     """Return the word runs worth a check, shortest first: each word the base never uses alone,
-    then with one or two neighbours ("amnesty international" beside an unknown word); then
-    pairs and triples of words typed in Latin letters, which the scanner does not read as
-    inflected Russian ("otkrytoj rossii"). Only a definite check result makes a run a name;
-    a longer run holding one found is skipped."""
+    then with one or two neighbours ("amnesty international" beside an unknown word). Only a
+    definite check result makes a run a name; a longer run holding one found is skipped."""
     runs: list[str] = []
-    for seeds, sizes in ((unknown, (1, 2, 3)), (latin, (2, 3))):
-        for size in sizes:
-            for start in range(len(words) - size + 1):
-                if not any(i in seeds for i in range(start, start + size)):
-                    continue
-                run = words[start:start + size]
-                if min(len(w) for w in (run[0], run[-1])) < 3 or any(w.isdigit() for w in run):
-                    continue
-                runs.append(" ".join(run))
+    for size in (1, 2, 3):
+        for start in range(len(words) - size + 1):
+            if not any(i in unknown for i in range(start, start + size)):
+                continue
+            run = words[start:start + size]
+            if min(len(w) for w in (run[0], run[-1])) < 3 or any(w.isdigit() for w in run):
+                continue
+            runs.append(" ".join(run))
     return list(dict.fromkeys(runs))[:MAX_RUNS]
-
-
-def _definite(named: NamedStatus) -> bool:
-    """Return True when the registries are sure of a name found in a question."""
-    return named.result is not None and named.result.status in _DEFINITE
 
 
 def _covered(span: str, found: list[NamedStatus]) -> bool:

@@ -139,9 +139,7 @@ def is_marked_query(query: str, qualifier: Callable[[str], bool] | None = None) 
     if _MARKED_QUERY.search(text):
         return True
     tokens = nm.norm_tokens(text)
-    # Russian typed in Latin letters too: "shtabu navalnogo" as "штабу навального".
-    if len(tokens) >= 2 and any((qualifier or is_qualifier)(t)
-                                for t in (tokens[0], *nm.latin_readings(tokens[0]))):
+    if len(tokens) >= 2 and (qualifier or is_qualifier)(tokens[0]):
         return True
     # Latin script writes names in title case: "Freedom House", "Human Rights Watch".
     words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in nm.STOPWORDS]

@@ -288,10 +288,7 @@ class NameIndex:
     def _morph_keys(self, tok: str) -> frozenset[str]:
         """Return names.morph_keys(tok), precomputed when a name has the word."""
         word = self._word(tok)
-        keys = nm.morph_keys(tok) if word is None else word.morph
-        # A Latin-typed Russian word also by its Cyrillic readings ("mediazonu" = "медиазону").
-        readings = nm.reading_morph_keys(tok)
-        return keys | readings if readings else keys
+        return nm.morph_keys(tok) if word is None else word.morph
 
     def _latin_keys(self, tok: str) -> frozenset[str]:
         """Return names.latin_keys(tok), precomputed when a name has the word."""
@@ -306,9 +303,7 @@ class NameIndex:
     def _is_common(self, tok: str) -> bool:
         """Return names.is_common_word(tok), precomputed when a name has the word."""
         word = self._word(tok)
-        common = nm.is_common_word(tok) if word is None else word.common
-        # "insajdera" is as ordinary a word as "инсайдера".
-        return common or any(nm.is_common_word(r) for r in nm.latin_readings(tok))
+        return nm.is_common_word(tok) if word is None else word.common
 
     def is_qualifier(self, tok: str) -> bool:
         """Return everyday.is_qualifier(tok), precomputed for the words of names."""
@@ -543,7 +538,7 @@ class NameIndex:
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
         """Return the best match of tok among one name's tokens (same rules as _lookup)."""
         best: _TokenMatch | None = None
-        mkeys = nm.morph_keys(tok) | nm.reading_morph_keys(tok)
+        mkeys = nm.morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)
         raw = nm.latin_keys(tok)
         for pos, nt in enumerate(name_tokens):

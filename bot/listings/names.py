@@ -499,48 +499,6 @@ def morph_keys(token: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-# A Latin word at least this frequent in English (Zipf) is English, not Russian typed in Latin
-# letters: "Germany" read as "германы" must not meet the names of Russian words.
-_ENGLISH_ZIPF = 2.5
-
-
-@lru_cache(maxsize=65536)
-def latin_readings(token: str) -> tuple[str, ...]:
-    """Return the Cyrillic readings of a query word that is Russian typed in Latin letters.
-
-    Russian typed in Latin letters is inflected like any Russian ("mediazonu", "shtabu",
-    "otkrytoj rossii"): read in Cyrillic ("медиазону"), it meets the name's word through its
-    lemma or stem as a Cyrillic form would. Empty for a Cyrillic word, one under five
-    letters, and an English word ("Germany" is no "германы"); "ia" is read both as я and
-    as иа ("mediazonu"), "l" before a consonant also as ль ("navalnogo").
-    """
-    if _CYR.search(token) or len(token) < 5 or not token.isalpha():
-        return ()
-    from wordfreq import zipf_frequency
-
-    if zipf_frequency(token, "en") >= _ENGLISH_ZIPF:
-        return ()
-    plain = textnorm.latin_to_cyrillic(token)
-    split = textnorm.latin_to_cyrillic(token.replace("ia", "i\x00a")).replace("\x00", "")
-    # The soft sign is seldom typed: "navalnogo" is "навального".
-    soft = _HARD_L.sub("ль", plain)
-    return tuple(dict.fromkeys((plain, split, soft)))
-
-
-_HARD_L = re.compile(r"л(?=[бвгджзклмнпрстфхцчшщ])")
-
-
-@lru_cache(maxsize=65536)
-def reading_morph_keys(token: str) -> frozenset[str]:
-    """Return the morphology keys of a query token's Cyrillic readings (`latin_readings`),
-    empty for a word that has none. Query side only: the index keeps the published
-    spellings' keys."""
-    keys: frozenset[str] = frozenset()
-    for reading in latin_readings(token):
-        keys = keys | morph_keys(reading)
-    return keys
-
-
 @lru_cache(maxsize=65536)
 def is_common_word(token: str) -> bool:
     """Return True for an ordinary dictionary word ("голос", "свобода", "центр", "медуза").
