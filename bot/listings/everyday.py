@@ -29,6 +29,7 @@ EVERYDAY_ZIPF_EN = 4.0
 RARE_ZIPF = 3.0
 # A word this frequent is taken as spelt right (Zipf 4: "ukraine" 4.3, "insider" 3.8 is not).
 CORRECT_SPELLING_ZIPF = 4.0
+_PLAIN_WORD = re.compile(r"[a-z]+|[а-яё]+")
 
 # Nouns that say "what follows is the name of an organisation or outlet" (folded forms; the
 # lemma of an inflected text word is looked up). Grammar, so a list.
@@ -95,10 +96,15 @@ def is_correct_spelling(token: str) -> bool:
     word it finds another word one or two letters away ("germany" → ГРАНИ, "russia" → RUSI)
     and calls it a possible match.
     """
-    from wordfreq import zipf_frequency
+    # The small list holds every word this frequent, and its cached table answers with a
+    # dict lookup: this runs for nearly every new query word, where wordfreq's own lookup
+    # (tokenising first) cost a third of a check.
+    from bot.knowledge.frequency import zipf_frequency
 
+    if not _PLAIN_WORD.fullmatch(token):  # digits, hyphens, mixed scripts: no dictionary word
+        return False
     lang = "ru" if textnorm.is_cyrillic(token) else "en"
-    return zipf_frequency(token, lang) >= CORRECT_SPELLING_ZIPF
+    return zipf_frequency(token, lang, wordlist="small") >= CORRECT_SPELLING_ZIPF
 
 
 @lru_cache(maxsize=65536)

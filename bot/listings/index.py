@@ -503,22 +503,32 @@ class NameIndex:
         extra = sorted(self._query_latin_keys(tok) - raw) if not out else []
         self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], out)
         # Typo neighbours: not for short tokens (a typo cannot be told from another word),
-        # nor for words already found in many names (a common word needs no typo search),
-        # nor for frequent words spelt right ("germany" is no typo of ГРАНИ).
-        if (len(tok) >= 5 and len(out) < _MAX_CANDIDATES
-                and not everyday.is_correct_spelling(tok)):
+        # nor for words already found in many names (a common word needs no typo search).
+        if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
             # Again the lemmas only when nothing was found: each key is a fuzzy walk.
-            for key in [*raw, *(extra or (sorted(self._query_latin_keys(tok) - raw)
-                                           if not out else ()))]:
-                for match, ratio in self._fuzzy(key):
-                    if self._postings.count("L:" + match) > _MAX_FUZZY_POSTINGS:
-                        continue
-                    sim = 0.9 * ratio / 100
-                    for ni, pos in self._postings.get_pairs("L:" + match):
-                        cur = out.get(ni)
-                        if cur is None or sim > cur[0]:
-                            out[ni] = (sim, "fuzzy", pos)
+            self._add_typo_neighbours(tok, [*raw, *(extra or (
+                sorted(self._query_latin_keys(tok) - raw) if not out else ()))], out)
         return out
+
+    def _add_typo_neighbours(self, tok: str, keys: Sequence[str],
+                             out: dict[int, _Match]) -> None:
+        """Note in `out` the names whose words are a typo or two from `tok`'s skeleton keys,
+        unless `tok` is a frequent word spelt right ("germany" is no typo of «ГРАНИ»): that is
+        asked only once a neighbour would count, as the frequency lookup costs more."""
+        spelt_right: bool | None = None
+        for key in keys:
+            for match, ratio in self._fuzzy(key):
+                if self._postings.count("L:" + match) > _MAX_FUZZY_POSTINGS:
+                    continue
+                sim = 0.9 * ratio / 100
+                for ni, pos in self._postings.get_pairs("L:" + match):
+                    cur = out.get(ni)
+                    if cur is None or sim > cur[0]:
+                        if spelt_right is None:
+                            spelt_right = everyday.is_correct_spelling(tok)
+                        if spelt_right:
+                            return
+                        out[ni] = (sim, "fuzzy", pos)
 
     def _walk(self, sources: Sequence[tuple[str, float, str]],
               out: dict[int, _Match]) -> None:
