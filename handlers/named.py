@@ -37,6 +37,7 @@ _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ]{2,5}$|^[A-ZА-ЯЁ][a-zа-яё]{0,2}[
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n)\W*")
 # Words at least this frequent (Zipf) open sentences, not names: "what's" 5.2, "radio" 5.0.
 _EVERYDAY_ZIPF = 5.1
+_LETTERS = re.compile(r"[a-z]+|[а-яё]+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
 # A check shown next to an answer must be a real hit: these statuses are worth the reader's time.
@@ -97,8 +98,12 @@ def _everyday(word: str) -> bool:
     """Return True for one of the commonest words of Russian or English."""
     from bot.knowledge.frequency import zipf_frequency
 
-    folded = word.casefold()
-    return max(zipf_frequency(folded, "en"), zipf_frequency(folded, "ru")) >= _EVERYDAY_ZIPF
+    # The word's leading letters ("what" of "what's") from the small lists' cached table: a
+    # dict lookup, where wordfreq's own lists take a second to load on a chat reply.
+    match = _LETTERS.match(word.casefold())
+    folded = match.group(0) if match else ""
+    return bool(folded) and max(zipf_frequency(folded, "en", wordlist="small"),
+                                zipf_frequency(folded, "ru", wordlist="small")) >= _EVERYDAY_ZIPF
 
 
 def names_in_question(text: str, services: Services) -> list[NamedStatus]:
