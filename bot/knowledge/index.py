@@ -24,7 +24,7 @@ from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
-from bot.knowledge.scope import follows_other_field
+from bot.knowledge.scope import follows_other_field, keyword_phrases, names_keyword_phrase
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
@@ -269,6 +269,13 @@ class QuestionIndex:
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
+        self._keyword_phrases = keyword_phrases(
+            ([aliases.get(t.key, t.key) for t in self._terms(k, lang) if t.weight > 1.0]
+             for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
+            ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
+             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
+            self._actions, self._contrast,
+            {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
         # The example questions by their terms: a question is compared with the examples that
         # share a word with it only (the asked questions doubled the examples, and comparing
         # with every one of them cost half a millisecond a question).
@@ -828,6 +835,9 @@ class QuestionIndex:
                         min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]
                         ) and not around.qualifies(i, j):
                     anchored = True
+        # A phrase an entry's keywords name it by ("legal help") anchors it too.
+        anchored = anchored or any(not around.qualifies(i, j) for i, j in names_keyword_phrase(
+            self._keyword_phrases, keys, weights))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other

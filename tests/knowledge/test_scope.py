@@ -29,3 +29,18 @@ def test_a_follow_up_question_shares_the_first_questions_field(
 ) -> None:
     assert question_index.match(near_miss, "en").entry_id is None
     assert question_index.match(in_scope, "en").entry_id == entry
+
+
+@pytest.mark.parametrize(("in_scope", "near_miss", "entry"), [
+    # A phrase an entry's keywords name it by anchors a question with no domain word; a word
+    # of another field depending on it reads it in that field's sense.
+    ("I need legal help, I was charged over an anti-war post in Russia",
+     "I need legal help with my divorce and child custody", "legal_help"),
+    ("нужна юридическая помощь, меня обвиняют из-за поста",
+     "нужна юридическая помощь при разводе", "legal_help"),
+])
+def test_a_keyword_phrase_anchors_a_question_with_no_domain_word(
+    question_index: QuestionIndex, in_scope: str, near_miss: str, entry: str,
+) -> None:
+    assert question_index.match(in_scope).entry_id == entry
+    assert question_index.match(near_miss).entry_id is None
