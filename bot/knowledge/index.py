@@ -24,7 +24,12 @@ from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
-from bot.knowledge.scope import follows_other_field, keyword_phrases, names_keyword_phrase
+from bot.knowledge.scope import (
+    follows_other_field,
+    keyword_phrases,
+    names_keyword_phrase,
+    names_this_bot,
+)
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
@@ -839,6 +844,10 @@ class QuestionIndex:
         anchored = anchored or any(not around.qualifies(i, j) for i, j in names_keyword_phrase(
             self._keyword_phrases, keys, weights))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
+        # The bot named as this one, in a question with no word of another field, is about it.
+        if not anchored and _BOT_TERMS & query.keys() and not foreign and not other:
+            words = tokens(text)
+            anchored = names_this_bot(words, self.analyzer.latin_language(words) == "ru")
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
         coverage = known / total if total else 0.0
