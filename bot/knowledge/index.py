@@ -22,6 +22,7 @@ from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
+from bot.knowledge.message_parts import questions
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.thesaurus import Thesaurus
@@ -742,7 +743,23 @@ class QuestionIndex:
         several questions gets the answer to the first one the base answers (people put the
         main question first); the others' entries come back in `also`, to be offered.
         """
-        parts = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+        # A statement is read with the question after it (see message_parts); when the two
+        # together find no answer, the question alone may ("Брат живёт в Израиле. Его могут
+        # записать в иноагенты?").
+        glued = [p for p in questions(text, _QUESTION_BREAK) if self.analyzer.terms(p, lang)]
+        result = self._match_parts(text, glued, lang, in_scope)
+        if result.outcome != "answer":
+            split = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+            if split != glued:
+                alone = self._match_parts(text, split, lang, in_scope)
+                if alone.outcome == "answer":
+                    return alone
+        return result
+
+    def _match_parts(self, text: str, parts: list[str], lang: str | None,
+                     in_scope: bool) -> MatchResult:
+        """Return the answer to the first of a message's questions (`parts`) the base answers,
+        with the others' entries in `also` (see `match`)."""
         if len(parts) < 2:
             return self._match_one(text, lang, in_scope)
         # Once one question is anchored in the domain, the ones after it share its context:
