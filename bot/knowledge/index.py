@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
+from bot.knowledge.focus import by_focus, focus_profiles
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
@@ -260,6 +261,8 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
+        # What each entry is asked about, from its own questions (see focus).
+        self._focus_profiles = focus_profiles(kb)
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
@@ -847,8 +850,9 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = self._by_intent(text, self._by_title(
-            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
+        ranked = by_focus(text, self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
+            self._focus_profiles)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         # A question all of whose words the base asks with, none of them an action word, worded
