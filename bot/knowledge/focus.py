@@ -63,9 +63,10 @@ FOCI: tuple[Focus, ...] = (
         r"обжал|оспор|\bотмен|\bappeal|\bchalleng|\brevers|\boverturn|\bcontest")),
     # "как признают", "как присваивают статус", "how does the designation work".
     Focus("procedure", _re(
-        r"\bкак\s+(\w+\s+)?(признают|присваива|вносят|включают|происходит|проходит|устроен)"
-        r"|\bпроцедур|\bпорядок|\bhow\s+(does|is|are)\s+\w+(\s+\w+)?\s+(designated|declared"
-        r"|decided|done|added|work)|\bprocedure|\bprocess\b|\bhow\s+often")),
+        r"\bкак\s+(\w+\s+)?(попада|признают|присваива|вносят|включают|выбира|происходит"
+        r"|проходит|устроен)|\bпроцедур|\bпорядок|\bhow\s+(does|do|is|are)\s+(\w+\s+){0,3}"
+        r"(end\s+up|get\s+(on|listed|designated)|picks?|chooses?|designated|declared|decided"
+        r"|done|added|work)|\bprocedure|\bprocess\b|\bhow\s+often")),
     # "что писать рядом с именем", "какую надпись", "what exactly must we write".
     Focus("wording", _re(
         r"\bкакую\s+(надпись|пометку|плашку|маркировку)|\bчто\s+(нужно\s+|надо\s+)?(писать"
