@@ -109,7 +109,7 @@ def fit(profile: Mapping[str, float], foci: Iterable[str]) -> float:
 # Among the FOCUS_TOP best entries scoring at least FOCUS_SHARE of the best, each entry's score
 # is weighed by how much it is asked with the question's focus: (1 + FOCUS_WEIGHT * fit), so a
 # neighbour asked that way overtakes only a close first (see `by_focus`).
-FOCUS_TOP = 4
+FOCUS_TOP = 5
 FOCUS_SHARE = 0.5
 FOCUS_WEIGHT = 1.0
 FIT_SATURATION = 0.25

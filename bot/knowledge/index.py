@@ -112,7 +112,7 @@ _QUESTION_BREAK = re.compile(
     re.IGNORECASE)
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
-INTENT_TOP = 4
+INTENT_TOP = 5
 INTENT_SHARE = 0.5
 # A phrase of two content words that at most TITLE_PHRASE_SPREAD entries' titles hold names the
 # subject of those entries: the best of them among the TITLE_TOP best entries, scoring at least

@@ -31,3 +31,13 @@ def test_a_focus_never_brings_another_subject_into_scope(question_index: Questio
                  "how long is the prison term for shoplifting",
                  "что значит нежелательная беременность"):
         assert question_index.match(text, "en").entry_id is None, text
+
+
+def test_the_kind_of_answer_reaches_a_fifth_close_neighbour(
+    question_index: QuestionIndex,
+) -> None:
+    # "register", "foreign agent" and "if" pull towards removal and designation; finding out
+    # whether someone is listed is checking a name.
+    result = question_index.match(
+        "how do I find out if a reporter is on the foreign agent register", "en")
+    assert result.entry_id == "check_status"
