@@ -46,12 +46,12 @@ FOCI: tuple[Focus, ...] = (
     # "кого могут признать", "может ли пенсионер стать иноагентом", "can a foreigner be named".
     Focus("eligibility", _re(
         r"\bкого\s+(\w+\s+)?(могут|можно|признают|внос|призна)|\bмо(жет|гут)\s+ли\s+\w+"
-        r"(\s+\w+)?\s+(стать|быть\s+призна|попасть)|\bwho\s+can\s+(be|become)|\bcan\s+(a|an|any"
+        r"(\s+\w+)?\s+(стать|быть\s+призна|попас)|\bwho\s+can\s+(be|become)|\bcan\s+(a|an|any"
         r"|anyone|someone|ordinary|regular)\b.*\bbe\s+(designated|named|declared|listed|put"
         r"|added|labell?ed|made)")),
     # "сколько дают", "срок", "посадить", "prison term", "jail".
     Focus("prison", _re(
-        r"\b(?:срок|сажа|сад(ить|ят)|посад|тюрьм|лишени\w*\s+свобод|уголовн"
+        r"\b(?:срок|сажа|сад(ить|ят)|посад|тюрь?м|лишени\w*\s+свобод|уголовн"
         r"|prison|jail|criminal|sentenc|locked\s+up)")),
     # "как долго действует", "через сколько", "how long does it count".
     Focus("duration", _re(

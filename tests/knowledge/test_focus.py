@@ -41,3 +41,9 @@ def test_the_kind_of_answer_reaches_a_fifth_close_neighbour(
     result = question_index.match(
         "how do I find out if a reporter is on the foreign agent register", "en")
     assert result.entry_id == "check_status"
+
+
+def test_the_focus_is_read_in_latin_typed_russian(question_index: QuestionIndex) -> None:
+    # "srok" asks for the prison term, not for what taking part is.
+    result = question_index.match("kakoi srok za uchastie v nezhelatelnoi organizacii", "ru")
+    assert result.entry_id == "un_criminal_penalties"
