@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
+from bot.knowledge.focus import by_focus, focus_profiles
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
+from bot.knowledge.message_parts import questions
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.scope import (
@@ -116,7 +118,7 @@ _QUESTION_BREAK = re.compile(
     re.IGNORECASE)
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
-INTENT_TOP = 4
+INTENT_TOP = 5
 INTENT_SHARE = 0.5
 # A phrase of two content words that at most TITLE_PHRASE_SPREAD entries' titles hold names the
 # subject of those entries: the best of them among the TITLE_TOP best entries, scoring at least
@@ -270,6 +272,8 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
+        # What each entry is asked about, from its own questions (see focus).
+        self._focus_profiles = focus_profiles(kb)
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
@@ -760,7 +764,23 @@ class QuestionIndex:
         several questions gets the answer to the first one the base answers (people put the
         main question first); the others' entries come back in `also`, to be offered.
         """
-        parts = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+        # A statement is read with the question after it (see message_parts); when the two
+        # together find no answer, the question alone may ("Брат живёт в Израиле. Его могут
+        # записать в иноагенты?").
+        glued = [p for p in questions(text, _QUESTION_BREAK) if self.analyzer.terms(p, lang)]
+        result = self._match_parts(text, glued, lang, in_scope)
+        if result.outcome != "answer":
+            split = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+            if split != glued:
+                alone = self._match_parts(text, split, lang, in_scope)
+                if alone.outcome == "answer":
+                    return alone
+        return result
+
+    def _match_parts(self, text: str, parts: list[str], lang: str | None,
+                     in_scope: bool) -> MatchResult:
+        """Return the answer to the first of a message's questions (`parts`) the base answers,
+        with the others' entries in `also` (see `match`)."""
         if len(parts) < 2:
             return self._match_one(text, lang, in_scope)
         # Once one question is anchored in the domain, the ones after it share its context:
@@ -860,8 +880,9 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = self._by_intent(text, self._by_title(
-            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
+        ranked = by_focus(text, self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
+            self._focus_profiles)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored
