@@ -1,10 +1,11 @@
 """What the knowledge base can tell about the words of a question that names an organisation.
 
-Two questions the chat layer asks when a question names someone: which of its words the base
-never uses (they may be a name typed in lower case or in Latin letters: "mediazonu",
-"азову"), and whether what is left once the name is cut out only asks for the name's status
-("radio svoboda nezhelatelnaya ili inoagent?", "is Meduza a foreign agent"). Both are read from
-the base itself: its vocabulary, and the words its own entries use to name the lists.
+Two questions the chat layer asks when a question names someone: at which of its words a name
+may stand (words the base never uses, or uses only in its prose or as names: "mediazonu",
+"азову", "радио свобода", "фбк"), and whether what is left once the name is cut out only asks
+for the name's status ("radio svoboda nezhelatelnaya ili inoagent?", "is Meduza a foreign
+agent"). Both are read from the base itself: its vocabulary, the words its questions are made
+of, and the words its own entries use to name the lists.
 """
 
 from __future__ import annotations
@@ -47,16 +48,6 @@ _STATUS_WORDS = {
 }
 
 
-def unknown_words(index: QuestionIndex, text: str, lang: str | None = None) -> set[int]:
-    """Return the positions (among `textnorm.tokens(text)`) of the meaningful words of text
-    that the knowledge base never uses: the places where a name may stand, whatever its case.
-
-    Latin-typed Russian is read back as the matcher reads it ("otkrytoj" is "открытой").
-    """
-    terms = index.analyzer.terms(text, lang, index.lexicon)
-    return {t.at for t in terms if not index.knows(t.surface)}
-
-
 def name_places(index: QuestionIndex, text: str,
                 lang: str | None = None) -> tuple[set[int], set[int]]:
     """Return two sets of positions (among `textnorm.tokens(text)`): the words the base never
@@ -75,6 +66,14 @@ def name_places(index: QuestionIndex, text: str,
         elif t.key not in asked and len(t.surface) >= 3:
             places.add(t.at)
     return unknown, places
+
+
+def warm(index: QuestionIndex) -> None:
+    """Read the words of the base's questions and list names now (about 0.2 s, once per
+    index), returning nothing. `riskguide run` calls it at start, so the first question
+    naming someone does not wait for it."""
+    _asking_words(index)
+    _list_words(index)
 
 
 @lru_cache(maxsize=4)
