@@ -39,6 +39,9 @@ _CAPITALS = re.compile(r"\b[A-ZА-ЯЁ]{3,6}\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n)\W*")
 # Words at least this frequent (Zipf) open sentences, not names: "what's" 5.2, "radio" 5.0.
 _EVERYDAY_ZIPF = 5.1
+# Words this frequent are not looked up alone: "радио" 4.8, "голос" 5.0 (a possible match at
+# best); rarer names stay ("мемориал" 3.9, "фбк" 3.2).
+_COMMON_ALONE_ZIPF = 4.5
 _LETTERS = re.compile(r"[a-z]+|[а-яё]+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
@@ -96,8 +99,8 @@ def _without_everyday_opening(span: str) -> str:
     return rest.strip() if _everyday(first) else span
 
 
-def _everyday(word: str) -> bool:
-    """Return True for one of the commonest words of Russian or English."""
+def _everyday(word: str, zipf: float = _EVERYDAY_ZIPF) -> bool:
+    """Return True for one of the commonest words of Russian or English (at least `zipf`)."""
     from bot.knowledge.frequency import zipf_frequency
 
     # The word's leading letters ("what" of "what's") from the small lists' cached table: a
@@ -105,7 +108,7 @@ def _everyday(word: str) -> bool:
     match = _LETTERS.match(word.casefold())
     folded = match.group(0) if match else ""
     return bool(folded) and max(zipf_frequency(folded, "en", wordlist="small"),
-                                zipf_frequency(folded, "ru", wordlist="small")) >= _EVERYDAY_ZIPF
+                                zipf_frequency(folded, "ru", wordlist="small")) >= zipf
 
 
 def names_in_question(text: str, services: Services) -> list[NamedStatus]:
@@ -127,7 +130,11 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     unknown, places = name_places(services.questions, text) if words else (set(), set())
     if not spans and not places:
         return []
-    out = _mentions(text, listings, services)
+    # A very common word ("раньше", "голос") is never a sure name alone (no check of it), and
+    # the scanner reports no everyday words in lower case: candidates all of that kind need
+    # no scan.
+    common = {i for i in places if _everyday(words[i], _COMMON_ALONE_ZIPF)}
+    out = _mentions(text, listings, services) if spans or unknown or places - common else []
     # English writes names with capitals ("the brief said" names nothing), so only its
     # abbreviations are looked up ("FBK", which no sentence capital tells from a name);
     # Russian, typed in either alphabet, is often all lower case.
@@ -136,7 +143,7 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
         places = {i for i in places if words[i] in capitals}
         unknown &= places
     if places:
-        for run in _runs(words, unknown, places):
+        for run in _runs(words, unknown, places, common):
             if _covered(run, out):
                 continue
             result = listings.check(run)
@@ -188,15 +195,20 @@ def _span_status(span: str, result: CheckResult | None,
     return NamedStatus(span, result, vague)
 
 
-def _runs(words: list[str], unknown: set[int], places: set[int]) -> list[str]:
+def _runs(words: list[str], unknown: set[int], places: set[int], common: set[int]) -> list[str]:
     """Return the word runs worth a check, shortest first: each word where a name may stand
     (`naming.name_places`) alone, then runs of two or three such words ("радио свобода"), or
-    of a word the base never uses and its neighbours ("amnesty international"). Only a
-    definite check result makes a run a name; a longer run holding one found is skipped."""
+    of a word the base never uses and its neighbours ("amnesty international"); runs of
+    `common` everyday words only are left out. Only a definite check result makes a run a
+    name; a longer run holding one found is skipped."""
     runs: list[str] = []
     for size in (1, 2, 3):
         for start in range(len(words) - size + 1):
             at = range(start, start + size)
+            # A run of everyday words alone ("раньше потом") is checked only beside an
+            # unknown word: one rarer word at least makes a name worth a look-up.
+            if all(i in common for i in at) and not any(i in unknown for i in at):
+                continue
             if not (all(i in places for i in at) or any(i in unknown for i in at)):
                 continue
             run = words[start:start + size]

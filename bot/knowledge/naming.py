@@ -60,10 +60,12 @@ def name_places(index: QuestionIndex, text: str,
     unknown: set[int] = set()
     places: set[int] = set()
     for t in index.analyzer.terms(text, lang, index.lexicon):
+        if t.key in asked:  # a word of the base's questions, known to it
+            continue
         if not index.knows(t.surface):
             unknown.add(t.at)
             places.add(t.at)
-        elif t.key not in asked and len(t.surface) >= 3:
+        elif len(t.surface) >= 3:
             places.add(t.at)
     return unknown, places
 
