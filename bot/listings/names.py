@@ -544,8 +544,30 @@ def query_morph_keys(token: str) -> frozenset[str]:
     published spelling."""
     keys = morph_keys(token)
     for reading in latin_readings(token):
-        keys = keys | morph_keys(reading)
+        keys = keys | _reading_keys(reading)
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _reading_keys(reading: str) -> frozenset[str]:
+    """Return the morphology keys of a Cyrillic reading of a Latin word: as `morph_keys`, but
+    lemmas only from the dictionary's own words. The analyser's guesses for a word it does not
+    know are loose, and a Latin word that is no Russian ("wolsey", "ingraham") would meet a
+    name through them; the stem still joins an unknown name's forms ("медиазону",
+    «Медиазона»)."""
+    keys = {reading}
+    stem = _stemmer().stemWord(reading)
+    if len(stem) >= 3:
+        keys.add("~" + stem)
+    for parse in _parses(reading)[:4]:
+        if not parse.is_known:
+            continue
+        lemma = parse.normal_form.replace("ё", "е")
+        keys.add(lemma)
+        lstem = _stemmer().stemWord(lemma)
+        if len(lstem) >= 3:
+            keys.add("~" + lstem)
+    return frozenset(keys)
 
 
 def _reads_as_common(token: str) -> bool:
