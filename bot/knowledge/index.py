@@ -19,11 +19,14 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
+from bot.knowledge.focus import by_focus, focus_profiles
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
+from bot.knowledge.message_parts import questions
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
+from bot.knowledge.scope import follows_other_field, keyword_phrases, names_keyword_phrase
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
@@ -110,7 +113,7 @@ _QUESTION_BREAK = re.compile(
     re.IGNORECASE)
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
-INTENT_TOP = 4
+INTENT_TOP = 5
 INTENT_SHARE = 0.5
 # A phrase of two content words that at most TITLE_PHRASE_SPREAD entries' titles hold names the
 # subject of those entries: the best of them among the TITLE_TOP best entries, scoring at least
@@ -151,7 +154,10 @@ class MatchResult:
 
     `outcome` is "answer" (entry_id set), "unsure" (close topics only), "off_topic" or
     "empty" (nothing meaningful to match). `alternatives` are the next best entries; `also`
-    the entries answering the other questions of a message that asks several.
+    the entries answering the other questions of a message that asks several. `own_anchor`
+    says a word or phrase of the domain (or the caller, or addressing the bot) put the question
+    in scope, not merely its closeness to an example; `elsewhere` that it holds words of
+    another field.
     """
 
     lang: str
@@ -161,6 +167,8 @@ class MatchResult:
     alternatives: tuple[Scored, ...] = field(default=())
     coverage: float = 0.0
     also: tuple[str, ...] = field(default=())
+    own_anchor: bool = True
+    elsewhere: bool = False
 
 
 class QuestionIndex:
@@ -259,10 +267,19 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
+        # What each entry is asked about, from its own questions (see focus).
+        self._focus_profiles = focus_profiles(kb)
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
+        self._keyword_phrases = keyword_phrases(
+            ([aliases.get(t.key, t.key) for t in self._terms(k, lang) if t.weight > 1.0]
+             for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
+            ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
+             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
+            self._actions, self._contrast,
+            {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
         # The example questions by their terms: a question is compared with the examples that
         # share a word with it only (the asked questions doubled the examples, and comparing
         # with every one of them cost half a millisecond a question).
@@ -742,16 +759,35 @@ class QuestionIndex:
         several questions gets the answer to the first one the base answers (people put the
         main question first); the others' entries come back in `also`, to be offered.
         """
-        parts = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+        # A statement is read with the question after it (see message_parts); when the two
+        # together find no answer, the question alone may ("Брат живёт в Израиле. Его могут
+        # записать в иноагенты?").
+        glued = [p for p in questions(text, _QUESTION_BREAK) if self.analyzer.terms(p, lang)]
+        result = self._match_parts(text, glued, lang, in_scope)
+        if result.outcome != "answer":
+            split = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
+            if split != glued:
+                alone = self._match_parts(text, split, lang, in_scope)
+                if alone.outcome == "answer":
+                    return alone
+        return result
+
+    def _match_parts(self, text: str, parts: list[str], lang: str | None,
+                     in_scope: bool) -> MatchResult:
+        """Return the answer to the first of a message's questions (`parts`) the base answers,
+        with the others' entries in `also` (see `match`)."""
         if len(parts) < 2:
             return self._match_one(text, lang, in_scope)
         # Once one question is anchored in the domain, the ones after it share its context:
         # "what is a foreign agent? and how do I check someone?"
         answered: list[MatchResult] = []
+        earlier: list[MatchResult] = []
         for part in parts:
             result = self._match_one(part, lang, in_scope or bool(answered))
-            if result.outcome == "answer":
+            # A follow-up with no subject of its own shares a declined first question's field.
+            if result.outcome == "answer" and not follows_other_field(earlier, result):
                 answered.append(result)
+            earlier.append(result)
         if not answered:
             return self._match_one(text, lang, in_scope)
         main = answered[0]
@@ -819,21 +855,28 @@ class QuestionIndex:
                         min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]
                         ) and not around.qualifies(i, j):
                     anchored = True
+        # A phrase an entry's keywords name it by ("legal help") anchors it too.
+        anchored = anchored or any(not around.qualifies(i, j) for i, j in names_keyword_phrase(
+            self._keyword_phrases, keys, weights))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
+        # Words of another field beside words the base knows: a subject, not a greeting.
+        elsewhere = foreign or other > 0
 
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = self._by_intent(text, self._by_title(
-            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
+        ranked = by_focus(text, self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
+            self._focus_profiles)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
+        own_anchor = anchored
         # A question all of whose words the base asks with, none of them an action word, worded
         # almost as one of its example questions or matching one entry strongly, is one the base
         # answers even with no domain word ("what to do if the police come to search my flat",
@@ -850,20 +893,20 @@ class QuestionIndex:
                            default=(0.0, ""))
             if bot_best[0] >= BOT_SHARE * best:
                 best_id, best = bot_best[1], bot_best[0]
-                anchored = True
+                anchored = own_anchor = True
                 alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
                                      if e != best_id)[:3]
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
-                reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage
-            )
+                reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage,
+                elsewhere=elsewhere)
         if best < ANSWER_THRESHOLD:
             return MatchResult(
                 reply_lang, "unsure", None, round(best, 4),
                 alternatives=tuple(Scored(e, round(s, 4)) for e, s in ranked[:3]),
-                coverage=coverage,
+                coverage=coverage, own_anchor=own_anchor,
             )
         return MatchResult(
             reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
-            coverage=coverage,
+            coverage=coverage, own_anchor=own_anchor,
         )

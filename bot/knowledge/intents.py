@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
@@ -109,6 +110,8 @@ INTENTS: tuple[Intent, ...] = (
 )
 
 
+# The intents and the question's focus (see focus) both read a question's phrasing.
+@lru_cache(maxsize=64)
 def reading(text: str) -> str:
     """Return text folded, with Latin-typed words read as Cyrillic too (for the cues)."""
     words = tokens(text)

@@ -31,6 +31,9 @@ OTHER_FIELD_MAX = 4.0
 # least UNIT_EVIDENCE times, is a unit ("рублей", "roubles", "процентов", "лет").
 UNIT_SHARE = 0.5
 UNIT_EVIDENCE = 3
+# A domain word more common than this in general language (specificity below it) is an
+# everyday word read in the domain's sense ("реестр", "список", "статус").
+EVERYDAY_DOMAIN_MAX = 4.0
 _ARTICLES = frozenset({"a", "an", "the"})
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
 # with a point or joined by a hyphen is an article or a law ("20.33", "255-ФЗ").
@@ -77,6 +80,8 @@ class Surroundings:
                 _lang(terms[before]) == "en" or self._analyzer.is_adjective(terms[before].key)):
             return True
         after = last + 1
+        if after < len(terms) and other[after] and self._names_other_register(first, last):
+            return True
         if after < len(terms) and other[after] and not self._depends(first, last):
             lang = _lang(terms[after])
             between = self._words[terms[last].at + 1:terms[after].at]
@@ -84,6 +89,16 @@ class Surroundings:
                                          for w in between)
         return False
 
+    def _names_other_register(self, first: int, last: int) -> bool:
+        """Return True when a single everyday domain noun has a word of another field right
+        after it in an oblique case, its genitive complement: "реестр залогов", "список
+        покупок", "статус посылки" name another register. A rarer domain word keeps its sense
+        whatever follows ("сделать иноагентом студента": the student is the verb's object)."""
+        terms = self._terms
+        word, nxt = terms[first], terms[last + 1]
+        return (first == last and word.weight < EVERYDAY_DOMAIN_MAX and _lang(word) == "ru"
+                and _lang(nxt) == "ru" and nxt.at - word.at == 1
+                and self._analyzer.is_oblique(self._words[nxt.at]))
 
     def _depends(self, first: int, last: int) -> bool:
         """Return True when the phrase first..last is itself a complement: a preposition

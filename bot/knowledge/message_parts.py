@@ -1,0 +1,72 @@
+"""The questions of a message, each with the statements that set its scene.
+
+People often tell their situation first and ask after it: "Меня внесли в реестр полгода назад.
+Можно уже подавать заявление на исключение?", "I paid my 20.33 fine in March. When do I stop
+counting as penalised?". The statement alone names a neighbouring subject (the designation,
+the fine) and the question alone may name none; together they ask one question. So a sentence
+that is not a question, followed by one, is read with it rather than as a question of its own.
+A message without a question mark, or whose sentences all ask, is split as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
+
+# Words that open a question, or mark one inside a sentence ("могу ли я", "is it"), in Russian,
+# English and Russian typed in Latin letters (read back in Cyrillic).
+_ASKING = frozenset({
+    "как", "что", "чего", "где", "когда", "сколько", "можно", "нужно", "надо", "кто", "почему",
+    "зачем", "какой", "какая", "какие", "каков", "куда", "ли", "разве", "стоит", "чем",
+    "how", "what", "where", "when", "who", "whom", "why", "which", "can", "could", "should",
+    "is", "are", "do", "does", "did", "will", "would", "may", "must", "am",
+})
+
+
+def _asks(sentence: str) -> bool:
+    """Return True when a sentence reads as a question though it has no question mark: it
+    opens with a question word, or holds "ли"."""
+    words = tokens(sentence)
+    if not words:
+        return False
+    first = words[0] if is_cyrillic(words[0]) or words[0] in _ASKING else latin_to_cyrillic(
+        words[0])
+    return first in _ASKING or any(
+        (w if is_cyrillic(w) else latin_to_cyrillic(w)) == "ли" for w in words)
+
+
+def _pieces(text: str, breaks: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+    """Yield each piece of text between breaks with the break that ends it ("" at the end)."""
+    start = 0
+    for m in breaks.finditer(text):
+        yield text[start:m.start()], m.group(0)
+        start = m.end()
+    yield text[start:], ""
+
+
+def questions(text: str, breaks: re.Pattern[str]) -> list[str]:
+    """Return the questions of a message, split at `breaks`, each statement joined to the
+    question after it (see the module's docstring).
+
+    A piece is a statement when a sentence end (a full stop, a new line) closes it, not a
+    question mark, a semicolon or a word opening another question, in a message that asks
+    with a question mark, and it does not read as a question itself.
+    """
+    asks = "?" in text
+    parts: list[str] = []
+    scene = ""
+    for piece, end in _pieces(text, breaks):
+        if not piece.strip():
+            continue
+        # A full stop or a new line, not "?", ";" or a word opening another question.
+        sentence_end = bool(end) and not end.strip(" \t\r\n.")
+        if asks and sentence_end and not _asks(piece):
+            scene += piece + ". "
+            continue
+        parts.append(scene + piece)
+        scene = ""
+    if scene:
+        parts.append(scene)
+    return parts

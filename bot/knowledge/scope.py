@@ -1,0 +1,115 @@
+"""Scope evidence beyond single domain words: keyword phrases and follow-up questions.
+
+Keyword phrases. An entry's keywords name its subject; a phrase of two of their words that
+people ask with ("legal help", "юридическая помощь", "цифровая безопасность") anchors a
+question in the domain although each word alone is everyday language: "where can I get free
+legal help in Russia for a case about a post". The matcher still reads a word of another field
+depending on it ("legal help with my divorce") in that field's sense (see phrase_sense).
+
+Follow-up questions. A later question of a message often has no subject of its own ("... and
+how do I check it?", "it's all about terrorists"): it shares the first one's. The question
+matcher already lets a follow-up of an answered question share its scope; this is the other
+direction. When the first question is about another field ("the status of my visa
+application", "is Counter-Strike too violent for a child"), a follow-up that no domain word of
+its own anchors, however close its wording is to one of the base's examples, is about that
+field too and gets no answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import Protocol
+
+# A keyword phrase anchors a question when the base uses one of its words this much more than
+# general language (Zipf difference) and neither less than PHRASE_MIN_CONTRAST, when example
+# questions of at most PHRASE_SPREAD entries ask with it, and, when one word is used all over
+# the base, when the other leans towards the base at least UBIQUITOUS_PARTNER (see
+# `keyword_phrases`). Chosen on the dev sets and the leave-one-out measure.
+PHRASE_CONTRAST = 1.0
+PHRASE_MIN_CONTRAST = 0.3
+PHRASE_SPREAD = 2
+UBIQUITOUS_PARTNER = 1.7
+
+
+class Outcome(Protocol):
+    """What `follows_other_field` reads of a question's match (index.MatchResult)."""
+
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def own_anchor(self) -> bool: ...
+
+    @property
+    def elsewhere(self) -> bool: ...
+
+
+def follows_other_field(earlier: Sequence[Outcome], part: Outcome) -> bool:
+    """Return True when `part`, a question answered without a domain word of its own, follows
+    a question of the same message declined for being about another field.
+
+    `earlier` are the matches of the questions before it, in order. A declined greeting or
+    thanks ("привет", "спасибо") holds no word of another field and keeps no follow-up out.
+    """
+    if part.outcome != "answer" or part.own_anchor:
+        return False
+    for prior in earlier:
+        if prior.outcome == "answer":
+            return False
+        if prior.outcome == "off_topic" and prior.elsewhere:
+            return True
+    return False
+
+
+def keyword_phrases(keywords: Iterable[list[str]], questions: Iterable[tuple[str, list[str]]],
+                    actions: Set[str], contrast: Mapping[str, float], ubiquitous: Set[str],
+                    ) -> frozenset[frozenset[str]]:
+    """Return the phrases of two content words that the entries' keywords name them by and
+    their example questions ask with.
+
+    `keywords` are the content terms' keys of each keyword, `questions` each example
+    question's entry and keys (typo aliases resolved), `actions` the base's action words,
+    `contrast` how much more the base uses each word than general language (Zipf
+    difference), `ubiquitous` the words a third of the entries use ("россия", "организация").
+
+    The keywords say what an entry is about; a phrase of them ("legal help", "юридическая
+    помощь") names that subject as a whole, although each of its words alone is everyday
+    language ("help"). It counts when people ask with it (not only a keyword: "пароль от
+    телефона") about at most PHRASE_SPREAD entries (not "канал в телеграме", asked about
+    everywhere), has no action word, one word the base leans towards (PHRASE_CONTRAST) and
+    none the base uses no more than general language does ("made" in "who made the bot").
+    Beside a ubiquitous word, the other must lean strongly towards the base
+    (UBIQUITOUS_PARTNER: "террористическая организация", not "поездка в Россию").
+    """
+    asked: dict[frozenset[str], set[str]] = defaultdict(set)
+    for entry_id, keys in questions:
+        for i in range(len(keys)):
+            for j in (i + 1, i + 2):
+                if j < len(keys):
+                    asked[frozenset((keys[i], keys[j]))].add(entry_id)
+    return frozenset(
+        phrase for keys in keywords if len(phrase := frozenset(keys)) == 2 == len(keys)
+        and 0 < len(asked.get(phrase, ())) <= PHRASE_SPREAD and not phrase & actions
+        and max(contrast.get(k, 0.0) for k in phrase) >= PHRASE_CONTRAST
+        and min(contrast.get(k, 0.0) for k in phrase) >= PHRASE_MIN_CONTRAST
+        and all(contrast.get(k, 0.0) >= UBIQUITOUS_PARTNER for k in phrase - ubiquitous
+                if phrase & ubiquitous))
+
+
+def names_keyword_phrase(phrases: frozenset[frozenset[str]], keys: Sequence[str],
+                         weights: Sequence[float]) -> list[tuple[int, int]]:
+    """Return the spans (first, last term) of a question that hold a keyword phrase, its two
+    words side by side or one word apart ("legal help", "help of a lawyer" does not count).
+
+    `keys` are the question's terms as the base's own words ("" for a word it does not use),
+    `weights` their specificities: a function word (weight 1) never counts.
+    """
+    spans = []
+    for i in range(len(keys)):
+        for j in (i + 1, i + 2):
+            if (j < len(keys) and keys[i] and keys[j] and keys[i] != keys[j]
+                    and min(weights[i], weights[j]) > 1.0
+                    and frozenset((keys[i], keys[j])) in phrases):
+                spans.append((i, j))
+    return spans

@@ -1,0 +1,49 @@
+"""What a question asks about picks among neighbouring entries: who decides rather than what it
+is, the prison term rather than the label, who can be designated rather than the bans."""
+
+from __future__ import annotations
+
+from bot.knowledge.index import QuestionIndex
+
+
+def test_the_focus_of_the_question_picks_the_neighbour(question_index: QuestionIndex) -> None:
+    cases = {
+        "who declares foundations undesirable in russia": "un_who_decides",
+        "how long a prison term for a foreign agent who skips the label":
+            "fa_criminal_penalties",
+        "can a retired teacher be named a foreign agent": "fa_who",
+    }
+    for text, entry_id in cases.items():
+        result = question_index.match(text, "en")
+        assert (result.outcome, result.entry_id) == ("answer", entry_id), text
+
+
+def test_two_entries_asked_the_same_way_are_told_apart_by_subject(
+    question_index: QuestionIndex,
+) -> None:
+    assert question_index.match("что это значит: иноагент?", "ru").entry_id == "fa_definition"
+    assert question_index.match("нежелательная организация, что это значит",
+                                "ru").entry_id == "un_definition"
+
+
+def test_a_focus_never_brings_another_subject_into_scope(question_index: QuestionIndex) -> None:
+    for text in ("who decides the school timetable",
+                 "how long is the prison term for shoplifting",
+                 "что значит нежелательная беременность"):
+        assert question_index.match(text, "en").entry_id is None, text
+
+
+def test_the_kind_of_answer_reaches_a_fifth_close_neighbour(
+    question_index: QuestionIndex,
+) -> None:
+    # "register", "foreign agent" and "if" pull towards removal and designation; finding out
+    # whether someone is listed is checking a name.
+    result = question_index.match(
+        "how do I find out if a reporter is on the foreign agent register", "en")
+    assert result.entry_id == "check_status"
+
+
+def test_the_focus_is_read_in_latin_typed_russian(question_index: QuestionIndex) -> None:
+    # "srok" asks for the prison term, not for what taking part is.
+    result = question_index.match("kakoi srok za uchastie v nezhelatelnoi organizacii", "ru")
+    assert result.entry_id == "un_criminal_penalties"

@@ -1,0 +1,46 @@
+"""Answer or decline: what the words around a domain word, and the question before, say."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.index import QuestionIndex
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "entry"), [
+    # A register word with a complement of another field names another register.
+    ("реестр дипломов как проверить", "реестр иноагентов как проверить", "check_status"),
+])
+def test_a_register_named_by_its_complement_is_another_register(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
+) -> None:
+    assert question_index.match(near_miss, "ru").entry_id is None
+    assert question_index.match(in_scope, "ru").entry_id == entry
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "entry"), [
+    # A follow-up with no subject of its own shares the first question's field.
+    ("My parcel has been stuck at customs for a week. How do I check its status?",
+     "I run a small news channel. How do I check if a name is on the foreign agent register?",
+     "check_status"),
+])
+def test_a_follow_up_question_shares_the_first_questions_field(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
+) -> None:
+    assert question_index.match(near_miss, "en").entry_id is None
+    assert question_index.match(in_scope, "en").entry_id == entry
+
+
+@pytest.mark.parametrize(("in_scope", "near_miss", "entry"), [
+    # A phrase an entry's keywords name it by anchors a question with no domain word; a word
+    # of another field depending on it reads it in that field's sense.
+    ("I need legal help, I was charged over an anti-war post in Russia",
+     "I need legal help with my divorce and child custody", "legal_help"),
+    ("нужна юридическая помощь, меня обвиняют из-за поста",
+     "нужна юридическая помощь при разводе", "legal_help"),
+])
+def test_a_keyword_phrase_anchors_a_question_with_no_domain_word(
+    question_index: QuestionIndex, in_scope: str, near_miss: str, entry: str,
+) -> None:
+    assert question_index.match(in_scope).entry_id == entry
+    assert question_index.match(near_miss).entry_id is None
