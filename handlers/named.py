@@ -162,13 +162,19 @@ def _mentions(text: str, listings: ListingService, services: Services) -> list[N
     """Return the names the scanner finds in text, checked as `check` would check them.
 
     A possible mention made of words the knowledge base uses ("иноагента" read as an LLC's
-    name) is a word of the question, not a name.
+    name) is a word of the question, not a name; so is one typed in Latin letters
+    ("inoagenta"), read as the question matcher reads it.
     """
+    questions = services.questions
+    words = tokens(text)
+    known = {words[t.at] for t in questions.analyzer.terms(text, None, questions.lexicon)
+             if t.at < len(words) and questions.knows(t.surface)}
     out: list[NamedStatus] = []
     for m in listings.scan(text).mentions:
         if any(m.text.casefold() == n.name.casefold() for n in out):
             continue
-        if m.match != DEFINITE and any(services.questions.knows(w) for w in tokens(m.text)):
+        if m.match != DEFINITE and any(questions.knows(w) or w in known
+                                       for w in tokens(m.text)):
             continue
         result = listings.check(m.text)
         if result.status not in _SHOWN:
@@ -326,10 +332,14 @@ def without_names(text: str, names: list[NamedStatus], services: Services) -> st
 
     A name the knowledge base itself talks about ("Amnesty International", "Медуза") stays:
     it points to an entry, listed or not. Names the base never mentions go: "The Insider" says
-    nothing about what is being asked.
+    nothing about what is being asked. A word in lower case that only possibly names an entry
+    ("amnisti" read as «амнисти», "chestnyy" as «честный») stays too: it is as likely a word
+    of the question, and the matcher needs it.
     """
     for n in names:
-        if not any(services.questions.knows(w) for w in n.name.split()):
+        if not any(services.questions.knows(w) for w in n.name.split()) \
+                and not (n.name.islower() and n.result is not None
+                         and n.result.status not in _DEFINITE):
             text = _cut(text, n.name)
     return text
 
