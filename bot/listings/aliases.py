@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot import textnorm
 from bot.listings import names as nm
 from bot.listings.model import Entry
 
@@ -46,6 +47,16 @@ class AliasBook:
     def __len__(self) -> int:
         """Return the number of reviewed alias lines."""
         return len(self.aliases)
+
+    def latin_words(self) -> frozenset[str]:
+        """Return the folded Latin-letter words of the reviewed aliases ("meduza", "golos").
+
+        A Latin word that reads as a Russian dictionary word is an everyday word typed in
+        Latin letters ("vybory", «выборы»), unless it is how a listed organisation spells its
+        own name in Latin letters: names.is_common_word asks this table.
+        """
+        return frozenset(t for line in self.aliases for t in nm.norm_tokens(line.alias)
+                         if not textnorm.is_cyrillic(t))
 
     def lines_for(self, entry: Entry) -> list[CuratedAlias]:
         """Return the lines whose target is one of entry's names (published or packed)."""

@@ -571,14 +571,19 @@ def _reading_keys(reading: str) -> frozenset[str]:
 
 
 def _reads_as_common(token: str) -> bool:
-    """Return True when a Latin word reads as an inflected form of an ordinary Russian word
-    ("meduzu" as «медузу», "gazete" as «газете»): as common as the Cyrillic form. A reading
-    that is its own dictionary form is not taken ("Meduza", "Golos", "Dozhd" are how the
-    outlets spell their names in Latin letters)."""
+    """Return True when a Latin word reads as an ordinary Russian word ("meduzu" as «медузу»,
+    "gazete" as «газете», "vybory" as «выборы»): as common as the Cyrillic form. A dictionary
+    form that a reviewed alias spells so is not taken ("Meduza", "Golos", "Dozhd" are how the
+    outlets spell their names in Latin letters); any other one is: "vybory" must not become a
+    sure match of the organisation «Выбор» while «выборы» is only a possible one."""
+    from bot.listings.aliases import packaged  # names is imported by aliases
+
     for reading in latin_readings(token):
         parses = _parses(reading)
-        if parses and parses[0].normal_form.replace("ё", "е") != reading \
-                and is_common_word(reading):
+        if not parses or not is_common_word(reading):
+            continue
+        if parses[0].normal_form.replace("ё", "е") != reading \
+                or token not in packaged().latin_words():
             return True
     return False
 

@@ -123,3 +123,21 @@ def test_an_inflected_everyday_word_stays_a_possible_match_in_either_alphabet(
 def test_a_persons_latin_spelling_stays_possible(index: NameIndex) -> None:
     hits = [h for h in index.search("Lev Ponomaryov") if "Пономарев Лев" in h.entry.name]
     assert hits and not hits[0].definite
+
+
+@pytest.mark.parametrize("query", ["vybory", "vybor", "выборы"])
+def test_an_everyday_word_in_its_dictionary_form_is_no_sure_match_in_either_alphabet(
+        index: NameIndex, query: str) -> None:
+    # "vybory" (elections) read as «выборы» meets the organisation «Выбор»: only possibly,
+    # as the Cyrillic word does.
+    hits = index.search(query)
+    assert any("«Выбор»" in h.entry.name for h in hits)
+    assert not [h for h in hits if h.definite]
+
+
+@pytest.mark.parametrize(("query", "name"), [("golos", "Голос"), ("meduza", "Медуза"),
+                                             ("dozhd", "Дождь")])
+def test_an_outlets_own_latin_spelling_stays_a_sure_match(
+        index: NameIndex, query: str, name: str) -> None:
+    hit = index.search(query)[0]
+    assert name in hit.entry.name and hit.definite
