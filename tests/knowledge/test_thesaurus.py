@@ -156,3 +156,15 @@ def test_the_everyday_sense_of_those_words_is_still_declined(
                  "купил наклейку на машину", "как подать в суд на соседа",
                  "how to tell Google about my Patreon"):
         assert question_index.match(text).entry_id is None, text
+
+
+def test_an_english_phrase_reads_as_english_words(
+    question_index: QuestionIndex, without_thesaurus: QuestionIndex,
+) -> None:
+    # "tip" alone looks like Latin-typed "тип"; the phrase "tip them" must still be read as
+    # English, or tipping would never count as donating. Tipping a waiter stays declined.
+    question = "can I tip them if they are a foreign agent"
+    with_it, without = question_index.match(question), without_thesaurus.match(question)
+    assert with_it.entry_id == "fa_donating"
+    assert with_it.score > without.score + 0.2
+    assert question_index.match("how much should I tip the waiter").entry_id is None
