@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot import redact
 from bot.app import App
+from bot.knowledge import naming
 from bot.watch.delivery import Deliver, Sender
 from bot.watch.model import Delivery
 from bot.watch.scheduler import refresh_loop
@@ -84,6 +85,9 @@ async def run_platforms(app: App, stop: asyncio.Event | None = None, *,
         listings = app.dispatcher.services.listings
         if listings is not None:
             tasks.append(asyncio.create_task(warm_scanner_loop(listings, stop)))
+            # The first question naming someone should not wait for the base's word tables.
+            tasks.append(asyncio.create_task(asyncio.to_thread(
+                naming.warm, app.dispatcher.services.questions)))
         if refresh and app.refresh is not None and settings.refresh_interval_s > 0:
             # A list older than its window (a fresh install has only the bundled copy) is
             # refreshed at once; otherwise the first round comes a few seconds after start.

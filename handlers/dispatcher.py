@@ -10,9 +10,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
-from bot.knowledge.naming import status_entry
+from bot.knowledge.naming import entry_names, status_entry
 from bot.textnorm import clean, script_of, tokens
 from handlers import answers
+from handlers.act_dates import act_period
 from handlers.checks import check_reply
 from handlers.commands import (
     CommandCall,
@@ -235,6 +236,8 @@ class Dispatcher:
         if names and not tokens(stripped):
             stripped = text
         anchored = names_anchor_question(names)
+        # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
+        when = act_period(text) if names else None
         result = self.services.questions.match(stripped, lang, in_scope=anchored)
         if anchored:
             # "radio svoboda nezhelatelnaya ili inoagent?": the name's status is the question;
@@ -244,11 +247,12 @@ class Dispatcher:
                                     names=tuple(n.name for n in names),
                                     matched=result.entry_id) or (
                 result.entry_id if result.entry_id is not None else
-                fallback_entry([a.entry_id for a in result.alternatives], names))
+                fallback_entry([a.entry_id for a in result.alternatives], names, when))
             if entry_id is not None:
                 result = replace(result, outcome="answer", entry_id=entry_id)
-        if result.entry_id is not None:
-            result = replace(result, entry_id=stronger_entry(result.entry_id, names))
+        if result.entry_id is not None and not entry_names(
+                self.services.questions, result.entry_id, tuple(n.name for n in names)):
+            result = replace(result, entry_id=stronger_entry(result.entry_id, names, when))
         return result, names
 
     def _answer(self, entry: Entry, names: list[NamedStatus], t: Translator) -> Reply:

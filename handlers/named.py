@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
-from bot.knowledge.naming import unknown_words
+from bot.knowledge.naming import name_places
 from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, SEVERITY, TERRORIST, UNDESIRABLE
 from bot.listings.status import CheckResult
 from bot.textnorm import tokens
+from handlers.act_dates import Period, applied_in
 from handlers.checks import data_lines, match_lines
 from handlers.context import Services
 from handlers.markup import esc
@@ -33,10 +34,14 @@ _RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|and|the|de)\b|{_WORD}))*(?<!\s)")
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,60})[»\"”]")
 # Abbreviations of the law itself (КоАП, СМИ, РКН, VPN): never checked as names.
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ]{2,5}$|^[A-ZА-ЯЁ][a-zа-яё]{0,2}[A-ZА-ЯЁ]\w*$")
+_CAPITALS = re.compile(r"\b[A-ZА-ЯЁ]{3,6}\b")
 # Where a sentence begins: its first word is capitalised whatever it is.
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n)\W*")
 # Words at least this frequent (Zipf) open sentences, not names: "what's" 5.2, "radio" 5.0.
 _EVERYDAY_ZIPF = 5.1
+# Words this frequent are not looked up alone: "радио" 4.8, "голос" 5.0 (a possible match at
+# best); rarer names stay ("мемориал" 3.9, "фбк" 3.2).
+_COMMON_ALONE_ZIPF = 4.5
 _LETTERS = re.compile(r"[a-z]+|[а-яё]+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
@@ -94,8 +99,8 @@ def _without_everyday_opening(span: str) -> str:
     return rest.strip() if _everyday(first) else span
 
 
-def _everyday(word: str) -> bool:
-    """Return True for one of the commonest words of Russian or English."""
+def _everyday(word: str, zipf: float = _EVERYDAY_ZIPF) -> bool:
+    """Return True for one of the commonest words of Russian or English (at least `zipf`)."""
     from bot.knowledge.frequency import zipf_frequency
 
     # The word's leading letters ("what" of "what's") from the small lists' cached table: a
@@ -103,7 +108,7 @@ def _everyday(word: str) -> bool:
     match = _LETTERS.match(word.casefold())
     folded = match.group(0) if match else ""
     return bool(folded) and max(zipf_frequency(folded, "en", wordlist="small"),
-                                zipf_frequency(folded, "ru", wordlist="small")) >= _EVERYDAY_ZIPF
+                                zipf_frequency(folded, "ru", wordlist="small")) >= zipf
 
 
 def names_in_question(text: str, services: Services) -> list[NamedStatus]:
@@ -112,24 +117,33 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     The one place that finds names in questions, in any form people type them: the text
     scanner (`ListingService.scan`) finds listed names written in lower case or inflected
     ("свидетели иеговы", "беллингкэт"); capitalised or quoted spans are checked as before, so a
-    name no list knows is said to be "not found"; and short runs of words the knowledge base
-    never uses ("азову", "amnesty international") are checked too, kept only when the check
-    is sure. Nothing is loaded when the question has neither a capitalised span nor a word the
-    base does not know: a question that names nothing costs no name data.
+    name no list knows is said to be "not found"; and short runs of words no question of the
+    base is made of ("азову", "радио свобода", "фбк") are checked too, kept only when the check
+    is sure. Nothing is loaded when the question has neither a capitalised span nor such a
+    word: a question made of the law's own words names nobody and costs no name data.
     """
     spans = name_spans(text)
-    words = tokens(text)
-    unknown = unknown_words(services.questions, text) if words else set()
-    if not spans and not unknown:
-        return []
     listings = services.listings
     if listings is None:
         return [n for n in (_span_status(s, None, services) for s in spans) if n is not None]
-    out = _mentions(text, listings, services)
-    # English writes names with capitals ("the brief said" names nothing); Russian, typed in
-    # either alphabet, is often all lower case.
-    if services.questions.analyzer.detect_language(text) == "ru":
-        for run in _runs(words, unknown):
+    words = tokens(text)
+    unknown, places = name_places(services.questions, text) if words else (set(), set())
+    if not spans and not places:
+        return []
+    # A very common word ("раньше", "голос") is never a sure name alone (no check of it), and
+    # the scanner reports no everyday words in lower case: candidates all of that kind need
+    # no scan.
+    common = {i for i in places if _everyday(words[i], _COMMON_ALONE_ZIPF)}
+    out = _mentions(text, listings, services) if spans or unknown or places - common else []
+    # English writes names with capitals ("the brief said" names nothing), so only its
+    # abbreviations are looked up ("FBK", which no sentence capital tells from a name);
+    # Russian, typed in either alphabet, is often all lower case.
+    if services.questions.analyzer.detect_language(text) != "ru":
+        capitals = {w.casefold() for w in _CAPITALS.findall(text)}
+        places = {i for i in places if words[i] in capitals}
+        unknown &= places
+    if places:
+        for run in _runs(words, unknown, places, common):
             if _covered(run, out):
                 continue
             result = listings.check(run)
@@ -148,13 +162,19 @@ def _mentions(text: str, listings: ListingService, services: Services) -> list[N
     """Return the names the scanner finds in text, checked as `check` would check them.
 
     A possible mention made of words the knowledge base uses ("иноагента" read as an LLC's
-    name) is a word of the question, not a name.
+    name) is a word of the question, not a name; so is one typed in Latin letters
+    ("inoagenta"), read as the question matcher reads it.
     """
+    questions = services.questions
+    words = tokens(text)
+    known = {words[t.at] for t in questions.analyzer.terms(text, None, questions.lexicon)
+             if t.at < len(words) and questions.knows(t.surface)}
     out: list[NamedStatus] = []
     for m in listings.scan(text).mentions:
         if any(m.text.casefold() == n.name.casefold() for n in out):
             continue
-        if m.match != DEFINITE and any(services.questions.knows(w) for w in tokens(m.text)):
+        if m.match != DEFINITE and any(questions.knows(w) or w in known
+                                       for w in tokens(m.text)):
             continue
         result = listings.check(m.text)
         if result.status not in _SHOWN:
@@ -181,14 +201,21 @@ def _span_status(span: str, result: CheckResult | None,
     return NamedStatus(span, result, vague)
 
 
-def _runs(words: list[str], unknown: set[int]) -> list[str]:
-    """Return the word runs worth a check, shortest first: each word the base never uses alone,
-    then with one or two neighbours ("amnesty international" beside an unknown word). Only a
-    definite check result makes a run a name; a longer run holding one found is skipped."""
+def _runs(words: list[str], unknown: set[int], places: set[int], common: set[int]) -> list[str]:
+    """Return the word runs worth a check, shortest first: each word where a name may stand
+    (`naming.name_places`) alone, then runs of two or three such words ("радио свобода"), or
+    of a word the base never uses and its neighbours ("amnesty international"); runs of
+    `common` everyday words only are left out. Only a definite check result makes a run a
+    name; a longer run holding one found is skipped."""
     runs: list[str] = []
     for size in (1, 2, 3):
         for start in range(len(words) - size + 1):
-            if not any(i in unknown for i in range(start, start + size)):
+            at = range(start, start + size)
+            # A run of everyday words alone ("раньше потом") is checked only beside an
+            # unknown word: one rarer word at least makes a name worth a look-up.
+            if all(i in common for i in at) and not any(i in unknown for i in at):
+                continue
+            if not (all(i in places for i in at) or any(i in unknown for i in at)):
                 continue
             run = words[start:start + size]
             if min(len(w) for w in (run[0], run[-1])) < 3 or any(w.isdigit() for w in run):
@@ -234,11 +261,14 @@ _BY_LIST: tuple[dict[str, str], ...] = (
 )
 
 
-def gravest_list(names: list[NamedStatus]) -> str | None:
-    """Return the most severe list a name in the question is definitely on now, or None.
+def gravest_list(names: list[NamedStatus], when: Period | None = None) -> str | None:
+    """Return the most severe list a name in the question is definitely on, or None.
 
     Only a sure match counts: "Дождю" may be TV Rain or the weather, and the answer must not
-    rest on the guess (the status paragraph still shows the possible match).
+    rest on the guess (the status paragraph still shows the possible match). With `when`, the
+    period the question dates its act to ("донатил ФБК в 2023"), the lists are those that
+    applied at some time in it, listings since ended included: money sent in 2023 financed
+    an extremist organisation, not one listed as terrorist in 2026. None when no list applied.
     """
     listed: set[str] = set()
     for n in names:
@@ -248,19 +278,22 @@ def gravest_list(names: list[NamedStatus]) -> str | None:
         # undesirable entities) is not "definite" for each, yet it is the same name.
         best = max((m.score for m in n.result.matches if m.definite), default=1.0)
         listed |= {m.registry for m in n.result.matches
-                   if m.listed and (m.definite or m.score >= best - _SAME_SCORE)}
+                   if (m.definite or m.score >= best - _SAME_SCORE)
+                   and (m.listed if when is None
+                        else applied_in(m.included_on, m.excluded_on, when))}
     return next((r for r in SEVERITY if r in listed), None)
 
 
-def stronger_entry(entry_id: str, names: list[NamedStatus]) -> str:
+def stronger_entry(entry_id: str, names: list[NamedStatus], when: Period | None = None) -> str:
     """Return the entry that answers the question given the lists the names are on.
 
-    The most severe list a name is definitely on decides: donating to an extremist
+    The most severe list a name is definitely on decides (the one that applied in the
+    period `when` the question dates its act to, if it does): donating to an extremist
     organisation is answered by the extremist-financing entry, not the foreign-agent one. An
     answer is only ever made graver: a question the matcher read as about an undesirable
     organisation keeps that answer when the name is only a foreign agent.
     """
-    registry = gravest_list(names)
+    registry = gravest_list(names, when)
     if registry is None:
         return entry_id
     for row in _BY_LIST:
@@ -270,16 +303,17 @@ def stronger_entry(entry_id: str, names: list[NamedStatus]) -> str:
     return entry_id
 
 
-def fallback_entry(alternatives: list[str], names: list[NamedStatus]) -> str | None:
+def fallback_entry(alternatives: list[str], names: list[NamedStatus],
+                   when: Period | None = None) -> str | None:
     """Return the entry for a question the matcher declined although a name in it is definitely
     listed: the first of the matcher's close topics that is one of the lists' entries, made as
     grave as the name's list, or else that list's own entry. None when no name is listed."""
-    registry = gravest_list(names)
+    registry = gravest_list(names, when)
     if registry is None:
         return None
     for entry_id in alternatives:
         if any(entry_id in row.values() for row in _BY_LIST):
-            return stronger_entry(entry_id, names)
+            return stronger_entry(entry_id, names, when)
     return _LIST_ENTRY[registry]
 
 
@@ -298,10 +332,14 @@ def without_names(text: str, names: list[NamedStatus], services: Services) -> st
 
     A name the knowledge base itself talks about ("Amnesty International", "Медуза") stays:
     it points to an entry, listed or not. Names the base never mentions go: "The Insider" says
-    nothing about what is being asked.
+    nothing about what is being asked. A word in lower case that only possibly names an entry
+    ("amnisti" read as «амнисти», "chestnyy" as «честный») stays too: it is as likely a word
+    of the question, and the matcher needs it.
     """
     for n in names:
-        if not any(services.questions.knows(w) for w in n.name.split()):
+        if not any(services.questions.knows(w) for w in n.name.split()) \
+                and not (n.name.islower() and n.result is not None
+                         and n.result.status not in _DEFINITE):
             text = _cut(text, n.name)
     return text
 

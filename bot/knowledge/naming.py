@@ -1,14 +1,16 @@
 """What the knowledge base can tell about the words of a question that names an organisation.
 
-Two questions the chat layer asks when a question names someone: which of its words the base
-never uses (they may be a name typed in lower case or in Latin letters: "mediazonu",
-"азову"), and whether what is left once the name is cut out only asks for the name's status
-("radio svoboda nezhelatelnaya ili inoagent?", "is Meduza a foreign agent"). Both are read from
-the base itself: its vocabulary, and the words its own entries use to name the lists.
+Two questions the chat layer asks when a question names someone: at which of its words a name
+may stand (words the base never uses, or uses only in its prose or as names: "mediazonu",
+"азову", "радио свобода", "фбк"), and whether what is left once the name is cut out only asks
+for the name's status ("radio svoboda nezhelatelnaya ili inoagent?", "is Meduza a foreign
+agent"). Both are read from the base itself: its vocabulary, the words its questions are made
+of, and the words its own entries use to name the lists.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -23,18 +25,91 @@ if TYPE_CHECKING:
 # of their words alone, once a listed name is cut out, asks for that name's status.
 STATUS_ENTRY = "check_status"
 _LIST_NAMING_ENTRIES = ("lists_difference", STATUS_ENTRY)
+_WORDS = re.compile(r"\w[\w-]*")
+_SENTENCES = re.compile(r"[.!?…:;\n]+\s*|\s[-–—]\s")
 # A verb of being on a list the base does not use ("состоит", "числится"): one is allowed.
 _MAX_UNKNOWN = 1
+# The words people use to ask whether someone is on a list, beyond those the list-naming
+# entries use: being declared or entered ("признана", "внесён", "designated", "labelled"),
+# being or being counted ("является", "считается", "is considered"), where ("в списке",
+# "in the register"), and when ("ещё", "уже", "still", "yet", "или нет"). Read through the
+# analyzer like the entries' words, so any form of them counts.
+_STATUS_WORDS = {
+    "ru": "признан признана признано признаны признали признать внесен внесён внесена внесено "
+          "внесены внесли внести включен включён включена включено включены включили "
+          "является являются являться считается считаются считаться числится числятся "
+          "состоит состоят значится значатся находится находятся остается остаётся остаются "
+          "объявлен объявлена объявлено объявлены присвоен присвоили статус статусом "
+          "список списке списки списках реестр реестре реестрах перечень перечне перечнях "
+          "ещё еще уже сих пор прежнему всё все нет да сейчас теперь",
+    "en": "designated designation listed list lists labelled labeled label considered "
+          "declared deemed named included registered register registry status "
+          "still already yet now currently or not",
+}
 
 
-def unknown_words(index: QuestionIndex, text: str, lang: str | None = None) -> set[int]:
-    """Return the positions (among `textnorm.tokens(text)`) of the meaningful words of text
-    that the knowledge base never uses: the places where a name may stand, whatever its case.
-
-    Latin-typed Russian is read back as the matcher reads it ("otkrytoj" is "открытой").
+def name_places(index: QuestionIndex, text: str,
+                lang: str | None = None) -> tuple[set[int], set[int]]:
+    """Return two sets of positions (among `textnorm.tokens(text)`): the words the base never
+    uses, and the words where a name typed in lower case may stand, those and the words the
+    base uses only in its prose or as names, not to ask or to name a topic ("радио", "фбк",
+    "медуза"). The words questions are made of ("штраф", "репост", "иноагент", "можно") are
+    in neither: a question of those alone names nobody, and costs no name look-up.
     """
-    terms = index.analyzer.terms(text, lang, index.lexicon)
-    return {t.at for t in terms if not index.knows(t.surface)}
+    asked = _asking_words(index)
+    unknown: set[int] = set()
+    places: set[int] = set()
+    for t in index.analyzer.terms(text, lang, index.lexicon):
+        if t.key in asked:  # a word of the base's questions, known to it
+            continue
+        if not index.knows(t.surface):
+            unknown.add(t.at)
+            places.add(t.at)
+        elif len(t.surface) >= 3:
+            places.add(t.at)
+    return unknown, places
+
+
+def warm(index: QuestionIndex) -> None:
+    """Read the words of the base's questions and list names now (about 0.2 s, once per
+    index), returning nothing. `riskguide run` calls it at start, so the first question
+    naming someone does not wait for it."""
+    _asking_words(index)
+    _list_words(index)
+
+
+@lru_cache(maxsize=4)
+def _asking_words(index: QuestionIndex) -> frozenset[str]:
+    """Return the keys of the words the base's titles, keywords and example questions use,
+    bar those the base ever writes with a capital inside a sentence: names ("Медузу",
+    "Радио Свобода", "ФБК") are no words of the law, even where the examples mention them."""
+    asked: set[str] = set()
+    named: set[str] = set()
+    for entry in index.kb.entries:
+        for lang in ("ru", "en"):
+            texts = [entry.title.get(lang, ""), *entry.questions.get(lang, ())]
+            keywords = entry.keywords.get(lang, ())
+            for text in [*texts, *keywords]:
+                asked.update(t.key for t in index.analyzer.terms(text, lang))
+            for text in [*texts, entry.answer.get(lang, "")]:
+                named.update(_capitalised_keys(index, text, lang))
+            # Keywords are written in lower case: a capitalised one is a name ("Мемориал", "ФБК").
+            named.update(t.key for k in keywords if k[:1].isupper()
+                         for t in index.analyzer.terms(k, lang))
+    return frozenset(asked - named)
+
+
+def _capitalised_keys(index: QuestionIndex, text: str, lang: str) -> set[str]:
+    """Return the keys of the words text writes with a capital after a sentence's first word."""
+    out: set[str] = set()
+    for sentence in _SENTENCES.split(text):
+        # An abbreviation may open a sentence ("ФБК признан..."): it is a name all the same.
+        found = _WORDS.findall(sentence)
+        words = [w for i, w in enumerate(found)
+                 if (i and w[:1].isupper()) or (len(w) > 1 and w.isupper())]
+        if words:
+            out.update(t.key for t in index.analyzer.terms(" ".join(words), lang))
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -48,6 +123,8 @@ def _list_words(index: QuestionIndex) -> frozenset[str]:
             texts = [entry.title.get(lang, ""), *entry.keywords.get(lang, ())]
             for text in texts:
                 keys.update(t.key for t in index.analyzer.terms(text, lang))
+    for lang, words in _STATUS_WORDS.items():
+        keys.update(t.key for t in index.analyzer.terms(words, lang))
     return frozenset(keys)
 
 
@@ -56,11 +133,13 @@ def status_entry(index: QuestionIndex, text: str, lang: str | None = None, *,
     """Return the entry answering "which lists is it on" when text (a question with its names
     cut out) asks nothing else, else None.
 
-    Text asks only for a status when its meaningful words are question words and words the
-    base uses to name the lists or the checking of a name, at least one of those, and at most
-    one word the base never uses. Used only when a listed name anchors the question. When the
-    entry the question `matched` is about one of the `names` itself (its title names it:
-    "Amnesty International declared undesirable"), that entry says more and is kept.
+    Text asks only for a status when its meaningful words are question words, words the base
+    uses to name the lists or the checking of a name, and words of being on a list
+    ("признана", "is still designated"), at least one of those, and at most one word the base
+    never uses: "<name> иноагент?" and "is <name> still listed" alike. Used only when a
+    listed name anchors the question. When the entry the question `matched` is about one of
+    the `names` itself (its title names it: "Amnesty International declared undesirable"),
+    that entry says more and is kept.
     """
     if index.kb.get(STATUS_ENTRY) is None or _titled(index, matched, names):
         return None
@@ -79,10 +158,20 @@ def status_entry(index: QuestionIndex, text: str, lang: str | None = None, *,
     return STATUS_ENTRY if named and unknown <= _MAX_UNKNOWN else None
 
 
-def _titled(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...]) -> bool:
-    """Return True when the entry's title, in either language, opens with a word of a name:
-    the entry is about that organisation ("Amnesty International declared undesirable"), not
-    one using it as an example ("Reposting ... (the Meduza example)")."""
+def entry_names(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...]) -> bool:
+    """Return True when the entry's title, in either language, names one of `names` anywhere
+    ("Donating to an extremist organisation (e.g. FBK)"): the base wrote that entry about the
+    organisation, with what its lists mean for the question, so it is kept over the generic
+    entry of the organisation's gravest list."""
+    return _titled(index, entry_id, names, anywhere=True)
+
+
+def _titled(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...], *,
+            anywhere: bool = False) -> bool:
+    """Return True when the entry's title, in either language, opens with a word of a name
+    (or, `anywhere`, holds one): the entry is about that organisation ("Amnesty International
+    declared undesirable"), not one using it as an example ("Reposting ... (the Meduza
+    example)")."""
     entry = index.kb.get(entry_id) if entry_id else None
     if entry is None:
         return False
@@ -92,6 +181,8 @@ def _titled(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...]) 
     keys |= {k for name in names for w in tokens(name) if (k := index.analyzer.en_key(w))}
     for lang, text in entry.title.items():
         title = index.analyzer.terms(text, lang)
+        if anywhere and any(t.key in keys for t in title):
+            return True
         if title and title[0].key in keys:
             return True
     return False

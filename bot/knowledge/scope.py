@@ -21,6 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Protocol
 
+from bot.textnorm import latin_to_cyrillic
+
 # A keyword phrase anchors a question when the base uses one of its words this much more than
 # general language (Zipf difference) and neither less than PHRASE_MIN_CONTRAST, when example
 # questions of at most PHRASE_SPREAD entries ask with it, and, when one word is used all over
@@ -30,6 +32,26 @@ PHRASE_CONTRAST = 1.0
 PHRASE_MIN_CONTRAST = 0.3
 PHRASE_SPREAD = 2
 UBIQUITOUS_PARTNER = 1.7
+
+# "бот" as written when it is the subject of the question ("бот хранит мои запросы?"); the
+# other cases make it an object ("как создать бота"). In English, "the bot" is this one.
+_BOT_SUBJECT = frozenset({"бот"})
+
+
+def names_this_bot(words: Sequence[str], latin_russian: bool) -> bool:
+    """Return True when a question speaks of the bot as this one: "бот" as its subject ("бот
+    хранит мои запросы?", or typed in Latin letters when `latin_russian` says the Latin words
+    are Russian) or "the bot" ("does the bot keep logs").
+
+    `words` are the question's tokens. The matcher asks it only of a question with no word of
+    another field: "бот для магазина" or "a telegram bot for my shop" are about other bots.
+    """
+    for i, word in enumerate(words):
+        if word in _BOT_SUBJECT or (latin_russian and latin_to_cyrillic(word) in _BOT_SUBJECT):
+            return True
+        if word == "bot" and i > 0 and words[i - 1] == "the":
+            return True
+    return False
 
 
 class Outcome(Protocol):

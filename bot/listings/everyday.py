@@ -64,8 +64,10 @@ def lemma(token: str) -> str:
 
 @lru_cache(maxsize=65536)
 def is_qualifier(token: str) -> bool:
-    """Return True when a folded token (any case form) is a qualifier noun."""
-    return token in QUALIFIERS or lemma(token) in QUALIFIERS
+    """Return True when a folded token (any case form) is a qualifier noun, typed in Latin
+    letters too ("shtabu navalnogo" is marked as «штабу навального» is)."""
+    return token in QUALIFIERS or lemma(token) in QUALIFIERS or any(
+        lemma(reading) in QUALIFIERS for reading in nm.latin_readings(token))
 
 
 @lru_cache(maxsize=65536)

@@ -101,9 +101,10 @@ _COMMON, _QUALIFIER, _ADJECTIVE = 1, 2, 4
 
 
 class _Word(NamedTuple):
-    """What matching needs of one query word that names have: its morphology keys
-    (names.morph_keys), its own skeletons (names.latin_keys), with its lemmas' too
-    (names.query_latin_keys), and whether it is a common word (names.is_common_word)."""
+    """What matching needs of one query word that names have: its morphology keys as a
+    query word (names.query_morph_keys), its own skeletons (names.latin_keys), with its
+    lemmas' too (names.query_latin_keys), and whether it is a common word
+    (names.is_common_word)."""
 
     morph: frozenset[str]
     latin: frozenset[str]
@@ -180,6 +181,8 @@ class NameIndex:
         # ...and what a query needs of the same word (a query is mostly name words), so that
         # a query word found in the vocabulary is never parsed, stemmed or romanised.
         self._vqlatin = [_KEY_SEP.join(sorted(nm.query_latin_keys(t) - nm.latin_keys(t)))
+                         for t in self._vocab]
+        self._vqmorph = [_KEY_SEP.join(sorted(nm.query_morph_keys(t) - nm.morph_keys(t)))
                          for t in self._vocab]
         self._vflags = bytes((_COMMON if nm.is_common_word(t) else 0)
                              | (_QUALIFIER if everyday.is_qualifier(t) else 0)
@@ -279,16 +282,17 @@ class NameIndex:
                 return None
             morph, latin_tuple = self._keyset(t)
             latin = frozenset(latin_tuple)
-            extra = self._vqlatin[t]
+            extra, readings = self._vqlatin[t], self._vqmorph[t]
             word = self._words[tok] = _Word(
-                morph, latin, latin | frozenset(extra.split(_KEY_SEP)) if extra else latin,
+                morph | frozenset(readings.split(_KEY_SEP)) if readings else morph, latin,
+                latin | frozenset(extra.split(_KEY_SEP)) if extra else latin,
                 bool(self._vflags[t] & _COMMON))
         return word
 
     def _morph_keys(self, tok: str) -> frozenset[str]:
-        """Return names.morph_keys(tok), precomputed when a name has the word."""
+        """Return names.query_morph_keys(tok), precomputed when a name has the word."""
         word = self._word(tok)
-        return nm.morph_keys(tok) if word is None else word.morph
+        return nm.query_morph_keys(tok) if word is None else word.morph
 
     def _latin_keys(self, tok: str) -> frozenset[str]:
         """Return names.latin_keys(tok), precomputed when a name has the word."""
@@ -548,7 +552,7 @@ class NameIndex:
     def _direct(tok: str, name_tokens: Sequence[str]) -> _TokenMatch | None:
         """Return the best match of tok among one name's tokens (same rules as _lookup)."""
         best: _TokenMatch | None = None
-        mkeys = nm.morph_keys(tok)
+        mkeys = nm.query_morph_keys(tok)
         lkeys = nm.query_latin_keys(tok)
         raw = nm.latin_keys(tok)
         for pos, nt in enumerate(name_tokens):

@@ -499,6 +499,90 @@ def morph_keys(token: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+# ---------------------------------------------------------------------------------------------
+# Russian typed in Latin letters ("mediazonu", "otkrytoj rossii", "shtabu navalnogo").
+
+# A Latin word of wordfreq's small English list (Zipf 3 and up: "germany", "insider") is
+# English, not Russian typed in Latin letters: "Germany" read as «германы» must meet no name.
+_ENGLISH_ZIPF = 3.0
+_PLAIN_LATIN = re.compile(r"[a-z]{5,}")
+_HARD_L = re.compile(r"л(?=[бвгджзклмнпрстфхцчшщ])")
+
+
+@lru_cache(maxsize=65536)
+def latin_readings(token: str) -> tuple[str, ...]:
+    """Return the Cyrillic readings of a folded word that may be Russian typed in Latin
+    letters, empty for any other word.
+
+    Russian typed in Latin letters is inflected like any Russian ("mediazonu", "shtabu",
+    "otkrytoj rossii"): read in Cyrillic («медиазону») it meets a name's word by lemma and
+    stem as the Cyrillic form does. None for a Cyrillic word, one under five letters or
+    not plain ASCII letters, or an English word ("germany", "insider"); "ia" is read both
+    as я and as иа ("mediazonu"), and l before a consonant also as ль ("navalnogo"): the
+    soft sign is seldom typed. Every part of the bot that matches a query word against
+    names (check, scan, watch) reads the word through `query_morph_keys`, `is_common_word`
+    and `everyday.is_qualifier`, which use this, so they agree by construction.
+    """
+    if not _PLAIN_LATIN.fullmatch(token):
+        return ()
+    # The small list's cached table: a dict lookup, not wordfreq's import and tokeniser.
+    from bot.knowledge.frequency import zipf_frequency
+
+    if zipf_frequency(token, "en", wordlist="small") >= _ENGLISH_ZIPF:
+        return ()
+    plain = textnorm.latin_to_cyrillic(token)
+    split = textnorm.latin_to_cyrillic(token.replace("ia", "i\x00a")).replace("\x00", "")
+    soft = _HARD_L.sub("ль", plain)
+    return tuple(dict.fromkeys((plain, split, soft)))
+
+
+@lru_cache(maxsize=262144)
+def query_morph_keys(token: str) -> frozenset[str]:
+    """Return the morphology keys of a query or text word: `morph_keys(token)`, with those
+    of its Cyrillic readings when it is Russian typed in Latin letters (`latin_readings`:
+    "mediazonu" meets «Медиазона» by lemma). Query side only: a name keeps the keys of its
+    published spelling."""
+    keys = morph_keys(token)
+    for reading in latin_readings(token):
+        keys = keys | _reading_keys(reading)
+    return keys
+
+
+@lru_cache(maxsize=65536)
+def _reading_keys(reading: str) -> frozenset[str]:
+    """Return the morphology keys of a Cyrillic reading of a Latin word: as `morph_keys`, but
+    lemmas only from the dictionary's own words. The analyser's guesses for a word it does not
+    know are loose, and a Latin word that is no Russian ("wolsey", "ingraham") would meet a
+    name through them; the stem still joins an unknown name's forms ("медиазону",
+    «Медиазона»)."""
+    keys = {reading}
+    stem = _stemmer().stemWord(reading)
+    if len(stem) >= 3:
+        keys.add("~" + stem)
+    for parse in _parses(reading)[:4]:
+        if not parse.is_known:
+            continue
+        lemma = parse.normal_form.replace("ё", "е")
+        keys.add(lemma)
+        lstem = _stemmer().stemWord(lemma)
+        if len(lstem) >= 3:
+            keys.add("~" + lstem)
+    return frozenset(keys)
+
+
+def _reads_as_common(token: str) -> bool:
+    """Return True when a Latin word reads as an inflected form of an ordinary Russian word
+    ("meduzu" as «медузу», "gazete" as «газете»): as common as the Cyrillic form. A reading
+    that is its own dictionary form is not taken ("Meduza", "Golos", "Dozhd" are how the
+    outlets spell their names in Latin letters)."""
+    for reading in latin_readings(token):
+        parses = _parses(reading)
+        if parses and parses[0].normal_form.replace("ё", "е") != reading \
+                and is_common_word(reading):
+            return True
+    return False
+
+
 @lru_cache(maxsize=65536)
 def is_common_word(token: str) -> bool:
     """Return True for an ordinary dictionary word ("голос", "свобода", "центр", "медуза").
@@ -509,7 +593,7 @@ def is_common_word(token: str) -> bool:
     if len(token) <= 2:
         return True
     if not _CYR.search(token):
-        return token in _COMMON_LATIN
+        return token in _COMMON_LATIN or _reads_as_common(token)
     parses = [p for p in _parses(token) if p.is_known]
     if not parses:
         return False

@@ -41,8 +41,9 @@ def name_keys(token: str) -> frozenset[str]:
 
 @lru_cache(maxsize=262144)
 def text_keys(word: str) -> frozenset[str]:
-    """Return the match keys of a text word (the query side: romanised lemmas included)."""
-    return frozenset({"m:" + k for k in nm.morph_keys(word)}
+    """Return the match keys of a text word (the query side: romanised lemmas, and the
+    Cyrillic readings of Russian typed in Latin letters, included)."""
+    return frozenset({"m:" + k for k in nm.query_morph_keys(word)}
                      | {"L:" + k for k in nm.query_latin_keys(word)})
 
 

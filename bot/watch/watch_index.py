@@ -289,8 +289,9 @@ def _analyse(query: str) -> _Name:
 
 def _meeting_keys(word: str) -> frozenset[str]:
     """Return the keys a watched word meets a changed name's word by: itself, its
-    dictionary forms and stems, and its romanised skeletons (of its lemmas too)."""
-    return frozenset({word, *nm.morph_keys(word),
+    dictionary forms and stems (of its Cyrillic readings too, when typed in Latin letters),
+    and its romanised skeletons (of its lemmas too): the query side's keys, as a check's."""
+    return frozenset({word, *nm.query_morph_keys(word),
                       *("L:" + k for k in nm.query_latin_keys(word))})
 
 

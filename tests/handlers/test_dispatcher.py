@@ -161,3 +161,17 @@ async def test_several_questions_get_the_first_answered_and_the_others_offered(
         user_id="u2"))
     assert "more than one thing" in replies[0].text
     assert next(c.data for row in replies[0].choices for c in row) == "a:check_status"
+
+
+async def test_questions_joined_without_a_mark_get_the_other_offered(
+    services: Services,
+) -> None:
+    d = Dispatcher(services)
+    replies = await d.handle(_msg("1) что такое иноагент 2) как проверить человека"))
+    assert "несколько вопросов" in replies[0].text
+    assert "a:fa_definition" in [c.data for row in replies[0].choices for c in row]
+    replies = await d.handle(_msg(
+        "what is an undesirable organisation and will I be fined for reposting them",
+        user_id="u2"))
+    assert "more than one thing" in replies[0].text
+    assert "a:un_definition" in [c.data for row in replies[0].choices for c in row]

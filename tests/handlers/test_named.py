@@ -144,3 +144,58 @@ async def test_donating_to_an_extremist_organisation_is_answered_by_extremist_fi
     assert count == 1
     assert "282.3" in text
     assert "экстремистских организаций" in text
+
+
+@pytest.fixture(scope="module")
+def shipped_listings(tmp_path_factory: pytest.TempPathFactory) -> ListingService:
+    """The registries snapshot shipped with the bot (late 2026: FBK's US entity is terrorist
+    since 12.02.2026, the foundation extremist since 2021), as `kb eval` reads it."""
+    from bot.cli.knowledge import _shipped_listings
+
+    return _shipped_listings(tmp_path_factory.mktemp("shipped"))
+
+
+async def test_a_name_typed_in_lower_case_gets_its_status(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # Every word of "радио свобода" is a word of the language, none capitalised: still a name.
+    text, count = await _ask(services, "радио свобода иноагент или нет", "ru")
+    assert count == 1
+    assert "Как проверить" in text
+    assert "Радио Свобода" in text and "Перечень нежелательных организаций" in text
+    # Latin letters, lower case, and a word the base itself uses ("Meduza").
+    text, _ = await _ask(services, "meduza inoagent ili net?", "ru")
+    assert "Как проверить" in text and "Medusa Project" in text
+    # An abbreviation no sentence capital explains is looked up as well.
+    text, _ = await _ask(services, "ФБК уже в реестре?", "ru")
+    assert "Как проверить" in text and "Фонд борьбы с коррупцией" in text
+    # A question made of the law's own words names nobody.
+    assert names_in_question("штраф за репост иноагента", services) == []
+    assert names_in_question("какой штраф по КоАП за репост", services) == []
+
+
+async def test_a_status_question_with_a_verb_of_listing_is_answered_by_how_to_check(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    for question, lang in (("Медиазона признана иноагентом?", "ru"),
+                           ("is Meduza still designated a foreign agent", "en"),
+                           ("Meduza listed?", "en")):
+        text, _ = await _ask(services, question, lang)
+        assert "Как проверить" in text or "How to check" in text, question
+
+
+async def test_a_dated_donation_gets_the_list_that_applied_then(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # The Anti-Corruption Foundation is extremist since 2021 and terrorist since 12.02.2026:
+    # money sent in 2024 was financing extremism; money sent now assists terrorism.
+    dated, _ = await _ask(services, "I donated to the Anti-Corruption Foundation in 2024, what now",
+                          "en")
+    assert "282.3" in dated
+    assert "Donating to an extremist organisation" in dated
+    now, _ = await _ask(services, "can I donate to the Anti-Corruption Foundation", "en")
+    assert "Donating to an extremist organisation" not in now
+    assert "205.1" in now

@@ -30,3 +30,35 @@ def test_situation_of_another_subject_stays_declined(question_index: QuestionInd
     for text in ("Я люблю собак. Как сварить борщ?",
                  "Мы переезжаем в Грузию. Как оформить визу для собаки?"):
         assert question_index.match(text, "ru").entry_id is None, text
+
+
+def test_questions_joined_without_a_mark_are_answered_and_offered(
+        question_index: QuestionIndex) -> None:
+    """Two questions joined by a conjunction, a numbered list or "а если" (typed in Latin
+    letters too): one is answered and the other offered, not lost in a blend of both."""
+    cases = {
+        "что такое нежелательная организация а если я репостну их статью то что будет":
+            {"un_definition", "un_repost"},
+        "chto takoe inoagent a esli menya vnesut to chto delat": {"fa_definition", "if_designated"},
+        "1) как выйти из реестра иноагентов 2) какие отчёты сдавать":
+            {"fa_removal", "fa_reporting"},
+        "1) что такое иноагент 2) как проверить человека": {"fa_definition", "check_status"},
+    }
+    for text, entries in cases.items():
+        result = question_index.match(text, "ru")
+        assert result.outcome == "answer", text
+        assert {result.entry_id, *result.also} == entries, text
+
+
+def test_a_follow_up_on_the_same_subject_is_not_cut(question_index: QuestionIndex) -> None:
+    """A clause with no subject of its own ("и чем это грозит") or an indirect question after
+    a comma ("как узнать, есть ли ...") belongs to the question: nothing else is offered."""
+    cases = {
+        "можно ли репостить медузу и чем это грозит": "un_repost",
+        "mozhno li repostit meduzu i chem grozit": "un_repost",
+        "как узнать, есть ли человек в реестре иноагентов": "check_status",
+        "I'm a foreign agent abroad, is it safe to fly back to Moscow": "return_to_russia",
+    }
+    for text, entry_id in cases.items():
+        result = question_index.match(text)
+        assert (result.entry_id, result.also) == (entry_id, ()), text

@@ -44,3 +44,15 @@ def test_a_keyword_phrase_anchors_a_question_with_no_domain_word(
 ) -> None:
     assert question_index.match(in_scope).entry_id == entry
     assert question_index.match(near_miss).entry_id is None
+
+
+@pytest.mark.parametrize(("in_scope", "near_miss"), [
+    # "бот" as the question's subject is this bot; as an object ("сделать бота") another one.
+    ("бот сохраняет мою переписку?", "бот для интернет-магазина как сделать"),
+    ("bot sohranyaet moyu perepisku?", "как создать бота в телеграм"),
+])
+def test_a_question_about_the_bot_itself_is_answered_by_the_entry_about_it(
+    question_index: QuestionIndex, in_scope: str, near_miss: str,
+) -> None:
+    assert question_index.match(in_scope, "ru").entry_id == "about_bot"
+    assert question_index.match(near_miss, "ru").entry_id is None

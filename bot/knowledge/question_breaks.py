@@ -1,0 +1,49 @@
+"""Where one question of a message ends and the next begins inside a sentence.
+
+People join their questions without a question mark between them: "сколько штраф за репост и
+чем это грозит", "where is the list, and can I share them", "а если меня внесут, то что
+делать", "1) ... 2) ...", typed in Latin letters too ("i chem grozit", "a esli"). Read as one,
+the words of both questions may pull the answer towards an entry between them. A new question
+starts where, after a conjunction, a word opens a question: a question word, a modal ("можно",
+"can"), or "если"/"if". A bare comma starts none: before "что" or "как" it opens a clause of
+the same question ("кто решает, что организация нежелательная"), and before "можно ли" or "is
+it" it usually ends the asker's situation ("I'm a foreign agent abroad, is it safe to fly
+back"). The matcher looks for these breaks only inside a message its first split (question
+marks, sentence ends, new lines; see message_parts) read as one question.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words joining two questions, in Russian, English and Russian typed in Latin letters. "или" /
+# "or" join alternatives of one question ("..., or is that risky for me?"), not a new one.
+_JOINS = ("и", "а", "and", "i", "a")
+# Words opening a question after a join: question words, modals and "if".
+_OPENERS = (
+    "как", "что", "чем", "где", "когда", "сколько", "можно", "нужно", "надо", "кто", "почему",
+    "зачем", "какой", "какая", "какое", "какие", "каков", "куда", "стоит", "могут", "могу",
+    "может", "если", "есть ли", "правда ли", "будет ли",
+    "how", "what", "where", "when", "who", "why", "which", "can", "could", "should", "will",
+    "would", "is", "are", "do", "does", "did", "may", "must", "if",
+    "kak", "chto", "4to", "shto", "chem", "gde", "kogda", "skolko", "mozhno", "nuzhno", "nado",
+    "kto", "pochemu", "zachem", "kakoy", "kakoi", "kakie", "kakaya", "mogut", "mogu", "mozhet",
+    "esli", "stoit",
+)
+def _any(words: tuple[str, ...]) -> str:
+    """Return a regex alternation of words, longest first so "есть ли" wins over "есть"."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+# A word ends at a space or punctuation, not at a hyphen ("что-то" opens no question).
+_END = r"(?![\w-])"
+
+CLAUSE_BREAK = re.compile(
+    # "also" / "и ещё" / "а также" opening a question.
+    r"\s(?:also|and also|plus|и ещ[её]|а ещ[её]|а также|ещё вопрос)[,\s]"
+    # A numbered list: "1) ... 2) ...".
+    r"|(?:^|\s)\(?\d{1,2}\)\s"
+    # A join before a word opening a question ("и чем это грозит", "a esli").
+    rf"|,?\s(?:{_any(_JOINS)})\s+(?=(?:{_any(_OPENERS)}){_END})",
+    re.IGNORECASE)
