@@ -113,11 +113,18 @@ class Thesaurus:
     def _slots(self, member: str, lang: str) -> list[_Slot]:
         """Return the words of a member as slots, each analysed as the matcher reads it."""
         slots: list[_Slot] = []
+        phrase = len(self.analyzer.words(member.replace("[", " ").replace("]", " "))) > 1
         for raw in member.split():
             context = raw.startswith("[") and raw.endswith("]")
             for word in self.analyzer.words(raw.strip("[]")):
-                terms = self.analyzer.terms(word, lang)
-                key = terms[0].key if terms else None
+                if lang == "en" and phrase and not is_cyrillic(word):
+                    # A phrase's word as an English question reads it: alone, "tip" would be
+                    # judged Latin-typed Russian ("тип") and "send a tip" never match. (One-word
+                    # members keep the old reading: "minjust" reads as the base's "минюст".)
+                    key = self.analyzer.en_key(word)
+                else:
+                    terms = self.analyzer.terms(word, lang)
+                    key = terms[0].key if terms else None
                 slots.append(_Slot(key, word, context and key is not None))
         return slots
 

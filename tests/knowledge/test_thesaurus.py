@@ -24,6 +24,18 @@ SYNONYM_ONLY = {
     "is it ok to crosspost a foreign agent's article": "fa_reposting",
 }
 
+# Everyday words for the base's concepts (tipping, paid subscriptions, stickers, googling,
+# membership, freelancing, indictment), one per concept, in both languages.
+EVERYDAY_WORDS = {
+    "можно ли кинуть чаевые иноагенту": "fa_donating",
+    "can I subscribe to a foreign agent's Boosty": "fa_donating",
+    "можно ли налепить наклейку с логотипом фбк": "extremist_symbols",
+    "can I google banned books": "extremist_search",
+    "можно ли фрилансить на иноагента": "fa_interaction",
+    "is membership in an undesirable organisation punishable": "un_participation",
+    "could I get indicted for helping a foreign agent": "fa_criminal_penalties",
+}
+
 
 @pytest.fixture(scope="module")
 def without_thesaurus(kb: KnowledgeBase, question_index: QuestionIndex) -> QuestionIndex:
@@ -126,3 +138,33 @@ def test_an_edited_thesaurus_is_not_answered_from_a_stale_cache(
     assert after.entry_id == "fa_reposting"
     # The made-up word now reads as "репост"; before the edit only "пост иноагента" counted.
     assert after.score > before.score + 0.3
+
+
+def test_everyday_words_for_a_concept_find_its_entry(
+    question_index: QuestionIndex, without_thesaurus: QuestionIndex,
+) -> None:
+    for question, entry_id in EVERYDAY_WORDS.items():
+        assert question_index.match(question).entry_id == entry_id, question
+        assert without_thesaurus.match(question).entry_id != entry_id, question
+
+
+def test_the_everyday_sense_of_those_words_is_still_declined(
+    question_index: QuestionIndex,
+) -> None:
+    # "чаевые", "погуглить", "наклейка", "подать в суд" are in the thesaurus now.
+    for text in ("оставил чаевые официанту", "хочу погуглить рецепт борща",
+                 "купил наклейку на машину", "как подать в суд на соседа",
+                 "how to tell Google about my Patreon"):
+        assert question_index.match(text).entry_id is None, text
+
+
+def test_an_english_phrase_reads_as_english_words(
+    question_index: QuestionIndex, without_thesaurus: QuestionIndex,
+) -> None:
+    # "tip" alone looks like Latin-typed "тип"; the phrase "tip them" must still be read as
+    # English, or tipping would never count as donating. Tipping a waiter stays declined.
+    question = "can I tip them if they are a foreign agent"
+    with_it, without = question_index.match(question), without_thesaurus.match(question)
+    assert with_it.entry_id == "fa_donating"
+    assert with_it.score > without.score + 0.2
+    assert question_index.match("how much should I tip the waiter").entry_id is None
