@@ -30,7 +30,10 @@ _DIGIT_AS = {"4": "ch", "6": "sh"}
 # Cyrillic letters a Latin-typed word leaves ambiguous, and what else each may stand for: "ts"
 # is ц or тс/тьс ("otvetstvennost", "obshchatsya"), "ya"/"yu"/"ye" may hide a soft sign
 # ("statya", "obyom"), a leading "e" is often э ("eto"). Tried when the plain reading is no word.
-_READ_AS = {"ц": ("тс", "тьс"), "я": ("ья",), "ю": ("ью",), "е": ("ье", "э")}
+_READ_AS = {"ц": ("тс", "тьс"), "я": ("ья",), "ю": ("ью",), "е": ("ье", "э"), "щ": ("сч",)}
+# A final "ye" after a consonant is the plural adjective ending "-ые" far more often than "е":
+# "chaevye", "novye", "dannye" ("чаевые", not "чаеве").
+_FINAL_READ_AS = {"е": ("ые",)}
 _MAX_REREAD = 2
 # The Zipf value granted a Latin-typed word that only the Russian dictionary knows (a typical
 # content word's): "pereslat ekstremistskij material v chat" is Russian, not English.
@@ -255,6 +258,8 @@ class Analyzer:
                 last = 0
                 for i in chosen:
                     options = [o for o in _READ_AS[cyr[i]] if o != "э" or i == 0]
+                    if i == len(cyr) - 1:
+                        options += _FINAL_READ_AS.get(cyr[i], ())
                     variants = [v + cyr[last:i] + o for v in variants for o in options]
                     last = i + 1
                 readings += [v + cyr[last:] for v in variants]

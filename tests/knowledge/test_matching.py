@@ -98,6 +98,18 @@ def test_latin_typed_ts_and_a_dropped_soft_sign_are_read_as_words(
     assert result.entry_id == "un_criminal_penalties"
 
 
+def test_latin_typed_sch_and_a_plural_ye_are_read_as_words(
+    question_index: QuestionIndex,
+) -> None:
+    # "sch" is "сч" as often as "щ" ("schitaetsya" is «считается»), and a final "ye" is the
+    # plural ending "-ые" ("chaevye" is «чаевые», a word of the thesaurus).
+    assert question_index.match(
+        "skolko schitaetsya nakazannym posle shtrafa").entry_id == "penalty_period"
+    assert question_index.match("mozhno li davat chaevye inoagentu").entry_id == "fa_donating"
+    assert question_index.match(
+        "mozhno li kidat chaevye blogeru inoagentu").entry_id == "fa_donating"
+
+
 def test_and_before_a_question_word_opens_a_second_question(
     question_index: QuestionIndex,
 ) -> None:
