@@ -95,19 +95,6 @@ class Term:
     synonym: bool = False
 
 
-# Regular ways a Russian perfective infinitive forms its imperfective partner: the ending and
-# what replaces it ("скинуть" -> "скидывать", "перевести" -> "переводить", "отправить" ->
-# "отправлять", "дать" -> "давать"). Candidates the dictionary does not know are dropped.
-_IMPERFECTIVE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("нуть", ("дывать", "дать")),
-    ("ести", ("одить", "осить")),
-    ("асть", ("адать",)),
-    ("ить", ("ять", "лять", "ивать", "ывать", "ать")),
-    ("ать", ("ивать", "ывать", "авать")),
-    ("ять", ("ивать", "вать")),
-    ("еть", ("евать", "ивать")),
-)
-
 class Analyzer:
     """Lemmatises/stems text in Russian and English; one instance is shared (it is costly)."""
 
@@ -201,30 +188,6 @@ class Analyzer:
             if stem.startswith(prefix) and len(stem) - len(prefix) >= _MIN_BARE_STEM:
                 return stem, stem[len(prefix):]
         return (stem,)
-
-    @lru_cache(maxsize=4096)  # noqa: B019
-    def imperfectives(self, lemma: str) -> tuple[str, ...]:
-        """Return the imperfective partners of a Russian perfective verb ("перевести" ->
-        "переводить", "скинуть" -> "скидывать", "отправить" -> "отправлять"), else ().
-
-        People ask in the present tense of the habit ("я перевожу деньги", "скидываю донаты"),
-        which the dictionary lemmatises to the imperfective: another lemma than the perfective
-        a thesaurus phrase is written with. The partner is formed by the regular suffixes of
-        secondary imperfectives and kept only when the dictionary knows it as an imperfective
-        infinitive, so no invented word is ever matched.
-        """
-        if not is_cyrillic(lemma) or not any(
-                p.tag.POS == "INFN" and "perf" in p.tag for p in self._morph.parse(lemma)):
-            return ()
-        candidates: list[str] = []
-        for ending, replacements in _IMPERFECTIVE_SUFFIXES:
-            if lemma.endswith(ending) and len(lemma) > len(ending):
-                base = lemma[: -len(ending)]
-                candidates += [base + r for r in replacements]
-        return tuple(dict.fromkeys(
-            c for c in candidates if c != lemma and self._morph.word_is_known(c) and any(
-                p.normal_form == c and p.tag.POS == "INFN" and "impf" in p.tag
-                for p in self._morph.parse(c))))
 
     def is_known_ru(self, word: str) -> bool:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""

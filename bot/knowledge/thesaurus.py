@@ -41,13 +41,6 @@ class _Slot:
     key: str | None
     word: str
     context: bool = False
-    # The imperfective partners of a perfective verb (see Analyzer.imperfectives): "перевести
-    # [деньги]" also in "перевожу деньги".
-    partners: tuple[str, ...] = ()
-
-    def fillers(self) -> tuple[str, ...]:
-        """Return the keys a question's term may have to fill this slot."""
-        return (self.key, *self.partners) if self.key is not None else ()
 
 
 @dataclass(frozen=True)
@@ -111,9 +104,9 @@ class Thesaurus:
                             if len(stem) >= _MIN_STEM:
                                 self._stems.setdefault(stem, key)
                         continue
-                    phrase = _Phrase(head, tuple(slots))
-                    for first in keyed[0].fillers():
-                        self._phrases.setdefault(first, []).append(phrase)
+                    first = keyed[0].key
+                    assert first is not None
+                    self._phrases.setdefault(first, []).append(_Phrase(head, tuple(slots)))
         for phrases in self._phrases.values():
             phrases.sort(key=lambda p: -len(p.slots))  # the longest phrase wins
 
@@ -132,8 +125,7 @@ class Thesaurus:
                 else:
                     terms = self.analyzer.terms(word, lang)
                     key = terms[0].key if terms else None
-                partners = self.analyzer.imperfectives(key) if phrase and key else ()
-                slots.append(_Slot(key, word, context and key is not None, partners))
+                slots.append(_Slot(key, word, context and key is not None))
         return slots
 
     def fold(self, terms: list[Term], text: str, known: Container[str],
@@ -203,7 +195,7 @@ def _match(phrase: _Phrase, terms: list[Term], i: int, words: list[str] | None) 
     start = terms[i].at - content[0][0]
     for k, (offset, slot) in enumerate(content):
         term = terms[i + k]
-        if term.key not in slot.fillers():
+        if term.key != slot.key:
             return 0
         if phrase.exact and term.at != start + offset:
             return 0

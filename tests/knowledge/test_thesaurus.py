@@ -168,31 +168,3 @@ def test_an_english_phrase_reads_as_english_words(
     assert with_it.entry_id == "fa_donating"
     assert with_it.score > without.score + 0.2
     assert question_index.match("how much should I tip the waiter").entry_id is None
-
-
-# The same question about a habit (imperfective verb) and about a one-off (perfective, the form
-# the thesaurus's phrases are written in): the habit is answered as the one-off is.
-HABIT_AND_ONE_OFF = [
-    ("перечисляю деньги иноагенту, не сделают ли меня самого иноагентом",
-     "перечислил деньги иноагенту, не сделают ли меня самого иноагентом"),
-    ("я регулярно отправляю деньги иноагентам, меня не признают иноагентом?",
-     "я отправила деньги иноагентам, меня не признают иноагентом?"),
-    ("скидываю деньги блогеру-иноагенту, меня за это не оштрафуют?",
-     "скинул деньги блогеру-иноагенту, меня за это не оштрафуют?"),
-]
-
-
-def test_a_habit_is_answered_as_the_one_off_act(question_index: QuestionIndex) -> None:
-    for habit, once in HABIT_AND_ONE_OFF:
-        assert question_index.match(once).entry_id == "fa_donating", once
-        assert question_index.match(habit).entry_id == "fa_donating", habit
-
-
-def test_imperfective_partners_are_dictionary_words(question_index: QuestionIndex) -> None:
-    imperfectives = question_index.analyzer.imperfectives
-    assert imperfectives("перевести") == ("переводить",)
-    assert imperfectives("скинуть") == ("скидывать",)
-    assert imperfectives("отправить") == ("отправлять",)
-    # "кивать" (to nod) is a word, but not formed from "кинуть" by any rule kept here.
-    assert imperfectives("кинуть") == ("кидать",)
-    assert imperfectives("штраф") == ()
