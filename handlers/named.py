@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
+from bot.knowledge.analyze import Term
 from bot.knowledge.naming import name_places
 from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, SEVERITY, TERRORIST, UNDESIRABLE
+from bot.listings.names import STOPWORDS
 from bot.listings.status import CheckResult
 from bot.textnorm import tokens
 from handlers.act_dates import Period, applied_in
@@ -127,26 +129,36 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     if listings is None:
         return [n for n in (_span_status(s, None, services) for s in spans) if n is not None]
     words = tokens(text)
-    unknown, places = name_places(services.questions, text) if words else (set(), set())
+    questions = services.questions
+    # The question's terms, read once for the name places and the scanner's mentions alike.
+    terms = questions.analyzer.terms(text, None, questions.lexicon) if words else []
+    unknown, places = name_places(questions, text, terms=terms) if words else (set(), set())
     if not spans and not places:
         return []
     # A very common word ("раньше", "голос") is never a sure name alone (no check of it), and
     # the scanner reports no everyday words in lower case: candidates all of that kind need
     # no scan.
     common = {i for i in places if _everyday(words[i], _COMMON_ALONE_ZIPF)}
-    out = _mentions(text, listings, services) if spans or unknown or places - common else []
+    out = _mentions(text, listings, services, terms) \
+        if spans or unknown or places - common else []
     # English writes names with capitals ("the brief said" names nothing), so only its
     # abbreviations are looked up ("FBK", which no sentence capital tells from a name);
     # Russian, typed in either alphabet, is often all lower case.
-    if services.questions.analyzer.detect_language(text) != "ru":
+    if questions.analyzer.detect_language(text) != "ru":
         capitals = {w.casefold() for w in _CAPITALS.findall(text)}
         places = {i for i in places if words[i] in capitals}
         unknown &= places
     if places:
+        # Whether each word looked up alone reached any name at all, and the words of the
+        # base's questions (no place for a name: never looked up alone).
+        reached: dict[str, bool] = {}
+        asked = {w for i, w in enumerate(words) if i not in places}
         for run in _runs(words, unknown, places, common):
-            if _covered(run, out):
+            if _covered(run, out) or _reaches_nothing(run, reached, asked):
                 continue
             result = listings.check(run)
+            if " " not in run:
+                reached[run] = bool(result.matches)
             if result.status in _DEFINITE:
                 out.append(NamedStatus(run, result))
     for span in spans:
@@ -158,17 +170,17 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     return out[:MAX_NAMES]
 
 
-def _mentions(text: str, listings: ListingService, services: Services) -> list[NamedStatus]:
+def _mentions(text: str, listings: ListingService, services: Services,
+              terms: list[Term]) -> list[NamedStatus]:
     """Return the names the scanner finds in text, checked as `check` would check them.
 
     A possible mention made of words the knowledge base uses ("иноагента" read as an LLC's
     name) is a word of the question, not a name; so is one typed in Latin letters
-    ("inoagenta"), read as the question matcher reads it.
+    ("inoagenta"), read as the question matcher reads it (`terms`: the question's terms).
     """
     questions = services.questions
     words = tokens(text)
-    known = {words[t.at] for t in questions.analyzer.terms(text, None, questions.lexicon)
-             if t.at < len(words) and questions.knows(t.surface)}
+    known = {words[t.at] for t in terms if t.at < len(words) and questions.knows(t.surface)}
     out: list[NamedStatus] = []
     for m in listings.scan(text).mentions:
         if any(m.text.casefold() == n.name.casefold() for n in out):
@@ -222,6 +234,25 @@ def _runs(words: list[str], unknown: set[int], places: set[int], common: set[int
                 continue
             runs.append(" ".join(run))
     return list(dict.fromkeys(runs))[:MAX_RUNS]
+
+
+def _reaches_nothing(run: str, reached: dict[str, bool], asked: set[str]) -> bool:
+    """Return True for a run of several words that cannot be a listed name worth a look-up:
+    each of its words looked up alone reached no name at all, and the others are words of
+    the base's questions (`asked`) or the small words names are joined with.
+
+    A name is sure only when every word of it is matched, and each of its rarer words alone
+    already reaches it (as a possible match) in the name index; a run whose looked-up words
+    reach nothing, beside words of the law, is a phrase of the question ("экстремисткой
+    организации", "месяц фонду"). A look-up of two or three words, a misspelt one among
+    them, costs up to a few milliseconds; a word never looked up alone (an everyday word
+    such as "радио") keeps the run's own look-up.
+    """
+    words = run.split()
+    if len(words) < 2 or not any(w in reached for w in words):
+        return False
+    return all(w in STOPWORDS or (not reached[w] if w in reached else w in asked)
+               for w in words)
 
 
 def _covered(span: str, found: list[NamedStatus]) -> bool:

@@ -123,16 +123,43 @@ def test_kb_bench_json_is_one_object_and_the_cache_shortens_start_up(
     questions.write_text(json.dumps([{"q": "штраф за репост иноагента", "lang": "ru"},
                                      {"q": "what is an undesirable organisation", "lang": "en"}]),
                          encoding="utf-8")
+    chat = tmp_path / "chat.json"
+    chat.write_text(json.dumps([{"q": "штраф за репост иноагента", "lang": "ru"},
+                                {"q": "can I donate to The Insider", "lang": "en"},
+                                {"q": "можно ли дать интервью Дождю", "lang": "ru"}]),
+                    encoding="utf-8")
     assert main(["kb", "bench", "--json", "--set", str(questions), "--rounds", "2",
-                 "--startup-runs", "1"]) == 0
+                 "--startup-runs", "1", "--chat-set", str(chat)]) == 0
     figures = json.loads(capsys.readouterr().out)
     for key in ("p50_ms", "p99_ms", "mean_ms", "index_build_s", "peak_mb",
                 "startup_cold_wall_s", "startup_warm_wall_s", "startup_warm_peak_mb"):
         assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
     assert figures["questions"] == 2 and figures["rounds"] == 2
+    # The chat path: a question naming nobody, and two naming a listed outlet, found as such.
+    assert figures["chat_no_names_questions"] == 1 and figures["chat_names_questions"] == 2
+    for group in ("no_names", "names"):
+        for key in ("p50_cpu", "p99_cpu", "p50_wall", "p99_wall", "p99_names_cpu"):
+            assert figures[f"chat_{group}_{key}_ms"] > 0, (group, key)
+    # The name step is part of the answer it is timed in.
+    assert figures["chat_names_p99_names_cpu_ms"] <= figures["chat_names_p99_cpu_ms"]
+    assert figures["chat_sets"] == [str(chat)]
     # The cold process builds the index; the warm one reads what the cold one stored.
     assert figures["startup_warm_cpu_s"] < figures["startup_cold_cpu_s"] / 2
     assert figures["startup_warm_peak_mb"] < figures["startup_cold_peak_mb"]
+
+
+def test_kb_bench_text_report_names_the_chat_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "set.json"
+    questions.write_text(json.dumps([{"q": "can I donate to The Insider", "lang": "en"},
+                                     {"q": "штраф за репост иноагента", "lang": "ru"}]),
+                         encoding="utf-8")
+    assert main(["kb", "bench", "--set", str(questions), "--rounds", "1",
+                 "--startup-runs", "0", "--chat-set", str(questions)]) == 0
+    out = capsys.readouterr().out
+    assert "chat answer path" in out
+    assert "naming nobody (1): p50" in out and "naming someone (1): p50" in out
 
 
 def test_scan_reads_files_and_says_which_are_missing(

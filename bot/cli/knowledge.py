@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from handlers.context import Services
 
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
+# The development question sets of the repository; the clean held-out set is never read.
+REPO_QUESTION_SETS = Path("tests/data")
+_NEVER_READ = "heldout8"
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +48,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     bench.add_argument("--rounds", type=int, default=20)
     bench.add_argument("--startup-runs", type=int, default=3,
                        help="one-question processes timed per cache state (0: none)")
+    bench.add_argument("--chat-set", dest="chat_sets", type=Path, action="append",
+                       help="question set answered through the whole chat path (repeatable; "
+                       "default: --set and tests/data/questions-*.json)")
+    bench.add_argument("--no-chat", action="store_true",
+                       help="time the matcher alone, not the chat path with registries")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(func=cmd_bench)
 
@@ -216,5 +224,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"evaluation set not found: {args.path}", file=sys.stderr)
         return 1
     figures = kb_bench.run(args.path, rounds=args.rounds, startup_runs=args.startup_runs)
-    print(json.dumps(figures) if args.json else kb_bench.format_figures(figures))
+    text = kb_bench.format_figures(figures)
+    if not args.no_chat:
+        from bot.measure import chat_bench
+
+        sets = args.chat_sets or [args.path, *_repo_question_sets()]
+        missing = [p for p in sets if not p.exists()]
+        if missing:
+            print(f"evaluation set not found: {missing[0]}", file=sys.stderr)
+            return 1
+        questions = [(str(i["q"]), str(i["lang"])) for p in sets for i in _load_set(p)]
+        from bot.app import question_services
+
+        services = question_services()
+        with tempfile.TemporaryDirectory(prefix="riskguide-bench-") as scratch:
+            services.listings = _shipped_listings(Path(scratch))
+            chat = chat_bench.run(services, questions)
+        chat["chat_sets"] = [str(p) for p in sets]
+        figures.update(chat)
+        text = "\n".join([text, *chat_bench.format_lines(chat)])
+    print(json.dumps(figures) if args.json else text)
     return 0
+
+
+def _repo_question_sets() -> list[Path]:
+    """Return the repository's development question sets (never the clean held-out set)."""
+    if not REPO_QUESTION_SETS.is_dir():
+        return []
+    return [p for p in sorted(REPO_QUESTION_SETS.glob("questions-*.json"))
+            if _NEVER_READ not in p.name]

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.knowledge.analyze import QUESTION_WORDS
+from bot.knowledge.analyze import QUESTION_WORDS, Term
 from bot.textnorm import tokens
 
 if TYPE_CHECKING:
@@ -48,18 +48,21 @@ _STATUS_WORDS = {
 }
 
 
-def name_places(index: QuestionIndex, text: str,
-                lang: str | None = None) -> tuple[set[int], set[int]]:
+def name_places(index: QuestionIndex, text: str, lang: str | None = None,
+                terms: list[Term] | None = None) -> tuple[set[int], set[int]]:
     """Return two sets of positions (among `textnorm.tokens(text)`): the words the base never
     uses, and the words where a name typed in lower case may stand, those and the words the
     base uses only in its prose or as names, not to ask or to name a topic ("радио", "фбк",
     "медуза"). The words questions are made of ("штраф", "репост", "иноагент", "можно") are
-    in neither: a question of those alone names nobody, and costs no name look-up.
+    in neither: a question of those alone names nobody, and costs no name look-up. `terms`:
+    `index.analyzer.terms(text, lang, index.lexicon)`, when the caller has read them already.
     """
     asked = _asking_words(index)
     unknown: set[int] = set()
     places: set[int] = set()
-    for t in index.analyzer.terms(text, lang, index.lexicon):
+    if terms is None:
+        terms = index.analyzer.terms(text, lang, index.lexicon)
+    for t in terms:
         if t.key in asked:  # a word of the base's questions, known to it
             continue
         if not index.knows(t.surface):
