@@ -486,11 +486,19 @@ def morph_keys(token: str) -> frozenset[str]:
     """
     if len(token) <= 3 or not _CYR.search(token):
         return frozenset({token})
-    keys = {token}
-    stem = _stemmer().stemWord(token)
+    return _stem_and_lemma_keys(token, known_only=False)
+
+
+def _stem_and_lemma_keys(word: str, known_only: bool) -> frozenset[str]:
+    """Return a Cyrillic word with its stem and its lemmas' stems (see `morph_keys`); with
+    `known_only`, lemmas only from the dictionary's own words (see `_reading_keys`)."""
+    keys = {word}
+    stem = _stemmer().stemWord(word)
     if len(stem) >= 3:
         keys.add("~" + stem)
-    for parse in _parses(token)[:4]:
+    for parse in _parses(word)[:4]:
+        if known_only and not parse.is_known:
+            continue
         lemma = parse.normal_form.replace("ё", "е")
         keys.add(lemma)
         lstem = _stemmer().stemWord(lemma)
@@ -555,19 +563,7 @@ def _reading_keys(reading: str) -> frozenset[str]:
     know are loose, and a Latin word that is no Russian ("wolsey", "ingraham") would meet a
     name through them; the stem still joins an unknown name's forms ("медиазону",
     «Медиазона»)."""
-    keys = {reading}
-    stem = _stemmer().stemWord(reading)
-    if len(stem) >= 3:
-        keys.add("~" + stem)
-    for parse in _parses(reading)[:4]:
-        if not parse.is_known:
-            continue
-        lemma = parse.normal_form.replace("ё", "е")
-        keys.add(lemma)
-        lstem = _stemmer().stemWord(lemma)
-        if len(lstem) >= 3:
-            keys.add("~" + lstem)
-    return frozenset(keys)
+    return _stem_and_lemma_keys(reading, known_only=True)
 
 
 def _reads_as_common(token: str) -> bool:
