@@ -23,7 +23,6 @@ _DATE = re.compile(
 # Words opening a period that runs on (to now unless an end is named) and words closing one.
 _SINCE = frozenset({"с", "со", "since", "from", "after", "после", "начиная"})
 _BEFORE = frozenset({"до", "before", "until", "till", "prior", "раньше", "ранее"})
-_UNTIL = frozenset({"по", "through", "to"})  # an end that includes its year: "с 2020 по 2023"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 from bot.i18n import Translator
 from bot.knowledge.analyze import Term
 from bot.knowledge.naming import name_places
-from bot.listings.model import EXTREMIST, FOREIGN_AGENTS, SEVERITY, TERRORIST, UNDESIRABLE
+from bot.listings.model import (
+    DEFINITE,
+    EXTREMIST,
+    FOREIGN_AGENTS,
+    SEVERITY,
+    TERRORIST,
+    UNDESIRABLE,
+)
 from bot.listings.names import STOPWORDS
 from bot.listings.status import CheckResult
 from bot.textnorm import tokens
@@ -50,7 +57,6 @@ MAX_NAMES = 3
 # A check shown next to an answer must be a real hit: these statuses are worth the reader's time.
 _SHOWN = ("listed", "excluded", "possible")
 _DEFINITE = ("listed", "excluded")
-DEFINITE = "definite"  # a scanner mention the index is sure of (bot.listings.scan.DEFINITE)
 # Word runs checked per question at most: a check costs about a millisecond.
 MAX_RUNS = 12
 # Matches scoring this close to a name's sure match are the same name on another list.

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.knowledge.intents import ignoring_case as _re
 from bot.knowledge.intents import reading
 from bot.knowledge.model import KnowledgeBase
 
@@ -25,10 +26,6 @@ class Focus:
 
     name: str
     cue: re.Pattern[str]
-
-
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 FOCI: tuple[Focus, ...] = (

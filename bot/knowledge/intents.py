@@ -26,8 +26,12 @@ class Intent:
     titles: re.Pattern[str]
 
 
-def _re(pattern: str) -> re.Pattern[str]:
+def ignoring_case(pattern: str) -> re.Pattern[str]:
+    """Return pattern compiled to match in any case: the cue patterns of intents and foci."""
     return re.compile(pattern, re.IGNORECASE)
+
+
+_re = ignoring_case
 
 
 INTENTS: tuple[Intent, ...] = (

@@ -15,14 +15,17 @@ from collections.abc import Iterator
 
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
+# Words that open a question, in Russian and English (question words and modals); the
+# clause breaks between joined questions (question_breaks) start at them too.
+QUESTION_OPENERS = frozenset({
+    "как", "что", "где", "когда", "сколько", "можно", "нужно", "надо", "кто", "почему",
+    "зачем", "какой", "какая", "какие", "каков", "куда", "стоит", "чем",
+    "how", "what", "where", "when", "who", "why", "which", "can", "could", "should",
+    "is", "are", "do", "does", "did", "will", "would", "may", "must",
+})
 # Words that open a question, or mark one inside a sentence ("могу ли я", "is it"), in Russian,
 # English and Russian typed in Latin letters (read back in Cyrillic).
-_ASKING = frozenset({
-    "как", "что", "чего", "где", "когда", "сколько", "можно", "нужно", "надо", "кто", "почему",
-    "зачем", "какой", "какая", "какие", "каков", "куда", "ли", "разве", "стоит", "чем",
-    "how", "what", "where", "when", "who", "whom", "why", "which", "can", "could", "should",
-    "is", "are", "do", "does", "did", "will", "would", "may", "must", "am",
-})
+_ASKING = QUESTION_OPENERS | {"чего", "ли", "разве", "whom", "am"}
 
 
 def _asks(sentence: str) -> bool:

@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.message_parts import QUESTION_OPENERS
+
 # Words joining two questions, in Russian, English and Russian typed in Latin letters. "или" /
 # "or" join alternatives of one question ("..., or is that risky for me?"), not a new one.
 _JOINS = ("и", "а", "and", "i", "a")
-# Words opening a question after a join: question words, modals and "if".
+# Words opening a question after a join: question words and modals (message_parts), more
+# modals, "if", and the same typed in Latin letters (the pattern reads the text as typed).
 _OPENERS = (
-    "как", "что", "чем", "где", "когда", "сколько", "можно", "нужно", "надо", "кто", "почему",
-    "зачем", "какой", "какая", "какое", "какие", "каков", "куда", "стоит", "могут", "могу",
-    "может", "если", "есть ли", "правда ли", "будет ли",
-    "how", "what", "where", "when", "who", "why", "which", "can", "could", "should", "will",
-    "would", "is", "are", "do", "does", "did", "may", "must", "if",
+    *sorted(QUESTION_OPENERS),
+    "какое", "могут", "могу", "может", "если", "есть ли", "правда ли", "будет ли", "if",
     "kak", "chto", "4to", "shto", "chem", "gde", "kogda", "skolko", "mozhno", "nuzhno", "nado",
     "kto", "pochemu", "zachem", "kakoy", "kakoi", "kakie", "kakaya", "mogut", "mogu", "mozhet",
     "esli", "stoit",
 )
+
+
 def _any(words: tuple[str, ...]) -> str:
     """Return a regex alternation of words, longest first so "есть ли" wins over "есть"."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -48,6 +48,7 @@ class AliasBook:
         """Return the number of reviewed alias lines."""
         return len(self.aliases)
 
+    @cached_property
     def latin_words(self) -> frozenset[str]:
         """Return the folded Latin-letter words of the reviewed aliases ("meduza", "golos").
 

@@ -19,6 +19,9 @@ REGISTRIES: tuple[str, ...] = (FOREIGN_AGENTS, UNDESIRABLE, EXTREMIST, TERRORIST
 # extremist one up to ten years (CC 282.2), an undesirable one up to six (CC 284.1), the
 # foreign-agent register duties whose breach is punished under CC 330.1.
 SEVERITY: tuple[str, ...] = (TERRORIST, EXTREMIST, UNDESIRABLE, FOREIGN_AGENTS)
+# How sure a name found in a text is (the scanner's mentions): every word of the name matched,
+# or only some, or loosely.
+DEFINITE, POSSIBLE = "definite", "possible"
 # How many days a list's data may be old and still support "not found" (the public mirror's
 # own windows: the foreign-agent register changes weekly, the others rarely).
 FRESHNESS_DAYS: dict[str, int] = {FOREIGN_AGENTS: 10, UNDESIRABLE: 30, EXTREMIST: 45,

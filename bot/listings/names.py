@@ -579,7 +579,7 @@ def _reads_as_common(token: str) -> bool:
         if not parses or not is_common_word(reading):
             continue
         if parses[0].normal_form.replace("ё", "е") != reading \
-                or token not in packaged().latin_words():
+                or token not in packaged().latin_words:
             return True
     return False
 

@@ -36,7 +36,7 @@ from bot import textnorm
 from bot.listings import everyday, notes
 from bot.listings import names as nm
 from bot.listings.index import Hit, NameIndex
-from bot.listings.model import PERSON, Entry
+from bot.listings.model import DEFINITE, PERSON, POSSIBLE, Entry
 from bot.listings.scan_anchors import (
     Anchored,
     AnchorTable,
@@ -45,7 +45,6 @@ from bot.listings.scan_anchors import (
     union,
 )
 
-DEFINITE, POSSIBLE = "definite", "possible"
 # A bare surname this frequent (wordfreq Zipf, Russian) is a common surname: "Смирнова",
 # "Иванов", "Быков" name too many people to be reported alone, even as possible...
 COMMON_SURNAME_ZIPF = 3.5
