@@ -32,7 +32,7 @@ EVERYDAY_WORDS = {
     "можно ли налепить наклейку с логотипом фбк": "extremist_symbols",
     "can I google banned books": "extremist_search",
     "можно ли фрилансить на иноагента": "fa_interaction",
-    "is membership in an undesirable organisation punishable": "un_participation",
+    "membership in an undesirable organisation, is it an offence": "un_participation",
     "could I get indicted for helping a foreign agent": "fa_criminal_penalties",
 }
 
