@@ -28,7 +28,9 @@ from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.question_breaks import CLAUSE_BREAK
 from bot.knowledge.scope import (
+    entry_word_pairs,
     follows_other_field,
+    holds_word_pair,
     keyword_phrases,
     names_keyword_phrase,
     names_this_bot,
@@ -243,6 +245,7 @@ class QuestionIndex:
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
         }
+        self._ambiguous = frozenset(ambiguous)
         self.anchors = (self._domain_anchors(asked_texts)
                         | self._keyword_anchors(kb, aliases)) - ambiguous
         # Entries about the bot itself: their keywords name it.
@@ -286,6 +289,10 @@ class QuestionIndex:
              for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
             self._actions, self._contrast,
             {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
+        self._word_pairs = entry_word_pairs(
+            ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
+             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
+            self._actions | self._units | self._ambiguous, self._contrast)
         # The example questions by their terms: a question is compared with the examples that
         # share a word with it only (the asked questions doubled the examples, and comparing
         # with every one of them cost half a millisecond a question).
@@ -896,6 +903,10 @@ class QuestionIndex:
             anchored = names_this_bot(words, self.analyzer.latin_language(words) == "ru")
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
+        # Two words one entry's examples ask together, in a question holding no word of another
+        # field ("брата задержали, куда звонить"), show its topic (see scope).
+        anchored = anchored or (not foreign and not other and holds_word_pair(
+            self._word_pairs, (k for k in keys if k)))
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)

@@ -19,6 +19,9 @@ from bot.knowledge.phrase_sense import unit_words
     # A word of another field inside the phrase.
     ("what is a foreign exchange agent bank licence", "what is a foreign agent",
      "fa_definition"),
+    # Another country's list: the list the phrase complements belongs to another field.
+    ("what's on Canada's list of terrorist organisations",
+     "what's on the list of terrorist organisations in Russia", "terrorist_list"),
 ])
 def test_a_word_of_another_field_depending_on_a_domain_phrase_changes_its_sense(
     question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
@@ -59,3 +62,14 @@ def test_units_are_the_words_written_after_amounts_not_after_article_numbers() -
         "штраф 500 рублей", "от 10 000 рублей", "до 300 000 рублей", "ст. 20.33 коап",
         "по 20.33 коап", "статья 19.34 коап", "закон 255-фз", "рублей", "коап")]
     assert unit_words(texts) == frozenset({"рублей"})
+
+
+def test_a_comparative_before_a_domain_word_compares_it_and_leaves_it_in_scope(
+    question_index: QuestionIndex,
+) -> None:
+    # "страшнее" is no word of the base, but it compares the two statuses rather than
+    # qualifying "иноагент" as another field's agent.
+    assert question_index.match("что страшнее иноагент или экстремист, в чем разница",
+                                "ru").entry_id == "lists_difference"
+    # An adjective as written still qualifies it.
+    assert question_index.match("хороший иноагент", "ru").entry_id is None
