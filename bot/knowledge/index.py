@@ -286,7 +286,8 @@ class QuestionIndex:
             ([aliases.get(t.key, t.key) for t in self._terms(k, lang) if t.weight > 1.0]
              for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
             ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
-             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
+             for e in kb.entries for lang in ("ru", "en")
+             for q in (*e.questions.get(lang, ()), e.title.get(lang, ""))),
             self._actions, self._contrast,
             {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
         self._word_pairs = entry_word_pairs(

@@ -71,3 +71,13 @@ def test_two_words_an_entry_asks_together_anchor_its_topic(
 ) -> None:
     assert question_index.match(in_scope, "ru").entry_id == entry
     assert question_index.match(near_miss, "ru").entry_id is None
+
+
+def test_a_keyword_phrase_the_title_names_anchors_a_follow_up_question(
+    question_index: QuestionIndex,
+) -> None:
+    # "digital hygiene" is in the entry's title and keywords but in none of its examples: it
+    # names the topic of the second question although the first is about travel.
+    message = ("I'm flying home next week and worry about my laptop at the airport. "
+               "Any digital hygiene advice?")
+    assert question_index.match(message, "en").entry_id == "practical_safety"
