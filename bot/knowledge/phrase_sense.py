@@ -85,12 +85,22 @@ class Surroundings:
         after = last + 1
         if after < len(terms) and other[after] and self._names_other_register(first, last):
             return True
-        if after < len(terms) and other[after] and not self._depends(first, last):
-            lang = _lang(terms[after])
-            between = self._words[terms[last].at + 1:terms[after].at]
-            return bool(between) and all(self._analyzer.is_preposition(w, lang)
-                                         for w in between)
-        return False
+        if after >= len(terms) or self._depends(first, last) or not self._joined(last, after):
+            return False
+        if other[after]:
+            return True
+        # An everyday word complementing the phrase passes its own complement on: in
+        # "иностранный агент по продажам в Китае" the agent sells, in China.
+        nxt = after + 1
+        return (terms[after].weight < EVERYDAY_DOMAIN_MAX and nxt < len(terms) and other[nxt]
+                and self._joined(after, nxt))
+
+    def _joined(self, head: int, word: int) -> bool:
+        """Return True when term `word` follows term `head` after prepositions only (at least
+        one): "agent in football", "агент по продажам"."""
+        between = self._words[self._terms[head].at + 1:self._terms[word].at]
+        lang = _lang(self._terms[word])
+        return bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
 
     def _modifies(self, word: int, head: int) -> bool:
         """Return True when term `word` stands right before term `head` as its modifier: any

@@ -19,6 +19,11 @@ from bot.knowledge.phrase_sense import unit_words
     # A word of another field inside the phrase.
     ("what is a foreign exchange agent bank licence", "what is a foreign agent",
      "fa_definition"),
+    # An everyday complement passes its own complement of another field on.
+    ("нужен иностранный агент по продажам в Бразилии, сколько ему платить",
+     "может ли иностранный агент по работе поехать в Германию", "fa_interaction"),
+    ("we need a foreign agent for sales in Brazil, how to hire one",
+     "what is a foreign agent", "fa_definition"),
     # Another country's list: the list the phrase complements belongs to another field.
     ("what's on Canada's list of terrorist organisations",
      "what's on the list of terrorist organisations in Russia", "terrorist_list"),
