@@ -1,10 +1,15 @@
-"""Scope evidence beyond single domain words: keyword phrases and follow-up questions.
+"""Scope evidence beyond single domain words: keyword phrases, word pairs an entry asks with,
+and follow-up questions.
 
 Keyword phrases. An entry's keywords name its subject; a phrase of two of their words that
 people ask with ("legal help", "юридическая помощь", "цифровая безопасность") anchors a
 question in the domain although each word alone is everyday language: "where can I get free
 legal help in Russia for a case about a post". The matcher still reads a word of another field
 depending on it ("legal help with my divorce") in that field's sense (see phrase_sense).
+
+Word pairs. Two everyday words that one entry's example questions keep asking together
+("канал" and "регистрация", "решать" and "нежелательность") show its topic anywhere in a
+question that holds no word of another field.
 
 Follow-up questions. A later question of a message often has no subject of its own ("... and
 how do I check it?", "it's all about terrorists"): it shares the first one's. The question
@@ -98,7 +103,8 @@ def keyword_phrases(keywords: Iterable[list[str]], questions: Iterable[tuple[str
     their example questions ask with.
 
     `keywords` are the content terms' keys of each keyword, `questions` each example
-    question's entry and keys (typo aliases resolved), `actions` the base's action words,
+    question's and title's entry and keys (typo aliases resolved; a title is how the base
+    itself asks about the entry: "digital hygiene"), `actions` the base's action words,
     `contrast` how much more the base uses each word than general language (Zipf
     difference), `ubiquitous` the words a third of the entries use ("россия", "организация").
 
