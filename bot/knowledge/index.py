@@ -119,6 +119,8 @@ _QUESTION_BREAK = re.compile(
     r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"
     r"|how|what|where|when|who|why|can|kak|chto|4to|gde|kogda|skolko|mozhno|nuzhno|kto)\b)",
     re.IGNORECASE)
+# One word in quotation marks: «нежелательным», "undesirable".
+_QUOTED_WORD = re.compile(r"[«\"“'‘]\s*([^\W\d_]+)\s*[»\"”'’]")
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
 INTENT_TOP = 5
@@ -854,6 +856,10 @@ class QuestionIndex:
         everyday = {t.key for t in analysed
                     if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
         anchor_keys: set[str] = set()
+        # A word the base uses with a partner names the status itself when quoted alone
+        # (объявили «нежелательным», "labelled 'undesirable'"): a quoted word is a term.
+        quoted = {w for m in _QUOTED_WORD.finditer(text) for w in tokens(m.group(1))}
+        quoted_keys: set[str] = set()
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
@@ -871,9 +877,12 @@ class QuestionIndex:
             # does an everyday word read through the thesaurus ("relocate to Germany").
             asked = term in self._asked and key not in everyday
             known += weight * conf * (1.0 if asked else 0.5)
-            if (conf >= 0.5 and term in self.anchors and term not in self._units
-                    and key not in everyday):
-                anchor_keys.add(key)
+            if conf >= 0.5 and term not in self._units and key not in everyday:
+                if term in self.anchors:
+                    anchor_keys.add(key)
+                elif (term in self._ambiguous and surfaces[key] in quoted
+                      and self._contrast.get(term, 0.0) >= ANCHOR_CONTRAST):
+                    quoted_keys.add(key)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
@@ -887,6 +896,10 @@ class QuestionIndex:
         counted: set[int] = set()
         for i, t in enumerate(analysed):
             if t.key in anchor_keys and not around.qualifies(i, i):
+                counted.add(i)
+            # A quoted word naming the status stands alone; one describing a word of another
+            # field right after it is that word's ("«нежелательная» беременность").
+            if t.key in quoted_keys and not around.qualifies(i, i) and not around.described(i):
                 counted.add(i)
         for i in range(len(keys)):
             for j in (i + 1, i + 2):

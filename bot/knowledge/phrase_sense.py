@@ -102,6 +102,13 @@ class Surroundings:
         lang = _lang(self._terms[word])
         return bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
 
+    def described(self, word: int) -> bool:
+        """Return True when term `word` stands right before a word of another field, as a
+        modifier describes the noun after it ("«нежелательная» беременность")."""
+        nxt = word + 1
+        return nxt < len(self._terms) and self._other[nxt] and (
+            self._terms[nxt].at - self._terms[word].at == 1)
+
     def _modifies(self, word: int, head: int) -> bool:
         """Return True when term `word` stands right before term `head` as its modifier: any
         English word, a Russian adjective as written. A comparative ("что хуже: иноагент или

@@ -78,3 +78,15 @@ def test_a_comparative_before_a_domain_word_compares_it_and_leaves_it_in_scope(
                                 "ru").entry_id == "lists_difference"
     # An adjective as written still qualifies it.
     assert question_index.match("хороший иноагент", "ru").entry_id is None
+
+
+@pytest.mark.parametrize(("in_scope", "near_miss"), [
+    # A word the base uses with a partner ("нежелательная организация") names the status
+    # itself when quoted alone; quoted before a noun of another field, it describes the noun.
+    ("Журнал объявили «нежелательным» — что это значит?", "у меня «нежелательная» беременность"),
+])
+def test_a_quoted_status_word_names_the_status(
+    question_index: QuestionIndex, in_scope: str, near_miss: str,
+) -> None:
+    assert question_index.match(in_scope, "ru").entry_id == "un_definition"
+    assert question_index.match(near_miss, "ru").entry_id is None
