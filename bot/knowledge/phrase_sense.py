@@ -85,15 +85,20 @@ class Surroundings:
         after = last + 1
         if after < len(terms) and other[after] and self._names_other_register(first, last):
             return True
-        if after >= len(terms) or self._depends(first, last) or not self._joined(last, after):
+        if after >= len(terms) or self._depends(first, last):
             return False
-        if other[after]:
+        joined = self._joined(last, after)
+        if other[after] and joined:
             return True
         # An everyday word complementing the phrase passes its own complement on: in
-        # "иностранный агент по продажам в Китае" the agent sells, in China.
+        # "иностранный агент по продажам в Китае" the agent sells, in China. In English the
+        # phrase may also modify the noun right after it ("foreign agent fee in football"); an
+        # article's number does not ("fined under 20.33 back in spring").
         nxt = after + 1
-        return (terms[after].weight < EVERYDAY_DOMAIN_MAX and nxt < len(terms) and other[nxt]
-                and self._joined(after, nxt))
+        head = joined or (_lang(terms[after]) == "en" and not terms[last].key[0].isdigit()
+                          and terms[after].at - terms[last].at == 1)
+        return (head and terms[after].weight < EVERYDAY_DOMAIN_MAX and nxt < len(terms)
+                and other[nxt] and self._joined(after, nxt))
 
     def _joined(self, head: int, word: int) -> bool:
         """Return True when term `word` follows term `head` after prepositions only (at least

@@ -24,6 +24,11 @@ from bot.knowledge.phrase_sense import unit_words
      "может ли иностранный агент по работе поехать в Германию", "fa_interaction"),
     ("we need a foreign agent for sales in Brazil, how to hire one",
      "what is a foreign agent", "fa_definition"),
+    # In English the phrase may modify a noun whose complement is another field.
+    ("foreign agent salary in football clubs", "foreign agent label in YouTube videos",
+     "fa_labelling"),
+    ("what is an undesirable effect in drug trials",
+     "what is an undesirable organisation in Russia", "un_definition"),
     # Another country's list: the list the phrase complements belongs to another field.
     ("what's on Canada's list of terrorist organisations",
      "what's on the list of terrorist organisations in Russia", "terrorist_list"),
