@@ -4,9 +4,11 @@ Neighbouring entries share their subject words and differ by who acts: a foreign
 ("иноагент может быть наблюдателем?" is what foreign agents are barred from, not the election
 monitors' entry; "can a foreign agent travel to Russia" is going back, not the undesirable
 organisations' work abroad), or someone afraid of being designated for what they do ("меня
-самого не внесут?" is the donor's or the interviewee's risk, not who can be designated). The
-cues are read like the question's focus (see focus): each entry's profile is the share of its
-own title and example questions asking with each cue, so no entry is named here.
+самого не внесут?" is the donor's or the interviewee's risk, not who can be designated), or
+someone close to the asker who was listed ("my colleague was designated, can I keep working
+with her" is dealing with a foreign agent, not the donor's risk). The cues are read like the
+question's focus (see focus): each entry's profile is the share of its own title and example
+questions asking with each cue, so no entry is named here.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ ROLES: tuple[Focus, ...] = (
         r"|\b(попаду|стану)\s+ли\s+я|\bя\s+сам\w*\s+(не\s+)?(попаду|стану)"
         r"|\bput\s+me\s+on|\b(get|make)\s+me\s+(designated|listed|added|named|one\b|a\b)"
         r"|\b(designated|listed)\s+themselves|\bcould\s+i\s+(be|get)\s+(designated|listed)")),
+    # "друга признали иноагентом", "my sister got listed as a foreign agent": someone close to
+    # the asker is listed, and the asker asks about keeping in touch.
+    Focus("near_listed", _re(
+        r"\b(друг|подруг|коллег|сестр|брат|мам|пап|отц|муж|жен|родствен|знаком|сосед|сын|доч)"
+        r"\w*\s+(\w+\s+)?(признали|внесли|сделали|объявили|записали|включили|стал\w*\s+иноаг)"
+        r"|\bmy\s+(\w+\s+)?(friend|sister|brother|colleague|mother|mom|mum|father|dad|husband"
+        r"|wife|relative|cousin|neighbou?r|son|daughter|partner|boss)\s+(was|got|is|has\s+been"
+        r"|'s)\s+(just\s+)?(designated|listed|made|named|declared|labell?ed|a\s+foreign|on\s+the)")),
 )
 
 # How much a fit with the asker's role weighs against the scores of close neighbours (see

@@ -1,6 +1,7 @@
 """Who acts in a question picks among neighbouring entries: a foreign agent acting is asking
 what foreign agents are barred from, not about the organisation its other words name; someone
-afraid of being designated for their own donations is asking about the donor's risk."""
+afraid of being designated for their own donations is asking about the donor's risk; someone
+whose colleague was listed asks about dealing with her."""
 
 from __future__ import annotations
 
@@ -44,3 +45,14 @@ def test_the_role_reorders_close_neighbours_without_raising_the_score(
     # A neighbour scoring under half the best is never brought up.
     far = [("golos", 0.9), ("fa_restrictions", 0.4)]
     assert by_focus("может ли иноагент быть наблюдателем", far, [reading]) == far
+
+
+def test_someone_close_to_a_listed_person_asks_about_keeping_in_touch(
+    question_index: QuestionIndex,
+) -> None:
+    # "risky" and "designated" pull towards the donor's own risk; the colleague is the one
+    # listed, and the asker asks about working with her.
+    result = question_index.match(
+        "My colleague was just designated a foreign agent. Is it risky to keep working with her"
+        " on joint projects?", "en")
+    assert (result.outcome, result.entry_id) == ("answer", "fa_interaction")
