@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
-from bot.knowledge.focus import by_focus, focus_profiles
+from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
@@ -27,6 +27,7 @@ from bot.knowledge.message_parts import questions
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.question_breaks import CLAUSE_BREAK
+from bot.knowledge.role import role_reading
 from bot.knowledge.scope import (
     entry_word_pairs,
     follows_other_field,
@@ -278,8 +279,9 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
-        # What each entry is asked about, from its own questions (see focus).
-        self._focus_profiles = focus_profiles(kb)
+        # What each entry is asked about, and by whom about which list, from its own questions
+        # (see focus and role).
+        self._readings = (focus_reading(kb), role_reading(kb))
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
@@ -933,7 +935,7 @@ class QuestionIndex:
         scores = {e: s * confidence for e, s in scores.items()}
         ranked = by_focus(text, self._by_intent(text, self._by_title(
             keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
-            self._focus_profiles)
+            self._readings)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored
