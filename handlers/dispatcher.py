@@ -239,6 +239,14 @@ class Dispatcher:
         # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
         when = act_period(text) if names else None
         result = self.services.questions.match(stripped, lang, in_scope=anchored)
+        if not anchored and result.outcome == "answer" and any(
+                all(self.services.questions.is_common_word(w) for w in tokens(n.name))
+                for n in names):
+            # A name of everyday words that no registry lists still tells the field: "extremist
+            # groups in the Star Wars universe", "the UK's list of proscribed organisations".
+            whole = self.services.questions.match(text, lang)
+            if whole.outcome == "off_topic" and whole.elsewhere:
+                result = whole
         if anchored:
             # "radio svoboda nezhelatelnaya ili inoagent?": the name's status is the question;
             # a listed name the matcher found no topic for gets its list's closest entry.

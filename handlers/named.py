@@ -10,12 +10,12 @@ touching the replies. Proper nouns are also taken out of the text the question m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.knowledge.analyze import Term
-from bot.knowledge.naming import name_places
+from bot.knowledge.naming import governed, name_places
 from bot.listings.model import (
     DEFINITE,
     EXTREMIST,
@@ -26,7 +26,7 @@ from bot.listings.model import (
 )
 from bot.listings.names import STOPWORDS
 from bot.listings.status import CheckResult
-from bot.textnorm import tokens
+from bot.textnorm import is_cyrillic, tokens
 from handlers.act_dates import Period, applied_in
 from handlers.checks import data_lines, match_lines
 from handlers.context import Services
@@ -70,6 +70,10 @@ class NamedStatus:
     name: str
     result: CheckResult | None
     vague: bool = False
+    # Sure only as the question writes it (a capitalised "Дождя" after "эфир"): enough to
+    # put the question in scope and to pick a list's entry when the matcher found none, not
+    # to override the entry it found (see `_as_marked`).
+    by_context: bool = False
 
 
 def name_spans(text: str) -> list[str]:
@@ -80,7 +84,7 @@ def name_spans(text: str) -> list[str]:
     words ("Can I", "What's the fine", "Это правда"): their capitals are the sentence's.
     """
     spans: list[str] = [m.group(1).strip() for m in _QUOTED.finditer(text)]
-    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    starts = _sentence_starts(text)
     for m in _RUN.finditer(text):
         span = m.group(0).strip()
         if m.start() in starts:
@@ -96,6 +100,11 @@ def name_spans(text: str) -> list[str]:
             continue
         spans.append(span)
     return spans[:MAX_NAMES]
+
+
+def _sentence_starts(text: str) -> set[int]:
+    """Return the offsets in text where a sentence's first word begins."""
+    return {m.end() for m in _SENTENCE_START.finditer(text)}
 
 
 def _without_everyday_opening(span: str) -> str:
@@ -162,18 +171,51 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
         for run in _runs(words, unknown, places, common):
             if _covered(run, out) or _reaches_nothing(run, reached, asked):
                 continue
-            result = listings.check(run)
+            result = listings.sure_check(run)
             if " " not in run:
-                reached[run] = bool(result.matches)
-            if result.status in _DEFINITE:
+                # Unknown when not looked up: a run holding the word is then ruled out by
+                # `sure_check` itself.
+                reached[run] = result is None or bool(result.matches)
+            if result is not None and result.status in _DEFINITE:
                 out.append(NamedStatus(run, result))
     for span in spans:
         if _covered(span, out):
             continue
-        named = _span_status(span, listings.check(span), services)
+        result = listings.check(span)
+        by_context = False
+        if result.status not in _DEFINITE:
+            marked = _as_marked(span, result, words, terms, listings, services)
+            by_context = marked is not result
+            result = marked
+        named = _span_status(span, result, services)
+        if named is not None and by_context:
+            named = replace(named, by_context=True)
         if named is not None:
             out.append(named)
     return out[:MAX_NAMES]
+
+
+def _as_marked(span: str, result: CheckResult, words: list[str], terms: list[Term],
+               listings: ListingService, services: Services) -> CheckResult:
+    """Return the check of a one-word span read as a marked name when the question marks it
+    so, else `result` (its unsure check).
+
+    "Дождю" alone may be the weather, so the name index calls it possible; capitalised inside
+    a sentence and the object of a word of the base's questions ("в эфир Дождя", "интервью
+    Медиазоне", "подписка на Медузу"), it is as marked as a quoted «Дождь», and the index's
+    rule for marked names decides (`ListingService.check` with `marked`): "Дождя", which
+    the unmarked check meets nowhere, is TV Rain. Only a definite result replaces `result`.
+    """
+    folded = tokens(span)
+    # Russian writes only names with a capital inside a sentence; English capitalises
+    # "Russian" and "Monday" too, so its capitals mark nothing.
+    if len(folded) != 1 or not is_cyrillic(span):
+        return result
+    places = [i for i, w in enumerate(words) if w == folded[0]]
+    if not any(governed(services.questions, terms, i) for i in places):
+        return result
+    marked = listings.check(span, marked=True)
+    return marked if marked.status in _DEFINITE else result
 
 
 def _mentions(text: str, listings: ListingService, services: Services,
@@ -185,17 +227,31 @@ def _mentions(text: str, listings: ListingService, services: Services,
     ("inoagenta"), read as the question matcher reads it (`terms`: the question's terms).
     """
     questions = services.questions
-    words = tokens(text)
-    known = {words[t.at] for t in terms if t.at < len(words) and questions.knows(t.surface)}
+    known: set[str] | None = None  # the question's words the base knows, read when needed
     out: list[NamedStatus] = []
+    # One name on several entries is several mentions of one text: each kind judged once.
+    seen: set[tuple[str, str, bool]] = set()
+    starts = _sentence_starts(text)
     for m in listings.scan(text).mentions:
         if any(m.text.casefold() == n.name.casefold() for n in out):
             continue
-        if m.match != DEFINITE and any(questions.knows(w) or w in known
-                                       for w in tokens(m.text)):
+        # Capitalised inside a sentence ("донатил Фонду борьбы с коррупцией"), the words
+        # are marked as a name by the writer: `check` decides, and only a sure match counts.
+        capitalised = m.text[:1].isupper() and m.start not in starts
+        kind = (m.text.casefold(), m.match, capitalised)
+        if kind in seen:
             continue
+        seen.add(kind)
+        if m.match != DEFINITE and not capitalised:
+            if known is None:
+                words = tokens(text)
+                known = {words[t.at] for t in terms
+                         if t.at < len(words) and questions.knows(t.surface)}
+            if any(questions.knows(w) or w in known for w in tokens(m.text)):
+                continue
         result = listings.check(m.text)
-        if result.status not in _SHOWN:
+        if result.status not in (_DEFINITE if capitalised and m.match != DEFINITE
+                                 else _SHOWN):
             continue
         vague = result.status not in _DEFINITE and " " not in m.text.strip() \
             and services.questions.is_common_word(m.text)
@@ -298,7 +354,8 @@ _BY_LIST: tuple[dict[str, str], ...] = (
 )
 
 
-def gravest_list(names: list[NamedStatus], when: Period | None = None) -> str | None:
+def gravest_list(names: list[NamedStatus], when: Period | None = None, *,
+                 by_context: bool = True) -> str | None:
     """Return the most severe list a name in the question is definitely on, or None.
 
     Only a sure match counts: "Дождю" may be TV Rain or the weather, and the answer must not
@@ -306,10 +363,12 @@ def gravest_list(names: list[NamedStatus], when: Period | None = None) -> str | 
     period the question dates its act to ("донатил ФБК в 2023"), the lists are those that
     applied at some time in it, listings since ended included: money sent in 2023 financed
     an extremist organisation, not one listed as terrorist in 2026. None when no list applied.
+    Without `by_context`, names sure only by how the question writes them are left out.
     """
     listed: set[str] = set()
     for n in names:
-        if n.result is None or n.result.status not in _DEFINITE:
+        if n.result is None or n.result.status not in _DEFINITE or (
+                n.by_context and not by_context):
             continue
         # The sure match, and those as close as it: one name on two lists ("Bellingcat" is two
         # undesirable entities) is not "definite" for each, yet it is the same name.
@@ -328,9 +387,10 @@ def stronger_entry(entry_id: str, names: list[NamedStatus], when: Period | None 
     period `when` the question dates its act to, if it does): donating to an extremist
     organisation is answered by the extremist-financing entry, not the foreign-agent one. An
     answer is only ever made graver: a question the matcher read as about an undesirable
-    organisation keeps that answer when the name is only a foreign agent.
+    organisation keeps that answer when the name is only a foreign agent. A name sure only
+    by how the question writes it ("интервью Дождю") does not override the matched entry.
     """
-    registry = gravest_list(names, when)
+    registry = gravest_list(names, when, by_context=False)
     if registry is None:
         return entry_id
     for row in _BY_LIST:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
 # The development question sets of the repository; the clean held-out set is never read.
 REPO_QUESTION_SETS = Path("tests/data")
-_NEVER_READ = "heldout8"
+_NEVER_READ = "heldout9"
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

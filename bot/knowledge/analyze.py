@@ -146,6 +146,14 @@ class Analyzer:
         return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
 
     @lru_cache(maxsize=65536)  # noqa: B019
+    def is_comparative(self, word: str) -> bool:
+        """Return True when a Russian word as written (in either alphabet) reads first as a
+        comparative ("хуже", "опаснее"): it compares, it does not modify the noun after it."""
+        if not is_cyrillic(word):
+            word = latin_to_cyrillic(word)
+        return self._morph.parse(word)[0].tag.POS == "COMP"
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def is_preposition(self, word: str, lang: str) -> bool:
         """Return True when a word of `lang` ("en", or "ru" in either alphabet) is a
         preposition: "по", "po", "for"."""

@@ -12,7 +12,7 @@ are not named here; an entry whose examples ask "кто решает" is the one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.intents import ignoring_case as _re
@@ -73,15 +73,17 @@ FOCI: tuple[Focus, ...] = (
 )
 
 
-def asked_foci(text: str) -> frozenset[str]:
-    """Return the names of the foci a question's phrasing uses."""
+def asked_foci(text: str, cues: Sequence[Focus] = FOCI) -> frozenset[str]:
+    """Return the names of the foci (or of other cues read the same way, see role) a
+    question's phrasing uses."""
     folded = reading(text)
-    return frozenset(f.name for f in FOCI if f.cue.search(folded))
+    return frozenset(f.name for f in cues if f.cue.search(folded))
 
 
-def focus_profiles(kb: KnowledgeBase) -> dict[str, dict[str, float]]:
+def focus_profiles(kb: KnowledgeBase,
+                   cues: Sequence[Focus] = FOCI) -> dict[str, dict[str, float]]:
     """Return, per entry, the share of its asked texts (title, example questions, in both
-    languages) that ask with each focus; foci it is never asked with are left out."""
+    languages) that ask with each focus of `cues`; foci it is never asked with are left out."""
     profiles: dict[str, dict[str, float]] = {}
     for entry in kb.entries:
         texts: list[str] = []
@@ -90,17 +92,19 @@ def focus_profiles(kb: KnowledgeBase) -> dict[str, dict[str, float]]:
         texts = [t for t in texts if t]
         counts: dict[str, int] = {}
         for text in texts:
-            for name in asked_foci(text):
+            for name in asked_foci(text, cues):
                 counts[name] = counts.get(name, 0) + 1
         profiles[entry.id] = {name: n / len(texts) for name, n in counts.items()}
     return profiles
 
 
-def fit(profile: Mapping[str, float], foci: Iterable[str]) -> float:
+def fit(profile: Mapping[str, float], foci: Iterable[str],
+        saturation: float | None = None) -> float:
     """Return how much an entry is asked with the question's foci, in [0, 1]: the largest
-    share, an entry asked that way in FIT_SATURATION of its texts or more fitting fully (two
-    definitions fit a "what is" question alike; their subject words choose)."""
-    return min(1.0, max((profile.get(f, 0.0) for f in foci), default=0.0) / FIT_SATURATION)
+    share, an entry asked that way in `saturation` (FIT_SATURATION) of its texts or more
+    fitting fully (two definitions fit a "what is" question alike; their subject words choose)."""
+    full = FIT_SATURATION if saturation is None else saturation
+    return min(1.0, max((profile.get(f, 0.0) for f in foci), default=0.0) / full)
 
 
 # Among the FOCUS_TOP best entries scoring at least FOCUS_SHARE of the best, each entry's score
@@ -112,14 +116,30 @@ FOCUS_WEIGHT = 1.0
 FIT_SATURATION = 0.25
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading a question against the entries' own texts: the cues (foci, or the
+    asker's role, see role), each entry's profile over them, and how much a fit weighs."""
+
+    cues: tuple[Focus, ...]
+    profiles: Mapping[str, Mapping[str, float]]
+    weight: float
+    saturation: float = FIT_SATURATION
+
+
+def focus_reading(kb: KnowledgeBase) -> Reading:
+    """Return the reading by the question's focus, with the base's entries' focus profiles."""
+    return Reading(FOCI, focus_profiles(kb), FOCUS_WEIGHT)
+
+
 def by_focus(text: str, ranked: list[tuple[str, float]],
-             profiles: Mapping[str, Mapping[str, float]]) -> list[tuple[str, float]]:
-    """Return the ranking with the close entry asked with the question's focus on top.
+             readings: Sequence[Reading]) -> list[tuple[str, float]]:
+    """Return the ranking with the close entry asked the way the question asks on top.
 
     Among the FOCUS_TOP best entries scoring at least FOCUS_SHARE of the best, the one whose
-    score weighed by its fit with the question's focus (see FOCUS_WEIGHT) is largest takes the
-    first place and the best score: the score is not raised, so the focus reorders neighbours
-    but never brings a question into scope.
+    score weighed by its fits with the question (1 + the sum of each reading's weight times
+    its fit) is largest takes the first place and the best score: the score is not raised, so
+    the focus reorders neighbours but never brings a question into scope.
     """
     if len(ranked) < 2:
         return ranked
@@ -127,11 +147,16 @@ def by_focus(text: str, ranked: list[tuple[str, float]],
     close = [(e, s) for e, s in ranked[:FOCUS_TOP] if s >= FOCUS_SHARE * best]
     if len(close) < 2:
         return ranked
-    foci = asked_foci(text)
-    if not foci:
+    asked = [(r, foci) for r in readings if (foci := asked_foci(text, r.cues))]
+    if not asked:
         return ranked
-    chosen = max(close, key=lambda es: es[1] * (1 + FOCUS_WEIGHT * fit(profiles.get(es[0], {}),
-                                                                         foci)))[0]
+
+    def weighed(entry_score: tuple[str, float]) -> float:
+        entry, score = entry_score
+        return score * (1 + sum(r.weight * fit(r.profiles.get(entry, {}), foci, r.saturation)
+                                for r, foci in asked))
+
+    chosen = max(close, key=weighed)[0]
     if chosen == ranked[0][0]:
         return ranked
     return [(chosen, best), *((e, s) for e, s in ranked if e != chosen)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
-from bot.knowledge.focus import by_focus, focus_profiles
+from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
@@ -27,8 +27,11 @@ from bot.knowledge.message_parts import questions
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.question_breaks import CLAUSE_BREAK
+from bot.knowledge.role import role_reading
 from bot.knowledge.scope import (
+    entry_word_pairs,
     follows_other_field,
+    holds_word_pair,
     keyword_phrases,
     names_keyword_phrase,
     names_this_bot,
@@ -117,6 +120,8 @@ _QUESTION_BREAK = re.compile(
     r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"
     r"|how|what|where|when|who|why|can|kak|chto|4to|gde|kogda|skolko|mozhno|nuzhno|kto)\b)",
     re.IGNORECASE)
+# One word in quotation marks: «нежелательным», "undesirable".
+_QUOTED_WORD = re.compile(r"[«\"“'‘]\s*([^\W\d_]+)\s*[»\"”'’]")
 # The entry giving the kind of answer a question asks for (see `_by_intent`) must be among
 # this many best and score this share of the best.
 INTENT_TOP = 5
@@ -243,6 +248,7 @@ class QuestionIndex:
             if n_occ >= 5 and neighbours[key] and
             neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
         }
+        self._ambiguous = frozenset(ambiguous)
         self.anchors = (self._domain_anchors(asked_texts)
                         | self._keyword_anchors(kb, aliases)) - ambiguous
         # Entries about the bot itself: their keywords name it.
@@ -273,8 +279,9 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
-        # What each entry is asked about, from its own questions (see focus).
-        self._focus_profiles = focus_profiles(kb)
+        # What each entry is asked about, and by whom about which list, from its own questions
+        # (see focus and role).
+        self._readings = (focus_reading(kb), role_reading(kb))
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
@@ -283,9 +290,14 @@ class QuestionIndex:
             ([aliases.get(t.key, t.key) for t in self._terms(k, lang) if t.weight > 1.0]
              for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
             ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
-             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
+             for e in kb.entries for lang in ("ru", "en")
+             for q in (*e.questions.get(lang, ()), e.title.get(lang, ""))),
             self._actions, self._contrast,
             {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
+        self._word_pairs = entry_word_pairs(
+            ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
+             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
+            self._actions | self._units | self._ambiguous, self._contrast)
         # The example questions by their terms: a question is compared with the examples that
         # share a word with it only (the asked questions doubled the examples, and comparing
         # with every one of them cost half a millisecond a question).
@@ -846,6 +858,10 @@ class QuestionIndex:
         everyday = {t.key for t in analysed
                     if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
         anchor_keys: set[str] = set()
+        # A word the base uses with a partner names the status itself when quoted alone
+        # (объявили «нежелательным», "labelled 'undesirable'"): a quoted word is a term.
+        quoted = {w for m in _QUOTED_WORD.finditer(text) for w in tokens(m.group(1))}
+        quoted_keys: set[str] = set()
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
@@ -863,9 +879,12 @@ class QuestionIndex:
             # does an everyday word read through the thesaurus ("relocate to Germany").
             asked = term in self._asked and key not in everyday
             known += weight * conf * (1.0 if asked else 0.5)
-            if (conf >= 0.5 and term in self.anchors and term not in self._units
-                    and key not in everyday):
-                anchor_keys.add(key)
+            if conf >= 0.5 and term not in self._units and key not in everyday:
+                if term in self.anchors:
+                    anchor_keys.add(key)
+                elif (term in self._ambiguous and surfaces[key] in quoted
+                      and self._contrast.get(term, 0.0) >= ANCHOR_CONTRAST):
+                    quoted_keys.add(key)
             w = weight * conf * self._idf[term] / self._max_idf
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
@@ -879,6 +898,10 @@ class QuestionIndex:
         counted: set[int] = set()
         for i, t in enumerate(analysed):
             if t.key in anchor_keys and not around.qualifies(i, i):
+                counted.add(i)
+            # A quoted word naming the status stands alone; one describing a word of another
+            # field right after it is that word's ("«нежелательная» беременность").
+            if t.key in quoted_keys and not around.qualifies(i, i) and not around.described(i):
                 counted.add(i)
         for i in range(len(keys)):
             for j in (i + 1, i + 2):
@@ -896,6 +919,10 @@ class QuestionIndex:
             anchored = names_this_bot(words, self.analyzer.latin_language(words) == "ru")
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
+        # Two words one entry's examples ask together, in a question holding no word of another
+        # field ("брата задержали, куда звонить"), show its topic (see scope).
+        anchored = anchored or (not foreign and not other and holds_word_pair(
+            self._word_pairs, (k for k in keys if k)))
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
@@ -908,7 +935,7 @@ class QuestionIndex:
         scores = {e: s * confidence for e, s in scores.items()}
         ranked = by_focus(text, self._by_intent(text, self._by_title(
             keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
-            self._focus_profiles)
+            self._readings)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

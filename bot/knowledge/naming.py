@@ -73,6 +73,24 @@ def name_places(index: QuestionIndex, text: str, lang: str | None = None,
     return unknown, places
 
 
+# How far a word of the base's questions may stand from a name it governs: next to it, or
+# with one small word between ("в эфир Дождя", "подписка на Медузу", "Дождю дал интервью").
+_GOVERNING_REACH = 2
+
+
+def governed(index: QuestionIndex, terms: list[Term], at: int) -> bool:
+    """Return True when the word at position `at` (among `textnorm.tokens(text)`; `terms`:
+    the text's terms) is the object of a word the base's questions are made of: the nearest
+    meaningful word on either side, at most one small word away, is such a word ("эфир",
+    "интервью", "подписка", "донат", "репост"). Such a word names what is done with the
+    name, so a capitalised word there is a name, not the weather ("в эфир Дождя")."""
+    asked = _asking_words(index)
+    before = [t for t in terms if t.at < at]
+    after = [t for t in terms if t.at > at]
+    near = [t for t in (before[-1:] + after[:1]) if abs(t.at - at) <= _GOVERNING_REACH]
+    return any(t.key in asked for t in near)
+
+
 def warm(index: QuestionIndex) -> None:
     """Read the words of the base's questions and list names now (about 0.2 s, once per
     index), returning nothing. `riskguide run` calls it at start, so the first question

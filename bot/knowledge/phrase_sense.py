@@ -44,9 +44,11 @@ def is_other_field(term: Term, known: bool) -> bool:
     """Return True when a question's word points to another field than the base's.
 
     It is a word of the general language (neither a function word nor a rare name, coinage
-    or typo, nor a contraction such as "isn't") that the base never uses (`known` is False).
+    or typo, nor a contraction such as "isn't"; a possessive such as "UK's" is the word) that
+    the base never uses (`known` is False).
     """
-    return (not known and not term.key[0].isdigit() and "'" not in term.surface
+    return (not known and not term.key[0].isdigit()
+            and ("'" not in term.surface or term.surface.endswith("'s"))
             and OTHER_FIELD_MIN <= term.weight < OTHER_FIELD_MAX)
 
 
@@ -76,18 +78,69 @@ class Surroundings:
         if any(other[first + 1:last]):
             return True
         before = first - 1
-        if before >= 0 and other[before] and terms[first].at - terms[before].at == 1 and (
-                _lang(terms[before]) == "en" or self._analyzer.is_adjective(terms[before].key)):
+        if before >= 0 and other[before] and self._modifies(before, first):
+            return True
+        if self._head_qualified(first):
             return True
         after = last + 1
         if after < len(terms) and other[after] and self._names_other_register(first, last):
             return True
-        if after < len(terms) and other[after] and not self._depends(first, last):
-            lang = _lang(terms[after])
-            between = self._words[terms[last].at + 1:terms[after].at]
-            return bool(between) and all(self._analyzer.is_preposition(w, lang)
-                                         for w in between)
-        return False
+        if after >= len(terms) or self._depends(first, last):
+            return False
+        joined = self._joined(last, after)
+        if other[after] and joined:
+            return True
+        # An everyday word complementing the phrase passes its own complement on: in
+        # "иностранный агент по продажам в Китае" the agent sells, in China. In English the
+        # phrase may also modify the noun right after it ("foreign agent fee in football"); an
+        # article's number does not ("fined under 20.33 back in spring").
+        nxt = after + 1
+        head = joined or (_lang(terms[after]) == "en" and not terms[last].key[0].isdigit()
+                          and terms[after].at - terms[last].at == 1)
+        return (head and terms[after].weight < EVERYDAY_DOMAIN_MAX and nxt < len(terms)
+                and other[nxt] and self._joined(after, nxt))
+
+    def _joined(self, head: int, word: int) -> bool:
+        """Return True when term `word` follows term `head` after prepositions only (at least
+        one): "agent in football", "агент по продажам"."""
+        between = self._words[self._terms[head].at + 1:self._terms[word].at]
+        lang = _lang(self._terms[word])
+        return bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
+
+    def described(self, word: int) -> bool:
+        """Return True when term `word` stands right before a word of another field, as a
+        modifier describes the noun after it ("«нежелательная» беременность")."""
+        nxt = word + 1
+        return nxt < len(self._terms) and self._other[nxt] and (
+            self._terms[nxt].at - self._terms[word].at == 1)
+
+    def _modifies(self, word: int, head: int) -> bool:
+        """Return True when term `word` stands right before term `head` as its modifier: any
+        English word, a Russian adjective as written. A comparative ("что хуже: иноагент или
+        нежелательная") compares the phrase with something, it does not qualify it."""
+        terms = self._terms
+        return terms[head].at - terms[word].at == 1 and (
+            _lang(terms[word]) == "en" or (
+                self._analyzer.is_adjective(terms[word].key)
+                and not self._analyzer.is_comparative(self._words[terms[word].at])))
+
+    def _head_qualified(self, first: int) -> bool:
+        """Return True when the phrase starting at term `first` complements an everyday domain
+        noun ("list", "register") that belongs to someone of another field: "the UK's list of
+        proscribed organisations" is another country's register. The phrase follows the noun,
+        after a preposition or none; the owner is a possessive ("UK's"), since an everyday
+        modifier ("the latest list of undesirable organisations") leaves the list ours."""
+        terms, words, other = self._terms, self._words, self._other
+        head = first - 1
+        if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
+            return False
+        between = words[terms[head].at + 1:terms[first].at]
+        lang = _lang(terms[head])
+        if not all(w in _ARTICLES or self._analyzer.is_preposition(w, lang) for w in between):
+            return False
+        owner = terms[head - 1]
+        return (other[head - 1] and owner.surface.endswith("'s")
+                and self._modifies(head - 1, head))
 
     def _names_other_register(self, first: int, last: int) -> bool:
         """Return True when a single everyday domain noun has a word of another field right

@@ -1,10 +1,15 @@
-"""Scope evidence beyond single domain words: keyword phrases and follow-up questions.
+"""Scope evidence beyond single domain words: keyword phrases, word pairs an entry asks with,
+and follow-up questions.
 
 Keyword phrases. An entry's keywords name its subject; a phrase of two of their words that
 people ask with ("legal help", "юридическая помощь", "цифровая безопасность") anchors a
 question in the domain although each word alone is everyday language: "where can I get free
 legal help in Russia for a case about a post". The matcher still reads a word of another field
 depending on it ("legal help with my divorce") in that field's sense (see phrase_sense).
+
+Word pairs. Two everyday words that one entry's example questions keep asking together
+("канал" and "регистрация", "решать" and "нежелательность") show its topic anywhere in a
+question that holds no word of another field.
 
 Follow-up questions. A later question of a message often has no subject of its own ("... and
 how do I check it?", "it's all about terrorists"): it shares the first one's. The question
@@ -17,7 +22,7 @@ field too and gets no answer.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Protocol
 
@@ -32,6 +37,13 @@ PHRASE_CONTRAST = 1.0
 PHRASE_MIN_CONTRAST = 0.3
 PHRASE_SPREAD = 2
 UBIQUITOUS_PARTNER = 1.7
+# Two words that an entry's example questions ask together, anywhere in a question, anchor a
+# question holding both when no other entry's examples pair them, neither is an action word,
+# each leans towards the base at least PAIR_MIN_CONTRAST and together at least
+# PAIR_SUM_CONTRAST (see `entry_word_pairs`).
+PAIR_MIN_CONTRAST = 0.3
+PAIR_SUM_CONTRAST = 2.0
+PAIR_MIN_EXAMPLES = 2
 
 # "бот" as written when it is the subject of the question ("бот хранит мои запросы?"); the
 # other cases make it an object ("как создать бота"). In English, "the bot" is this one.
@@ -91,7 +103,8 @@ def keyword_phrases(keywords: Iterable[list[str]], questions: Iterable[tuple[str
     their example questions ask with.
 
     `keywords` are the content terms' keys of each keyword, `questions` each example
-    question's entry and keys (typo aliases resolved), `actions` the base's action words,
+    question's and title's entry and keys (typo aliases resolved; a title is how the base
+    itself asks about the entry: "digital hygiene"), `actions` the base's action words,
     `contrast` how much more the base uses each word than general language (Zipf
     difference), `ubiquitous` the words a third of the entries use ("россия", "организация").
 
@@ -135,3 +148,38 @@ def names_keyword_phrase(phrases: frozenset[frozenset[str]], keys: Sequence[str]
                     and frozenset((keys[i], keys[j])) in phrases):
                 spans.append((i, j))
     return spans
+
+
+def entry_word_pairs(questions: Iterable[tuple[str, list[str]]], actions: Set[str],
+                     contrast: Mapping[str, float]) -> frozenset[frozenset[str]]:
+    """Return the pairs of content words that one entry's example questions ask together.
+
+    `questions` are each example question's entry and keys (typo aliases resolved),
+    `actions` the base's action words, `contrast` how much more the base uses each word than
+    general language (Zipf difference).
+
+    A topic's own words show the domain where no single word does: "задержали ... куда
+    звонить", "канал ... Роскомнадзор", "штраф ... погашается". Each word alone is everyday
+    language; the two together in one question are that entry's subject when no other entry's
+    examples pair them, neither is an action word (they need a subject), each leans towards
+    the base (PAIR_MIN_CONTRAST) and the two together clearly so (PAIR_SUM_CONTRAST).
+    """
+    holders: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
+    for entry_id, keys in questions:
+        distinct = sorted(set(keys) - actions)
+        for i, first in enumerate(distinct):
+            for second in distinct[i + 1:]:
+                holders[frozenset((first, second))][entry_id] += 1
+    return frozenset(
+        pair for pair, entries in holders.items() if len(entries) == 1
+        and entries.total() >= PAIR_MIN_EXAMPLES
+        and min(contrast.get(k, 0.0) for k in pair) >= PAIR_MIN_CONTRAST
+        and sum(contrast.get(k, 0.0) for k in pair) >= PAIR_SUM_CONTRAST)
+
+
+def holds_word_pair(pairs: frozenset[frozenset[str]], keys: Iterable[str]) -> bool:
+    """Return True when a question's words (`keys`: the base's own words it uses) hold one
+    of an entry's word pairs (see `entry_word_pairs`)."""
+    distinct = sorted(set(keys))
+    return any(frozenset((first, second)) in pairs
+               for i, first in enumerate(distinct) for second in distinct[i + 1:])

@@ -316,7 +316,7 @@ class NameIndex:
 
     # -----------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, *, marked: bool | None = None,
-               variants: Sequence[str] | None = None) -> list[Hit]:
+               variants: Sequence[str] | None = None, sure_first: bool = False) -> list[Hit]:
         """Return the entries matching query, best first (empty when nothing is close).
 
         Every spelling of the query is tried (the text itself, names quoted or bracketed in
@@ -326,7 +326,9 @@ class NameIndex:
         ("Телеканал" in "Телеканал Дождь") need not be repeated. None: read it from query
         (everyday.is_marked_query), so `check` and `scan` share one rule. `variants`:
         names.query_variants(query), when the caller keeps it (a watched name is searched
-        at every refresh).
+        at every refresh). `sure_first`: an entry's sure hit nearly as high as an unsure one
+        stands for it (`_better`), for a caller asking only whether a name is surely meant;
+        the scanner keeps the best-scoring hit, whose words its spans are grown from.
         """
         if marked is None:
             marked = everyday.is_marked_query(query, qualifier=self.is_qualifier)
@@ -345,9 +347,29 @@ class NameIndex:
                 if vi:
                     hit = Hit(hit.entry, hit.name, hit.kind, round(hit.score - 0.02, 4),
                               hit.definite)
-                if ei not in best or _order(hit) < _order(best[ei]):
+                if ei not in best or (_better(hit, best[ei]) if sure_first
+                                      else _order(hit) < _order(best[ei])):
                     best[ei] = hit
         return sorted(best.values(), key=_order)[:limit]
+
+    def may_be_sure(self, query: str) -> bool:
+        """Return False when no hit of `search(query)` can be definite, found without a search.
+
+        A definite hit meets every meaningful word of the query by its spelling or its
+        morphology (`_SURE`; stop words aside), so a word no name has in either form
+        ("террорестическая", a typo) rules one out: the chat path asks only for sure names
+        and skips the typo search such a word costs. True whenever in doubt (numbers, a
+        homoglyph twin)."""
+        if _DIGITS.match(re.sub(r"[\s-]", "", query)):
+            return True
+        for variant in nm.query_variants(query)[:6]:
+            if _twin_key(variant):
+                return True
+            if all(len(t) <= 1 or t in nm.STOPWORDS or self._tid(t) >= 0
+                   or any(self._postings.count(k) for k in self._morph_keys(t))
+                   for t in nm.norm_tokens(variant)[:12]):
+                return True
+        return False
 
     def _search_variant(self, text: str, marked: bool = False,
                         shared: dict[tuple[str, str], Any] | None = None,
@@ -752,6 +774,20 @@ def merge_hits(*searches: Sequence[Hit], limit: int = 10) -> list[Hit]:
             if key not in best or _order(hit) < _order(best[key]):
                 best[key] = hit
     return sorted(best.values(), key=_order)[:limit]
+
+
+# An entry's sure hit this close to a higher unsure one is its hit: "Dozhd", an alias two
+# entries of one list share, is only possible, while the same query meets "ТВ Дождь", a name
+# of one entry alone, surely.
+_SURE_MARGIN = 0.02
+
+
+def _better(hit: Hit, than: Hit) -> bool:
+    """Return True when `hit` should stand for its entry instead of `than`: it sorts first
+    (`_order`), or it is sure where `than` is not and scores nearly as high."""
+    if hit.definite != than.definite and abs(hit.score - than.score) <= _SURE_MARGIN:
+        return hit.definite
+    return _order(hit) < _order(than)
 
 
 def _order(hit: Hit) -> tuple[float, int, int, int, str]:

@@ -215,22 +215,39 @@ class ListingService:
         self._ensure_loaded()
         return self._data
 
-    def check(self, query: str) -> CheckResult:
+    def check(self, query: str, *, marked: bool | None = None) -> CheckResult:
         """Return whether query names a listed entry, with the data the answer rests on.
 
         Never raises for odd input: empty, one-letter, very long, markup or emoji queries
-        get a result whose `problem` says what was wrong.
+        get a result whose `problem` says what was wrong. `marked`: the caller read the words
+        as a name from where they stand (a capitalised object of "интервью" in a question),
+        as quotes would mark them, and a sure hit of an entry beats a slightly higher unsure
+        one (`NameIndex.search` `sure_first`); None reads it from the query.
         """
         index = self._ensure_loaded()
         text, problem = clean_query(query)
         if problem in ("empty", "too_short"):
             return build_result(query, [], self._data, (), problem)
-        hits = index.search(text)
+        hits = index.search(text, marked=marked, sure_first=bool(marked))
         if problem == "too_long":
             hits = merge_hits(hits, *(index.search(tail) for tail in query_tails(query)))
         # Debug only: looked-up names are personal data and never logged at INFO.
         log.debug("check %r: %d hits", text, len(hits))
         return build_result(query, hits, self._data, self._missing, problem)
+
+    def sure_check(self, query: str) -> CheckResult | None:
+        """Return `check(query)`, or None when no listed name can be a sure match for it.
+
+        For the chat path, which keeps only sure matches of the word runs of a question: a
+        run with a word no name has in any spelling or form (a typo, an everyday word) is
+        ruled out by the name index's postings alone (`NameIndex.may_be_sure`), without the
+        typo search a full check does. When it returns a result, it is the full check's.
+        """
+        index = self._ensure_loaded()
+        text, problem = clean_query(query)
+        if problem is None and not index.may_be_sure(text):
+            return None
+        return self.check(query)
 
     def scan(self, text: str, *, author: str | None = None) -> ScanResult:
         """Return every listed name in text, over the same index and data as `check`.

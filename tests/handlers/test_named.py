@@ -199,3 +199,39 @@ async def test_a_dated_donation_gets_the_list_that_applied_then(
     now, _ = await _ask(services, "can I donate to the Anti-Corruption Foundation", "en")
     assert "Donating to an extremist organisation" not in now
     assert "205.1" in now
+
+
+async def test_a_capitalised_name_governed_by_an_act_anchors_the_question(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # "Дождя" alone may be the weather; capitalised and the object of "эфир" it is TV Rain,
+    # undesirable since 2023: the question is answered, with the channel's status.
+    text, count = await _ask(services, "позвали гостем в эфир Дождя — чем рискую?", "ru")
+    assert count == 1
+    assert "не могу" not in text
+    assert "Телеканал Дождь" in text and "Перечень нежелательных организаций" in text
+    # A four-word name with only its first word capitalised, inside a sentence.
+    text, _ = await _ask(services, "донатил Фонду борьбы с коррупцией, что мне будет?", "ru")
+    assert "не могу" not in text and "Фонд борьбы с коррупцией" in text
+    # The same words as everyday language name nobody, and no list is claimed.
+    for question in ("дождя не было, можно ли сегодня выйти на пикет",
+                     "голос у неё красивый, можно ли репостить её песни",
+                     "Дождя вчера не было, можно ли репостить прогноз"):
+        assert not any(n.result is not None and n.result.status == "listed"
+                       for n in names_in_question(question, services)), question
+    # English capitalises adjectives of nationality: "Russian" is never read as a name.
+    assert not any(n.result is not None and n.result.status == "listed" for n in
+                   names_in_question("is it illegal for a Russian to help the ICC", services))
+
+
+def test_the_sure_check_skips_only_what_cannot_be_a_sure_name(
+    shipped_listings: ListingService,
+) -> None:
+    # A typo no name has in any form cannot be a sure match: no full look-up is done.
+    assert shipped_listings.sure_check("террорестическая организация") is None
+    # A name in any of its forms gets the full check, the very result `check` gives.
+    for query in ("медиазоне", "радио свобода", "mediazonu"):
+        got = shipped_listings.sure_check(query)
+        assert got is not None and got == shipped_listings.check(query), query
+        assert got.status == "listed", query

@@ -19,6 +19,19 @@ from bot.knowledge.phrase_sense import unit_words
     # A word of another field inside the phrase.
     ("what is a foreign exchange agent bank licence", "what is a foreign agent",
      "fa_definition"),
+    # An everyday complement passes its own complement of another field on.
+    ("нужен иностранный агент по продажам в Бразилии, сколько ему платить",
+     "может ли иностранный агент по работе поехать в Германию", "fa_interaction"),
+    ("we need a foreign agent for sales in Brazil, how to hire one",
+     "what is a foreign agent", "fa_definition"),
+    # In English the phrase may modify a noun whose complement is another field.
+    ("foreign agent salary in football clubs", "foreign agent label in YouTube videos",
+     "fa_labelling"),
+    ("what is an undesirable effect in drug trials",
+     "what is an undesirable organisation in Russia", "un_definition"),
+    # Another country's list: the list the phrase complements belongs to another field.
+    ("what's on Canada's list of terrorist organisations",
+     "what's on the list of terrorist organisations in Russia", "terrorist_list"),
 ])
 def test_a_word_of_another_field_depending_on_a_domain_phrase_changes_its_sense(
     question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
@@ -59,3 +72,26 @@ def test_units_are_the_words_written_after_amounts_not_after_article_numbers() -
         "штраф 500 рублей", "от 10 000 рублей", "до 300 000 рублей", "ст. 20.33 коап",
         "по 20.33 коап", "статья 19.34 коап", "закон 255-фз", "рублей", "коап")]
     assert unit_words(texts) == frozenset({"рублей"})
+
+
+def test_a_comparative_before_a_domain_word_compares_it_and_leaves_it_in_scope(
+    question_index: QuestionIndex,
+) -> None:
+    # "страшнее" is no word of the base, but it compares the two statuses rather than
+    # qualifying "иноагент" as another field's agent.
+    assert question_index.match("что страшнее иноагент или экстремист, в чем разница",
+                                "ru").entry_id == "lists_difference"
+    # An adjective as written still qualifies it.
+    assert question_index.match("хороший иноагент", "ru").entry_id is None
+
+
+@pytest.mark.parametrize(("in_scope", "near_miss"), [
+    # A word the base uses with a partner ("нежелательная организация") names the status
+    # itself when quoted alone; quoted before a noun of another field, it describes the noun.
+    ("Журнал объявили «нежелательным» — что это значит?", "у меня «нежелательная» беременность"),
+])
+def test_a_quoted_status_word_names_the_status(
+    question_index: QuestionIndex, in_scope: str, near_miss: str,
+) -> None:
+    assert question_index.match(in_scope, "ru").entry_id == "un_definition"
+    assert question_index.match(near_miss, "ru").entry_id is None

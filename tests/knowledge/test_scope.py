@@ -56,3 +56,28 @@ def test_a_question_about_the_bot_itself_is_answered_by_the_entry_about_it(
 ) -> None:
     assert question_index.match(in_scope, "ru").entry_id == "about_bot"
     assert question_index.match(near_miss, "ru").entry_id is None
+
+
+@pytest.mark.parametrize(("in_scope", "near_miss", "entry"), [
+    # Two words one entry's example questions ask together show its topic with no domain
+    # word; either alone, or beside a word of another field, does not.
+    ("регистрация канала на госуслугах обязательна?", "регистрация на госуслугах как пройти",
+     "channel_admins"),
+    ("регистрация канала на госуслугах обязательна?",
+     "регистрация канала для кабельного телевидения", "channel_admins"),
+])
+def test_two_words_an_entry_asks_together_anchor_its_topic(
+    question_index: QuestionIndex, in_scope: str, near_miss: str, entry: str,
+) -> None:
+    assert question_index.match(in_scope, "ru").entry_id == entry
+    assert question_index.match(near_miss, "ru").entry_id is None
+
+
+def test_a_keyword_phrase_the_title_names_anchors_a_follow_up_question(
+    question_index: QuestionIndex,
+) -> None:
+    # "digital hygiene" is in the entry's title and keywords but in none of its examples: it
+    # names the topic of the second question although the first is about travel.
+    message = ("I'm flying home next week and worry about my laptop at the airport. "
+               "Any digital hygiene advice?")
+    assert question_index.match(message, "en").entry_id == "practical_safety"
