@@ -21,7 +21,7 @@ from bot.knowledge.phrase_sense import unit_words
      "fa_definition"),
     # An everyday complement passes its own complement of another field on.
     ("нужен иностранный агент по продажам в Бразилии, сколько ему платить",
-     "может ли иностранный агент по работе поехать в Германию", "fa_interaction"),
+     "может ли иностранный агент по работе поехать в Германию", "fa_restrictions"),
     ("we need a foreign agent for sales in Brazil, how to hire one",
      "what is a foreign agent", "fa_definition"),
     # In English the phrase may modify a noun whose complement is another field.
