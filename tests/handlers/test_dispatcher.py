@@ -174,4 +174,6 @@ async def test_questions_joined_without_a_mark_get_the_other_offered(
         "what is an undesirable organisation and will I be fined for reposting them",
         user_id="u2"))
     assert "more than one thing" in replies[0].text
-    assert "a:un_definition" in [c.data for row in replies[0].choices for c in row]
+    # The first question is answered and the second one offered.
+    assert "What an undesirable organisation is" in replies[0].text
+    assert "a:un_repost" in [c.data for row in replies[0].choices for c in row]
