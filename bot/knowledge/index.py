@@ -139,6 +139,9 @@ KEYWORD_ANCHOR_SPECIFICITY = 4.0
 SYNONYM_ANCHOR_SPECIFICITY = 4.0
 KEYWORD_ANCHOR_SPREAD = 2
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
+# The two kinds of text a word's contrast is measured in (see `_contrasts`).
+_CONTRAST_FIELD = {"keywords": "prose", "title": "prose", "questions": "questions",
+                   "answer": "prose"}
 
 
 def _chain_end(aliases: dict[str, str], key: str) -> str:
@@ -192,6 +195,8 @@ class QuestionIndex:
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
         self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)
         self._count: Counter[str] = Counter()  # term -> occurrences anywhere in the base
+        # term -> occurrences in people's questions / in the base's own prose (see `_contrasts`)
+        self._field_count: dict[str, Counter[str]] = {"questions": Counter(), "prose": Counter()}
         self._surfaces: dict[str, set[str]] = defaultdict(set)
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
         # Terms people use when asking (titles, questions, keywords), as opposed to terms that
@@ -406,8 +411,11 @@ class QuestionIndex:
             with_key = [t for t in asked_texts if key in t]
             alone = sum(1 for t in with_key
                         if not any(o in spread and spread[o] > spread[key] for o in t))
+            # An article's number ("19.34") names the offence asked about, never an action,
+            # however often questions add its penalty's word ("штраф по 19.34").
             if (len(with_key) >= DEPENDENT_EVIDENCE and alone / len(with_key) < DEPENDENT_SHARE
-                    and spread[key] < SUBJECT_SPREAD * len(self.kb.entries)):
+                    and spread[key] < SUBJECT_SPREAD * len(self.kb.entries)
+                    and not key[0].isdigit()):
                 self._actions.add(key)
                 continue
             anchors.add(key)
@@ -493,17 +501,23 @@ class QuestionIndex:
         """Return, per asked term, how much more often the base uses it than general language.
 
         The difference of Zipf values (the base's rate against wordfreq's large lists, best
-        surface form): "иноагент" 5+, "штраф" 2.7, "иностранный" 1.7, "сделать" 0.
+        surface form): "иноагент" 5+, "штраф" 2.7, "иностранный" 1.7, "сделать" 0. The base's
+        rate is the mean of its rate in people's questions and in its own prose (titles,
+        keywords, answers), each measured against that kind's own length: more example
+        questions worded like the others leave every contrast where it was, so the fixed bars
+        (ANCHOR_CONTRAST, PHRASE_CONTRAST, ...) keep meaning the same as the base grows.
+        A rate over all text together would sink with every example added, since questions
+        are written in more everyday words than the answers.
         """
-        total = sum(self._count.values()) or 1
+        kinds = [(counts, sum(counts.values())) for counts in self._field_count.values()]
         contrast: dict[str, float] = {}
         for key in self._asked:
-            count = self._count.get(key, 0)
-            if not count:
+            rate = sum(counts.get(key, 0) / total for counts, total in kinds if total) / len(kinds)
+            if not rate:
                 continue
             general = max(zipf_frequency(sf, "en" if key.startswith("en:") else "ru",
                                          wordlist="large") for sf in self._surfaces[key])
-            contrast[key] = math.log10(count / total * 1e9) - general
+            contrast[key] = math.log10(rate * 1e9) - general
         return contrast
 
     def _add(self, entry_id: str, fieldname: str, texts: list[str],
@@ -517,6 +531,7 @@ class QuestionIndex:
             for t in analysed:
                 self.lexicon.add(t.surface, t.key, weight)
                 self._count[t.key] += 1
+                self._field_count[_CONTRAST_FIELD[fieldname]][t.key] += 1
                 self._surfaces[t.key].add(t.surface)
             for term in {t.key for t in analysed}:
                 per_entry = self._tf[term]
@@ -569,6 +584,8 @@ class QuestionIndex:
                 target[entry_id] = target.get(entry_id, 0.0) + tf
             occurrences[right] += occurrences.pop(wrong, 0)
             self._count[right] += self._count.pop(wrong, 0)
+            for counts in self._field_count.values():
+                counts[right] += counts.pop(wrong, 0)
         self._asked = {aliases.get(t, t) for t in self._asked}
         self._pairs = {(aliases.get(a, a), aliases.get(b, b)) for a, b in self._pairs}
         folded = []
