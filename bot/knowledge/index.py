@@ -194,8 +194,8 @@ class QuestionIndex:
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
         self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)
-        self._count: Counter[str] = Counter()  # term -> occurrences anywhere in the base
-        # term -> occurrences in people's questions / in the base's own prose (see `_contrasts`)
+        # term -> occurrences in people's questions / in the base's own prose (see `_contrasts`;
+        # `_occurrences` adds them up)
         self._field_count: dict[str, Counter[str]] = {"questions": Counter(), "prose": Counter()}
         self._surfaces: dict[str, set[str]] = defaultdict(set)
         self._tf: dict[str, dict[str, float]] = defaultdict(dict)  # term -> entry -> weight
@@ -266,7 +266,7 @@ class QuestionIndex:
         self._stem_keys: dict[str, str] = {}
         for bare in (False, True):
             for key in sorted((k for k in self._tf if is_cyrillic(k) and not k[0].isdigit()),
-                              key=lambda k: (-self._count[k], k)):
+                              key=lambda k: (-self._occurrences(k), k)):
                 stems = self.analyzer.ru_stems(key)
                 if bare or len(stems) == 1:
                     self._stem_keys.setdefault(stems[-1], key)
@@ -291,18 +291,20 @@ class QuestionIndex:
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
+        def content_keys(text: str, lang: str) -> list[str]:
+            return [aliases.get(t.key, t.key) for t in self._terms(text, lang) if t.weight > 1.0]
+
+        example_keys = [(e.id, content_keys(q, lang)) for e in kb.entries
+                        for lang in ("ru", "en") for q in e.questions.get(lang, ())]
         self._keyword_phrases = keyword_phrases(
-            ([aliases.get(t.key, t.key) for t in self._terms(k, lang) if t.weight > 1.0]
+            (content_keys(k, lang)
              for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
-            ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
-             for e in kb.entries for lang in ("ru", "en")
-             for q in (*e.questions.get(lang, ()), e.title.get(lang, ""))),
+            [*example_keys, *((e.id, content_keys(e.title.get(lang, ""), lang))
+                              for e in kb.entries for lang in ("ru", "en"))],
             self._actions, self._contrast,
             {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
         self._word_pairs = entry_word_pairs(
-            ((e.id, [aliases.get(t.key, t.key) for t in self._terms(q, lang) if t.weight > 1.0])
-             for e in kb.entries for lang in ("ru", "en") for q in e.questions.get(lang, ())),
-            self._actions | self._units | self._ambiguous, self._contrast)
+            example_keys, self._actions | self._units | self._ambiguous, self._contrast)
         # The example questions by their terms: a question is compared with the examples that
         # share a word with it only (the asked questions doubled the examples, and comparing
         # with every one of them cost half a millisecond a question).
@@ -403,7 +405,7 @@ class QuestionIndex:
         """
         self._contrast = self._contrasts()
         contrast = {k: v for k, v in self._contrast.items()
-                    if v >= ANCHOR_CONTRAST and self._count[k] >= MIN_ANCHOR_COUNT}
+                    if v >= ANCHOR_CONTRAST and self._occurrences(k) >= MIN_ANCHOR_COUNT}
         spread = {k: len(self._tf.get(k, {})) for k in contrast}
         anchors = set()
         self._actions: set[str] = set()
@@ -497,6 +499,11 @@ class QuestionIndex:
             i += 1
         return out
 
+    def _occurrences(self, key: str) -> int:
+        """Return how often the base uses a term, in questions and prose together: the
+        evidence counts (MIN_ANCHOR_COUNT) are sample sizes, whatever kind of text."""
+        return sum(counts.get(key, 0) for counts in self._field_count.values())
+
     def _contrasts(self) -> dict[str, float]:
         """Return, per asked term, how much more often the base uses it than general language.
 
@@ -530,7 +537,6 @@ class QuestionIndex:
             out.append((text, analysed))
             for t in analysed:
                 self.lexicon.add(t.surface, t.key, weight)
-                self._count[t.key] += 1
                 self._field_count[_CONTRAST_FIELD[fieldname]][t.key] += 1
                 self._surfaces[t.key].add(t.surface)
             for term in {t.key for t in analysed}:
@@ -583,7 +589,6 @@ class QuestionIndex:
                 target = self._tf[right]
                 target[entry_id] = target.get(entry_id, 0.0) + tf
             occurrences[right] += occurrences.pop(wrong, 0)
-            self._count[right] += self._count.pop(wrong, 0)
             for counts in self._field_count.values():
                 counts[right] += counts.pop(wrong, 0)
         self._asked = {aliases.get(t, t) for t in self._asked}
