@@ -224,8 +224,12 @@ class ListingService:
         as quotes would mark them, and a sure hit of an entry beats a slightly higher unsure
         one (`NameIndex.search` `sure_first`); None reads it from the query.
         """
+        return self._check(query, *clean_query(query), marked=marked)
+
+    def _check(self, query: str, text: str, problem: str | None, *,
+               marked: bool | None = None) -> CheckResult:
+        """Return `check(query)` for its cleaned `text` and `problem` (`clean_query`)."""
         index = self._ensure_loaded()
-        text, problem = clean_query(query)
         if problem in ("empty", "too_short"):
             return build_result(query, [], self._data, (), problem)
         hits = index.search(text, marked=marked, sure_first=bool(marked))
@@ -247,7 +251,7 @@ class ListingService:
         text, problem = clean_query(query)
         if problem is None and not index.may_be_sure(text):
             return None
-        return self.check(query)
+        return self._check(query, text, problem)
 
     def scan(self, text: str, *, author: str | None = None) -> ScanResult:
         """Return every listed name in text, over the same index and data as `check`.
