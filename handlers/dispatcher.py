@@ -28,6 +28,7 @@ from handlers.messages import ChatKind, Choice, Message, Reply
 from handlers.named import (
     NamedStatus,
     fallback_entry,
+    listed_names,
     names_anchor_question,
     names_in_question,
     status_text,
@@ -253,7 +254,9 @@ class Dispatcher:
             asked = without_any_names(text, names)
             entry_id = status_entry(self.services.questions, asked, lang,
                                     names=tuple(n.name for n in names),
-                                    matched=result.entry_id) or (
+                                    matched=result.entry_id,
+                                    close=tuple(a.entry_id for a in result.alternatives),
+                                    listed=tuple(n.name for n in listed_names(names))) or (
                 result.entry_id if result.entry_id is not None else
                 fallback_entry([a.entry_id for a in result.alternatives], names, when))
             if entry_id is not None:

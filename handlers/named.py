@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.knowledge.analyze import Term
-from bot.knowledge.naming import governed, name_places
+from bot.knowledge.naming import asked_about, governed, name_places
 from bot.listings.model import (
     DEFINITE,
     EXTREMIST,
@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 # A capitalised word (Cyrillic or Latin, hyphens allowed) and runs of them: "The Insider",
 # "Human Rights Watch", «Медиазона». Quoted spans are names whatever their case.
 _WORD = r"[A-ZА-ЯЁ][\w’'-]*"
-# The small joining words must be whole words: "I'm detained" is not a name "I'm de".
-_RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|and|the|de)\b|{_WORD}))*(?<!\s)")
+# The small joining words must be whole words ("I'm detained" is not a name "I'm de") and
+# join two capitalised words: "Anastasia Shevchenko and what" ends before "and".
+_RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|for|and|the|de)\s+)*{_WORD})*")
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,60})[»\"”]")
 # Abbreviations of the law itself (КоАП, СМИ, РКН, VPN): never checked as names.
 _ABBREVIATION = re.compile(r"^[A-ZА-ЯЁ]{2,5}$|^[A-ZА-ЯЁ][a-zа-яё]{0,2}[A-ZА-ЯЁ]\w*$")
@@ -140,6 +141,7 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     word: a question made of the law's own words names nobody and costs no name data.
     """
     spans = name_spans(text)
+    quoted = {m.group(1).strip().casefold() for m in _QUOTED.finditer(text)}
     listings = services.listings
     if listings is None:
         return [n for n in (_span_status(s, None, services) for s in spans) if n is not None]
@@ -154,7 +156,7 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     # the scanner reports no everyday words in lower case: candidates all of that kind need
     # no scan.
     common = {i for i in places if _everyday(words[i], _COMMON_ALONE_ZIPF)}
-    out = _mentions(text, listings, services, terms) \
+    out = _mentions(text, listings, services, terms, quoted) \
         if spans or unknown or places - common else []
     # English writes names with capitals ("the brief said" names nothing), so only its
     # abbreviations are looked up ("FBK", which no sentence capital tells from a name);
@@ -219,12 +221,15 @@ def _as_marked(span: str, result: CheckResult, words: list[str], terms: list[Ter
 
 
 def _mentions(text: str, listings: ListingService, services: Services,
-              terms: list[Term]) -> list[NamedStatus]:
+              terms: list[Term], quoted: set[str]) -> list[NamedStatus]:
     """Return the names the scanner finds in text, checked as `check` would check them.
 
     A possible mention made of words the knowledge base uses ("иноагента" read as an LLC's
     name) is a word of the question, not a name; so is one typed in Latin letters
     ("inoagenta"), read as the question matcher reads it (`terms`: the question's terms).
+    A mention the scanner is sure of and the question quotes (`quoted`: the quoted spans,
+    case-folded) is checked as a marked name when the plain check is unsure: «Голос» is the
+    movement, not a voice (sure `by_context`, see `NamedStatus`).
     """
     questions = services.questions
     known: set[str] | None = None  # the question's words the base knows, read when needed
@@ -250,12 +255,20 @@ def _mentions(text: str, listings: ListingService, services: Services,
             if any(questions.knows(w) or w in known for w in tokens(m.text)):
                 continue
         result = listings.check(m.text)
+        by_context = False
+        if result.status not in _DEFINITE and m.match == DEFINITE \
+                and m.text.casefold() in quoted:
+            # The scanner's sure reading of a quoted name («Голос») rests on its quotes: read
+            # as marked, the check may be sure too, though only as the question writes it.
+            marked = listings.check(m.text, marked=True)
+            if marked.status in _DEFINITE:
+                result, by_context = marked, True
         if result.status not in (_DEFINITE if capitalised and m.match != DEFINITE
                                  else _SHOWN):
             continue
         vague = result.status not in _DEFINITE and " " not in m.text.strip() \
             and services.questions.is_common_word(m.text)
-        out.append(NamedStatus(m.text, result, vague))
+        out.append(NamedStatus(m.text, result, vague, by_context))
     return out
 
 
@@ -421,22 +434,34 @@ def _graver(registry: str, than: str) -> bool:
 def names_anchor_question(names: list[NamedStatus]) -> bool:
     """Return True when a name in the question is definitely on a registry: the question is in
     scope. A possible match ("Germany" read as a typo of some listed name) proves nothing."""
-    return any(n.result is not None and n.result.status in _DEFINITE for n in names)
+    return bool(listed_names(names))
+
+
+def listed_names(names: list[NamedStatus]) -> list[NamedStatus]:
+    """Return the names a registry definitely lists (or listed): the only ones sure enough to
+    pick an entry by. "Russian", a possible match at best, names no entry's subject."""
+    return [n for n in names if n.result is not None and n.result.status in _DEFINITE]
 
 
 def without_names(text: str, names: list[NamedStatus], services: Services) -> str:
     """Return the question with the names cut out, for the question matcher.
 
-    A name the knowledge base itself talks about ("Amnesty International", "Медуза") stays:
-    it points to an entry, listed or not. Names the base never mentions go: "The Insider" says
-    nothing about what is being asked. A word in lower case that only possibly names an entry
-    ("amnisti" read as «амнисти», "chestnyy" as «честный») stays too: it is as likely a word
-    of the question, and the matcher needs it.
+    A name the knowledge base itself asks about ("Amnesty International", "Медуза") stays:
+    it points to an entry. A listed name the base's questions never use goes: "The Insider",
+    which only its prose mentions, has told its list, and says nothing more about what is
+    being asked. A name not surely listed stays when the base mentions a word of it anywhere:
+    its prose may tell the case ("Morgenshtern" fined over his label). A word in lower case
+    that only possibly names an entry ("amnisti" read as «амнисти», "chestnyy" as «честный»)
+    stays too: it is as likely a word of the question, and the matcher needs it.
     """
+    questions = services.questions
     for n in names:
-        if not any(services.questions.knows(w) for w in n.name.split()) \
-                and not (n.name.islower() and n.result is not None
-                         and n.result.status not in _DEFINITE):
+        if n.result is not None and n.result.status in _DEFINITE:
+            kept = asked_about(questions, n.name)
+        else:
+            kept = any(questions.knows(w) for w in n.name.split()) or (
+                n.name.islower() and n.result is not None)
+        if not kept:
             text = _cut(text, n.name)
     return text
 

@@ -29,6 +29,10 @@ _WORDS = re.compile(r"\w[\w-]*")
 _SENTENCES = re.compile(r"[.!?…:;\n]+\s*|\s[-–—]\s")
 # A verb of being on a list the base does not use ("состоит", "числится"): one is allowed.
 _MAX_UNKNOWN = 1
+# "right now" is "now": "right" there asks about nothing else.
+_RIGHT_NOW = re.compile(r"\bright\s+now\b", re.IGNORECASE)
+# A title is about a name it holds among its first two words: the name, or its kind and it.
+_SUBJECT_AT = 2
 # The words people use to ask whether someone is on a list, beyond those the list-naming
 # entries use: being declared or entered ("признана", "внесён", "designated", "labelled"),
 # being or being counted ("является", "считается", "is considered"), where ("в списке",
@@ -99,11 +103,33 @@ def warm(index: QuestionIndex) -> None:
     _list_words(index)
 
 
+def asked_about(index: QuestionIndex, name: str) -> bool:
+    """Return True when every meaningful word of name is used by the base's titles, keywords
+    or example questions ("Медуза", "DOXA", "TV Rain"): the base asks about that name, so it
+    tells the matcher which entry answers. A name only the base's prose mentions ("The
+    Insider" in a list of examples) tells it nothing about what is asked."""
+    asked = _question_words(index)[0]
+    words = [w for w in tokens(name) if index.analyzer.terms(w)]
+    # A Latin word reads as English ("Golos" in an English title) or as Russian typed in
+    # Latin letters: either reading will do.
+    return bool(words) and all(
+        index.analyzer.en_key(w) in asked or any(t.key in asked for t in index.analyzer.terms(w))
+        for w in words)
+
+
 @lru_cache(maxsize=4)
 def _asking_words(index: QuestionIndex) -> frozenset[str]:
     """Return the keys of the words the base's titles, keywords and example questions use,
     bar those the base ever writes with a capital inside a sentence: names ("Медузу",
     "Радио Свобода", "ФБК") are no words of the law, even where the examples mention them."""
+    asked, named = _question_words(index)
+    return asked - named
+
+
+@lru_cache(maxsize=4)
+def _question_words(index: QuestionIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the keys of the words the base's titles, keywords and example questions use,
+    and the keys of those the base writes with a capital inside a sentence (names)."""
     asked: set[str] = set()
     named: set[str] = set()
     for entry in index.kb.entries:
@@ -117,7 +143,7 @@ def _asking_words(index: QuestionIndex) -> frozenset[str]:
             # Keywords are written in lower case: a capitalised one is a name ("Мемориал", "ФБК").
             named.update(t.key for k in keywords if k[:1].isupper()
                          for t in index.analyzer.terms(k, lang))
-    return frozenset(asked - named)
+    return frozenset(asked), frozenset(named)
 
 
 def _capitalised_keys(index: QuestionIndex, text: str, lang: str) -> set[str]:
@@ -150,7 +176,8 @@ def _list_words(index: QuestionIndex) -> frozenset[str]:
 
 
 def status_entry(index: QuestionIndex, text: str, lang: str | None = None, *,
-                 names: tuple[str, ...] = (), matched: str | None = None) -> str | None:
+                 names: tuple[str, ...] = (), matched: str | None = None,
+                 close: tuple[str, ...] = (), listed: tuple[str, ...] = ()) -> str | None:
     """Return the entry answering "which lists is it on" when text (a question with its names
     cut out) asks nothing else, else None.
 
@@ -160,12 +187,22 @@ def status_entry(index: QuestionIndex, text: str, lang: str | None = None, *,
     never uses: "<name> иноагент?" and "is <name> still listed" alike. Used only when a
     listed name anchors the question. When the entry the question `matched` is about one of
     the `names` itself (its title names it: "Amnesty International declared undesirable"),
-    that entry says more and is kept.
+    that entry says more and is kept; when one of the matcher's `close` runners-up is about
+    one of the `listed` names (those a registry surely lists), that entry is returned
+    ("«Голос» — иноагент или нежелательная?": the Golos entry, not the lists' differences).
     """
     if index.kb.get(STATUS_ENTRY) is None or _titled(index, matched, names):
         return None
+    if not _asks_status(index, text, lang):
+        return None
+    return next((e for e in close if listed and _titled(index, e, listed)), STATUS_ENTRY)
+
+
+def _asks_status(index: QuestionIndex, text: str, lang: str | None) -> bool:
+    """Return True when text (a question with its names cut out) asks only for a status."""
     list_words = _list_words(index)
     named = unknown = 0
+    text = _RIGHT_NOW.sub("now", text)
     for term in index.analyzer.terms(text, lang, index.lexicon):
         lemma = term.key.removeprefix("en:")
         if term.key in list_words:
@@ -175,8 +212,8 @@ def status_entry(index: QuestionIndex, text: str, lang: str | None = None, *,
         elif not index.knows(term.surface):
             unknown += 1
         else:
-            return None
-    return STATUS_ENTRY if named and unknown <= _MAX_UNKNOWN else None
+            return False
+    return bool(named) and unknown <= _MAX_UNKNOWN
 
 
 def entry_names(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...]) -> bool:
@@ -189,10 +226,10 @@ def entry_names(index: QuestionIndex, entry_id: str | None, names: tuple[str, ..
 
 def _titled(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...], *,
             anywhere: bool = False) -> bool:
-    """Return True when the entry's title, in either language, opens with a word of a name
-    (or, `anywhere`, holds one): the entry is about that organisation ("Amnesty International
-    declared undesirable"), not one using it as an example ("Reposting ... (the Meduza
-    example)")."""
+    """Return True when the entry's title, in either language, opens with a word of a name,
+    perhaps after the word for its kind (or, `anywhere`, holds one): the entry is about that
+    organisation ("Amnesty International declared undesirable", "Движение «Голос» и закон об
+    иноагентах"), not one using it as an example ("Reposting ... (the Meduza example)")."""
     entry = index.kb.get(entry_id) if entry_id else None
     if entry is None:
         return False
@@ -204,6 +241,7 @@ def _titled(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...], 
         title = index.analyzer.terms(text, lang)
         if anywhere and any(t.key in keys for t in title):
             return True
-        if title and title[0].key in keys:
+        # The name may follow one word saying what it is: "Движение «Голос» и закон ...".
+        if any(t.key in keys for t in title[:_SUBJECT_AT]):
             return True
     return False

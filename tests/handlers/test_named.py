@@ -235,3 +235,33 @@ def test_the_sure_check_skips_only_what_cannot_be_a_sure_name(
         got = shipped_listings.sure_check(query)
         assert got is not None and got == shipped_listings.check(query), query
         assert got.status == "listed", query
+
+
+async def test_a_quoted_name_asked_about_gets_the_base_s_entry_about_it(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # «Голос» in quotes is the movement (undesirable since 2026), not a voice: asked only for
+    # its lists, the reader gets the base's own entry about the movement, and its status.
+    text, _ = await _ask(services, "«Голос» — это иноагент или нежелательная организация?", "ru")
+    assert "Движение «Голос» и закон об иноагентах" in text
+    assert "Перечень нежелательных организаций" in text
+
+
+async def test_a_listed_name_only_the_base_s_prose_mentions_does_not_sway_the_question(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # "The Insider" (undesirable) appears only in the base's prose; cut out, the rest of the
+    # question ("перевела деньги") says what is asked: a donation, to an undesirable outlet.
+    text, _ = await _ask(services, "perevela dengi the insider v 2024, chto teper", "ru")
+    assert "Пожертвования нежелательной организации" in text and "284.1" in text
+    text, _ = await _ask(services, "Is The Insider on any of the Russian lists right now?", "en")
+    assert "How to check" in text and "The Insider" in text
+
+
+def test_a_name_ends_at_its_last_capitalised_word() -> None:
+    assert name_spans("Who was Anastasia Shevchenko and what was her sentence?") == [
+        "Anastasia Shevchenko"]
+    assert name_spans("Кто такая Анастасия Шевченко и какой у неё приговор?") == [
+        "Анастасия Шевченко"]
