@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, normalize_lang
-from bot.knowledge.naming import entry_names, status_entry
+from bot.knowledge.naming import entry_names, names_list, status_entry
 from bot.textnorm import clean, script_of, tokens
 from handlers import answers
 from handlers.act_dates import act_period
@@ -26,8 +26,10 @@ from handlers.general import LANG
 from handlers.markup import esc
 from handlers.messages import ChatKind, Choice, Message, Reply
 from handlers.named import (
+    LIST_ENTRIES,
     NamedStatus,
     fallback_entry,
+    listed_entry,
     listed_names,
     names_anchor_question,
     names_in_question,
@@ -263,7 +265,14 @@ class Dispatcher:
                 result = replace(result, outcome="answer", entry_id=entry_id)
         if result.entry_id is not None and not entry_names(
                 self.services.questions, result.entry_id, tuple(n.name for n in names)):
-            result = replace(result, entry_id=stronger_entry(result.entry_id, names, when))
+            entry_id = stronger_entry(result.entry_id, names, when)
+            if names and entry_id == result.entry_id:
+                asked = without_any_names(text, names)
+                entry_id = listed_entry(
+                    entry_id, names, tuple(a.entry_id for a in result.alternatives),
+                    lambda e: names_list(self.services.questions, asked, lang, e, LIST_ENTRIES),
+                    when)
+            result = replace(result, entry_id=entry_id)
         return result, names
 
     def _answer(self, entry: Entry, names: list[NamedStatus], t: Translator) -> Reply:

@@ -10,6 +10,7 @@ touching the replies. Proper nouns are also taken out of the text the question m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -413,6 +414,31 @@ def stronger_entry(entry_id: str, names: list[NamedStatus], when: Period | None 
     return entry_id
 
 
+def listed_entry(entry_id: str, names: list[NamedStatus], close: tuple[str, ...],
+                 names_list: Callable[[str], bool], when: Period | None = None) -> str:
+    """Return the entry for the same kind of question on the list the names are on, when the
+    matcher's entry is for a graver list none of them is on ("sending money to The Insider",
+    undesirable, read as financing an extremist organisation); else `entry_id`.
+
+    Only when every name is sure (a possible match may be the graver organisation), the
+    question does not itself name the matched entry's list (`names_list(entry)`: "worse than
+    an extremist one?"), and the matcher found the names' list's entry close too (`close`):
+    the question's words fit that entry as well, and the name settles which.
+    """
+    if any(n.result is None or n.result.status in ("possible", "unverified", "no_data")
+           for n in names):
+        return entry_id
+    registry = gravest_list(names, when, by_context=False)
+    if registry is None:
+        return entry_id
+    for row in _BY_LIST:
+        here = [r for r, e in row.items() if e == entry_id]
+        if here and registry in row and _graver(here[0], registry) \
+                and row[registry] in close and not names_list(_LIST_ENTRY[here[0]]):
+            return row[registry]
+    return entry_id
+
+
 def fallback_entry(alternatives: list[str], names: list[NamedStatus],
                    when: Period | None = None) -> str | None:
     """Return the entry for a question the matcher declined although a name in it is definitely
@@ -429,6 +455,9 @@ def fallback_entry(alternatives: list[str], names: list[NamedStatus],
 
 def _graver(registry: str, than: str) -> bool:
     return SEVERITY.index(registry) < SEVERITY.index(than)
+
+
+LIST_ENTRIES = tuple(_LIST_ENTRY.values())
 
 
 def names_anchor_question(names: list[NamedStatus]) -> bool:

@@ -245,3 +245,27 @@ def _titled(index: QuestionIndex, entry_id: str | None, names: tuple[str, ...], 
         if any(t.key in keys for t in title[:_SUBJECT_AT]):
             return True
     return False
+
+
+def names_list(index: QuestionIndex, text: str, lang: str | None, entry_id: str,
+               lists: tuple[str, ...]) -> bool:
+    """Return True when text uses a word that, among the titles and keywords of the lists'
+    own entries (`lists`: one per list, `entry_id` one of them), only `entry_id` uses:
+    "экстремистской", "extremist" name the extremist list, "нежелательной" the undesirable
+    one. A question saying which list it asks about is not moved to another list's entry."""
+    own = _title_keys(index, entry_id)
+    others = {k for e in lists if e != entry_id for k in _title_keys(index, e)}
+    return any(t.key in own - others for t in index.analyzer.terms(text, lang, index.lexicon))
+
+
+@lru_cache(maxsize=16)
+def _title_keys(index: QuestionIndex, entry_id: str) -> frozenset[str]:
+    """Return the keys of an entry's title and keywords in both languages, bar question
+    words."""
+    entry = index.kb.get(entry_id)
+    if entry is None:
+        return frozenset()
+    texts = [(lang, text) for lang, text in entry.title.items()]
+    texts += [(lang, k) for lang, keywords in entry.keywords.items() for k in keywords]
+    return frozenset(t.key for lang, text in texts for t in index.analyzer.terms(text, lang)
+                     if t.key.removeprefix("en:") not in QUESTION_WORDS)

@@ -265,3 +265,19 @@ def test_a_name_ends_at_its_last_capitalised_word() -> None:
         "Anastasia Shevchenko"]
     assert name_spans("Кто такая Анастасия Шевченко и какой у неё приговор?") == [
         "Анастасия Шевченко"]
+
+
+async def test_money_to_an_organisation_is_answered_for_the_list_it_is_on(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # The Insider is undesirable and a foreign agent, on no extremist list: money sent to it
+    # is a matter of Article 284.1, not of financing extremism (282.3).
+    text, _ = await _ask(services, "How many years could I get for sending money to The Insider "
+                         "after it became undesirable?", "en")
+    assert "Donating to an undesirable organisation" in text
+    assert "Donating to an extremist organisation" not in text
+    # A question that names the graver list itself keeps its entry.
+    text, _ = await _ask(services, "Is sending money to an extremist organisation worse than "
+                         "sending it to The Insider?", "en")
+    assert "Donating to an extremist organisation" in text
