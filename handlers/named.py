@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.knowledge.analyze import Term
-from bot.knowledge.naming import asked_about, governed, name_places
+from bot.knowledge.naming import asked_about, governed, is_base_name, name_places
 from bot.listings.model import (
     DEFINITE,
     EXTREMIST,
@@ -160,11 +160,13 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     out = _mentions(text, listings, services, terms, quoted) \
         if spans or unknown or places - common else []
     # English writes names with capitals ("the brief said" names nothing), so only its
-    # abbreviations are looked up ("FBK", which no sentence capital tells from a name);
+    # abbreviations are looked up ("FBK", which no sentence capital tells from a name), and
+    # the words the base itself writes only as names ("insider" of The Insider, "meduza");
     # Russian, typed in either alphabet, is often all lower case.
     if questions.analyzer.detect_language(text) != "ru":
         capitals = {w.casefold() for w in _CAPITALS.findall(text)}
-        places = {i for i in places if words[i] in capitals}
+        as_names = {t.at for t in terms if is_base_name(questions, t.key)}
+        places = {i for i in places if words[i] in capitals or i in as_names}
         unknown &= places
     if places:
         # Whether each word looked up alone reached any name at all, and the words of the
@@ -292,9 +294,9 @@ def _span_status(span: str, result: CheckResult | None,
 def _runs(words: list[str], unknown: set[int], places: set[int], common: set[int]) -> list[str]:
     """Return the word runs worth a check, shortest first: each word where a name may stand
     (`naming.name_places`) alone, then runs of two or three such words ("радио свобода"), or
-    of a word the base never uses and its neighbours ("amnesty international"); runs of
-    `common` everyday words only are left out. Only a definite check result makes a run a
-    name; a longer run holding one found is skipped."""
+    of a word the base never uses and its neighbours ("amnesty international"), perhaps
+    after "the" ("the insider"); runs of `common` everyday words only are left out. Only a
+    definite check result makes a run a name; a longer run holding one found is skipped."""
     runs: list[str] = []
     for size in (1, 2, 3):
         for start in range(len(words) - size + 1):
@@ -303,7 +305,10 @@ def _runs(words: list[str], unknown: set[int], places: set[int], common: set[int
             # unknown word: one rarer word at least makes a name worth a look-up.
             if all(i in common for i in at) and not any(i in unknown for i in at):
                 continue
-            if not (all(i in places for i in at) or any(i in unknown for i in at)):
+            # English names of outlets often open with their article ("the insider", "the
+            # bell"): a run may begin with it.
+            named_at = at[1:] if size > 1 and words[start] == "the" else at
+            if not (all(i in places for i in named_at) or any(i in unknown for i in at)):
                 continue
             run = words[start:start + size]
             if min(len(w) for w in (run[0], run[-1])) < 3 or any(w.isdigit() for w in run):

@@ -117,6 +117,13 @@ def asked_about(index: QuestionIndex, name: str) -> bool:
         for w in words)
 
 
+def is_base_name(index: QuestionIndex, key: str) -> bool:
+    """Return True when the base writes the word of `key` only as a name: capitalised inside
+    its sentences ("The Insider", "Meduza") and never as a word of its own questions."""
+    asked, named = _question_words(index)
+    return key in named and key not in asked
+
+
 @lru_cache(maxsize=4)
 def _asking_words(index: QuestionIndex) -> frozenset[str]:
     """Return the keys of the words the base's titles, keywords and example questions use,

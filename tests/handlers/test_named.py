@@ -281,3 +281,18 @@ async def test_money_to_an_organisation_is_answered_for_the_list_it_is_on(
     text, _ = await _ask(services, "Is sending money to an extremist organisation worse than "
                          "sending it to The Insider?", "en")
     assert "Donating to an extremist organisation" in text
+
+
+async def test_an_english_name_typed_in_lower_case_gets_its_status(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # "insider" is a word the base writes only in the name "The Insider": after its article,
+    # in lower case, it still names the outlet, and the reader is told how to check and
+    # what the registries say.
+    text, count = await _ask(services, "is the insider on any list? how do i check", "en")
+    assert count == 1
+    assert "How to check" in text and "List of undesirable organisations" in text
+    # The word alone, with no article, is the everyday word.
+    assert names_in_question("an insider at the ministry told me i am on the list",
+                             services) == []
