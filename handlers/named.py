@@ -293,21 +293,28 @@ def _span_status(span: str, result: CheckResult | None,
 
 def _runs(words: list[str], unknown: set[int], places: set[int], common: set[int]) -> list[str]:
     """Return the word runs worth a check, shortest first: each word where a name may stand
-    (`naming.name_places`) alone, then runs of two or three such words ("радио свобода"), or
+    (`naming.name_places`) alone, then runs of two to four such words, small joining words
+    inside ("радио свобода", "фонд борьбы с коррупцией"), or
     of a word the base never uses and its neighbours ("amnesty international"), perhaps
     after "the" ("the insider"); runs of `common` everyday words only are left out. Only a
     definite check result makes a run a name; a longer run holding one found is skipped."""
     runs: list[str] = []
-    for size in (1, 2, 3):
+    for size in (1, 2, 3, 4):
         for start in range(len(words) - size + 1):
             at = range(start, start + size)
+            # Inside a run, the small words names are joined with ("фонд борьбы с
+            # коррупцией"); four words only with one of them.
+            inner = [i for i in at[1:-1] if words[i] in STOPWORDS]
+            if size == 4 and not inner:
+                continue
             # A run of everyday words alone ("раньше потом") is checked only beside an
             # unknown word: one rarer word at least makes a name worth a look-up.
             if all(i in common for i in at) and not any(i in unknown for i in at):
                 continue
             # English names of outlets often open with their article ("the insider", "the
             # bell"): a run may begin with it.
-            named_at = at[1:] if size > 1 and words[start] == "the" else at
+            named_at = [i for i in (at[1:] if size > 1 and words[start] == "the" else at)
+                        if i not in inner]
             if not (all(i in places for i in named_at) or any(i in unknown for i in at)):
                 continue
             run = words[start:start + size]

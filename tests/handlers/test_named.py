@@ -296,3 +296,15 @@ async def test_an_english_name_typed_in_lower_case_gets_its_status(
     # The word alone, with no article, is the everyday word.
     assert names_in_question("an insider at the ministry told me i am on the list",
                              services) == []
+
+
+async def test_a_name_of_everyday_words_opening_a_sentence_or_in_lower_case_is_found(
+    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+) -> None:
+    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+    # The sentence's capital tells nothing, and "с" joins the name's words: still FBK.
+    for question in ("Фонд борьбы с коррупцией признан террористическим?",
+                     "можно ли донатить фонду борьбы с коррупцией"):
+        text, _ = await _ask(services, question, "ru")
+        status = text.split("Что говорят реестры о названных в вопросе:")[1]
+        assert "Фонд борьбы с коррупцией" in status, question
