@@ -92,7 +92,15 @@ def fix_lookalikes(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Return the folded word and number tokens of text (punctuation dropped, 20.33 kept)."""
-    return [t.replace(",", ".") for t in _TOKEN.findall(fold(text))]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Return `tokens(text)` as a tuple, memoised: one chat answer reads the same question's
+    words a score of times (language, splitting, matching, names), and folding is most of
+    the cost. A tuple, so no caller can change what the next one gets."""
+    return tuple(t.replace(",", ".") for t in _TOKEN.findall(fold(text)))
 
 
 def script_of(text: str) -> str:

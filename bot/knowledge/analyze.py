@@ -257,6 +257,7 @@ class Analyzer:
             ru += russian
         return "ru" if ru > en else "en"
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one chat answer asks it of a text several times
     def detect_language(self, text: str) -> str:
         """Return "ru" or "en": the language a question is written in (translit counts as ru)."""
         words = tokens(text)
@@ -293,8 +294,18 @@ class Analyzer:
 
         Latin words in a question judged Russian are read back into Cyrillic (with the help of
         the knowledge base's own words when `lexicon` is given); Latin words in Russian text
-        (names such as Meduza, Amnesty) stay English.
+        (names such as Meduza, Amnesty) stay English. A fresh list each call: callers may
+        change theirs.
         """
+        return list(self._analysed(text, lang_hint, lexicon))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one chat answer analyses a question's words again
+    # and again (splitting, matching, names); a lexicon reads Latin words only once frozen,
+    # as `Lexicon.read_latin` already assumes, so its identity is a safe part of the key.
+    def _analysed(
+        self, text: str, lang_hint: str | None, lexicon: Lexicon | None
+    ) -> tuple[Term, ...]:
+        """Return `terms(text, lang_hint, lexicon)` as a tuple, memoised."""
         text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)
         words = tokens(text)
         latin = [w for w in words if not is_cyrillic(w)]
@@ -316,7 +327,7 @@ class Analyzer:
                 if lemma in QUESTION_WORDS:
                     weight = 1.0
                 out.append(Term(key, surface, weight, at))
-        return out
+        return tuple(out)
 
 
 @lru_cache(maxsize=1)
