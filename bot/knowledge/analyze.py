@@ -292,26 +292,26 @@ class Analyzer:
     ) -> list[Term]:
         """Return the meaningful terms of text with specificity weights, in order.
 
-        Latin words in a question judged Russian are read back into Cyrillic (with the help of
-        the knowledge base's own words when `lexicon` is given); Latin words in Russian text
-        (names such as Meduza, Amnesty) stay English. A fresh list each call: callers may
-        change theirs.
+        Latin words are read back into Cyrillic when they read better as Russian than as
+        English (with the help of the knowledge base's own words when `lexicon` is given);
+        Latin words in Russian text (names such as Meduza, Amnesty) stay English otherwise.
+        `lang_hint` never changes the reading: Latin words that read as Russian make the text
+        Russian too, whatever it was taken for. A fresh list each call: callers may change
+        theirs.
         """
-        return list(self._analysed(text, lang_hint, lexicon))
+        if lexicon is not None and all(is_cyrillic(w) or w[0].isdigit() for w in tokens(text)):
+            lexicon = None  # it only reads Latin words: one analysis serves callers with or without
+        return list(self._analysed(text, lexicon))
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one chat answer analyses a question's words again
     # and again (splitting, matching, names); a lexicon reads Latin words only once frozen,
     # as `Lexicon.read_latin` already assumes, so its identity is a safe part of the key.
-    def _analysed(
-        self, text: str, lang_hint: str | None, lexicon: Lexicon | None
-    ) -> tuple[Term, ...]:
-        """Return `terms(text, lang_hint, lexicon)` as a tuple, memoised."""
+    def _analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
+        """Return `terms(text, lexicon=lexicon)` as a tuple, memoised."""
         text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)
         words = tokens(text)
         latin = [w for w in words if not is_cyrillic(w)]
-        translit = bool(latin) and (lang_hint == "ru" or self.detect_language(text) == "ru") and (
-            self.latin_language(latin) == "ru"
-        )
+        translit = bool(latin) and self.latin_language(latin) == "ru"
         out: list[Term] = []
         for at, w in enumerate(words):
             if is_cyrillic(w):
