@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.knowledge.analyze import shared_analyzer
 from bot.knowledge.index import QuestionIndex
-from bot.textnorm import tokens
+from bot.textnorm import MEMO_MAX_CHARS, clean, tokens
 
 
 def test_each_question_gets_its_own_terms() -> None:
@@ -44,3 +44,17 @@ def test_latin_typed_russian_is_read_with_the_lexicon_it_was_given(
     assert [t.surface for t in alone] != [t.surface for t in with_base]
     assert analyzer.terms(text, "ru", question_index.lexicon) == with_base
     assert analyzer.terms(text, "ru") == alone
+
+
+def test_a_document_is_read_like_a_question() -> None:
+    # Texts longer than a question are read afresh each time (not remembered); they must
+    # read exactly as their sentences do.
+    sentence = "Можно ли репостить «Медузу» в 2024 году? "
+    document = sentence * (MEMO_MAX_CHARS // len(sentence) + 1)
+    assert len(document) > MEMO_MAX_CHARS
+    assert tokens(document) == tokens(sentence) * (MEMO_MAX_CHARS // len(sentence) + 1)
+    assert clean(document) == " ".join([clean(sentence)] * (MEMO_MAX_CHARS // len(sentence) + 1))
+    analyzer = shared_analyzer()
+    assert analyzer.detect_language(document) == analyzer.detect_language(sentence) == "ru"
+    assert [t.key for t in analyzer.terms(document)][:3] == [
+        t.key for t in analyzer.terms(sentence)][:3]
