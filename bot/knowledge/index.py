@@ -23,7 +23,7 @@ from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents
 from bot.knowledge.lexicon import Lexicon
-from bot.knowledge.message_parts import questions
+from bot.knowledge.message_parts import questions, scene_end
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.question_breaks import CLAUSE_BREAK
@@ -111,6 +111,10 @@ DERIVED_CONFIDENCE = 0.8
 # "-ние") reads as that word, with this confidence.
 RELATED_CONFIDENCE = 0.9
 _SATURATION = 1.5
+# The words of the statements setting a question's scene ("Вчера нас внесли в реестр. Какие
+# отчёты сдавать?") weigh this share of the question sentence's words in the ranking: the
+# situation keeps the question in scope, the question chooses among the entries.
+SCENE_WEIGHT = 0.7
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
 # "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
@@ -680,6 +684,16 @@ class QuestionIndex:
                     if k not in self._actions and self._partner.get(k, other) == other),
                    default=0.0) >= PAIR_CONTRAST
 
+    def _scene_keys(self, text: str, analysed: list[Term]) -> frozenset[str]:
+        """Return the keys of the words only the statements before a question use (see
+        message_parts.scene_end), which the ranking weighs less than the question's own."""
+        end = scene_end(text, _QUESTION_BREAK)
+        if not end:
+            return frozenset()
+        told = len(self.analyzer.words(text[:end]))
+        return frozenset(t.key for t in analysed if t.at < told) - {
+            t.key for t in analysed if t.at >= told}
+
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
         if not _BOT_TERMS & query.keys():
@@ -884,6 +898,7 @@ class QuestionIndex:
         # (объявили «нежелательным», "labelled 'undesirable'"): a quoted word is a term.
         quoted = {w for m in _QUOTED_WORD.finditer(text) for w in tokens(m.group(1))}
         quoted_keys: set[str] = set()
+        scene = self._scene_keys(text, analysed)
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
@@ -908,6 +923,8 @@ class QuestionIndex:
                       and self._contrast.get(term, 0.0) >= ANCHOR_CONTRAST):
                     quoted_keys.add(key)
             w = weight * conf * self._idf[term] / self._max_idf
+            if key in scene:
+                w *= SCENE_WEIGHT
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
         # a question in the domain even when each of its words alone is everyday language; one
