@@ -21,7 +21,7 @@ from itertools import pairwise
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
-from bot.knowledge.intents import INTENTS, asked_intents
+from bot.knowledge.intents import INTENTS, asked_intents, asked_share
 from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.message_parts import questions, scene_end
 from bot.knowledge.model import KnowledgeBase
@@ -130,6 +130,9 @@ _QUOTED_WORD = re.compile(r"[«\"“'‘]\s*([^\W\d_]+)\s*[»\"”'’]")
 # this many best and score this share of the best.
 INTENT_TOP = 5
 INTENT_SHARE = 0.5
+# The best entry keeps its place when at least this share of its own asked texts ask the way
+# the question does (see `intents.asked_share`).
+INTENT_OWN_SHARE = 0.1
 # A phrase of two content words that at most TITLE_PHRASE_SPREAD entries' titles hold names the
 # subject of those entries: the best of them among the TITLE_TOP best entries, scoring at least
 # TITLE_SHARE of the best, takes the first place (see `_by_title`).
@@ -288,6 +291,13 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
+        # The entries whose own asked texts ask that way too ("репост иноагента без плашки —
+        # штраф?" is an example of the reposting entry): they answer it for their subject.
+        self._intent_askers = {
+            intent.name: frozenset(e.id for e in kb.entries
+                                   if asked_share(e, intent) >= INTENT_OWN_SHARE)
+            for intent in INTENTS
+        }
         # What each entry is asked about, and by whom about which list, from its own questions
         # (see focus and role).
         self._readings = (focus_reading(kb), role_reading(kb))
@@ -725,7 +735,7 @@ class QuestionIndex:
             return ranked
         for intent in asked_intents(text):
             entries = self._intent_entries[intent.name]
-            if ranked[0][0] in entries:
+            if ranked[0][0] in entries or ranked[0][0] in self._intent_askers[intent.name]:
                 return ranked
             for entry_id, score in ranked[1:INTENT_TOP]:
                 if entry_id in entries and score >= INTENT_SHARE * best:
