@@ -12,7 +12,7 @@ are not named here; an entry whose examples ask "кто решает" is the one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.intents import ignoring_case as _re
@@ -133,18 +133,23 @@ def focus_reading(kb: KnowledgeBase) -> Reading:
 
 
 def by_focus(text: str, ranked: list[tuple[str, float]],
-             readings: Sequence[Reading]) -> list[tuple[str, float]]:
+             readings: Sequence[Reading],
+             same_subject: Callable[[str], bool] = lambda _: True) -> list[tuple[str, float]]:
     """Return the ranking with the close entry asked the way the question asks on top.
 
     Among the FOCUS_TOP best entries scoring at least FOCUS_SHARE of the best, the one whose
     score weighed by its fits with the question (1 + the sum of each reading's weight times
     its fit) is largest takes the first place and the best score: the score is not raised, so
-    the focus reorders neighbours but never brings a question into scope.
+    the focus reorders neighbours but never brings a question into scope. Only neighbours
+    `same_subject` accepts (asked about the list the question names) may overtake: "кто
+    решает, что организация экстремистская" asks who decides on the extremist list, not on
+    the undesirable one whose entry is asked "кто решает".
     """
     if len(ranked) < 2:
         return ranked
     best = ranked[0][1]
-    close = [(e, s) for e, s in ranked[:FOCUS_TOP] if s >= FOCUS_SHARE * best]
+    close = [(e, s) for i, (e, s) in enumerate(ranked[:FOCUS_TOP])
+             if s >= FOCUS_SHARE * best and (i == 0 or same_subject(e))]
     if len(close) < 2:
         return ranked
     asked = [(r, foci) for r in readings if (foci := asked_foci(text, r.cues))]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -140,6 +141,9 @@ TITLE_PHRASE_SPREAD = 2
 TITLE_PHRASE_SHARE = 0.75
 TITLE_TOP = 4
 TITLE_SHARE = 0.65
+# A word the titles of at least this many entries use names a family of them (see
+# `_family_words`).
+FAMILY_TITLES = 3
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
 # A thesaurus synonym anchors a question only if it is at least this rare in general language:
 # "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
@@ -209,6 +213,8 @@ class QuestionIndex:
         # Terms people use when asking (titles, questions, keywords), as opposed to terms that
         # only occur in answers: the former vouch for a question being in scope.
         self._asked: set[str] = set()
+        # term -> the entries whose title, questions or keywords use it
+        self._asked_by: dict[str, set[str]] = defaultdict(set)
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         self._compounds = self._compound_words(kb)
         raw_examples: list[tuple[str, dict[str, float]]] = []
@@ -302,6 +308,7 @@ class QuestionIndex:
         # (see focus and role).
         self._readings = (focus_reading(kb), role_reading(kb))
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
+        self._family = self._family_words(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -558,6 +565,7 @@ class QuestionIndex:
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
                 if fieldname != "answer":
                     self._asked.add(term)
+                    self._asked_by[term].add(entry_id)
         return out
 
     def _typo_aliases(self) -> dict[str, str]:
@@ -603,6 +611,7 @@ class QuestionIndex:
                 target = self._tf[right]
                 target[entry_id] = target.get(entry_id, 0.0) + tf
             occurrences[right] += occurrences.pop(wrong, 0)
+            self._asked_by[right] |= self._asked_by.pop(wrong, set())
             for counts in self._field_count.values():
                 counts[right] += counts.pop(wrong, 0)
         self._asked = {aliases.get(t, t) for t in self._asked}
@@ -704,6 +713,13 @@ class QuestionIndex:
         return frozenset(t.key for t in analysed if t.at < told) - {
             t.key for t in analysed if t.at >= told}
 
+    def _same_subject(self, leader: str, family: set[str]) -> Callable[[str], bool]:
+        """Return whether a neighbour is asked about what the question names: every word
+        naming a family of entries (`_family_words`: "экстремистская", "нежелательная") of
+        the question that the leading entry's asked texts use, the neighbour's use too."""
+        named = [self._asked_by[t] for t in family if leader in self._asked_by.get(t, ())]
+        return lambda entry_id: all(entry_id in entries for entries in named)
+
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
         if not _BOT_TERMS & query.keys():
@@ -772,6 +788,17 @@ class QuestionIndex:
                 if len(ids) <= TITLE_PHRASE_SPREAD
                 and sum(used[pair][e] for e in ids) >= TITLE_PHRASE_SHARE * sum(
                     used[pair].values())}, held
+
+    def _family_words(self, kb: KnowledgeBase, aliases: dict[str, str]) -> frozenset[str]:
+        """Return the words naming a family of entries: the list ("иноагент", "нежелательный",
+        "экстремистский") or the act ("штраф", "репост") that the titles of at least
+        FAMILY_TITLES entries name, a word of the domain (ANCHOR_CONTRAST)."""
+        titled: Counter[str] = Counter()
+        for entry in kb.entries:
+            titled.update({aliases.get(t.key, t.key) for lang, title in entry.title.items()
+                           for t in self._terms(title, lang)})
+        return frozenset(k for k, n in titled.items() if n >= FAMILY_TITLES
+                         and self._contrast.get(k, 0.0) >= ANCHOR_CONTRAST)
 
     def _by_title(self, keys: list[str], weights: list[float],
                   ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -982,9 +1009,11 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = by_focus(text, self._by_intent(text, self._by_title(
-            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
-            self._readings)
+        ranked = self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
+        family = resolved.keys() & self._family
+        ranked = by_focus(text, ranked, self._readings,
+                          self._same_subject(ranked[0][0], family))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

@@ -18,6 +18,18 @@ def test_the_focus_of_the_question_picks_the_neighbour(question_index: QuestionI
         assert (result.outcome, result.entry_id) == ("answer", entry_id), text
 
 
+def test_the_list_a_question_names_keeps_its_entry(question_index: QuestionIndex) -> None:
+    """"Who decides" is the focus of the undesirable organisations' entry, but a question
+    about who declares an organisation extremist is about the extremist list."""
+    for text in ("Кто решает, что организация экстремистская — Минюст или суд?",
+                 "who decides an organisation is extremist, the ministry itself?"):
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", "extremist_list"), text
+    # The undesirable list named, the same focus still finds its entry.
+    assert question_index.match("who decides an organisation is undesirable",
+                                "en").entry_id == "un_who_decides"
+
+
 def test_two_entries_asked_the_same_way_are_told_apart_by_subject(
     question_index: QuestionIndex,
 ) -> None:
