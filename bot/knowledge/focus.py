@@ -34,10 +34,14 @@ FOCI: tuple[Focus, ...] = (
         r"\b(?:что\s+(же\s+)?(это\s+)?(такое|значит|означает)|определени|понятие"
         r"|what\s+(is|are)\s+(a|an)\s|what\s+(does|is)\s+\w+(\s+\w+)?\s+mean|meaning\b"
         r"|defin)")),
-    # "кто решает", "кто признаёт", "who declares", "which body designates".
+    # "кто решает", "кто признаёт", "who declares", "which body designates"; whether a court
+    # decides: "без суда", "нужно ли решение суда", "does it need a court ruling".
     Focus("authority", _re(
         r"\bкто\s+(\w+\s+)?(реша|призна|внос|включа|объявля|назнача|определя|принима|ведёт"
         r"|ведет)|\bкакой\s+орган|\bкакое\s+ведомств|\bкем\s+(\w+\s+)?(призна|внос|реша)"
+        r"|\b(без|через)\s+суд|\bрешени\w+\s+суд|\bнуж\w+\s+(ли\s+)?(\w+\s+)?суд"
+        r"|\b(need|needs|without|through|requires?)\s+(a\s+|any\s+)?court"
+        r"|\bcourt\s+(ruling|hearing|decision|order)"
         r"|\bwho\s+(\w+\s+)?(decides?|declares?|designates?|puts?|adds?|keeps|makes\s+the"
         r"|is\s+in\s+charge)|\bwhich\s+(body|authority|agency|court)")),
     # "кого могут признать", "может ли пенсионер стать иноагентом", "can a foreigner be named".

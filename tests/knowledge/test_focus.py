@@ -18,6 +18,22 @@ def test_the_focus_of_the_question_picks_the_neighbour(question_index: QuestionI
         assert (result.outcome, result.entry_id) == ("answer", entry_id), text
 
 
+def test_asking_whether_a_court_decides_asks_who_designates(
+        question_index: QuestionIndex) -> None:
+    """Whether a court takes part is a question about who designates and how, not about
+    checking a name or leaving the register."""
+    cases = {
+        "does minjust need a court to put a person on the foreign agent list": "fa_designation",
+        "Is there a court hearing before a person gets onto the foreign-agent register?":
+            "fa_designation",
+        "Через суд вносят в реестр иноагентов или Минюст сам?": "fa_designation",
+        "Можно ли признать организацию нежелательной без суда?": "un_who_decides",
+    }
+    for text, entry_id in cases.items():
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", entry_id), text
+
+
 def test_the_list_a_question_names_keeps_its_entry(question_index: QuestionIndex) -> None:
     """"Who decides" is the focus of the undesirable organisations' entry, but a question
     about who declares an organisation extremist is about the extremist list."""
