@@ -50,9 +50,10 @@ FOCI: tuple[Focus, ...] = (
         r"(\s+\w+)?\s+(стать|быть\s+призна|попас)|\bwho\s+can\s+(be|become)|\bcan\s+(a|an|any"
         r"|anyone|someone|ordinary|regular)\b.*\bbe\s+(designated|named|declared|listed|put"
         r"|added|labell?ed|made)")),
-    # "сколько дают", "срок", "посадить", "prison term", "jail".
+    # "сколько дают", "срок", "посадить", "уголовка", "prison term", "jail", "how many years".
     Focus("prison", _re(
-        r"\b(?:срок|сажа|сад(ить|ят)|посад|тюрь?м|лишени\w*\s+свобод|уголовн"
+        r"\b(?:срок|сажа|сад(ить|ят)|посад|тюрь?м|лишени\w*\s+свобод|уголовн|уголовк"
+        r"|сколько\s+лет\s+(дают|грозит|могут|светит)|how\s+many\s+years"
         r"|prison|jail|criminal|sentenc|locked\s+up)")),
     # "как долго действует", "через сколько", "how long does it count".
     Focus("duration", _re(

@@ -34,6 +34,16 @@ def test_asking_whether_a_court_decides_asks_who_designates(
         assert (result.outcome, result.entry_id) == ("answer", entry_id), text
 
 
+def test_asking_how_many_years_asks_for_the_prison_term(
+        question_index: QuestionIndex) -> None:
+    """"How many years", "уголовка" (colloquial, typed in Latin letters too) ask for the
+    criminal penalty."""
+    for text in ("How many years can a foreign agent get for repeated violations?",
+                 "inoagentu za povtornoe narushenie uzhe ugolovka?"):
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", "fa_criminal_penalties"), text
+
+
 def test_the_list_a_question_names_keeps_its_entry(question_index: QuestionIndex) -> None:
     """"Who decides" is the focus of the undesirable organisations' entry, but a question
     about who declares an organisation extremist is about the extremist list."""
