@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
-from bot.knowledge.analyze import Term
+from bot.knowledge.analyze import Analyzer, Term
 from bot.knowledge.naming import asked_about, governed, is_base_name, name_places
 from bot.listings.model import (
     DEFINITE,
@@ -165,7 +165,8 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     # Russian, typed in either alphabet, is often all lower case.
     if questions.analyzer.detect_language(text) != "ru":
         capitals = {w.casefold() for w in _CAPITALS.findall(text)}
-        as_names = {t.at for t in terms if is_base_name(questions, t.key)}
+        as_names = {t.at for t in terms if is_base_name(questions, t.key)
+                    and _ends_noun_phrase(words, t.at, questions.analyzer)}
         places = {i for i in places if words[i] in capitals or i in as_names}
         unknown &= places
     if places:
@@ -221,6 +222,15 @@ def _as_marked(span: str, result: CheckResult, words: list[str], terms: list[Ter
         return result
     marked = listings.check(span, marked=True)
     return marked if marked.status in _DEFINITE else result
+
+
+def _ends_noun_phrase(words: list[str], at: int, analyzer: Analyzer) -> bool:
+    """Return True when the English word at `at` may close a noun phrase: nothing follows,
+    or a function word or a past participle does ("is the insider on a list", "the insider
+    banned"). A content word after it makes it a modifier, the everyday word it also is:
+    "insider trading" is no outlet's name."""
+    following = words[at + 1] if at + 1 < len(words) else None
+    return following is None or analyzer.en_key(following) is None or following.endswith("ed")
 
 
 def _mentions(text: str, listings: ListingService, services: Services,

@@ -296,6 +296,11 @@ async def test_an_english_name_typed_in_lower_case_gets_its_status(
     # The word alone, with no article, is the everyday word.
     assert names_in_question("an insider at the ministry told me i am on the list",
                              services) == []
+    # Followed by a word it describes, it is that everyday word too: a question about
+    # insider trading is not about the outlet and gets no answer of this bot's.
+    assert names_in_question("what are the insider trading rules in the us?", services) == []
+    text, _ = await _ask(services, "what are the insider trading rules in the US?", "en")
+    assert "I can't help with that" in text
 
 
 async def test_a_name_of_everyday_words_opening_a_sentence_or_in_lower_case_is_found(
