@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from bot.knowledge.analyze import Analyzer, Term
-from bot.textnorm import fold, tokens
+from bot.textnorm import fold, phrase_starts, tokens
 
 # Words of the general language the base never uses, at least this specific ("dog", "weather",
 # "игра"), point to another field; rarer ones (specificity TYPO_MIN_SPECIFICITY and up: names,
@@ -65,8 +65,10 @@ class Surroundings:
     """
 
     def __init__(self, words: list[str], terms: list[Term], known: Mapping[str, str],
-                 analyzer: Analyzer) -> None:
+                 analyzer: Analyzer, starts: list[bool] | None = None) -> None:
         self._words = words
+        # Which words start a phrase of their own after punctuation (see textnorm).
+        self._starts = starts or [False] * len(words)
         self._terms = terms
         self._other = [is_other_field(t, t.key in known) for t in terms]
         self._analyzer = analyzer
@@ -102,10 +104,13 @@ class Surroundings:
 
     def _joined(self, head: int, word: int) -> bool:
         """Return True when term `word` follows term `head` after prepositions only (at least
-        one): "agent in football", "агент по продажам"."""
-        between = self._words[self._terms[head].at + 1:self._terms[word].at]
+        one) and no punctuation: "agent in football", "агент по продажам"; not "agent in
+        Russia, in simple terms"."""
+        first, last = self._terms[head].at + 1, self._terms[word].at
+        between = self._words[first:last]
         lang = _lang(self._terms[word])
-        return bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
+        return (bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
+                and not any(self._starts[first:last + 1]))
 
     def described(self, word: int) -> bool:
         """Return True when term `word` stands right before a word of another field, as a
@@ -178,7 +183,7 @@ def surroundings(text: str, terms: list[Term], known: Mapping[str, str],
 
     `known` maps the question's keys the base uses to its own terms (see QuestionIndex).
     """
-    return Surroundings(tokens(text), terms, known, analyzer)
+    return Surroundings(tokens(text), terms, known, analyzer, phrase_starts(text))
 
 
 def unit_words(texts: Iterable[tuple[str, list[Term]]]) -> frozenset[str]:

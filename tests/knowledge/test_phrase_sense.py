@@ -55,6 +55,18 @@ def test_words_the_domain_phrase_does_not_govern_leave_its_sense(
     assert question_index.match(text, "en").entry_id == entry
 
 
+@pytest.mark.parametrize(("text", "lang", "entry"), [
+    ("что такое иностранный агент в России, на пальцах", "ru", "fa_definition"),
+    ("What is a 'foreign agent' in Russia, in simple terms?", "en", "fa_definition"),
+])
+def test_a_complement_after_a_comma_starts_a_phrase_of_its_own(
+    question_index: QuestionIndex, text: str, lang: str, entry: str,
+) -> None:
+    # "in simple terms" says how to answer; it does not continue "in Russia" into another
+    # field the way "агент по продажам в Бразилии" does.
+    assert question_index.match(text, lang).entry_id == entry
+
+
 def test_an_amount_of_roubles_is_not_a_question_about_fines(
     question_index: QuestionIndex,
 ) -> None:
