@@ -35,6 +35,9 @@ from bot.knowledge.scope import (
     keyword_phrases,
     names_keyword_phrase,
     names_this_bot,
+    phrase_initials,
+    spell_out_initials,
+    status_phrases,
 )
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
@@ -303,6 +306,14 @@ class QuestionIndex:
                               for e in kb.entries for lang in ("ru", "en"))],
             self._actions, self._contrast,
             {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
+        # Capital initials of the domain phrases ("НО", "ФА") read as the phrases.
+        titles = [(e.id, content_keys(e.title.get(lang, ""), lang))
+                  for e in kb.entries for lang in ("ru", "en")]
+        self._initials = phrase_initials(
+            ((e.id, k, content_keys(k, lang))
+             for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
+            status_phrases([*example_keys, *titles], n, self._domain_pair,
+                           self.analyzer.is_verb))
         self._word_pairs = entry_word_pairs(
             example_keys, self._actions | self._units | self._ambiguous, self._contrast)
         # The example questions by their terms: a question is compared with the examples that
@@ -680,6 +691,11 @@ class QuestionIndex:
                     if k not in self._actions and self._partner.get(k, other) == other),
                    default=0.0) >= PAIR_CONTRAST
 
+    def _is_function_word(self, word: str) -> bool:
+        """Return True when the analyser reads `word` as a function word ("но", "to")."""
+        key = self.analyzer.ru_key(word) if is_cyrillic(word) else self.analyzer.en_key(word)
+        return key is None
+
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
         if not _BOT_TERMS & query.keys():
@@ -863,6 +879,7 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
         """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
+        text = spell_out_initials(text, self._initials, self._is_function_word)
         # A word of the domain thesaurus the base does not use reads as one it does.
         analysed = self.thesaurus.fold(self._terms(text, lang, self.lexicon), text, self._tf,
                                        lambda t: self._own_word(t.key, t.surface)[0] is not None)
