@@ -141,6 +141,12 @@ KEYWORD_ANCHOR_SPECIFICITY = 4.0
 # "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
 SYNONYM_ANCHOR_SPECIFICITY = 4.0
 KEYWORD_ANCHOR_SPREAD = 2
+# A word of one entry's title alone, which at most TITLE_WORD_SPREAD entries use anywhere and
+# the base uses this much more than general language ("обыск", "задержание", "символика"),
+# shows that entry's topic in a question holding no word of another field. Chosen on the dev
+# sets and leave-one-out; "register" (22 entries) or "НДФЛ" (4) show nothing.
+TITLE_WORD_CONTRAST = 1.7
+TITLE_WORD_SPREAD = 3
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 # The two kinds of text a word's contrast is measured in (see `_contrasts`).
 _CONTRAST_FIELD = {"keywords": "prose", "title": "prose", "questions": "questions",
@@ -314,6 +320,18 @@ class QuestionIndex:
              for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
             status_phrases([*example_keys, *titles], n, self._domain_pair,
                            self.analyzer.is_verb))
+        # The words one entry's title alone names its subject by ("обыск", "задержание"); see
+        # TITLE_WORD_CONTRAST.
+        title_holders: dict[str, set[str]] = defaultdict(set)
+        for entry_id, keys in titles:
+            for k in keys:
+                title_holders[k].add(entry_id)
+        self._title_words = frozenset(
+            k for k, es in title_holders.items() if len(es) == 1 and not k[0].isdigit()
+            and len(self._tf.get(k, {})) <= TITLE_WORD_SPREAD
+            and self._contrast.get(k, 0.0) >= TITLE_WORD_CONTRAST
+            and k not in self._actions and k not in self._units and k not in ambiguous
+            and not self.analyzer.is_verb(k) and k not in _BOT_TERMS)
         self._word_pairs = entry_word_pairs(
             example_keys, self._actions | self._units | self._ambiguous, self._contrast)
         # The example questions by their terms: a question is compared with the examples that
@@ -896,6 +914,7 @@ class QuestionIndex:
         mapped: dict[str, str] = {}
         everyday = {t.key for t in analysed
                     if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
+        domain_synonyms = {t.key for t in analysed if t.synonym}
         anchor_keys: set[str] = set()
         # A word the base uses with a partner names the status itself when quoted alone
         # (объявили «нежелательным», "labelled 'undesirable'"): a quoted word is a term.
@@ -907,6 +926,11 @@ class QuestionIndex:
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
+                if key in domain_synonyms:
+                    # A word of the domain thesaurus is never of another field; like an
+                    # everyday synonym the base does use, it counts half as known.
+                    known += weight * 0.5
+                    continue
                 # A content word the base never uses ("собака", "instagram") is evidence of
                 # another subject.
                 foreign = foreign or (weight >= FOREIGN_SPECIFICITY and not key[0].isdigit())
@@ -959,9 +983,13 @@ class QuestionIndex:
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
         # Two words one entry's examples ask together, in a question holding no word of another
-        # field ("брата задержали, куда звонить"), show its topic (see scope).
-        anchored = anchored or (not foreign and not other and holds_word_pair(
-            self._word_pairs, (k for k in keys if k)))
+        # field ("брата задержали, куда звонить"), show its topic (see scope); so does a word
+        # of one entry's title as written ("при обыске можно не давать показания?"; not read
+        # through the thesaurus: "наклейка на машину" is no symbol).
+        anchored = anchored or (not foreign and not other and (holds_word_pair(
+            self._word_pairs, (k for k in keys if k)) or any(
+                k in self._title_words and not t.synonym for k, t in zip(keys, analysed,
+                                                                         strict=True))))
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)

@@ -45,9 +45,10 @@ def is_other_field(term: Term, known: bool) -> bool:
 
     It is a word of the general language (neither a function word nor a rare name, coinage
     or typo, nor a contraction such as "isn't"; a possessive such as "UK's" is the word) that
-    the base never uses (`known` is False).
+    the base never uses (`known` is False) and that the domain thesaurus does not list ("search
+    warrant" means a house search here, whatever word the base uses for it).
     """
-    return (not known and not term.key[0].isdigit()
+    return (not known and not term.synonym and not term.key[0].isdigit()
             and ("'" not in term.surface or term.surface.endswith("'s"))
             and OTHER_FIELD_MIN <= term.weight < OTHER_FIELD_MAX)
 

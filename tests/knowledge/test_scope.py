@@ -104,3 +104,16 @@ def test_capitals_that_are_not_a_status_s_initials_leave_the_question_off_topic(
     question_index: QuestionIndex, text: str, lang: str,
 ) -> None:
     assert question_index.match(text, lang).entry_id is None
+
+
+@pytest.mark.parametrize(("text", "lang", "entry"), [
+    # A word only one entry's title names its subject by, and few entries use, shows that
+    # topic in a question holding no word of another field.
+    ("при обыске можно не давать показания?", "ru", "practical_safety"),
+    # An everyday word that many entries use shows nothing: registering a company is not.
+    ("how do I register a company in Germany", "en", None),
+])
+def test_a_subject_word_of_one_entrys_title_anchors_its_topic(
+    question_index: QuestionIndex, text: str, lang: str, entry: str | None,
+) -> None:
+    assert question_index.match(text, lang).entry_id == entry
