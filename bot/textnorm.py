@@ -43,11 +43,28 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(" ", _ESCAPES.sub(" ", text)).strip()
 
 
+# Texts up to this long (questions, names) are read once and remembered: a chat answer cleans,
+# tokenises and analyses one question's text a score of times. Longer ones (documents to
+# scan) are read afresh each time: remembering them would hold whole documents in memory.
+MEMO_MAX_CHARS = 2000
+
+
 def clean(text: str) -> str:
     """Return text with NFKC, unified quotes/dashes, no control characters, single spaces.
 
     Case is kept: this is the form to show back to a user or to extract aliases from.
     """
+    return _memo_clean(text) if len(text) <= MEMO_MAX_CHARS else _clean(text)
+
+
+@lru_cache(maxsize=8192)
+def _memo_clean(text: str) -> str:
+    """Return `_clean(text)`, memoised."""
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
+    """Return `clean(text)`, computed."""
     text = _ESCAPES.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES_DASHES)
     text = _CONTROL.sub(" ", text)
@@ -92,6 +109,21 @@ def fix_lookalikes(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Return the folded word and number tokens of text (punctuation dropped, 20.33 kept)."""
+    if len(text) > MEMO_MAX_CHARS:
+        return _tokens(text)
+    return list(_memo_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _memo_tokens(text: str) -> tuple[str, ...]:
+    """Return `tokens(text)` as a tuple, memoised: one chat answer reads the same question's
+    words a score of times (language, splitting, matching, names), and folding is most of
+    the cost. A tuple, so no caller can change what the next one gets."""
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[str]:
+    """Return `tokens(text)`, computed."""
     return [t.replace(",", ".") for t in _TOKEN.findall(fold(text))]
 
 

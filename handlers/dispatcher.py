@@ -258,7 +258,8 @@ class Dispatcher:
                 fallback_entry([a.entry_id for a in result.alternatives], names, when))
             if entry_id is not None:
                 result = replace(result, outcome="answer", entry_id=entry_id)
-        if result.entry_id is not None and not entry_names(
+        # Naming nobody, the entry stands: no title names nobody and no list makes it graver.
+        if names and result.entry_id is not None and not entry_names(
                 self.services.questions, result.entry_id, tuple(n.name for n in names)):
             result = replace(result, entry_id=stronger_entry(result.entry_id, names, when))
         return result, names

@@ -19,7 +19,7 @@ import pymorphy3_dicts_ru
 import snowballstemmer
 
 from bot.knowledge.frequency import zipf_frequency
-from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
+from bot.textnorm import MEMO_MAX_CHARS, is_cyrillic, latin_to_cyrillic, tokens
 
 if TYPE_CHECKING:
     from bot.knowledge.lexicon import Lexicon
@@ -118,12 +118,18 @@ class Analyzer:
         self.__dict__.update(state)
         self._stemmers()
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance; the cache is the point
+    @lru_cache(maxsize=16384)  # noqa: B019 - one long-lived instance; the cache is the point
+    def _parses(self, word: str) -> tuple[Any, ...]:
+        """Return pymorphy3's readings of a word, most likely first, read once per word: the
+        lemma, the part of speech and the case of one word are each asked for separately."""
+        return tuple(self._morph.parse(word))
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def ru_key(self, word: str) -> str | None:
         """Return the lemma of a Russian word, or None for a function word."""
         if word[0].isdigit() or word in QUESTION_WORDS:
             return word
-        parse = self._morph.parse(word)[0]
+        parse = self._parses(word)[0]
         if parse.tag.POS in _RU_FUNCTION_POS:
             return None
         lemma = str(parse.normal_form).replace("ё", "е")
@@ -143,7 +149,7 @@ class Analyzer:
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_adjective(self, lemma: str) -> bool:
         """Return True when a Russian lemma reads first as an adjective ("иностранный")."""
-        return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS == "ADJF"
+        return bool(is_cyrillic(lemma)) and self._parses(lemma)[0].tag.POS == "ADJF"
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_relational(self, lemma: str) -> bool:
@@ -161,7 +167,7 @@ class Analyzer:
         comparative ("хуже", "опаснее"): it compares, it does not modify the noun after it."""
         if not is_cyrillic(word):
             word = latin_to_cyrillic(word)
-        return self._morph.parse(word)[0].tag.POS == "COMP"
+        return self._parses(word)[0].tag.POS == "COMP"
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_preposition(self, word: str, lang: str) -> bool:
@@ -171,7 +177,7 @@ class Analyzer:
             return word in _EN_PREPOSITIONS
         if not is_cyrillic(word):
             word = latin_to_cyrillic(word)
-        return self._morph.parse(word)[0].tag.POS == "PREP"
+        return self._parses(word)[0].tag.POS == "PREP"
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_oblique(self, word: str) -> bool:
@@ -180,18 +186,18 @@ class Analyzer:
         ("иноагента", "иноагенту")."""
         if not is_cyrillic(word):
             word = latin_to_cyrillic(word)
-        return self._morph.parse(word)[0].tag.case in _RU_OBLIQUE
+        return self._parses(word)[0].tag.case in _RU_OBLIQUE
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_verb(self, lemma: str) -> bool:
         """Return True when a Russian lemma reads first as a verb ("переслать")."""
-        return bool(is_cyrillic(lemma)) and self._morph.parse(lemma)[0].tag.POS in {"VERB", "INFN"}
+        return bool(is_cyrillic(lemma)) and self._parses(lemma)[0].tag.POS in {"VERB", "INFN"}
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_second_person(self, word: str) -> bool:
         """Return True for a Russian verb form addressing someone ("умеешь", "храните")."""
         return bool(is_cyrillic(word)) and any(
-            "2per" in p.tag and p.tag.POS in {"VERB", "INFN"} for p in self._morph.parse(word)[:1])
+            "2per" in p.tag and p.tag.POS in {"VERB", "INFN"} for p in self._parses(word)[:1])
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def ru_stems(self, lemma: str) -> tuple[str, ...]:
@@ -269,6 +275,17 @@ class Analyzer:
 
     def detect_language(self, text: str) -> str:
         """Return "ru" or "en": the language a question is written in (translit counts as ru)."""
+        if len(text) > MEMO_MAX_CHARS:
+            return self._detect_language(text)
+        return self._memo_detect_language(text)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one chat answer asks it of a text several times
+    def _memo_detect_language(self, text: str) -> str:
+        """Return `_detect_language(text)`, memoised (for texts of a question's length)."""
+        return self._detect_language(text)
+
+    def _detect_language(self, text: str) -> str:
+        """Return `detect_language(text)`, computed."""
         words = tokens(text)
         cyr = sum(1 for w in words if is_cyrillic(w))
         lat = [w for w in words if not is_cyrillic(w) and not w[0].isdigit()]
@@ -301,16 +318,32 @@ class Analyzer:
     ) -> list[Term]:
         """Return the meaningful terms of text with specificity weights, in order.
 
-        Latin words in a question judged Russian are read back into Cyrillic (with the help of
-        the knowledge base's own words when `lexicon` is given); Latin words in Russian text
-        (names such as Meduza, Amnesty) stay English.
+        Latin words are read back into Cyrillic when they read better as Russian than as
+        English (with the help of the knowledge base's own words when `lexicon` is given);
+        Latin words in Russian text (names such as Meduza, Amnesty) stay English otherwise.
+        `lang_hint` never changes the reading: Latin words that read as Russian make the text
+        Russian too, whatever it was taken for. A fresh list each call: callers may change
+        theirs.
         """
+        if len(text) > MEMO_MAX_CHARS:
+            return list(self._analysed(text, lexicon))
+        if lexicon is not None and all(is_cyrillic(w) or w[0].isdigit() for w in tokens(text)):
+            lexicon = None  # it only reads Latin words: one analysis serves callers with or without
+        return list(self._memo_analysed(text, lexicon))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one chat answer analyses a question's words again
+    # and again (splitting, matching, names); a lexicon reads Latin words only once frozen,
+    # as `Lexicon.read_latin` already assumes, so its identity is a safe part of the key.
+    def _memo_analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
+        """Return `_analysed(text, lexicon)`, memoised (for texts of a question's length)."""
+        return self._analysed(text, lexicon)
+
+    def _analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
+        """Return `terms(text, lexicon=lexicon)` as a tuple."""
         text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)
         words = tokens(text)
         latin = [w for w in words if not is_cyrillic(w)]
-        translit = bool(latin) and (lang_hint == "ru" or self.detect_language(text) == "ru") and (
-            self.latin_language(latin) == "ru"
-        )
+        translit = bool(latin) and self.latin_language(latin) == "ru"
         out: list[Term] = []
         for at, w in enumerate(words):
             if is_cyrillic(w):
@@ -326,7 +359,7 @@ class Analyzer:
                 if lemma in QUESTION_WORDS:
                     weight = 1.0
                 out.append(Term(key, surface, weight, at))
-        return out
+        return tuple(out)
 
 
 @lru_cache(maxsize=1)

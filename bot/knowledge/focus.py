@@ -12,7 +12,7 @@ are not named here; an entry whose examples ask "кто решает" is the one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.intents import ignoring_case as _re
@@ -34,10 +34,14 @@ FOCI: tuple[Focus, ...] = (
         r"\b(?:что\s+(же\s+)?(это\s+)?(такое|значит|означает)|определени|понятие"
         r"|what\s+(is|are)\s+(a|an)\s|what\s+(does|is)\s+\w+(\s+\w+)?\s+mean|meaning\b"
         r"|defin)")),
-    # "кто решает", "кто признаёт", "who declares", "which body designates".
+    # "кто решает", "кто признаёт", "who declares", "which body designates"; whether a court
+    # decides: "без суда", "нужно ли решение суда", "does it need a court ruling".
     Focus("authority", _re(
         r"\bкто\s+(\w+\s+)?(реша|призна|внос|включа|объявля|назнача|определя|принима|ведёт"
         r"|ведет)|\bкакой\s+орган|\bкакое\s+ведомств|\bкем\s+(\w+\s+)?(призна|внос|реша)"
+        r"|\b(без|через)\s+суд|\bрешени\w+\s+суд|\bнуж\w+\s+(ли\s+)?(\w+\s+)?суд"
+        r"|\b(need|needs|without|through|requires?)\s+(a\s+|any\s+)?court"
+        r"|\bcourt\s+(ruling|hearing|decision|order)"
         r"|\bwho\s+(\w+\s+)?(decides?|declares?|designates?|puts?|adds?|keeps|makes\s+the"
         r"|is\s+in\s+charge)|\bwhich\s+(body|authority|agency|court)")),
     # "кого могут признать", "может ли пенсионер стать иноагентом", "can a foreigner be named".
@@ -46,9 +50,10 @@ FOCI: tuple[Focus, ...] = (
         r"(\s+\w+)?\s+(стать|быть\s+призна|попас)|\bwho\s+can\s+(be|become)|\bcan\s+(a|an|any"
         r"|anyone|someone|ordinary|regular)\b.*\bbe\s+(designated|named|declared|listed|put"
         r"|added|labell?ed|made)")),
-    # "сколько дают", "срок", "посадить", "prison term", "jail".
+    # "сколько дают", "срок", "посадить", "уголовка", "prison term", "jail", "how many years".
     Focus("prison", _re(
-        r"\b(?:срок|сажа|сад(ить|ят)|посад|тюрь?м|лишени\w*\s+свобод|уголовн"
+        r"\b(?:срок|сажа|сад(ить|ят)|посад|тюрь?м|лишени\w*\s+свобод|уголовн|уголовк"
+        r"|сколько\s+лет\s+(дают|грозит|могут|светит)|how\s+many\s+years"
         r"|prison|jail|criminal|sentenc|locked\s+up)")),
     # "как долго действует", "через сколько", "how long does it count".
     Focus("duration", _re(
@@ -133,18 +138,23 @@ def focus_reading(kb: KnowledgeBase) -> Reading:
 
 
 def by_focus(text: str, ranked: list[tuple[str, float]],
-             readings: Sequence[Reading]) -> list[tuple[str, float]]:
+             readings: Sequence[Reading],
+             same_subject: Callable[[str], bool] = lambda _: True) -> list[tuple[str, float]]:
     """Return the ranking with the close entry asked the way the question asks on top.
 
     Among the FOCUS_TOP best entries scoring at least FOCUS_SHARE of the best, the one whose
     score weighed by its fits with the question (1 + the sum of each reading's weight times
     its fit) is largest takes the first place and the best score: the score is not raised, so
-    the focus reorders neighbours but never brings a question into scope.
+    the focus reorders neighbours but never brings a question into scope. Only neighbours
+    `same_subject` accepts (asked about the list the question names) may overtake: "кто
+    решает, что организация экстремистская" asks who decides on the extremist list, not on
+    the undesirable one whose entry is asked "кто решает".
     """
     if len(ranked) < 2:
         return ranked
     best = ranked[0][1]
-    close = [(e, s) for e, s in ranked[:FOCUS_TOP] if s >= FOCUS_SHARE * best]
+    close = [(e, s) for i, (e, s) in enumerate(ranked[:FOCUS_TOP])
+             if s >= FOCUS_SHARE * best and (i == 0 or same_subject(e))]
     if len(close) < 2:
         return ranked
     asked = [(r, foci) for r in readings if (foci := asked_foci(text, r.cues))]

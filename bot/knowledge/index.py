@@ -15,15 +15,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
-from bot.knowledge.intents import INTENTS, asked_intents
+from bot.knowledge.intents import INTENTS, asked_intents, asked_share
 from bot.knowledge.lexicon import Lexicon
-from bot.knowledge.message_parts import questions
+from bot.knowledge.message_parts import questions, scene_end
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.question_breaks import CLAUSE_BREAK
@@ -114,6 +115,10 @@ DERIVED_CONFIDENCE = 0.8
 # "-ние") reads as that word, with this confidence.
 RELATED_CONFIDENCE = 0.9
 _SATURATION = 1.5
+# The words of the statements setting a question's scene ("Вчера нас внесли в реестр. Какие
+# отчёты сдавать?") weigh this share of the question sentence's words in the ranking: the
+# situation keeps the question in scope, the question chooses among the entries.
+SCENE_WEIGHT = 0.7
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
 # "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
@@ -129,6 +134,9 @@ _QUOTED_WORD = re.compile(r"[«\"“'‘]\s*([^\W\d_]+)\s*[»\"”'’]")
 # this many best and score this share of the best.
 INTENT_TOP = 5
 INTENT_SHARE = 0.5
+# The best entry keeps its place when at least this share of its own asked texts ask the way
+# the question does (see `intents.asked_share`).
+INTENT_OWN_SHARE = 0.1
 # A phrase of two content words that at most TITLE_PHRASE_SPREAD entries' titles hold names the
 # subject of those entries: the best of them among the TITLE_TOP best entries, scoring at least
 # TITLE_SHARE of the best, takes the first place (see `_by_title`).
@@ -136,6 +144,9 @@ TITLE_PHRASE_SPREAD = 2
 TITLE_PHRASE_SHARE = 0.75
 TITLE_TOP = 4
 TITLE_SHARE = 0.65
+# A word the titles of at least this many entries use names a family of them (see
+# `_family_words`).
+FAMILY_TITLES = 3
 KEYWORD_ANCHOR_SPECIFICITY = 4.0
 # A thesaurus synonym anchors a question only if it is at least this rare in general language:
 # "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
@@ -211,6 +222,8 @@ class QuestionIndex:
         # Terms people use when asking (titles, questions, keywords), as opposed to terms that
         # only occur in answers: the former vouch for a question being in scope.
         self._asked: set[str] = set()
+        # term -> the entries whose title, questions or keywords use it
+        self._asked_by: dict[str, set[str]] = defaultdict(set)
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         self._compounds = self._compound_words(kb)
         raw_examples: list[tuple[str, dict[str, float]]] = []
@@ -293,10 +306,18 @@ class QuestionIndex:
             for intent in INTENTS
         }
         self._intent_any = frozenset().union(*self._intent_entries.values())
+        # The entries whose own asked texts ask that way too ("репост иноагента без плашки —
+        # штраф?" is an example of the reposting entry): they answer it for their subject.
+        self._intent_askers = {
+            intent.name: frozenset(e.id for e in kb.entries
+                                   if asked_share(e, intent) >= INTENT_OWN_SHARE)
+            for intent in INTENTS
+        }
         # What each entry is asked about, and by whom about which list, from its own questions
         # (see focus and role).
         self._readings = (focus_reading(kb), role_reading(kb))
         self._title_phrases, self._title_held = self._title_phrase_entries(kb, aliases)
+        self._family = self._family_words(kb, aliases)
         n = max(1, len(kb.entries))
         self._idf = {t: math.log(1 + n / len(per_entry)) for t, per_entry in self._tf.items()}
         self._max_idf = math.log(1 + n)
@@ -573,6 +594,7 @@ class QuestionIndex:
                 per_entry[entry_id] = per_entry.get(entry_id, 0.0) + weight
                 if fieldname != "answer":
                     self._asked.add(term)
+                    self._asked_by[term].add(entry_id)
         return out
 
     def _typo_aliases(self) -> dict[str, str]:
@@ -618,6 +640,7 @@ class QuestionIndex:
                 target = self._tf[right]
                 target[entry_id] = target.get(entry_id, 0.0) + tf
             occurrences[right] += occurrences.pop(wrong, 0)
+            self._asked_by[right] |= self._asked_by.pop(wrong, set())
             for counts in self._field_count.values():
                 counts[right] += counts.pop(wrong, 0)
         self._asked = {aliases.get(t, t) for t in self._asked}
@@ -714,6 +737,23 @@ class QuestionIndex:
         key = self.analyzer.ru_key(word) if is_cyrillic(word) else self.analyzer.en_key(word)
         return key is None
 
+    def _scene_keys(self, text: str, analysed: list[Term]) -> frozenset[str]:
+        """Return the keys of the words only the statements before a question use (see
+        message_parts.scene_end), which the ranking weighs less than the question's own."""
+        end = scene_end(text, _QUESTION_BREAK)
+        if not end:
+            return frozenset()
+        told = len(self.analyzer.words(text[:end]))
+        return frozenset(t.key for t in analysed if t.at < told) - {
+            t.key for t in analysed if t.at >= told}
+
+    def _same_subject(self, leader: str, family: set[str]) -> Callable[[str], bool]:
+        """Return whether a neighbour is asked about what the question names: every word
+        naming a family of entries (`_family_words`: "экстремистская", "нежелательная") of
+        the question that the leading entry's asked texts use, the neighbour's use too."""
+        named = [self._asked_by[t] for t in family if leader in self._asked_by.get(t, ())]
+        return lambda entry_id: all(entry_id in entries for entries in named)
+
     def _about_this_bot(self, text: str, query: dict[str, float]) -> bool:
         """Return True when a question mentions the bot and addresses it ("кто ты, бот")."""
         if not _BOT_TERMS & query.keys():
@@ -745,7 +785,7 @@ class QuestionIndex:
             return ranked
         for intent in asked_intents(text):
             entries = self._intent_entries[intent.name]
-            if ranked[0][0] in entries:
+            if ranked[0][0] in entries or ranked[0][0] in self._intent_askers[intent.name]:
                 return ranked
             for entry_id, score in ranked[1:INTENT_TOP]:
                 if entry_id in entries and score >= INTENT_SHARE * best:
@@ -782,6 +822,17 @@ class QuestionIndex:
                 if len(ids) <= TITLE_PHRASE_SPREAD
                 and sum(used[pair][e] for e in ids) >= TITLE_PHRASE_SHARE * sum(
                     used[pair].values())}, held
+
+    def _family_words(self, kb: KnowledgeBase, aliases: dict[str, str]) -> frozenset[str]:
+        """Return the words naming a family of entries: the list ("иноагент", "нежелательный",
+        "экстремистский") or the act ("штраф", "репост") that the titles of at least
+        FAMILY_TITLES entries name, a word of the domain (ANCHOR_CONTRAST)."""
+        titled: Counter[str] = Counter()
+        for entry in kb.entries:
+            titled.update({aliases.get(t.key, t.key) for lang, title in entry.title.items()
+                           for t in self._terms(title, lang)})
+        return frozenset(k for k, n in titled.items() if n >= FAMILY_TITLES
+                         and self._contrast.get(k, 0.0) >= ANCHOR_CONTRAST)
 
     def _by_title(self, keys: list[str], weights: list[float],
                   ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -920,6 +971,7 @@ class QuestionIndex:
         # (объявили «нежелательным», "labelled 'undesirable'"): a quoted word is a term.
         quoted = {w for m in _QUOTED_WORD.finditer(text) for w in tokens(m.group(1))}
         quoted_keys: set[str] = set()
+        scene = self._scene_keys(text, analysed)
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
@@ -949,6 +1001,8 @@ class QuestionIndex:
                       and self._contrast.get(term, 0.0) >= ANCHOR_CONTRAST):
                     quoted_keys.add(key)
             w = weight * conf * self._idf[term] / self._max_idf
+            if key in scene:
+                w *= SCENE_WEIGHT
             resolved[term] = max(resolved.get(term, 0.0), w)
         # A phrase people use when asking ("foreign agent", "нежелательная организация") anchors
         # a question in the domain even when each of its words alone is everyday language; one
@@ -1000,9 +1054,11 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = by_focus(text, self._by_intent(text, self._by_title(
-            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))),
-            self._readings)
+        ranked = self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
+        family = resolved.keys() & self._family
+        ranked = by_focus(text, ranked, self._readings,
+                          self._same_subject(ranked[0][0], family))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

@@ -14,12 +14,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.knowledge.model import Entry
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
 
 @dataclass(frozen=True)
 class Intent:
-    """One kind of answer: the question's phrasing (all of `asks`) and the titles that give it."""
+    """One kind of answer: the question's phrasing (all of `asks`; the first says what is
+    asked for, the fine or the first steps, the others the circumstances) and the titles that
+    give it."""
 
     name: str
     asks: tuple[re.Pattern[str], ...]
@@ -39,9 +42,9 @@ INTENTS: tuple[Intent, ...] = (
     # a penalty lasts, asked with a negation that is not a duty left undone.
     Intent(
         "penalty_expiry",
-        (_re(r"штраф|наказ|протокол|\bfine|\bpenalt|\bconvict"),
-         _re(r"(год|срок)\w*\s+(уже\s+)?(прош|истек|вышел)|погаш|\bсчита\w*ся\b|\bдейству"
-             r"|\bstill\s+count|\bexpire|\bwears?\s+off|\b(year|time)s?\s+(has\s+)?passed")),
+        (_re(r"(год|срок)\w*\s+(уже\s+)?(прош|истек|вышел)|погаш|\bсчита\w*ся\b|\bдейству"
+             r"|\bstill\s+count|\bexpire|\bwears?\s+off|\b(year|time)s?\s+(has\s+)?passed"),
+         _re(r"штраф|наказ|протокол|\bfine|\bpenalt|\bconvict")),
         _re(r"действует|\bcounts\b"),
     ),
     # "какой штраф за пост без плашки", "fined for not filing reports": a duty left undone is
@@ -127,3 +130,14 @@ def asked_intents(text: str) -> list[Intent]:
     """Return the intents whose phrasing a question uses (all of each intent's cues)."""
     folded = reading(text)
     return [i for i in INTENTS if all(p.search(folded) for p in i.asks)]
+
+
+def asked_share(entry: Entry, intent: Intent) -> float:
+    """Return the share of an entry's asked texts (titles and example questions, both
+    languages) phrased the way `intent` reads a question: an entry whose own examples ask for
+    the fine of its act ("репост иноагента без плашки — штраф?") answers that question itself."""
+    texts = [t for lang in ("ru", "en")
+             for t in (entry.title.get(lang, ""), *entry.questions.get(lang, ())) if t]
+    if not texts:
+        return 0.0
+    return sum(bool(intent.asks[0].search(reading(t))) for t in texts) / len(texts)

@@ -73,3 +73,29 @@ def questions(text: str, breaks: re.Pattern[str]) -> list[str]:
     if scene:
         parts.append(scene)
     return parts
+
+
+def scene_end(text: str, breaks: re.Pattern[str]) -> int:
+    """Return where the statements setting a question's scene end in text (a character
+    offset), 0 when the text opens with its question.
+
+    "Учредителя нашего издания внесли в реестр. Надо ли это отражать в выходных данных?": the
+    statement tells the situation, the question sentence what the asker wants to learn. The
+    matcher weighs the scene's words less (see the index's ranking), so the entry of the
+    situation ("just designated") does not outweigh the entry of the question. The scene is
+    the statements (pieces closed by a sentence end that do not read as questions) before a
+    piece that asks, or before the last piece of a message asking with a question mark.
+    """
+    end = 0
+    pieces = list(_pieces(text, breaks))
+    told = 0  # pieces of the scene (blank ones included)
+    for piece, brk in pieces:
+        sentence_end = bool(brk) and not brk.strip(" \t\r\n.")
+        if piece.strip() and (not sentence_end or _asks(piece)):
+            break
+        end += len(piece) + len(brk)
+        told += 1
+    rest = [p for p, _ in pieces[told:] if p.strip()]
+    if end and rest and ("?" in text or any(_asks(p) for p in rest)):
+        return end
+    return 0

@@ -36,6 +36,24 @@ def test_a_penalty_that_may_have_lapsed_is_not_a_duty_left_undone(
     assert result.entry_id == "fa_admin_penalties"
 
 
+def test_the_fine_for_someone_elses_act_is_answered_by_that_acts_entry(
+    question_index: QuestionIndex,
+) -> None:
+    """An entry whose own examples ask for the fine of its act answers that fine: a reader
+    who reposts without the label, an outlet that left the label out, not the foreign agents'
+    own fines."""
+    cases = {
+        "repostnula zapis inoagenta bez plashki, budet shtraf?": "fa_reposting",
+        "the news site forgot to say the author is a foreign agent, how big is the fine?":
+            "fa_media_mention",
+        # The foreign agent's own duty left undone still gets the foreign agents' fines.
+        "иноагент не сдал отчёт вовремя, какой штраф": "fa_admin_penalties",
+    }
+    for text, entry_id in cases.items():
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", entry_id), text
+
+
 def test_what_now_inside_a_sentence_is_not_asking_for_first_steps(
     question_index: QuestionIndex,
 ) -> None:

@@ -18,6 +18,44 @@ def test_the_focus_of_the_question_picks_the_neighbour(question_index: QuestionI
         assert (result.outcome, result.entry_id) == ("answer", entry_id), text
 
 
+def test_asking_whether_a_court_decides_asks_who_designates(
+        question_index: QuestionIndex) -> None:
+    """Whether a court takes part is a question about who designates and how, not about
+    checking a name or leaving the register."""
+    cases = {
+        "does minjust need a court to put a person on the foreign agent list": "fa_designation",
+        "Is there a court hearing before a person gets onto the foreign-agent register?":
+            "fa_designation",
+        "Через суд вносят в реестр иноагентов или Минюст сам?": "fa_designation",
+        "Можно ли признать организацию нежелательной без суда?": "un_who_decides",
+    }
+    for text, entry_id in cases.items():
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", entry_id), text
+
+
+def test_asking_how_many_years_asks_for_the_prison_term(
+        question_index: QuestionIndex) -> None:
+    """"How many years", "уголовка" (colloquial, typed in Latin letters too) ask for the
+    criminal penalty."""
+    for text in ("How many years can a foreign agent get for repeated violations?",
+                 "inoagentu za povtornoe narushenie uzhe ugolovka?"):
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", "fa_criminal_penalties"), text
+
+
+def test_the_list_a_question_names_keeps_its_entry(question_index: QuestionIndex) -> None:
+    """"Who decides" is the focus of the undesirable organisations' entry, but a question
+    about who declares an organisation extremist is about the extremist list."""
+    for text in ("Кто решает, что организация экстремистская — Минюст или суд?",
+                 "who decides an organisation is extremist, the ministry itself?"):
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", "extremist_list"), text
+    # The undesirable list named, the same focus still finds its entry.
+    assert question_index.match("who decides an organisation is undesirable",
+                                "en").entry_id == "un_who_decides"
+
+
 def test_two_entries_asked_the_same_way_are_told_apart_by_subject(
     question_index: QuestionIndex,
 ) -> None:

@@ -62,3 +62,33 @@ def test_a_follow_up_on_the_same_subject_is_not_cut(question_index: QuestionInde
     for text, entry_id in cases.items():
         result = question_index.match(text)
         assert (result.entry_id, result.also) == (entry_id, ()), text
+
+
+def test_the_scene_ends_where_the_question_begins() -> None:
+    """The statements before a question are its scene; a message opening with its question,
+    or telling without asking, has none."""
+    from bot.knowledge.index import _QUESTION_BREAK
+    from bot.knowledge.message_parts import scene_end
+
+    told = "Учредителя нашего издания внесли в реестр. "
+    assert scene_end(told + "Надо ли это отражать в выходных данных?", _QUESTION_BREAK) == len(
+        told)
+    told = "Our firm is about to hire a developer listed as a foreign agent. "
+    assert scene_end(told + "Any legal problems for the firm?", _QUESTION_BREAK) == len(told)
+    assert scene_end("Что такое иноагент? Меня внесли в реестр.", _QUESTION_BREAK) == 0
+    assert scene_end("Меня внесли в реестр. Директор в панике.", _QUESTION_BREAK) == 0
+
+
+def test_the_question_sentence_outweighs_the_scene(question_index: QuestionIndex) -> None:
+    """The words of the situation told first weigh less than the question's own: hiring a
+    listed designer asks about dealing with a foreign agent, not who can be designated; the
+    situation still keeps the question in scope."""
+    cases = {
+        "Our firm is about to hire a developer listed as a foreign agent. Are there legal "
+        "problems for the firm?": "fa_interaction",
+        "Статью написали месяц назад, а публикуем только завтра. На какую дату проверять, "
+        "иноагент ли наш спикер?": "fa_media_mention",
+    }
+    for text, entry_id in cases.items():
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", entry_id), text
