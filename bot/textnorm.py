@@ -127,6 +127,22 @@ def _tokens(text: str) -> list[str]:
     return [t.replace(",", ".") for t in _TOKEN.findall(fold(text))]
 
 
+# Punctuation that ends a phrase within a sentence: a word after it starts a new one.
+_PHRASE_END = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+
+
+def phrase_starts(text: str) -> list[bool]:
+    """Return, for each of `tokens(text)`, whether punctuation (a comma, a colon, a dash, a
+    bracket) stands before it: a word there does not continue the phrase before it ("a foreign
+    agent in Russia, in simple terms")."""
+    folded = fold(text)
+    out, end = [], 0
+    for match in _TOKEN.finditer(folded):
+        out.append(bool(_PHRASE_END.search(folded, end, match.start())))
+        end = match.end()
+    return out
+
+
 def script_of(text: str) -> str:
     """Return 'cyrillic', 'latin' or 'none' by which alphabet most letters of text belong to."""
     cyr = len(_CYRILLIC.findall(text))

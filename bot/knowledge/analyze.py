@@ -152,6 +152,16 @@ class Analyzer:
         return bool(is_cyrillic(lemma)) and self._parses(lemma)[0].tag.POS == "ADJF"
 
     @lru_cache(maxsize=65536)  # noqa: B019
+    def is_relational(self, lemma: str) -> bool:
+        """Return True when a Russian lemma reads first as a relational adjective, one saying
+        what a thing belongs to ("грузинский", "медицинский"), not what it is like ("новый",
+        "свежий": qualitative)."""
+        if not is_cyrillic(lemma):
+            return False
+        tag = self._morph.parse(lemma)[0].tag
+        return tag.POS == "ADJF" and "Qual" not in tag
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def is_comparative(self, word: str) -> bool:
         """Return True when a Russian word as written (in either alphabet) reads first as a
         comparative ("хуже", "опаснее"): it compares, it does not modify the noun after it."""

@@ -36,6 +36,9 @@ from bot.knowledge.scope import (
     keyword_phrases,
     names_keyword_phrase,
     names_this_bot,
+    phrase_initials,
+    spell_out_initials,
+    status_phrases,
 )
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
@@ -149,6 +152,12 @@ KEYWORD_ANCHOR_SPECIFICITY = 4.0
 # "выехать" means emigrating only in this domain's questions, "релоцироваться" everywhere.
 SYNONYM_ANCHOR_SPECIFICITY = 4.0
 KEYWORD_ANCHOR_SPREAD = 2
+# A word of one entry's title alone, which at most TITLE_WORD_SPREAD entries use anywhere and
+# the base uses this much more than general language ("обыск", "задержание", "символика"),
+# shows that entry's topic in a question holding no word of another field. Chosen on the dev
+# sets and leave-one-out; "register" (22 entries) or "НДФЛ" (4) show nothing.
+TITLE_WORD_CONTRAST = 1.7
+TITLE_WORD_SPREAD = 3
 _FIELD_WEIGHTS = {"keywords": 3.0, "title": 2.0, "questions": 1.0, "answer": 0.4}
 # The two kinds of text a word's contrast is measured in (see `_contrasts`).
 _CONTRAST_FIELD = {"keywords": "prose", "title": "prose", "questions": "questions",
@@ -324,6 +333,26 @@ class QuestionIndex:
                               for e in kb.entries for lang in ("ru", "en"))],
             self._actions, self._contrast,
             {k for k, per_entry in self._tf.items() if len(per_entry) >= SUBJECT_SPREAD * n})
+        # Capital initials of the domain phrases ("НО", "ФА") read as the phrases.
+        titles = [(e.id, content_keys(e.title.get(lang, ""), lang))
+                  for e in kb.entries for lang in ("ru", "en")]
+        self._initials = phrase_initials(
+            ((e.id, k, content_keys(k, lang))
+             for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
+            status_phrases([*example_keys, *titles], n, self._domain_pair,
+                           self.analyzer.is_verb))
+        # The words one entry's title alone names its subject by ("обыск", "задержание"); see
+        # TITLE_WORD_CONTRAST.
+        title_holders: dict[str, set[str]] = defaultdict(set)
+        for entry_id, keys in titles:
+            for k in keys:
+                title_holders[k].add(entry_id)
+        self._title_words = frozenset(
+            k for k, es in title_holders.items() if len(es) == 1 and not k[0].isdigit()
+            and len(self._tf.get(k, {})) <= TITLE_WORD_SPREAD
+            and self._contrast.get(k, 0.0) >= TITLE_WORD_CONTRAST
+            and k not in self._actions and k not in self._units and k not in ambiguous
+            and not self.analyzer.is_verb(k) and k not in _BOT_TERMS)
         self._word_pairs = entry_word_pairs(
             example_keys, self._actions | self._units | self._ambiguous, self._contrast)
         # The example questions by their terms: a question is compared with the examples that
@@ -703,6 +732,11 @@ class QuestionIndex:
                     if k not in self._actions and self._partner.get(k, other) == other),
                    default=0.0) >= PAIR_CONTRAST
 
+    def _is_function_word(self, word: str) -> bool:
+        """Return True when the analyser reads `word` as a function word ("но", "to")."""
+        key = self.analyzer.ru_key(word) if is_cyrillic(word) else self.analyzer.en_key(word)
+        return key is None
+
     def _scene_keys(self, text: str, analysed: list[Term]) -> frozenset[str]:
         """Return the keys of the words only the statements before a question use (see
         message_parts.scene_end), which the ranking weighs less than the question's own."""
@@ -914,6 +948,7 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
         """Return the best entry for one question (see `match`)."""
         reply_lang = lang or self.analyzer.detect_language(text)
+        text = spell_out_initials(text, self._initials, self._is_function_word)
         # A word of the domain thesaurus the base does not use reads as one it does.
         analysed = self.thesaurus.fold(self._terms(text, lang, self.lexicon), text, self._tf,
                                        lambda t: self._own_word(t.key, t.surface)[0] is not None)
@@ -930,6 +965,7 @@ class QuestionIndex:
         mapped: dict[str, str] = {}
         everyday = {t.key for t in analysed
                     if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
+        domain_synonyms = {t.key for t in analysed if t.synonym}
         anchor_keys: set[str] = set()
         # A word the base uses with a partner names the status itself when quoted alone
         # (объявили «нежелательным», "labelled 'undesirable'"): a quoted word is a term.
@@ -942,6 +978,11 @@ class QuestionIndex:
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
+                if key in domain_synonyms:
+                    # A word of the domain thesaurus is never of another field; like an
+                    # everyday synonym the base does use, it counts half as known.
+                    known += weight * 0.5
+                    continue
                 # A content word the base never uses ("собака", "instagram") is evidence of
                 # another subject.
                 foreign = foreign or (weight >= FOREIGN_SPECIFICITY and not key[0].isdigit())
@@ -996,9 +1037,13 @@ class QuestionIndex:
         # Anchors count unless words of another subject outweigh them.
         anchored = anchored or subject > other
         # Two words one entry's examples ask together, in a question holding no word of another
-        # field ("брата задержали, куда звонить"), show its topic (see scope).
-        anchored = anchored or (not foreign and not other and holds_word_pair(
-            self._word_pairs, (k for k in keys if k)))
+        # field ("брата задержали, куда звонить"), show its topic (see scope); so does a word
+        # of one entry's title as written ("при обыске можно не давать показания?"; not read
+        # through the thesaurus: "наклейка на машину" is no symbol).
+        anchored = anchored or (not foreign and not other and (holds_word_pair(
+            self._word_pairs, (k for k in keys if k)) or any(
+                k in self._title_words and not t.synonym for k, t in zip(keys, analysed,
+                                                                         strict=True))))
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)

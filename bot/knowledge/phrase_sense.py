@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from bot.knowledge.analyze import Analyzer, Term
-from bot.textnorm import fold, tokens
+from bot.textnorm import fold, phrase_starts, tokens
 
 # Words of the general language the base never uses, at least this specific ("dog", "weather",
 # "игра"), point to another field; rarer ones (specificity TYPO_MIN_SPECIFICITY and up: names,
@@ -45,9 +45,10 @@ def is_other_field(term: Term, known: bool) -> bool:
 
     It is a word of the general language (neither a function word nor a rare name, coinage
     or typo, nor a contraction such as "isn't"; a possessive such as "UK's" is the word) that
-    the base never uses (`known` is False).
+    the base never uses (`known` is False) and that the domain thesaurus does not list ("search
+    warrant" means a house search here, whatever word the base uses for it).
     """
-    return (not known and not term.key[0].isdigit()
+    return (not known and not term.synonym and not term.key[0].isdigit()
             and ("'" not in term.surface or term.surface.endswith("'s"))
             and OTHER_FIELD_MIN <= term.weight < OTHER_FIELD_MAX)
 
@@ -65,8 +66,10 @@ class Surroundings:
     """
 
     def __init__(self, words: list[str], terms: list[Term], known: Mapping[str, str],
-                 analyzer: Analyzer) -> None:
+                 analyzer: Analyzer, starts: list[bool] | None = None) -> None:
         self._words = words
+        # Which words start a phrase of their own after punctuation (see textnorm).
+        self._starts = starts or [False] * len(words)
         self._terms = terms
         self._other = [is_other_field(t, t.key in known) for t in terms]
         self._analyzer = analyzer
@@ -80,7 +83,7 @@ class Surroundings:
         before = first - 1
         if before >= 0 and other[before] and self._modifies(before, first):
             return True
-        if self._head_qualified(first):
+        if self._head_qualified(first) or (first < last and self._owned_elsewhere(first)):
             return True
         after = last + 1
         if after < len(terms) and other[after] and self._names_other_register(first, last):
@@ -102,10 +105,13 @@ class Surroundings:
 
     def _joined(self, head: int, word: int) -> bool:
         """Return True when term `word` follows term `head` after prepositions only (at least
-        one): "agent in football", "агент по продажам"."""
-        between = self._words[self._terms[head].at + 1:self._terms[word].at]
+        one) and no punctuation: "agent in football", "агент по продажам"; not "agent in
+        Russia, in simple terms"."""
+        first, last = self._terms[head].at + 1, self._terms[word].at
+        between = self._words[first:last]
         lang = _lang(self._terms[word])
-        return bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
+        return (bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
+                and not any(self._starts[first:last + 1]))
 
     def described(self, word: int) -> bool:
         """Return True when term `word` stands right before a word of another field, as a
@@ -126,21 +132,43 @@ class Surroundings:
 
     def _head_qualified(self, first: int) -> bool:
         """Return True when the phrase starting at term `first` complements an everyday domain
-        noun ("list", "register") that belongs to someone of another field: "the UK's list of
-        proscribed organisations" is another country's register. The phrase follows the noun,
-        after a preposition or none; the owner is a possessive ("UK's"), since an everyday
-        modifier ("the latest list of undesirable organisations") leaves the list ours."""
+        noun ("list", "register", "закон") that belongs to someone of another field: "the UK's
+        list of proscribed organisations", "грузинский закон об иностранных агентах" are
+        another country's. The phrase follows the noun, after a preposition or none, with at
+        most one word of the base describing it ("proscribed"); the owner is a possessive
+        ("UK's") or a Russian relational adjective ("грузинский"), since an everyday modifier
+        ("the latest list", "свежий список нежелательных организаций") leaves the list ours."""
         terms, words, other = self._terms, self._words, self._other
+        if (first >= 2 and not other[first - 1] and terms[first - 1].weight > 1.0
+                and terms[first].at - terms[first - 1].at == 1
+                and terms[first - 1].weight >= EVERYDAY_DOMAIN_MAX):
+            first -= 1
         head = first - 1
         if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
             return False
-        between = words[terms[head].at + 1:terms[first].at]
+        # Between them: prepositions, articles, and the first words of a phrase the analyser
+        # joined into one term ("об [иностранных] агентах" is "иноагент").
         lang = _lang(terms[head])
-        if not all(w in _ARTICLES or self._analyzer.is_preposition(w, lang) for w in between):
+        placed = {t.at for t in terms}
+        if not all(w in _ARTICLES or self._analyzer.is_preposition(w, lang) or at not in placed
+                   for at, w in enumerate(words[:terms[first].at])
+                   if at > terms[head].at):
+            return False
+        return self._owned_elsewhere(head)
+
+    def _owned_elsewhere(self, head: int) -> bool:
+        """Return True when term `head`, an everyday domain noun, has an owner of another field
+        right before it: a possessive ("the UK's list") or a Russian relational adjective
+        ("грузинский закон")."""
+        terms, other = self._terms, self._other
+        if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
             return False
         owner = terms[head - 1]
-        return (other[head - 1] and owner.surface.endswith("'s")
-                and self._modifies(head - 1, head))
+        if not other[head - 1] or terms[head].at - owner.at != 1:
+            return False
+        if _lang(owner) == "ru":
+            return self._analyzer.is_relational(owner.key)
+        return owner.surface.endswith("'s")
 
     def _names_other_register(self, first: int, last: int) -> bool:
         """Return True when a single everyday domain noun has a word of another field right
@@ -178,7 +206,7 @@ def surroundings(text: str, terms: list[Term], known: Mapping[str, str],
 
     `known` maps the question's keys the base uses to its own terms (see QuestionIndex).
     """
-    return Surroundings(tokens(text), terms, known, analyzer)
+    return Surroundings(tokens(text), terms, known, analyzer, phrase_starts(text))
 
 
 def unit_words(texts: Iterable[tuple[str, list[Term]]]) -> frozenset[str]:

@@ -22,11 +22,13 @@ field too and gets no answer.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from itertools import pairwise
 from typing import Protocol
 
-from bot.textnorm import latin_to_cyrillic
+from bot.textnorm import is_cyrillic, latin_to_cyrillic
 
 # A keyword phrase anchors a question when the base uses one of its words this much more than
 # general language (Zipf difference) and neither less than PHRASE_MIN_CONTRAST, when example
@@ -44,6 +46,9 @@ UBIQUITOUS_PARTNER = 1.7
 PAIR_MIN_CONTRAST = 0.3
 PAIR_SUM_CONTRAST = 2.0
 PAIR_MIN_EXAMPLES = 2
+# A phrase naming a status the base is about ("foreign agent") is asked with in the questions
+# of at least this share of the entries (see `status_phrases`).
+STATUS_SPREAD = 1 / 6
 
 # "бот" as written when it is the subject of the question ("бот хранит мои запросы?"); the
 # other cases make it an object ("как создать бота"). In English, "the bot" is this one.
@@ -183,3 +188,86 @@ def holds_word_pair(pairs: frozenset[frozenset[str]], keys: Iterable[str]) -> bo
     distinct = sorted(set(keys))
     return any(frozenset((first, second)) in pairs
                for i, first in enumerate(distinct) for second in distinct[i + 1:])
+
+
+def status_phrases(questions: Iterable[tuple[str, list[str]]], total: int,
+                   names_domain: Callable[[str, str], bool],
+                   is_verb: Callable[[str], bool]) -> frozenset[tuple[str, str]]:
+    """Return the phrases of two words naming the statuses the whole base is about ("foreign
+    agent", "нежелательная организация"): domain phrases (`names_domain`, index
+    `_domain_pair`) without a verb that the questions of at least STATUS_SPREAD of the
+    `total` entries ask with, side by side.
+
+    `questions` are each example question's and title's entry and content keys. A phrase
+    asked about in one or two entries ("цифровая гигиена", "telegram channel") names a topic,
+    not a status.
+    """
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entry_id, keys in questions:
+        for pair in pairwise(keys):
+            holders[pair].add(entry_id)
+    return frozenset(
+        pair for pair, entries in holders.items() if len(entries) >= STATUS_SPREAD * total
+        and pair[0] != pair[1] and not any(is_verb(k) for k in pair) and names_domain(*pair))
+
+
+def phrase_initials(keywords: Iterable[tuple[str, str, list[str]]],
+                    statuses: Set[tuple[str, str]]) -> dict[str, str]:
+    """Return the capital initials people shorten the statuses' names to, with the phrase each
+    stands for: "НО" for "нежелательная организация", "ФА" for "foreign agent" (Russian
+    readers write the English initials in Cyrillic).
+
+    `keywords` are the entries' keywords, each with its entry and its content keys;
+    `statuses` the phrases naming the statuses (see `status_phrases`). Initials that keywords
+    of different entries share ("УО" for "уголовная ответственность" and "undesirable
+    organisation") stand for none.
+    """
+    meaning: dict[str, set[str]] = defaultdict(set)
+    phrase_of: dict[str, str] = {}
+    for entry_id, keyword, keys in keywords:
+        words = keyword.split()
+        if len(words) != 2 or len(keys) != 2 or not all(w[0].isalpha() for w in words):
+            continue
+        initials = "".join(w[0] for w in words).upper()
+        # English speakers do not shorten the statuses' names, and two Latin capitals are
+        # mostly something else ("the FA cup"); Russian readers write the English initials in
+        # Cyrillic ("ФА").
+        spellings = {initials if is_cyrillic(initials)
+                     else latin_to_cyrillic(initials.lower()).upper()}
+        for spelling in spellings:
+            meaning[spelling].add(entry_id)
+            if (keys[0], keys[1]) in statuses:
+                phrase_of.setdefault(spelling, keyword)
+    return {s: p for s, p in phrase_of.items() if len(meaning[s]) == 1}
+
+
+def spell_out_initials(text: str, initials: Mapping[str, str],
+                       is_function_word: Callable[[str], bool]) -> str:
+    """Return `text` with the statuses' initials written in capitals ("ФА и НО в чем
+    разница") replaced by the phrases they stand for.
+
+    Initials that spell a function word ("НО", "TO") are that word, shouted, after a comma or
+    a dash ("всё понятно, НО что делать") and in a text written in capitals only, where
+    `is_function_word` says so of their lowercase form.
+    """
+    if not initials:
+        return text
+    shouted = text.upper() == text
+
+    def spell(match: re.Match[str]) -> str:
+        found = match.group(0)
+        phrase = initials.get(found)
+        if phrase is None:
+            return found
+        if is_function_word(found.lower()) and (
+                shouted or _AFTER_PAUSE.search(text, 0, match.start())):
+            return found
+        return phrase
+
+    return _CAPITALS.sub(spell, text)
+
+
+# A word of two or three capital letters standing alone.
+_CAPITALS = re.compile(r"(?<![\w-])[A-ZА-ЯЁ]{2,3}(?![\w-])")
+# A comma or a dash right before a word.
+_AFTER_PAUSE = re.compile(r"[,\u2013\u2014-]\s*$")

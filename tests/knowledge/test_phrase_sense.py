@@ -55,6 +55,33 @@ def test_words_the_domain_phrase_does_not_govern_leave_its_sense(
     assert question_index.match(text, "en").entry_id == entry
 
 
+@pytest.mark.parametrize(("text", "lang", "entry"), [
+    ("что такое иностранный агент в России, на пальцах", "ru", "fa_definition"),
+    ("What is a 'foreign agent' in Russia, in simple terms?", "en", "fa_definition"),
+])
+def test_a_complement_after_a_comma_starts_a_phrase_of_its_own(
+    question_index: QuestionIndex, text: str, lang: str, entry: str,
+) -> None:
+    # "in simple terms" says how to answer; it does not continue "in Russia" into another
+    # field the way "агент по продажам в Бразилии" does.
+    assert question_index.match(text, lang).entry_id == entry
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "lang", "entry"), [
+    # A relational adjective of another country owns the law; a qualitative one does not.
+    ("как работает казахстанский закон об иностранных агентах",
+     "новый закон об иностранных агентах что изменилось", "ru", "history"),
+    # A possessive owns the list although a word describes the organisations.
+    ("who is on Australia's list of proscribed terrorist organisations",
+     "what's on the list of terrorist organisations in Russia", "en", "terrorist_list"),
+])
+def test_another_countrys_law_or_list_is_another_field(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, lang: str, entry: str,
+) -> None:
+    assert question_index.match(near_miss, lang).entry_id is None
+    assert question_index.match(in_scope, lang).entry_id == entry
+
+
 def test_an_amount_of_roubles_is_not_a_question_about_fines(
     question_index: QuestionIndex,
 ) -> None:

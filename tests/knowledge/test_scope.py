@@ -81,3 +81,39 @@ def test_a_keyword_phrase_the_title_names_anchors_a_follow_up_question(
     message = ("I'm flying home next week and worry about my laptop at the airport. "
                "Any digital hygiene advice?")
     assert question_index.match(message, "en").entry_id == "practical_safety"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    # The statuses' initials, as people write them in capitals.
+    ("ФА и НО в чем разница для обычного читателя", "lists_difference"),
+    ("НО это что за статус такой", "un_definition"),
+])
+def test_the_initials_of_a_status_name_the_status(
+    question_index: QuestionIndex, text: str, entry: str,
+) -> None:
+    assert question_index.match(text, "ru").entry_id == entry
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # "НО" after a comma is the conjunction, shouted.
+    ("Всё хорошо, НО что мне делать?", "ru"),
+    # Two Latin capitals in English are something else.
+    ("what is the FA cup", "en"),
+])
+def test_capitals_that_are_not_a_status_s_initials_leave_the_question_off_topic(
+    question_index: QuestionIndex, text: str, lang: str,
+) -> None:
+    assert question_index.match(text, lang).entry_id is None
+
+
+@pytest.mark.parametrize(("text", "lang", "entry"), [
+    # A word only one entry's title names its subject by, and few entries use, shows that
+    # topic in a question holding no word of another field.
+    ("при обыске можно не давать показания?", "ru", "practical_safety"),
+    # An everyday word that many entries use shows nothing: registering a company is not.
+    ("how do I register a company in Germany", "en", None),
+])
+def test_a_subject_word_of_one_entrys_title_anchors_its_topic(
+    question_index: QuestionIndex, text: str, lang: str, entry: str | None,
+) -> None:
+    assert question_index.match(text, lang).entry_id == entry
