@@ -70,8 +70,55 @@ _EN_STOP = set(
         "does", "did", "doing", "would", "could", "might", "must", "shall", "may", "get", "got",
         "let", "lets", "im", "i'm", "ive", "i've", "it's", "what's", "there's", "one",
         "someone", "something",
+        # The negated auxiliaries of be, do and have say no more than their stop words; a
+        # negated modal stays ("what can't a foreign agent do" asks what is forbidden).
+        "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "hasn't",
+        "haven't", "hadn't", "ain't",
     ]
 )
+
+# English clitics: "they're", "I've", "we'll", "I'd", "I'm" join a pronoun or auxiliary (a stop
+# word) to a form of be/have/will/would: the word before the clitic is what counts. ("'s" is
+# left to the stemmer, which drops it; a negated auxiliary is a word of its own: see _EN_STOP.)
+_EN_CLITICS = ("'re", "'ve", "'ll", "'d", "'m")
+# Contractions as people type them in chat, without the apostrophe ("cant", "dont", "theyre",
+# "im"), read as written with it. Left out are those that spell another word: "ill", "id",
+# "well", "wed", "were", "shell", "hell", "its"; and "whats", which the stemmer already reads as
+# the question word "what" (measured: reading it as the stop word "what's" lost answers, and
+# reading "what's" as "what" lost others).
+_EN_BARE_CONTRACTIONS = {
+    w.replace("'", ""): w for w in (
+        "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't",
+        "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", "hadn't", "mustn't",
+        "needn't", "shan't", "ain't", "i'm", "i've", "you're", "you've", "you'll", "you'd",
+        "he's", "she's", "it'll", "we've", "they're", "they've", "they'll", "they'd", "that's",
+        "there's", "who's", "where's", "here's", "how's", "it'd", "that'll",
+    )
+}
+# Chat spellings of whole English words ("ppl", "govt", "pls", "u"), read as the words.
+_EN_CHAT_WORDS = {
+    "u": "you", "ur": "your", "r": "are", "ppl": "people", "pls": "please", "plz": "please",
+    "govt": "government", "gov": "government", "smth": "something", "sth": "something",
+    "smb": "somebody", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
+    "thx": "thanks", "w": "with",
+}
+
+# British and American spellings of one word ("organisation"/"organization",
+# "criminalise"/"criminalize", "defence"/"defense", "behaviour"/"behavior", "centre"/"center"):
+# the stemmer keeps them apart. An ending of the left column is read as the right one's when
+# English uses that spelling too (at most _EN_VARIANT_ZIPF less often: "offenses" as well as
+# "offences"), so both read as one word; words that only look alike stay as they are
+# ("advertise": "advertize" is a hundred times rarer; "four" keeps too few letters).
+_EN_SPELLINGS = (
+    ("isation", "ization"), ("isations", "izations"), ("ise", "ize"), ("ised", "ized"),
+    ("ises", "izes"), ("ising", "izing"), ("iser", "izer"), ("isers", "izers"),
+    ("ence", "ense"), ("ences", "enses"), ("our", "or"), ("ours", "ors"), ("oured", "ored"),
+    ("ouring", "oring"),
+    ("tre", "ter"), ("tres", "ters"),
+)
+# Letters that must stay before a replaced ending: "rise", "four" and "tour" are no variants.
+_EN_SPELLING_STEM = 3
+_EN_VARIANT_ZIPF = 1.0
 
 _RU_OBLIQUE = frozenset({"gent", "gen2", "datv", "ablt", "loct", "loc2"})
 _EN_PREPOSITIONS = frozenset([
@@ -136,15 +183,43 @@ class Analyzer:
         return None if lemma in _RU_STOP else lemma
 
     @lru_cache(maxsize=65536)  # noqa: B019
+    def en_word(self, word: str) -> str:
+        """Return the English word a typed token stands for.
+
+        A contraction typed without its apostrophe is read with it ("cant" is "can't"), a
+        clitic goes ("they're" is "they", "who'd" is "who"), and chat spellings read as their
+        words ("ppl", "govt"). Without this each was a rare word of its own to the matcher.
+        """
+        word = _EN_BARE_CONTRACTIONS.get(word, word)
+        for clitic in _EN_CLITICS:
+            if word.endswith(clitic) and len(word) > len(clitic):
+                word = word[: -len(clitic)]
+                break
+        return _EN_CHAT_WORDS.get(word, word)
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def en_key(self, word: str) -> str | None:
         """Return the Snowball stem of an English word, or None for a stop word."""
         if word[0].isdigit():
             return word
+        if word not in _EN_STOP:  # "i've", "it's": stop words as written
+            word = self.en_word(word)
         if word in QUESTION_WORDS:
             return "en:" + word
         if word in _EN_STOP or len(word) < 2:
             return None
-        return "en:" + str(self._stem.stemWord(word))
+        return "en:" + str(self._stem.stemWord(self.en_spelling(word)))
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def en_spelling(self, word: str) -> str:
+        """Return the American spelling of a word English also spells so (see _EN_SPELLINGS),
+        else the word: "organisation" and "organization" then share their stem."""
+        for british, american in _EN_SPELLINGS:
+            if word.endswith(british) and len(word) - len(british) >= _EN_SPELLING_STEM:
+                other = word[: -len(british)] + american
+                if zipf_frequency(other, "en") >= zipf_frequency(word, "en") - _EN_VARIANT_ZIPF:
+                    return other
+        return word
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_adjective(self, lemma: str) -> bool:
@@ -352,7 +427,7 @@ class Analyzer:
                 surface = self.read_translit(w, lexicon)
                 key, lang = self.ru_key(surface), "ru"
             else:
-                key, lang, surface = self.en_key(w), "en", w
+                key, lang, surface = self.en_key(w), "en", self.en_word(w)
             if key is not None:
                 lemma = key.removeprefix("en:")
                 weight = min(specificity(surface, lang), specificity(lemma, lang))
