@@ -40,6 +40,7 @@ from bot.knowledge.scope import (
     spell_out_initials,
     status_phrases,
 )
+from bot.knowledge.setting import SettingWords
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
@@ -214,6 +215,7 @@ class QuestionIndex:
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
         self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)
+        self._setting = SettingWords(self.analyzer)
         # term -> occurrences in people's questions / in the base's own prose (see `_contrasts`;
         # `_occurrences` adds them up)
         self._field_count: dict[str, Counter[str]] = {"questions": Counter(), "prose": Counter()}
@@ -961,7 +963,7 @@ class QuestionIndex:
         anchored = in_scope or self._about_this_bot(text, query)
         foreign = False
         # Evidence for the base's subject (anchor words, action words) and for another one.
-        subject = other = 0.0
+        subject = other = setting = 0.0
         mapped: dict[str, str] = {}
         everyday = {t.key for t in analysed
                     if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
@@ -975,6 +977,14 @@ class QuestionIndex:
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
+            if self._setting(key, surfaces[key]) and self._own_word(
+                    key, surfaces[key])[1] < 1.0:
+                # A relative, a place or a time the base does not use sets the asker's scene
+                # ("брата задержали вчера в Казани"): no evidence of another field, and never a
+                # misspelt or related word of the base ("Казани" is no "наказание"). It has no
+                # field of its own: see the coverage below.
+                setting += weight
+                continue
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
@@ -1013,9 +1023,15 @@ class QuestionIndex:
         weights = [t.weight for t in analysed]
         around = surroundings(text, analysed, mapped, self.analyzer)
         counted: set[int] = set()
+        # An anchor read in another field's sense shows that field, even where the words
+        # reading it so are setting words ("иностранный агент по продажам в Бразилии").
+        misread = False
         for i, t in enumerate(analysed):
-            if t.key in anchor_keys and not around.qualifies(i, i):
-                counted.add(i)
+            if t.key in anchor_keys:
+                if around.qualifies(i, i):
+                    misread = True
+                else:
+                    counted.add(i)
             # A quoted word naming the status stands alone; one describing a word of another
             # field right after it is that word's ("«нежелательная» беременность").
             if t.key in quoted_keys and not around.qualifies(i, i) and not around.described(i):
@@ -1031,7 +1047,8 @@ class QuestionIndex:
             self._keyword_phrases, keys, weights))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
-        if not anchored and _BOT_TERMS & query.keys() and not foreign and not other:
+        another_field = foreign or other > 0 or misread
+        if not anchored and _BOT_TERMS & query.keys() and not another_field:
             words = tokens(text)
             anchored = names_this_bot(words, self.analyzer.latin_language(words) == "ru")
         # Anchors count unless words of another subject outweigh them.
@@ -1040,10 +1057,16 @@ class QuestionIndex:
         # field ("брата задержали, куда звонить"), show its topic (see scope); so does a word
         # of one entry's title as written ("при обыске можно не давать показания?"; not read
         # through the thesaurus: "наклейка на машину" is no symbol).
-        anchored = anchored or (not foreign and not other and (holds_word_pair(
+        anchored = anchored or (not another_field and (holds_word_pair(
             self._word_pairs, (k for k in keys if k)) or any(
                 k in self._title_words and not t.synonym for k, t in zip(keys, analysed,
                                                                          strict=True))))
+        # Setting words belong to the situation the other words tell: among words of the
+        # domain only they are part of its scene and leave the coverage alone; beside a word
+        # of another field ("минюст часы приёма в Москве") they may be that field's scene and
+        # count as words the base does not know.
+        if another_field:
+            total += setting
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)

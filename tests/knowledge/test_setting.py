@@ -1,0 +1,38 @@
+"""Relatives, places and times set the asker's scene: they neither decline nor anchor."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.index import QuestionIndex
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # A relative, a weekday, a city and a season the base never uses describe the situation
+    # of a detention or a search; they are no words of another field.
+    ("Сестру задержали в пятницу в Петербурге на акции, что делать?", "practical_safety"),
+    ("У соседа вчера был обыск, что можно не говорить?", "practical_safety"),
+    ("Мою дочь задержали после акции, она студентка. Что ей говорить и кому звонить?",
+     "practical_safety"),
+    ("my brother was detained yesterday, who do we call", "practical_safety"),
+])
+def test_a_situation_told_with_people_places_and_times_is_answered(
+    question_index: QuestionIndex, question: str, entry: str,
+) -> None:
+    assert question_index.match(question).entry_id == entry
+
+
+@pytest.mark.parametrize("question", [
+    # The setting words go; the word of another field stays and declines the question.
+    "мама хочет купить ламинат в Москве, где дешевле",
+    "соседка держит собаку в подъезде что делать",
+    "Как найти хорошего агента по недвижимости в Казани?",
+    "my neighbour plays football in Riga, how to join",
+    "my sister needs a schengen visa, how long does it take",
+    "What's the tax rate for freelancers in Portugal?",
+])
+def test_a_question_of_another_field_told_with_setting_words_is_declined(
+    question_index: QuestionIndex, question: str,
+) -> None:
+    assert question_index.match(question).entry_id is None
+
