@@ -977,8 +977,8 @@ class QuestionIndex:
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
-            if self._setting(key, surfaces[key]) and self._own_word(
-                    key, surfaces[key])[1] < 1.0:
+            if self._own_word(key, surfaces[key])[1] < 1.0 and self._setting(
+                    key, surfaces[key]):
                 # A relative, a place or a time the base does not use sets the asker's scene
                 # ("брата задержали вчера в Казани"): no evidence of another field, and never a
                 # misspelt or related word of the base ("Казани" is no "наказание"). It has no

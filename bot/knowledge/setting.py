@@ -100,9 +100,9 @@ class SettingWords:
             return key in self._en and not surface.endswith("'s")
         if not is_cyrillic(surface):
             return False
-        tags = self._analyzer.grammemes(surface)
         if key in self._ru_people:
-            return "anim" in tags
+            return "anim" in self._analyzer.grammemes(surface)
         if key in self._ru or surface in self._ru:
             return True
-        return _GEO_TAG in tags and self._analyzer.is_known_ru(surface)
+        return _GEO_TAG in self._analyzer.grammemes(surface) and self._analyzer.is_known_ru(
+            surface)
