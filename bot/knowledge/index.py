@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from bot.knowledge import calibration
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
@@ -191,7 +192,7 @@ class MatchResult:
     the entries answering the other questions of a message that asks several. `own_anchor`
     says a word or phrase of the domain (or the caller, or addressing the bot) put the question
     in scope, not merely its closeness to an example; `elsewhere` that it holds words of
-    another field.
+    another field; `evidence` holds the features the calibrated in-scope decision read.
     """
 
     lang: str
@@ -203,6 +204,9 @@ class MatchResult:
     also: tuple[str, ...] = field(default=())
     own_anchor: bool = True
     elsewhere: bool = False
+    # For a question no rule anchors whose words the base mostly knows: what the calibrated
+    # decision read (see calibration.FEATURES); empty otherwise.
+    evidence: tuple[float, ...] = field(default=())
 
 
 class QuestionIndex:
@@ -210,6 +214,9 @@ class QuestionIndex:
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
         self.kb = kb
+        # The calibrated decision for questions no rule anchors (see calibration); replaceable
+        # so that `riskguide kb calibrate` can see what admitting them would answer.
+        self.admits: Callable[[Sequence[float]], bool] = calibration.admits
         self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
@@ -1081,10 +1088,21 @@ class QuestionIndex:
                 anchored = own_anchor = True
                 alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
                                      if e != best_id)[:3]
+        # Most of its words known but no rule anchoring it: the calibrated model decides
+        # (see calibration), from what the match found.
+        evidence: tuple[float, ...] = ()
+        if not anchored and coverage >= MIN_COVERAGE:
+            evidence = (
+                best, best - (ranked[1][1] if len(ranked) > 1 else 0.0),
+                max(nearest.values(), default=0.0), coverage,
+                sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
+                max(self._contrast.get(t, 0.0) for t in resolved), other, float(foreign),
+                float(len(resolved)))
+            anchored = self.admits(evidence)
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage,
-                elsewhere=elsewhere)
+                elsewhere=elsewhere, evidence=evidence)
         if best < ANSWER_THRESHOLD:
             return MatchResult(
                 reply_lang, "unsure", None, round(best, 4),
