@@ -225,7 +225,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     bot/knowledge/calibration.py) and the cross-validated figures of each candidate feature set."""
     from bot.measure import calibrate
 
-    sets = sorted(REPO_QUESTION_SETS.glob("questions-*.json"))
+    sets = calibrate.question_sets(REPO_QUESTION_SETS)
     if not sets:
         print(f"no question sets under {REPO_QUESTION_SETS}", file=sys.stderr)
         return 1

@@ -35,6 +35,8 @@ CANDIDATES: tuple[tuple[str, ...], ...] = (
     ("best", "coverage", "contrast", "words"),
     ("best", "margin", "nearest", "coverage", "asked", "contrast", "other", "foreign"),
 )
+# The clean held-out set the lead measures with is never fitted on, should it land in tests/data.
+_CLEAN = "heldout10"
 _GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
 
 
@@ -54,6 +56,12 @@ class SetBase:
 
     off_topic: int
     declined: int
+
+
+def question_sets(directory: Path) -> list[Path]:
+    """Return the development question sets in `directory` the model is fitted on (every
+    `questions-*.json` but the clean held-out set), in a fixed order."""
+    return [p for p in sorted(directory.glob("questions-*.json")) if _CLEAN not in p.name]
 
 
 def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:

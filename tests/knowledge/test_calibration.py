@@ -51,7 +51,7 @@ def test_an_everyday_question_of_the_same_shape_is_declined(
 
 
 def test_refitting_reproduces_the_shipped_model() -> None:
-    samples, bases = calibrate.collect(sorted((REPO / "tests" / "data").glob("questions-*.json")))
+    samples, bases = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
     model = calibrate.refit(samples, bases)
     assert model["features"] == list(calibration.USED)
     assert model["intercept"] == pytest.approx(calibration.INTERCEPT, abs=1e-3)
