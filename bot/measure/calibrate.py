@@ -15,7 +15,6 @@ still declines at least 95% of its off-topic questions.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,5 +196,28 @@ def report(paths: Sequence[Path]) -> dict[str, object]:
 
 
 def format_report(figures: dict[str, object]) -> str:
-    """Return the report as readable lines (the constants first, as they are shipped)."""
-    return json.dumps(figures, indent=1, ensure_ascii=False)
+    """Return the report as readable lines: the constants first, written as in
+    bot/knowledge/calibration.py (to copy there after a matcher change), then the figures."""
+    shipped = figures["shipped"]
+    assert isinstance(shipped, dict)
+    cv = shipped["cross_validation"]
+    lines = [
+        f"USED = {tuple(shipped['features'])!r}",
+        f"INTERCEPT = {shipped['intercept']}",
+        f"COEFFICIENTS: tuple[float, ...] = {tuple(shipped['coefficients'])!r}",
+        f"THRESHOLD = {shipped['threshold']}",
+        "",
+        f"samples: {figures['samples']}",
+        f"leave-one-set-out at {cv['threshold']}: {cv['won']} answers won, {cv['wrong']} wrong "
+        "answers let in",
+        "  set: unanchored candidates, won, wrong in scope, off-topic let in, "
+        "declines before -> after",
+    ]
+    for name, s in cv["sets"].items():
+        lines.append(f"  {name}: {s['candidates']}, {s['won']}, {s['wrong_in_scope']}, "
+                     f"{s['declines_lost']}, {s['declines_before']:.1%} -> "
+                     f"{s['declines_after']:.1%}")
+    lines.append("candidate feature sets (leave-one-set-out): threshold, won, wrong")
+    for c in figures["candidates"]:  # type: ignore[attr-defined]
+        lines.append(f"  {', '.join(c['features'])}: {c['threshold']}, {c['won']}, {c['wrong']}")
+    return "\n".join(lines)

@@ -51,6 +51,7 @@ def test_an_everyday_question_of_the_same_shape_is_declined(
 
 
 def test_refitting_reproduces_the_shipped_model() -> None:
+    # After a change to the matcher, `riskguide kb calibrate` prints the constants to ship.
     samples, bases = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
     model = calibrate.refit(samples, bases)
     assert model["features"] == list(calibration.USED)
