@@ -1097,7 +1097,7 @@ class QuestionIndex:
                 max(nearest.values(), default=0.0), coverage,
                 sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
                 max(self._contrast.get(t, 0.0) for t in resolved), other, float(foreign),
-                float(len(resolved)))
+                math.log(len(resolved)))
             anchored = self.admits(evidence)
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(

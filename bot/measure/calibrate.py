@@ -29,9 +29,9 @@ MIN_DECLINE = 0.95
 CANDIDATES: tuple[tuple[str, ...], ...] = (
     calibration.FEATURES,
     ("best", "margin", "nearest", "coverage"),
-    ("best", "words"),
-    ("best", "other", "foreign", "words"),
-    ("best", "coverage", "contrast", "words"),
+    ("best", "log_words"),
+    ("best", "other", "foreign", "log_words"),
+    ("best", "coverage", "contrast", "log_words"),
     ("best", "margin", "nearest", "coverage", "asked", "contrast", "other", "foreign"),
 )
 # The clean held-out set the lead measures with is never fitted on, should it land in tests/data.
