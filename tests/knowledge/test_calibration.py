@@ -58,3 +58,23 @@ def test_refitting_reproduces_the_shipped_model() -> None:
     assert model["intercept"] == pytest.approx(calibration.INTERCEPT, abs=1e-3)
     assert model["coefficients"] == pytest.approx(list(calibration.COEFFICIENTS), abs=1e-3)
     assert model["threshold"] == calibration.THRESHOLD
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("My cousin was detained at a rally yesterday and the police took his phone. What should he "
+     "say and whom should he call? And how do I check if someone is a foreign agent?", "en"),
+    ("Сестру задержали на улице после пикета, забрали телефон. Что ей отвечать полиции и кому "
+     "звонить? И как проверить, иноагент ли человек?", "ru"),
+])
+def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, message: str,
+                                             lang: str) -> None:
+    # The first question alone would be let in by the model; the second is anchored by the
+    # rules, and its answer stays the one given.
+    shipped = question_index.admits
+    question_index.admits = lambda features: False
+    try:
+        by_rules = question_index.match(message, lang)
+    finally:
+        question_index.admits = shipped
+    assert by_rules.entry_id == "check_status"
+    assert question_index.match(message, lang) == by_rules
