@@ -1,4 +1,4 @@
-"""CLI commands over the knowledge base: ask, kb validate, kb eval, kb bench."""
+"""CLI commands over the knowledge base: ask, kb validate, kb eval, kb calibrate, kb bench."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ev.add_argument("--leave-one-out", action="store_true",
                     help="ask each of the base's example questions of an index built without it")
     ev.set_defaults(func=cmd_eval)
+    cal = kb_sub.add_parser("calibrate", help="refit the calibrated in-scope decision on the "
+                            "repository's question sets, with leave-one-set-out figures")
+    cal.add_argument("--json", action="store_true", help="print one JSON object")
+    cal.set_defaults(func=cmd_calibrate)
     bench = kb_sub.add_parser("bench", help="start-up (cold and warm cache), index build, "
                               "per-question latency and memory")
     bench.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
@@ -213,6 +217,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.failures:
         for f in r["failures"]:  # type: ignore[attr-defined]
             print(f"  FAIL [{f['topic']}] {f['q']!r} -> {f['got']} ({f['score']})")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Print the refitted coefficients of the calibrated in-scope decision (the constants of
+    bot/knowledge/calibration.py) and the cross-validated figures of each candidate feature set."""
+    from bot.measure import calibrate
+
+    sets = calibrate.question_sets(REPO_QUESTION_SETS)
+    if not sets:
+        print(f"no question sets under {REPO_QUESTION_SETS}", file=sys.stderr)
+        return 1
+    figures = calibrate.report(sets)
+    print(json.dumps(figures) if args.json else calibrate.format_report(figures))
     return 0
 
 

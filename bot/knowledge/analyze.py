@@ -269,6 +269,11 @@ class Analyzer:
             word = latin_to_cyrillic(word)
         return self._parses(word)[0].tag.case in _RU_OBLIQUE
 
+    def grammemes(self, word: str) -> frozenset[str]:
+        """Return the grammemes of a Russian word's likeliest reading ("anim", "Geox", ...), so
+        that other modules read pymorphy3's tags without parsing the word again."""
+        return frozenset(self._parses(word)[0].tag.grammemes) if word else frozenset()
+
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_verb(self, lemma: str) -> bool:
         """Return True when a Russian lemma reads first as a verb ("переслать")."""

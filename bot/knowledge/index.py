@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from bot.knowledge import calibration
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
@@ -40,8 +41,12 @@ from bot.knowledge.scope import (
     spell_out_initials,
     status_phrases,
 )
+from bot.knowledge.setting import SettingWords
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
+
+# Decides whether a question no rule anchors is in scope, from its features (see calibration).
+Admit = Callable[[Sequence[float]], bool]
 
 # Calibrated on the development set (see `riskguide kb eval`); the README explains how.
 ANSWER_THRESHOLD = 0.30
@@ -191,7 +196,7 @@ class MatchResult:
     the entries answering the other questions of a message that asks several. `own_anchor`
     says a word or phrase of the domain (or the caller, or addressing the bot) put the question
     in scope, not merely its closeness to an example; `elsewhere` that it holds words of
-    another field.
+    another field; `evidence` holds the features the calibrated in-scope decision read.
     """
 
     lang: str
@@ -203,6 +208,9 @@ class MatchResult:
     also: tuple[str, ...] = field(default=())
     own_anchor: bool = True
     elsewhere: bool = False
+    # For a question no rule anchors whose words the base mostly knows: what the calibrated
+    # decision read (see calibration.FEATURES); empty otherwise.
+    evidence: tuple[float, ...] = field(default=())
 
 
 class QuestionIndex:
@@ -210,10 +218,14 @@ class QuestionIndex:
 
     def __init__(self, kb: KnowledgeBase, analyzer: Analyzer | None = None) -> None:
         self.kb = kb
+        # The calibrated decision for questions no rule anchors (see calibration); replaceable
+        # so that `riskguide kb calibrate` can see what admitting them would answer.
+        self.admits: Admit = calibration.admits
         self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
         self.thesaurus = Thesaurus(kb.synonyms, self.analyzer)
+        self._setting = SettingWords(self.analyzer)
         # term -> occurrences in people's questions / in the base's own prose (see `_contrasts`;
         # `_occurrences` adds them up)
         self._field_count: dict[str, Counter[str]] = {"questions": Counter(), "prose": Counter()}
@@ -884,15 +896,33 @@ class QuestionIndex:
         several questions gets the answer to the first one the base answers (people put the
         main question first); the others' entries come back in `also`, to be offered.
         """
+        # The rules decide first; only a message they leave unanswered, some question of which
+        # no rule anchors although the base knows most of its words, is asked again with the
+        # calibrated decision (see calibration): what the rules answer never changes.
+        left: list[tuple[float, ...]] = []
+
+        def note(evidence: Sequence[float]) -> bool:
+            left.append(tuple(evidence))
+            return False
+
+        result = self._match(text, lang, in_scope, note)
+        if result.outcome == "answer" or not left:
+            return result
+        calibrated = self._match(text, lang, in_scope, self.admits)
+        return calibrated if calibrated.outcome == "answer" else result
+
+    def _match(self, text: str, lang: str | None, in_scope: bool, admit: Admit) -> MatchResult:
+        """Return the answer to a message (see `match`), `admit` deciding the questions no rule
+        anchors."""
         # A statement is read with the question after it (see message_parts); when the two
         # together find no answer, the question alone may ("Брат живёт в Израиле. Его могут
         # записать в иноагенты?").
         glued = [p for p in questions(text, _QUESTION_BREAK) if self.analyzer.terms(p, lang)]
-        result = self._match_parts(text, glued, lang, in_scope)
+        result = self._match_parts(text, glued, lang, in_scope, admit)
         if result.outcome != "answer":
             split = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
             if split != glued:
-                alone = self._match_parts(text, split, lang, in_scope)
+                alone = self._match_parts(text, split, lang, in_scope, admit)
                 if alone.outcome == "answer":
                     return alone
         # Questions joined without a mark ("... и чем это грозит", "a esli ..."), read at the
@@ -901,21 +931,21 @@ class QuestionIndex:
             clauses = [p for p in CLAUSE_BREAK.split(glued[0])
                        if p and self.analyzer.terms(p, lang)]
             if len(clauses) > 1:
-                return self._by_clauses(text, result, clauses, lang, in_scope)
+                return self._by_clauses(text, result, clauses, lang, in_scope, admit)
         return result
 
     def _by_clauses(self, text: str, whole: MatchResult, clauses: list[str], lang: str | None,
-                    in_scope: bool) -> MatchResult:
+                    in_scope: bool, admit: Admit) -> MatchResult:
         """Return the answer to a message whose questions are joined without a mark: the
         whole message's answer with the other entries its clauses ask for offered in `also`,
         or the clauses' answer when the whole finds none. The whole keeps the first place:
         answering the first clause instead cost more answers than it won on every dev set."""
         if whole.outcome != "answer":
-            parts = self._match_parts(text, clauses, lang, in_scope)
+            parts = self._match_parts(text, clauses, lang, in_scope, admit)
             return parts if parts.outcome == "answer" else whole
         # A clause is offered only if it names its subject itself: "и чем это грозит" asks
         # about the first question's subject, which the answer already covers.
-        alone = [self._match_one(c, lang, in_scope) for c in clauses]
+        alone = [self._match_one(c, lang, in_scope, admit) for c in clauses]
         asked = [r.entry_id for r in alone
                  if r.outcome == "answer" and r.entry_id and r.entry_id != whole.entry_id]
         if not asked:
@@ -923,30 +953,32 @@ class QuestionIndex:
         return replace(whole, also=tuple(dict.fromkeys((*whole.also, *asked))))
 
     def _match_parts(self, text: str, parts: list[str], lang: str | None,
-                     in_scope: bool) -> MatchResult:
+                     in_scope: bool, admit: Admit) -> MatchResult:
         """Return the answer to the first of a message's questions (`parts`) the base answers,
         with the others' entries in `also` (see `match`)."""
         if len(parts) < 2:
-            return self._match_one(text, lang, in_scope)
+            return self._match_one(text, lang, in_scope, admit)
         # Once one question is anchored in the domain, the ones after it share its context:
         # "what is a foreign agent? and how do I check someone?"
         answered: list[MatchResult] = []
         earlier: list[MatchResult] = []
         for part in parts:
-            result = self._match_one(part, lang, in_scope or bool(answered))
+            result = self._match_one(part, lang, in_scope or bool(answered), admit)
             # A follow-up with no subject of its own shares a declined first question's field.
             if result.outcome == "answer" and not follows_other_field(earlier, result):
                 answered.append(result)
             earlier.append(result)
         if not answered:
-            return self._match_one(text, lang, in_scope)
+            return self._match_one(text, lang, in_scope, admit)
         main = answered[0]
         also = tuple(dict.fromkeys(
             r.entry_id for r in answered[1:] if r.entry_id and r.entry_id != main.entry_id))
         return replace(main, lang=lang or self.analyzer.detect_language(text), also=also)
 
-    def _match_one(self, text: str, lang: str | None, in_scope: bool) -> MatchResult:
-        """Return the best entry for one question (see `match`)."""
+    def _match_one(self, text: str, lang: str | None, in_scope: bool,
+                   admit: Admit) -> MatchResult:
+        """Return the best entry for one question (see `match`); `admit` decides whether a
+        question no rule anchors, most of whose words the base knows, is in scope."""
         reply_lang = lang or self.analyzer.detect_language(text)
         text = spell_out_initials(text, self._initials, self._is_function_word)
         # A word of the domain thesaurus the base does not use reads as one it does.
@@ -961,7 +993,7 @@ class QuestionIndex:
         anchored = in_scope or self._about_this_bot(text, query)
         foreign = False
         # Evidence for the base's subject (anchor words, action words) and for another one.
-        subject = other = 0.0
+        subject = other = setting = 0.0
         mapped: dict[str, str] = {}
         everyday = {t.key for t in analysed
                     if t.synonym and t.weight < SYNONYM_ANCHOR_SPECIFICITY}
@@ -975,6 +1007,14 @@ class QuestionIndex:
         for key, weight in query.items():
             if key.isdigit():
                 continue  # a year or an amount says nothing about the subject
+            if self._own_word(key, surfaces[key])[1] < 1.0 and self._setting(
+                    key, surfaces[key]):
+                # A relative, a place or a time the base does not use sets the asker's scene
+                # ("брата задержали вчера в Казани"): no evidence of another field, and never a
+                # misspelt or related word of the base ("Казани" is no "наказание"). It has no
+                # field of its own: see the coverage below.
+                setting += weight
+                continue
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
@@ -1013,9 +1053,15 @@ class QuestionIndex:
         weights = [t.weight for t in analysed]
         around = surroundings(text, analysed, mapped, self.analyzer)
         counted: set[int] = set()
+        # An anchor read in another field's sense shows that field, even where the words
+        # reading it so are setting words ("иностранный агент по продажам в Бразилии").
+        misread = False
         for i, t in enumerate(analysed):
-            if t.key in anchor_keys and not around.qualifies(i, i):
-                counted.add(i)
+            if t.key in anchor_keys:
+                if around.qualifies(i, i):
+                    misread = True
+                else:
+                    counted.add(i)
             # A quoted word naming the status stands alone; one describing a word of another
             # field right after it is that word's ("«нежелательная» беременность").
             if t.key in quoted_keys and not around.qualifies(i, i) and not around.described(i):
@@ -1031,7 +1077,8 @@ class QuestionIndex:
             self._keyword_phrases, keys, weights))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
-        if not anchored and _BOT_TERMS & query.keys() and not foreign and not other:
+        another_field = foreign or other > 0 or misread
+        if not anchored and _BOT_TERMS & query.keys() and not another_field:
             words = tokens(text)
             anchored = names_this_bot(words, self.analyzer.latin_language(words) == "ru")
         # Anchors count unless words of another subject outweigh them.
@@ -1040,10 +1087,16 @@ class QuestionIndex:
         # field ("брата задержали, куда звонить"), show its topic (see scope); so does a word
         # of one entry's title as written ("при обыске можно не давать показания?"; not read
         # through the thesaurus: "наклейка на машину" is no symbol).
-        anchored = anchored or (not foreign and not other and (holds_word_pair(
+        anchored = anchored or (not another_field and (holds_word_pair(
             self._word_pairs, (k for k in keys if k)) or any(
                 k in self._title_words and not t.synonym for k, t in zip(keys, analysed,
                                                                          strict=True))))
+        # Setting words belong to the situation the other words tell: among words of the
+        # domain only they are part of its scene and leave the coverage alone; beside a word
+        # of another field ("минюст часы приёма в Москве") they may be that field's scene and
+        # count as words the base does not know.
+        if another_field:
+            total += setting
         coverage = known / total if total else 0.0
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
@@ -1081,10 +1134,21 @@ class QuestionIndex:
                 anchored = own_anchor = True
                 alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
                                      if e != best_id)[:3]
+        # Most of its words known but no rule anchoring it: the calibrated model decides
+        # (see calibration), from what the match found.
+        evidence: tuple[float, ...] = ()
+        if not anchored and coverage >= MIN_COVERAGE:
+            evidence = (
+                best, best - (ranked[1][1] if len(ranked) > 1 else 0.0),
+                max(nearest.values(), default=0.0), coverage,
+                sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
+                max(self._contrast.get(t, 0.0) for t in resolved), other, float(foreign),
+                math.log(len(resolved)))
+            anchored = admit(evidence)
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage,
-                elsewhere=elsewhere)
+                elsewhere=elsewhere, evidence=evidence)
         if best < ANSWER_THRESHOLD:
             return MatchResult(
                 reply_lang, "unsure", None, round(best, 4),

@@ -1,0 +1,120 @@
+"""A calibrated in-scope decision for questions no anchoring rule puts in scope.
+
+The matcher answers a question only when a rule anchors it in the domain (a domain word or
+phrase, a word pair of one entry, a title word, a name, near-identity to an example). A question
+most of whose words the base knows (coverage >= MIN_COVERAGE) but that no rule anchors is
+declined, whether it is "Мою дочь задержали после акции, что ей говорить?" or "how to cancel a
+patreon subscription". For exactly those questions a small logistic model over what the match
+already computed (the best score, its margin, the closest example, the evidence for the base's
+subject and for another) says whether the base answers it.
+
+The coefficients are fitted by `riskguide kb calibrate` on the repository's development question
+sets, the features and the threshold chosen by leave-one-set-out cross-validation; a wrong
+answer costs more than a decline, so the threshold lets in at most one off-topic question per
+three in-scope questions won.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+# The features of a match the model reads, in order (see QuestionIndex._match_one).
+FEATURES = (
+    "best",          # the best entry's score
+    "margin",        # its lead over the second entry
+    "nearest",       # the closeness of the nearest example question (weighted Dice)
+    "coverage",      # the share of the question's weight on words the base knows
+    "asked",         # the share on words the base's questions, titles or keywords use
+    "contrast",      # the highest word contrast (base vs. general language) among its words
+    "other",         # the weight of everyday words the base never uses (another field)
+    "foreign",       # 1 when a rare word the base never uses is present
+    "log_words",     # the log of the number of the question's words the base knows: each word
+                     # more tells less, so a long everyday text does not get in by length alone
+)
+# Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
+USED = ("best", "log_words")
+INTERCEPT = -13.3027
+COEFFICIENTS: tuple[float, ...] = (7.6038, 4.5066)
+# The probability from which a question is answered.
+THRESHOLD = 0.62
+_INDEX = tuple(FEATURES.index(name) for name in USED)
+_LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
+
+
+def admits(features: Sequence[float]) -> bool:
+    """Return True when the shipped model puts a question with these features in scope.
+
+    A plain comparison of a linear score with the threshold's logit: cheap and deterministic.
+    """
+    z = INTERCEPT + sum(c * features[i] for c, i in zip(COEFFICIENTS, _INDEX, strict=True))
+    return z >= _LOGIT
+
+
+def probability(features: Sequence[float], intercept: float, coefficients: Sequence[float],
+                used: Sequence[str] = USED) -> float:
+    """Return a model's probability that a question with these features is one it answers."""
+    z = intercept + sum(c * features[FEATURES.index(n)] for c, n in zip(coefficients, used,
+                                                                         strict=True))
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], used: Sequence[str],
+        weights: Sequence[float] | None = None, l2: float = 1.0,
+        steps: int = 25) -> tuple[float, tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """Return a logistic model fitted by Newton's method: intercept, coefficients on the raw
+    features, and the features' means and scales (the fit runs on standardised features so
+    the ridge penalty `l2` treats them alike; the coefficients returned are unstandardised).
+
+    Deterministic: no random start, a fixed number of steps.
+    """
+    cols = [FEATURES.index(n) for n in used]
+    n = len(rows)
+    w8 = list(weights) if weights is not None else [1.0] * n
+    means = tuple(sum(r[c] for r in rows) / n for c in cols)
+    scales = tuple(
+        math.sqrt(sum((r[c] - m) ** 2 for r in rows) / n) or 1.0 for c, m in zip(cols, means,
+                                                                                 strict=True))
+    x = [[1.0, *((r[c] - m) / s for c, m, s in zip(cols, means, scales, strict=True))]
+         for r in rows]
+    k = len(cols) + 1
+    beta = [0.0] * k
+    for _ in range(steps):
+        grad = [0.0] * k
+        hess = [[0.0] * k for _ in range(k)]
+        for xi, yi, wi in zip(x, labels, w8, strict=True):
+            z = sum(b * v for b, v in zip(beta, xi, strict=True))
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            for a in range(k):
+                grad[a] += wi * (p - yi) * xi[a]
+                for b in range(k):
+                    hess[a][b] += wi * p * (1 - p) * xi[a] * xi[b]
+        for a in range(1, k):
+            grad[a] += l2 * beta[a]
+            hess[a][a] += l2
+        step = _solve(hess, grad)
+        beta = [b - s for b, s in zip(beta, step, strict=True)]
+    coefficients = tuple(b / s for b, s in zip(beta[1:], scales, strict=True))
+    intercept = beta[0] - sum(c * m for c, m in zip(coefficients, means, strict=True))
+    return intercept, coefficients, means, scales
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Return x with a x = b (Gaussian elimination with partial pivoting; a is small)."""
+    n = len(b)
+    m = [[*row, v] for row, v in zip(a, b, strict=True)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            continue
+        for r in range(col + 1, n):
+            f = m[r][col] / m[col][col]
+            for c in range(col, n + 1):
+                m[r][c] -= f * m[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        if abs(m[r][r]) < 1e-12:
+            continue
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x

@@ -1,0 +1,108 @@
+"""Words that describe the asker's situation, not the subject asked about.
+
+"Мою дочь задержали вчера в Казани", "my brother was detained in Moscow yesterday": the
+relative, the place and the day set the scene of a question about detention; none of them is
+a word of another field the way "собака", "football" or "ламинат" is. A word the base does not
+use counts as evidence of another subject (see `QuestionIndex._match_one`); a setting word
+counts neither for another subject nor for the domain.
+
+Where the languages' own resources tell these words, they are used: places are the words
+pymorphy3's dictionary tags as geographical names (Geox) and the country and city names of the
+Unicode CLDR data Babel ships (territories and time-zone cities, in Russian and English); times
+are CLDR's month, weekday and day-period names. Neither pymorphy3 nor any installed resource
+tells a relative or a person's role from another animate noun ("дочь" from "собака", "сосед"
+from "футболист": all 'anim'), nor an English person word at all, so those are a short closed
+class below, mirrored in both languages; a Russian one counts only where pymorphy3 reads it as
+an animate noun.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import get_timezone_location
+
+from bot.knowledge.analyze import Analyzer
+from bot.textnorm import is_cyrillic, tokens
+
+# Relatives and the everyday roles people name each other by, with the words for when and
+# where that CLDR's names do not hold (the days around today, the street and the town): a
+# closed class of the language, not a field's vocabulary. Seasons are left out: they head
+# other fields' things ("summer camp", "winter tyres", "летняя резина").
+_PEOPLE = {
+    "ru": ("мама", "мать", "папа", "отец", "родитель", "сын", "дочь", "дочка", "брат", "сестра",
+           "муж", "жена", "бабушка", "дедушка", "дед", "внук", "внучка", "тетя", "дядя",
+           "племянник", "племянница", "двоюродный", "свекровь", "теща", "тесть", "зять",
+           "невестка", "ребенок", "подруга", "парень", "девушка", "сосед", "соседка",
+           "коллега", "начальник", "работодатель", "студент", "студентка", "школьник",
+           "школьница", "одноклассник", "однокурсник", "знакомая", "женщина", "мужчина"),
+    "en": ("mum", "mom", "mother", "dad", "father", "parent", "son", "daughter", "brother",
+           "sister", "husband", "wife", "grandmother", "grandma", "grandfather", "grandpa",
+           "grandson", "granddaughter", "aunt", "uncle", "nephew", "niece", "cousin", "child",
+           "kid", "girlfriend", "boyfriend", "partner", "neighbour", "neighbor", "colleague",
+           "boss", "employer", "student", "classmate", "woman", "man", "family", "relative"),
+}
+_TIMES = {
+    "ru": ("вчера", "сегодня", "завтра", "позавчера", "послезавтра", "утром", "вечером",
+           "ночью", "днем", "неделя", "выходные"),
+    "en": ("yesterday", "today", "tomorrow", "tonight", "week", "weekend"),
+}
+_PLACES = {
+    "ru": ("улица", "город", "площадь", "проспект"),
+    "en": ("street", "city", "town"),
+}
+# pymorphy3's tag for geographical names.
+_GEO_TAG = "Geox"
+
+
+@lru_cache(maxsize=1)
+def _cldr_words() -> dict[str, frozenset[str]]:
+    """Return, per language, the one-word month, weekday, day-period, country and city names of
+    the CLDR data (Babel), as written, lower-cased."""
+    out: dict[str, set[str]] = {}
+    for lang in ("ru", "en"):
+        loc = Locale(lang)
+        names: list[str] = []
+        for table in (loc.months, loc.days, loc.day_periods):
+            for context in table.values():
+                for width in context.values():
+                    names.extend(str(v) for v in width.values())
+        names.extend(str(v) for v in loc.territories.values())
+        for zone in zoneinfo.available_timezones():
+            if "/" in zone and not zone.startswith("Etc/"):
+                names.append(str(get_timezone_location(zone, lang, return_city=True)))
+        out[lang] = {n.lower() for n in names if len(tokens(n)) == 1}
+    return {lang: frozenset(words) for lang, words in out.items()}
+
+
+class SettingWords:
+    """Tells whether a question's term names a person, place or time of the asker's situation."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
+        cldr = _cldr_words()
+        self._ru = frozenset(
+            k for w in (*_PEOPLE["ru"], *_TIMES["ru"], *_PLACES["ru"], *cldr["ru"])
+            if is_cyrillic(w) for k in (analyzer.ru_key(w), w) if k)
+        self._ru_people = frozenset(filter(None, (analyzer.ru_key(w) for w in _PEOPLE["ru"])))
+        self._en = frozenset(
+            k for w in (*_PEOPLE["en"], *_TIMES["en"], *_PLACES["en"], *cldr["en"])
+            if not is_cyrillic(w) for t in tokens(w) for k in (analyzer.en_key(t),) if k)
+
+    def __call__(self, key: str, surface: str) -> bool:
+        """Return True when a term (its index key and the word as written) is a setting word:
+        a relative or person's role, a place or a time (see the module's docstring)."""
+        if key.startswith("en:"):
+            # A possessive names an owner, not the scene: "Hungary's law", "my kid's tablet"
+            # are things of another country or of another field.
+            return key in self._en and not surface.endswith("'s")
+        if not is_cyrillic(surface):
+            return False
+        if key in self._ru_people:
+            return "anim" in self._analyzer.grammemes(surface)
+        if key in self._ru or surface in self._ru:
+            return True
+        return _GEO_TAG in self._analyzer.grammemes(surface) and self._analyzer.is_known_ru(
+            surface)

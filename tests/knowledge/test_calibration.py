@@ -1,0 +1,80 @@
+"""The calibrated in-scope decision for questions no anchoring rule puts in scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import calibration
+from bot.knowledge.index import QuestionIndex
+from bot.measure import calibrate
+from tests.conftest import REPO
+
+
+def _unanchored(index: QuestionIndex, question: str, lang: str) -> tuple[float, ...]:
+    """Return the features of a question the rules leave to the calibrated decision."""
+    shipped = index.admits
+    index.admits = lambda features: False
+    try:
+        result = index.match(question, lang)
+    finally:
+        index.admits = shipped
+    assert result.outcome == "off_topic"
+    return result.evidence
+
+
+@pytest.mark.parametrize(("question", "lang", "entry"), [
+    ("My cousin was detained at a rally yesterday and the police took his phone. "
+     "What should he say and whom should he call?", "en", "practical_safety"),
+    ("Сестру задержали на улице после пикета, забрали телефон. Что ей отвечать полиции и "
+     "кому звонить?", "ru", "practical_safety"),
+])
+def test_a_situation_no_rule_anchors_is_answered(question_index: QuestionIndex, question: str,
+                                                 lang: str, entry: str) -> None:
+    # No domain word anchors it, yet the base knows its words and one entry answers it well.
+    assert _unanchored(question_index, question, lang)
+    result = question_index.match(question, lang)
+    assert result.outcome == "answer"
+    assert result.entry_id == entry
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("how to cancel a netflix subscription", "en"),
+    ("Как открыть ИП в России иностранцу?", "ru"),
+])
+def test_an_everyday_question_of_the_same_shape_is_declined(
+        question_index: QuestionIndex, question: str, lang: str) -> None:
+    # Also mostly words the base knows and no anchor: the model keeps declining it.
+    assert _unanchored(question_index, question, lang)
+    result = question_index.match(question, lang)
+    assert result.outcome == "off_topic"
+    assert result.entry_id is None
+
+
+def test_refitting_reproduces_the_shipped_model() -> None:
+    # After a change to the matcher, `riskguide kb calibrate` prints the constants to ship.
+    samples, bases = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
+    model = calibrate.refit(samples, bases)
+    assert model["features"] == list(calibration.USED)
+    assert model["intercept"] == pytest.approx(calibration.INTERCEPT, abs=1e-3)
+    assert model["coefficients"] == pytest.approx(list(calibration.COEFFICIENTS), abs=1e-3)
+    assert model["threshold"] == calibration.THRESHOLD
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("My cousin was detained at a rally yesterday and the police took his phone. What should he "
+     "say and whom should he call? And how do I check if someone is a foreign agent?", "en"),
+    ("Сестру задержали на улице после пикета, забрали телефон. Что ей отвечать полиции и кому "
+     "звонить? И как проверить, иноагент ли человек?", "ru"),
+])
+def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, message: str,
+                                             lang: str) -> None:
+    # The first question alone would be let in by the model; the second is anchored by the
+    # rules, and its answer stays the one given.
+    shipped = question_index.admits
+    question_index.admits = lambda features: False
+    try:
+        by_rules = question_index.match(message, lang)
+    finally:
+        question_index.admits = shipped
+    assert by_rules.entry_id == "check_status"
+    assert question_index.match(message, lang) == by_rules
