@@ -120,12 +120,6 @@ _EN_SPELLINGS = (
 _EN_SPELLING_STEM = 3
 _EN_VARIANT_ZIPF = 1.0
 
-# Two Latin words joined by a hyphen ("re-post", "e-mail", "crowd-funding", "non-profit"), and
-# English also writes them closed up as a common word (Zipf at least _EN_CLOSED_ZIPF): read as
-# that one word, as the base's "repost" or "crowdfunding". "foreign-agent" stays two words.
-_EN_HYPHENATED = re.compile(r"(?<![\w-])([a-zA-Z]+)-([a-zA-Z]+)(?![\w-])")
-_EN_CLOSED_ZIPF = 2.5
-
 _RU_OBLIQUE = frozenset({"gent", "gen2", "datv", "ablt", "loct", "loc2"})
 _EN_PREPOSITIONS = frozenset([
     "of", "at", "by", "for", "with", "about", "in", "on", "from", "to", "into", "under",
@@ -397,7 +391,7 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         """Return the words of text as `terms` reads them (digits standing for letters read
         as letters); a term's `at` indexes this list."""
-        return tokens(_en_closed(_DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)))
+        return tokens(_DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text))
 
     def terms(
         self, text: str, lang_hint: str | None = None, lexicon: Lexicon | None = None
@@ -426,7 +420,7 @@ class Analyzer:
 
     def _analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
         """Return `terms(text, lexicon=lexicon)` as a tuple."""
-        text = _en_closed(_DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text))
+        text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)
         words = tokens(text)
         latin = [w for w in words if not is_cyrillic(w)]
         translit = bool(latin) and self.latin_language(latin) == "ru"
@@ -446,19 +440,6 @@ class Analyzer:
                     weight = 1.0
                 out.append(Term(key, surface, weight, at))
         return tuple(out)
-
-
-def _en_closed(text: str) -> str:
-    """Return text with each hyphenated Latin pair English writes as one word closed up."""
-    if "-" not in text:
-        return text
-
-    def closed(m: re.Match[str]) -> str:
-        word = m.group(1) + m.group(2)
-        return word if zipf_frequency(word.lower(), "en", wordlist="small") >= _EN_CLOSED_ZIPF \
-            else m.group(0)
-
-    return _EN_HYPHENATED.sub(closed, text)
 
 
 @lru_cache(maxsize=1)

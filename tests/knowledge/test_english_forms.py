@@ -1,6 +1,6 @@
 """English typed as people type it: a contraction without its apostrophe, a chat spelling
-("ppl", "u"), the other side's spelling ("organization", "offense") or a hyphenated compound
-("re-post") gets the answer the base's own spelling gets, as surely."""
+("ppl", "u") or the other side's spelling ("organization", "offense") gets the answer the
+base's own spelling gets, as surely."""
 
 from __future__ import annotations
 
@@ -21,8 +21,6 @@ VARIANTS = [
      "can you donate to an undesirable organisation"),
     ("is it an administrative offense to repost a foreign agent without a label",
      "is it an administrative offence to repost a foreign agent without a label"),
-    ("can I re-post an article by a foreign agent", "can I repost an article by a foreign agent"),
-    ("is crowd-funding for a foreign agent legal", "is crowdfunding for a foreign agent legal"),
 ]
 
 
@@ -69,11 +67,3 @@ def test_negated_be_do_have_say_nothing_a_negated_modal_does(
     assert [analyzer.en_key(w) for w in ("arent", "aren't", "doesnt", "theyre", "they're")] == [
         None] * 5
     assert analyzer.en_key("cant") == analyzer.en_key("can't") is not None
-
-
-def test_a_hyphenated_compound_reads_closed_up_only_where_english_writes_it_so(
-    question_index: QuestionIndex,
-) -> None:
-    analyzer = question_index.analyzer
-    assert [t.key for t in analyzer.terms("re-post", "en")] == ["en:repost"]
-    assert [t.key for t in analyzer.terms("foreign-agent", "en")] == ["en:foreign", "en:agent"]
