@@ -95,12 +95,12 @@ _EN_BARE_CONTRACTIONS = {
         "there's", "who's", "where's", "here's", "how's", "it'd", "that'll",
     )
 }
-# Chat spellings of whole English words ("ppl", "govt", "pls", "u"), read as the words.
+# Chat spellings of whole English words ("ppl", "govt", "pls", "u", "orgs"), read as the words.
 _EN_CHAT_WORDS = {
     "u": "you", "ur": "your", "r": "are", "ppl": "people", "pls": "please", "plz": "please",
     "govt": "government", "gov": "government", "smth": "something", "sth": "something",
     "smb": "somebody", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
-    "thx": "thanks", "w": "with",
+    "thx": "thanks", "w": "with", "org": "organization", "orgs": "organizations",
 }
 
 # British and American spellings of one word ("organisation"/"organization",

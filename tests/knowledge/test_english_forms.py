@@ -21,6 +21,8 @@ VARIANTS = [
      "can you donate to an undesirable organisation"),
     ("is it an administrative offense to repost a foreign agent without a label",
      "is it an administrative offence to repost a foreign agent without a label"),
+    ("can I volunteer for an extremist org", "can I volunteer for an extremist organization"),
+    ("which orgs are undesirable", "which organizations are undesirable"),
 ]
 
 
