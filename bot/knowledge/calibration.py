@@ -34,10 +34,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words")
-INTERCEPT = -13.3027
-COEFFICIENTS: tuple[float, ...] = (7.6038, 4.5066)
+INTERCEPT = -13.0206
+COEFFICIENTS: tuple[float, ...] = (7.4241, 4.3558)
 # The probability from which a question is answered.
-THRESHOLD = 0.62
+THRESHOLD = 0.74
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

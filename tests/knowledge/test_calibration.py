@@ -23,10 +23,10 @@ def _unanchored(index: QuestionIndex, question: str, lang: str) -> tuple[float, 
 
 
 @pytest.mark.parametrize(("question", "lang", "entry"), [
-    ("My cousin was detained at a rally yesterday and the police took his phone. "
-     "What should he say and whom should he call?", "en", "practical_safety"),
-    ("Сестру задержали на улице после пикета, забрали телефон. Что ей отвечать полиции и "
-     "кому звонить?", "ru", "practical_safety"),
+    ("my friend got taken to the police station after a protest, what should he say and who "
+     "do we call", "en", "practical_safety"),
+    ("Брата забрали в полицию после протеста, что ему говорить на допросе и кому нам "
+     "звонить?", "ru", "practical_safety"),
 ])
 def test_a_situation_no_rule_anchors_is_answered(question_index: QuestionIndex, question: str,
                                                  lang: str, entry: str) -> None:
@@ -61,9 +61,9 @@ def test_refitting_reproduces_the_shipped_model() -> None:
 
 
 @pytest.mark.parametrize(("message", "lang"), [
-    ("My cousin was detained at a rally yesterday and the police took his phone. What should he "
-     "say and whom should he call? And how do I check if someone is a foreign agent?", "en"),
-    ("Сестру задержали на улице после пикета, забрали телефон. Что ей отвечать полиции и кому "
+    ("my friend got taken to the police station after a protest, what should he say and who "
+     "do we call? And how do I check if someone is a foreign agent?", "en"),
+    ("Брата забрали в полицию после протеста, что ему говорить на допросе и кому нам "
      "звонить? И как проверить, иноагент ли человек?", "ru"),
 ])
 def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, message: str,
