@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 DEV_QUESTIONS = Path("../shared/eval/questions-dev.json")
 # The development question sets of the repository; the clean held-out set is never read.
 REPO_QUESTION_SETS = Path("tests/data")
-_NEVER_READ = "heldout9"
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -267,7 +266,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def _repo_question_sets() -> list[Path]:
     """Return the repository's development question sets (never the clean held-out set)."""
-    if not REPO_QUESTION_SETS.is_dir():
-        return []
-    return [p for p in sorted(REPO_QUESTION_SETS.glob("questions-*.json"))
-            if _NEVER_READ not in p.name]
+    from bot.measure.calibrate import question_sets
+
+    return question_sets(REPO_QUESTION_SETS) if REPO_QUESTION_SETS.is_dir() else []
