@@ -5,19 +5,24 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge import calibration
-from bot.knowledge.index import QuestionIndex
+from bot.knowledge.index import MatchResult, QuestionIndex
 from bot.measure import calibrate
 from tests.conftest import REPO
 
 
-def _unanchored(index: QuestionIndex, question: str, lang: str) -> tuple[float, ...]:
-    """Return the features of a question the rules leave to the calibrated decision."""
+def _by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResult:
+    """Return the match of a question by the anchoring rules alone (the model admits nothing)."""
     shipped = index.admits
     index.admits = lambda features: False
     try:
-        result = index.match(question, lang)
+        return index.match(question, lang)
     finally:
         index.admits = shipped
+
+
+def _unanchored(index: QuestionIndex, question: str, lang: str) -> tuple[float, ...]:
+    """Return the features of a question the rules leave to the calibrated decision."""
+    result = _by_rules(index, question, lang)
     assert result.outcome == "off_topic"
     return result.evidence
 
@@ -70,11 +75,6 @@ def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, mess
                                              lang: str) -> None:
     # The first question alone would be let in by the model; the second is anchored by the
     # rules, and its answer stays the one given.
-    shipped = question_index.admits
-    question_index.admits = lambda features: False
-    try:
-        by_rules = question_index.match(message, lang)
-    finally:
-        question_index.admits = shipped
+    by_rules = _by_rules(question_index, message, lang)
     assert by_rules.entry_id == "check_status"
     assert question_index.match(message, lang) == by_rules
