@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import ParamSpec, TypeVar, cast
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Latin letters that look like Cyrillic ones and back; real registry data mixes them inside one
 # word ("Transparеncy" with a Cyrillic е), which breaks exact and fuzzy matching alike.
@@ -49,22 +54,29 @@ def printable(text: str) -> str:
 MEMO_MAX_CHARS = 2000
 
 
+def memo_when_short(maxsize: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Return a decorator remembering a function's results for texts up to MEMO_MAX_CHARS
+    long (its first string argument), least recently used first out, and computing them
+    afresh for longer ones: the one way this module and the analyser remember a question's
+    reading. Results should be immutable (tuples, strings): every caller gets the same one."""
+    def wrap(func: Callable[P, R]) -> Callable[P, R]:
+        memo = cast(Callable[P, R], lru_cache(maxsize=maxsize)(func))
+
+        @wraps(func)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            text = next((a for a in args if isinstance(a, str)), "")
+            return func(*args, **kwargs) if len(text) > MEMO_MAX_CHARS else memo(*args, **kwargs)
+
+        return call
+    return wrap
+
+
+@memo_when_short(8192)
 def clean(text: str) -> str:
     """Return text with NFKC, unified quotes/dashes, no control characters, single spaces.
 
     Case is kept: this is the form to show back to a user or to extract aliases from.
     """
-    return _memo_clean(text) if len(text) <= MEMO_MAX_CHARS else _clean(text)
-
-
-@lru_cache(maxsize=8192)
-def _memo_clean(text: str) -> str:
-    """Return `_clean(text)`, memoised."""
-    return _clean(text)
-
-
-def _clean(text: str) -> str:
-    """Return `clean(text)`, computed."""
     text = _ESCAPES.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES_DASHES)
     text = _CONTROL.sub(" ", text)
@@ -109,22 +121,15 @@ def fix_lookalikes(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Return the folded word and number tokens of text (punctuation dropped, 20.33 kept)."""
-    if len(text) > MEMO_MAX_CHARS:
-        return _tokens(text)
-    return list(_memo_tokens(text))
+    return list(_tokens(text))
 
 
-@lru_cache(maxsize=8192)
-def _memo_tokens(text: str) -> tuple[str, ...]:
-    """Return `tokens(text)` as a tuple, memoised: one chat answer reads the same question's
-    words a score of times (language, splitting, matching, names), and folding is most of
-    the cost. A tuple, so no caller can change what the next one gets."""
-    return tuple(_tokens(text))
-
-
-def _tokens(text: str) -> list[str]:
-    """Return `tokens(text)`, computed."""
-    return [t.replace(",", ".") for t in _TOKEN.findall(fold(text))]
+@memo_when_short(8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Return `tokens(text)` as a tuple: one chat answer reads the same question's words a
+    score of times (language, splitting, matching, names), and folding is most of the cost; a
+    tuple, so no caller can change what the next one gets."""
+    return tuple(t.replace(",", ".") for t in _TOKEN.findall(fold(text)))
 
 
 # Punctuation that ends a phrase within a sentence: a word after it starts a new one.

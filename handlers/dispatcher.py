@@ -267,7 +267,7 @@ class Dispatcher:
         if names and result.entry_id is not None and not entry_names(
                 self.services.questions, result.entry_id, tuple(n.name for n in names)):
             entry_id = stronger_entry(result.entry_id, names, when)
-            if names and entry_id == result.entry_id:
+            if entry_id == result.entry_id:
                 asked = without_any_names(text, names)
                 entry_id = listed_entry(
                     entry_id, names, tuple(a.entry_id for a in result.alternatives),

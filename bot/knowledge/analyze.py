@@ -19,7 +19,7 @@ import pymorphy3_dicts_ru
 import snowballstemmer
 
 from bot.knowledge.frequency import zipf_frequency
-from bot.textnorm import MEMO_MAX_CHARS, is_cyrillic, latin_to_cyrillic, tokens
+from bot.textnorm import is_cyrillic, latin_to_cyrillic, memo_when_short, tokens
 
 if TYPE_CHECKING:
     from bot.knowledge.lexicon import Lexicon
@@ -233,7 +233,7 @@ class Analyzer:
         "свежий": qualitative)."""
         if not is_cyrillic(lemma):
             return False
-        tag = self._morph.parse(lemma)[0].tag
+        tag = self._parses(lemma)[0].tag
         return tag.POS == "ADJF" and "Qual" not in tag
 
     @lru_cache(maxsize=65536)  # noqa: B019
@@ -353,19 +353,9 @@ class Analyzer:
             ru += russian
         return "ru" if ru > en else "en"
 
+    @memo_when_short(4096)  # one chat answer asks it of a text several times
     def detect_language(self, text: str) -> str:
         """Return "ru" or "en": the language a question is written in (translit counts as ru)."""
-        if len(text) > MEMO_MAX_CHARS:
-            return self._detect_language(text)
-        return self._memo_detect_language(text)
-
-    @lru_cache(maxsize=4096)  # noqa: B019 - one chat answer asks it of a text several times
-    def _memo_detect_language(self, text: str) -> str:
-        """Return `_detect_language(text)`, memoised (for texts of a question's length)."""
-        return self._detect_language(text)
-
-    def _detect_language(self, text: str) -> str:
-        """Return `detect_language(text)`, computed."""
         words = tokens(text)
         cyr = sum(1 for w in words if is_cyrillic(w))
         lat = [w for w in words if not is_cyrillic(w) and not w[0].isdigit()]
@@ -405,19 +395,14 @@ class Analyzer:
         Russian too, whatever it was taken for. A fresh list each call: callers may change
         theirs.
         """
-        if len(text) > MEMO_MAX_CHARS:
-            return list(self._analysed(text, lexicon))
         if lexicon is not None and all(is_cyrillic(w) or w[0].isdigit() for w in tokens(text)):
             lexicon = None  # it only reads Latin words: one analysis serves callers with or without
-        return list(self._memo_analysed(text, lexicon))
+        return list(self._analysed(text, lexicon))
 
-    @lru_cache(maxsize=8192)  # noqa: B019 - one chat answer analyses a question's words again
-    # and again (splitting, matching, names); a lexicon reads Latin words only once frozen,
-    # as `Lexicon.read_latin` already assumes, so its identity is a safe part of the key.
-    def _memo_analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
-        """Return `_analysed(text, lexicon)`, memoised (for texts of a question's length)."""
-        return self._analysed(text, lexicon)
-
+    # One chat answer analyses a question's words again and again (splitting, matching, names);
+    # a lexicon reads Latin words only once frozen, as `Lexicon.read_latin` already assumes, so
+    # its identity is a safe part of the key.
+    @memo_when_short(8192)
     def _analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
         """Return `terms(text, lexicon=lexicon)` as a tuple."""
         text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)

@@ -232,12 +232,11 @@ def phrase_initials(keywords: Iterable[tuple[str, str, list[str]]],
         # English speakers do not shorten the statuses' names, and two Latin capitals are
         # mostly something else ("the FA cup"); Russian readers write the English initials in
         # Cyrillic ("ФА").
-        spellings = {initials if is_cyrillic(initials)
-                     else latin_to_cyrillic(initials.lower()).upper()}
-        for spelling in spellings:
-            meaning[spelling].add(entry_id)
-            if (keys[0], keys[1]) in statuses:
-                phrase_of.setdefault(spelling, keyword)
+        spelling = (initials if is_cyrillic(initials)
+                    else latin_to_cyrillic(initials.lower()).upper())
+        meaning[spelling].add(entry_id)
+        if (keys[0], keys[1]) in statuses:
+            phrase_of.setdefault(spelling, keyword)
     return {s: p for s, p in phrase_of.items() if len(meaning[s]) == 1}
 
 
