@@ -34,10 +34,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words")
-INTERCEPT = -13.0206
-COEFFICIENTS: tuple[float, ...] = (7.4241, 4.3558)
+INTERCEPT = -13.1975
+COEFFICIENTS: tuple[float, ...] = (7.6171, 4.3992)
 # The probability from which a question is answered.
-THRESHOLD = 0.74
+THRESHOLD = 0.75
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
