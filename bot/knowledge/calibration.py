@@ -6,12 +6,11 @@ most of whose words the base knows (coverage >= MIN_COVERAGE) but that no rule a
 declined, whether it is "Мою дочь задержали после акции, что ей говорить?" or "how to cancel a
 patreon subscription". For exactly those questions a small logistic model over what the match
 already computed says whether the base answers it: the best score, how many of the question's
-words the base knows, and how the best entry itself covers the question (the share of its
-weight on words that entry's own texts use, and on words its asked texts use), the mean
-contrast of the known words, whether the next candidates are of its topic, and the shares of
-setting words and of words no entry uses. A situation the base answers is told largely in one
-entry's own words, with words of the asker's scene besides; an everyday question borrowing the
-base's words spreads them over entries that do not answer it.
+words the base knows, how the best entry itself covers the question (the share of its weight
+on words that entry's own texts use, and on words its asked texts use), the mean contrast of
+the known words and the share of words no entry uses. A situation the base answers is told
+largely in one entry's own words, with words of the asker's scene besides; an everyday question
+borrowing the base's words spreads them over entries that do not answer it.
 
 The coefficients are fitted by `riskguide kb calibrate` on the repository's development question
 sets, the features and the threshold chosen by leave-one-set-out cross-validation; a wrong
@@ -38,17 +37,14 @@ FEATURES = (
     "own",           # the share of the question's weight on words the best entry itself uses
     "own_asked",     # ... that its title, example questions or keywords use
     "mean_contrast",  # the weighted mean word contrast of the words the base knows
-    "agree",         # the share of the next candidates' score on the best entry's topic
-    "setting",       # the share of the question's weight on setting words (relatives, places)
     "unknown",       # the share on words no entry uses
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
-USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "agree", "setting", "unknown")
-INTERCEPT = -16.1677
-COEFFICIENTS: tuple[float, ...] = (8.4199, 4.0429, 8.9448, -3.8443, -0.7673, -0.7497, -3.1592,
-                                    5.227)
+USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
+INTERCEPT = -16.3208
+COEFFICIENTS: tuple[float, ...] = (8.4709, 4.0596, 8.8697, -3.9725, -0.7593, 5.2867)
 # The probability from which a question is answered.
-THRESHOLD = 0.56
+THRESHOLD = 0.55
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

@@ -238,7 +238,6 @@ class QuestionIndex:
         self._asked_by: dict[str, set[str]] = defaultdict(set)
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         self._compounds = self._compound_words(kb)
-        self._topic = {e.id: e.topic for e in kb.entries}
         raw_examples: list[tuple[str, dict[str, float]]] = []
         asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
@@ -876,14 +875,14 @@ class QuestionIndex:
         return ranked
 
     def _fit_evidence(self, query: dict[str, float], mapped: dict[str, str], best_id: str,
-                      ranked: list[tuple[str, float]], total: float, setting: float,
-                      another_field: bool) -> tuple[float, ...]:
+                      total: float) -> tuple[float, ...]:
         """Return the features of calibration.FEATURES after `log_words`: how well the leading
-        entry itself covers the question and how much the candidates agree on its subject.
+        entry itself covers the question, and how much the words the base knows are its own.
 
         What tells a situation the base answers from a question of another field worded in
-        its words: the leading entry's own texts hold most of the question, the next
-        candidates are about the same topic, and the words it knows are the base's own.
+        its words: the leading entry's own texts hold most of the question (an everyday
+        question spreads the base's words over entries that do not answer it), and the rest
+        are words of the asker's scene no entry uses rather than everyday words the base has.
         """
         known = sum(query[k] for k in mapped)
         own = sum(query[k] for k, t in mapped.items() if best_id in self._tf[t])
@@ -891,13 +890,7 @@ class QuestionIndex:
                         if best_id in self._asked_by.get(t, ()))
         contrast = (sum(query[k] * self._contrast.get(t, 0.0) for k, t in mapped.items())
                     / known if known else 0.0)
-        topic = self._topic[best_id]
-        near = ranked[1:4]
-        mass = sum(s for _, s in near)
-        agree = (sum(s for e, s in near if self._topic[e] == topic) / mass if mass else 1.0)
-        whole = total + (0.0 if another_field else setting)
-        return (own / total, own_asked / total, contrast, agree,
-                setting / whole if whole else 0.0, 1.0 - known / total)
+        return own / total, own_asked / total, contrast, 1.0 - known / total
 
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
@@ -1169,7 +1162,7 @@ class QuestionIndex:
                 sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
                 max(self._contrast.get(t, 0.0) for t in resolved), other, float(foreign),
                 math.log(len(resolved)), *self._fit_evidence(
-                    query, mapped, best_id, ranked, total, setting, another_field))
+                    query, mapped, best_id, total))
             anchored = admit(evidence)
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
