@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.3208
-COEFFICIENTS: tuple[float, ...] = (8.4709, 4.0596, 8.8697, -3.9725, -0.7593, 5.2867)
+INTERCEPT = -16.306
+COEFFICIENTS: tuple[float, ...] = (8.4952, 4.0543, 8.9554, -3.7822, -0.8476, 4.5714)
 # The probability from which a question is answered.
-THRESHOLD = 0.55
+THRESHOLD = 0.56
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
