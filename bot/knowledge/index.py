@@ -830,8 +830,8 @@ class QuestionIndex:
         """Return the ranking with the runner-up first when the re-ranking model (see rerank)
         says its answer and title fit the question better than the leader's.
 
-        The runner-up takes the best score and the leader its own, so the scores, and with
-        them every decision on whether to answer, stay as they were.
+        Called once the question is answered; the runner-up takes the best score and the
+        leader its own, so the scores stay as they were.
         """
         if len(ranked) < 2 or ranked[1][1] < rerank.MIN_RATIO * ranked[0][1]:
             return ranked
@@ -1170,7 +1170,6 @@ class QuestionIndex:
         family = resolved.keys() & self._family
         ranked = by_focus(text, ranked, self._readings,
                           self._same_subject(ranked[0][0], family))
-        ranked = self._by_answers(query, resolved, ranked)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored
@@ -1215,6 +1214,12 @@ class QuestionIndex:
                 alternatives=tuple(Scored(e, round(s, 4)) for e, s in ranked[:3]),
                 coverage=coverage, own_anchor=own_anchor,
             )
+        # Only now, the question answered, may the entries' answers reorder the two best: the
+        # decision to answer read the examples' leader and stays as it was (see rerank).
+        if best_id == ranked[0][0]:
+            ranked = self._by_answers(query, resolved, ranked)
+            best_id = ranked[0][0]
+            alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         return MatchResult(
             reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
             coverage=coverage, own_anchor=own_anchor,

@@ -37,11 +37,11 @@ FEATURES = (
                  # best sentence), runner-up minus leader
 )
 # Fitted by `riskguide kb rerank` (see the module docstring); do not edit by hand.
-USED: tuple[str, ...] = ("ratio", "facts", "cosine")
-INTERCEPT = -5.125
-COEFFICIENTS: tuple[float, ...] = (4.4082, 2.8635, 11.4736)
+USED: tuple[str, ...] = ("ratio", "answer", "facts", "cosine")
+INTERCEPT = -4.7395
+COEFFICIENTS: tuple[float, ...] = (4.0407, 0.0008, 2.7928, 10.9891)
 # The probability from which the runner-up takes the first place.
-THRESHOLD = 0.55
+THRESHOLD = 0.57
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
