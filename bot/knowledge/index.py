@@ -1051,7 +1051,7 @@ class QuestionIndex:
         # field's sense ("агент по недвижимости", "foreign exchange agent"): see phrase_sense.
         keys = [mapped.get(t.key, "") if t.key not in everyday else "" for t in analysed]
         weights = [t.weight for t in analysed]
-        around = surroundings(text, analysed, mapped, self.analyzer)
+        around = surroundings(text, analysed, mapped, self.analyzer, self._setting.abroad)
         counted: set[int] = set()
         # An anchor read in another field's sense shows that field, even where the words
         # reading it so are setting words ("иностранный агент по продажам в Бразилии").
@@ -1118,9 +1118,10 @@ class QuestionIndex:
         # A question all of whose words the base asks with, none of them an action word, worded
         # almost as one of its example questions or matching one entry strongly, is one the base
         # answers even with no domain word ("what to do if the police come to search my flat",
-        # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not.
+        # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not, nor one
+        # whose domain words are read in another sense ("закон об иноагентах в Грузии").
         anchored = anchored or (
-            coverage >= EXAMPLE_COVERAGE and not foreign
+            coverage >= EXAMPLE_COVERAGE and not foreign and not misread
             and not any(t in self._actions for t in resolved)
             and (max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE
                  or best >= CONFIDENT_SCOPE))
@@ -1135,9 +1136,10 @@ class QuestionIndex:
                 alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
                                      if e != best_id)[:3]
         # Most of its words known but no rule anchoring it: the calibrated model decides
-        # (see calibration), from what the match found.
+        # (see calibration), from what the match found. A question whose domain words are all
+        # read in another sense ("закон об иноагентах в Грузии") is that sense's.
         evidence: tuple[float, ...] = ()
-        if not anchored and coverage >= MIN_COVERAGE:
+        if not anchored and coverage >= MIN_COVERAGE and not misread:
             evidence = (
                 best, best - (ranked[1][1] if len(ranked) > 1 else 0.0),
                 max(nearest.values(), default=0.0), coverage,
