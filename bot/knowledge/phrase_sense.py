@@ -38,6 +38,8 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # The prepositions placing a thing in a country ("в Грузии", "v gruzii", "in Georgia"): a
 # closed class of each language.
 _LOCATIVE = frozenset({"в", "во", "in"})
+# Marks a question's terms (given its tokens) that name a place outside Russia.
+Abroad = Callable[[list[Term], list[str]], list[bool]]
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
 # with a point or joined by a hyphen is an article or a law ("20.33", "255-ФЗ").
 _AFTER_AMOUNT = re.compile(r"(?<![\w.\-])\d[\d\s,]*(?<=\d)(?![.\-/]?\w)\s+([^\W\d_]+)")
@@ -70,14 +72,14 @@ class Surroundings:
 
     def __init__(self, words: list[str], terms: list[Term], known: Mapping[str, str],
                  analyzer: Analyzer, starts: list[bool] | None = None,
-                 abroad: Callable[[list[Term]], list[bool]] | None = None) -> None:
+                 abroad: Abroad | None = None) -> None:
         self._words = words
         # Which words start a phrase of their own after punctuation (see textnorm).
         self._starts = starts or [False] * len(words)
         self._terms = terms
         self._other = [is_other_field(t, t.key in known) for t in terms]
         # Which terms name a place outside Russia (see setting.SettingWords.abroad).
-        self._abroad = abroad(terms) if abroad else [False] * len(terms)
+        self._abroad = abroad(terms, words) if abroad else [False] * len(terms)
         self._analyzer = analyzer
 
     def qualifies(self, first: int, last: int) -> bool:
@@ -137,6 +139,15 @@ class Surroundings:
             _lang(terms[word]) == "en" or (
                 self._analyzer.is_adjective(terms[word].key)
                 and not self._analyzer.is_comparative(self._words[terms[word].at])))
+
+    def placed_abroad(self, first: int, last: int) -> bool:
+        """Return True when the phrase first..last is another country's: placed there by a
+        locative complement (see `_placed_abroad`) or naming a law or list a place outside
+        Russia names ("the Georgia law on foreign agents")."""
+        head = self._law_head(first)
+        return self._placed_abroad(first, last) or (
+            head is not None and head >= 1 and self._abroad[head - 1]
+            and self._owned_elsewhere(head))
 
     def _placed_abroad(self, first: int, last: int) -> bool:
         """Return True when the phrase first..last, or the law or list it names ("закон об
@@ -209,13 +220,17 @@ class Surroundings:
 
     def _owned_elsewhere(self, head: int) -> bool:
         """Return True when term `head`, an everyday domain noun, has an owner of another field
-        right before it: a possessive ("the UK's list") or a Russian relational adjective
-        ("грузинский закон")."""
+        right before it: a possessive ("the UK's list"), a Russian relational adjective
+        ("грузинский закон") or, in English, a place outside Russia naming it ("the US list")."""
         terms, other = self._terms, self._other
         if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
             return False
         owner = terms[head - 1]
-        if not other[head - 1] or terms[head].at - owner.at != 1:
+        if terms[head].at - owner.at != 1:
+            return False
+        if self._abroad[head - 1] and _lang(owner) == "en":
+            return True
+        if not other[head - 1]:
             return False
         if _lang(owner) == "ru":
             return self._analyzer.is_relational(owner.key)
@@ -252,8 +267,7 @@ def _lang(term: Term) -> str:
 
 
 def surroundings(text: str, terms: list[Term], known: Mapping[str, str],
-                 analyzer: Analyzer, abroad: Callable[[list[Term]], list[bool]] | None = None,
-                 ) -> Surroundings:
+                 analyzer: Analyzer, abroad: Abroad | None = None) -> Surroundings:
     """Return a question's terms with the words of another field marked (see Surroundings).
 
     `known` maps the question's keys the base uses to its own terms (see QuestionIndex);

@@ -18,7 +18,9 @@ an animate noun.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
+from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale
@@ -59,6 +61,8 @@ _GEO_TAG = "Geox"
 # CLDR's codes of the country the base's laws are of and of the whole world: neither is a place
 # outside Russia.
 _HOME = frozenset({"RU", "001"})
+# A decade written with its century, as both languages write it: "1970-х", "1970-е", "1970s".
+_DECADE = re.compile(r"(?<![\d.,])((?:1[89]|20)\d0)(?:-?(?:х|е|ых|ые)|'?s)(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +123,13 @@ class SettingWords:
             k for w in abroad["ru"] if is_cyrillic(w) and len(tokens(w)) == 1 and (
                 _GEO_TAG in analyzer.grammemes(w) or not analyzer.is_known_ru(w))
             for k in (analyzer.ru_key(w),) if k == w.replace("ё", "е"))
+        # A country's code after "the" is its name ("the US", "the UK"); the Soviet Union
+        # ("SU") held Russia.
+        aliases = get_global("territory_aliases")
+        self._codes = frozenset(
+            code.lower() for code in (*Locale("en").territories, *aliases)
+            if len(code) == 2 and code.isalpha() and code not in _HOME
+            and not _HOME & set(aliases.get(code, ())))
         # English names of several words ("United States") as the sequences of their keys.
         self._en_abroad = frozenset(
             keys for w in abroad["en"] if not is_cyrillic(w)
@@ -140,14 +151,16 @@ class SettingWords:
         return _GEO_TAG in self._analyzer.grammemes(surface) and self._analyzer.is_known_ru(
             surface)
 
-    def abroad(self, terms: list[Term]) -> list[bool]:
+    def abroad(self, terms: list[Term], words: list[str]) -> list[bool]:
         """Return, for each of a question's terms, whether it names a country, region or city
         outside Russia by its CLDR name ("Грузия", "Lisbon", "Europe", "the United States":
-        each word of the name).
+        each word of the name). `words` are the question's tokens, which the terms' positions
+        index.
 
         Such a place is part of the asker's scene like any other ("живу в Берлине"), but a law,
         a list or a status placed there is that country's (see phrase_sense)."""
-        marks = [not t.key.startswith("en:") and t.key in self._ru_abroad for t in terms]
+        marks = [(not t.key.startswith("en:") and t.key in self._ru_abroad) or (
+            t.surface in self._codes and t.at > 0 and words[t.at - 1] == "the") for t in terms]
         for i in range(len(terms)):
             for n in (1, 2, 3):
                 span = terms[i:i + n]
@@ -157,3 +170,18 @@ class SettingWords:
                         and not span[-1].surface.endswith("'s")):
                     marks[i:i + n] = [True] * n
         return marks
+
+
+def earliest_year(texts: Iterable[str]) -> int | None:
+    """Return the earliest year (1800-2099) that the texts name, or None: the base's earliest
+    year is when the oldest law it tells of was passed."""
+    years = [int(y) for text in texts for y in re.findall(r"(?<![\d.,])(?:18|19|20)\d\d(?![\d])",
+                                                        text)]
+    return min(years, default=None)
+
+
+def names_era_before(text: str, year: int | None) -> bool:
+    """Return True when a question names a decade that ended before `year` ("экстремистские
+    движения в Европе в 1970-х", "a terrorist group in the 1970s"): it asks about a time before
+    the base's laws, whose words then meant something else."""
+    return year is not None and any(int(d) + 10 <= year for d in _DECADE.findall(text))
