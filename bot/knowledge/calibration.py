@@ -5,13 +5,16 @@ phrase, a word pair of one entry, a title word, a name, near-identity to an exam
 most of whose words the base knows (coverage >= MIN_COVERAGE) but that no rule anchors is
 declined, whether it is "Мою дочь задержали после акции, что ей говорить?" or "how to cancel a
 patreon subscription". For exactly those questions a small logistic model over what the match
-already computed (the best score, its margin, the closest example, the evidence for the base's
-subject and for another) says whether the base answers it.
+already computed says whether the base answers it: the best score, how many of the question's
+words the base knows, how the best entry itself covers the question (the share of its weight
+on words that entry's own texts use, and on words its asked texts use), the mean contrast of
+the known words and the share of words no entry uses. A situation the base answers is told
+largely in one entry's own words, with words of the asker's scene besides; an everyday question
+borrowing the base's words spreads them over entries that do not answer it.
 
 The coefficients are fitted by `riskguide kb calibrate` on the repository's development question
 sets, the features and the threshold chosen by leave-one-set-out cross-validation; a wrong
-answer costs more than a decline, so the threshold lets in at most one off-topic question per
-three in-scope questions won.
+answer costs as much as three declines (see bot.measure.calibrate).
 """
 
 from __future__ import annotations
@@ -31,13 +34,17 @@ FEATURES = (
     "foreign",       # 1 when a rare word the base never uses is present
     "log_words",     # the log of the number of the question's words the base knows: each word
                      # more tells less, so a long everyday text does not get in by length alone
+    "own",           # the share of the question's weight on words the best entry itself uses
+    "own_asked",     # ... that its title, example questions or keywords use
+    "mean_contrast",  # the weighted mean word contrast of the words the base knows
+    "unknown",       # the share on words no entry uses
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
-USED = ("best", "log_words")
-INTERCEPT = -12.7157
-COEFFICIENTS: tuple[float, ...] = (7.1597, 4.2935)
+USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
+INTERCEPT = -16.1089
+COEFFICIENTS: tuple[float, ...] = (8.2146, 4.0093, 8.8693, -3.9434, -0.7286, 5.3357)
 # The probability from which a question is answered.
-THRESHOLD = 0.74
+THRESHOLD = 0.54
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

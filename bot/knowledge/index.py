@@ -876,6 +876,24 @@ class QuestionIndex:
                 return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
         return ranked
 
+    def _fit_evidence(self, query: dict[str, float], mapped: dict[str, str], best_id: str,
+                      total: float) -> tuple[float, ...]:
+        """Return the features of calibration.FEATURES after `log_words`: how well the leading
+        entry itself covers the question, and how much the words the base knows are its own.
+
+        What tells a situation the base answers from a question of another field worded in
+        its words: the leading entry's own texts hold most of the question (an everyday
+        question spreads the base's words over entries that do not answer it), and the rest
+        are words of the asker's scene no entry uses rather than everyday words the base has.
+        """
+        known = sum(query[k] for k in mapped)
+        own = sum(query[k] for k, t in mapped.items() if best_id in self._tf[t])
+        own_asked = sum(query[k] for k, t in mapped.items()
+                        if best_id in self._asked_by.get(t, ()))
+        contrast = (sum(query[k] * self._contrast.get(t, 0.0) for k, t in mapped.items())
+                    / known if known else 0.0)
+        return own / total, own_asked / total, contrast, 1.0 - known / total
+
     def knows(self, text: str) -> bool:
         """Return True when every meaningful word of text is a word the knowledge base uses.
 
@@ -1160,7 +1178,8 @@ class QuestionIndex:
                 max(nearest.values(), default=0.0), coverage,
                 sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
                 max(self._contrast.get(t, 0.0) for t in resolved), other, float(foreign),
-                math.log(len(resolved)))
+                math.log(len(resolved)), *self._fit_evidence(
+                    query, mapped, best_id, total))
             anchored = admit(evidence)
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
