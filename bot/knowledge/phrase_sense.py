@@ -142,12 +142,10 @@ class Surroundings:
 
     def placed_abroad(self, first: int, last: int) -> bool:
         """Return True when the phrase first..last is another country's: placed there by a
-        locative complement (see `_placed_abroad`) or naming a law or list a place outside
-        Russia names ("the Georgia law on foreign agents")."""
-        head = self._law_head(first)
-        return self._placed_abroad(first, last) or (
-            head is not None and head >= 1 and self._abroad[head - 1]
-            and self._owned_elsewhere(head))
+        locative complement (see `_placed_abroad`) or naming a law or list another country
+        owns ("the Georgia law on foreign agents", "Australia's list of proscribed terrorist
+        organisations")."""
+        return self._placed_abroad(first, last) or self._head_qualified(first)
 
     def _placed_abroad(self, first: int, last: int) -> bool:
         """Return True when the phrase first..last, or the law or list it names ("закон об
