@@ -211,5 +211,7 @@ def latin_to_cyrillic(word: str) -> str:
                 out.append(_SINGLE.get(ch, ch))
             i += 1
     text = "".join(out)
-    # "ый"/"ий" endings typed as "iy"/"yi"/"ij" collapse to the dictionary form.
+    # "ый"/"ий" endings typed as "iy"/"yi"/"ij" collapse to the dictionary form ("yi" read
+    # as "ыи", which ends no Russian word).
+    text = re.sub(r"ыи$", "ый", text)
     return re.sub(r"(иы|ыы|ий)$", "ий", text)

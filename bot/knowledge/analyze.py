@@ -8,10 +8,8 @@ into Cyrillic first. How specific a word is comes from wordfreq's general-langua
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 import pymorphy3
@@ -19,26 +17,20 @@ import pymorphy3_dicts_ru
 import snowballstemmer
 
 from bot.knowledge.frequency import zipf_frequency
+from bot.knowledge.translit import readings, spell_digits
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, memo_when_short, tokens
 
 if TYPE_CHECKING:
     from bot.knowledge.lexicon import Lexicon
 
-# "4to", "ne6to", "ho4u": digits standing for letters inside Latin-typed Russian words.
-_DIGIT_LETTER = re.compile(r"(?<![\d.,])([46])(?=[a-z])|(?<=[a-z])([46])(?![\d.,])", re.IGNORECASE)
-_DIGIT_AS = {"4": "ch", "6": "sh"}
-# Cyrillic letters a Latin-typed word leaves ambiguous, and what else each may stand for: "ts"
-# is ц or тс/тьс ("otvetstvennost", "obshchatsya"), "ya"/"yu"/"ye" may hide a soft sign
-# ("statya", "obyom"), a leading "e" is often э ("eto"). Tried when the plain reading is no word.
-_READ_AS = {"ц": ("тс", "тьс"), "я": ("ья",), "ю": ("ью",), "е": ("ье", "э"), "щ": ("сч",)}
-# A final "ye" after a consonant is the plural adjective ending "-ые" far more often than "е":
-# "chaevye", "novye", "dannye" ("чаевые", not "чаеве").
-_FINAL_READ_AS = {"е": ("ые",)}
-_MAX_REREAD = 2
+# A reading that re-reads a letter of the table's reading must be this much more frequent
+# (Zipf) per letter to win: "mojno" is «можно», but a word the table reads as a common word
+# stays that word.
+_REREAD_ZIPF = 1.0
 # The Zipf value granted a Latin-typed word that only the Russian dictionary knows (a typical
 # content word's): "pereslat ekstremistskij material v chat" is Russian, not English.
 _UNLISTED_WORD_ZIPF = 3.0
-_MAX_AMBIGUOUS = 5
+_LONG_READING = 7
 
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
@@ -48,6 +40,9 @@ _RU_FUNCTION_POS = {"PREP", "CONJ", "PRCL", "INTJ", "NPRO"}
 _RU_VERB_PREFIXES = ("пере", "раз", "рас", "под", "при", "про", "за", "по", "от", "вы", "на", "с")
 _MIN_BARE_STEM = 5
 _RU_STOP = {"быть", "это", "мочь", "такой", "весь", "свой", "который", "ли", "бы", "же"}
+# The particles written after a hyphen that make a pronoun indefinite ("кого-нибудь",
+# "где-либо"): the tokens split them off, and the dictionary does not know them alone.
+_RU_POSTFIX_PARTICLES = frozenset({"нибудь", "либо"})
 # Question words carry intent ("что такое" asks for a definition, "сколько" for an amount), so
 # they stay as terms, with the lowest weight.
 QUESTION_WORDS = frozenset(
@@ -176,6 +171,8 @@ class Analyzer:
         """Return the lemma of a Russian word, or None for a function word."""
         if word[0].isdigit() or word in QUESTION_WORDS:
             return word
+        if word in _RU_POSTFIX_PARTICLES:
+            return None
         parse = self._parses(word)[0]
         if parse.tag.POS in _RU_FUNCTION_POS:
             return None
@@ -297,40 +294,27 @@ class Analyzer:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""
         return bool(self._morph.word_is_known(word))
 
-    @lru_cache(maxsize=65536)  # noqa: B019
     def translit_word(self, word: str) -> str:
         """Return the Cyrillic reading of a translit word that the dictionary knows, if any.
 
-        People typing Russian in Latin letters use no single scheme and drop ь ("sdelat",
-        "otvetstvennost", "obshchatsya"): when the table's reading is no word, the other
-        readings of its ambiguous letters (see _READ_AS) and a final soft sign are tried,
-        fewest changes first; the table's reading stands when none is a word.
+        People typing Russian in Latin letters use several schemes at once and drop ь
+        ("sdelat", "skolko", "mojno", "xochu"): of the readings the schemes allow (see
+        `translit.readings`), the dictionary's words compete by how common they are in
+        Russian, each re-read letter costing _REREAD_ZIPF; the table's reading stands when
+        none is a word.
         """
-        cyr = latin_to_cyrillic(word)
-        for candidate in self._readings(cyr):
-            if self._morph.word_is_known(candidate):
-                return candidate
-        return cyr
+        return self._translit(word)[0]
 
-    def _readings(self, cyr: str) -> list[str]:
-        """Return the Cyrillic readings of a translit word, fewest re-read letters first."""
-        # "е" after a vowel is already "ye": only one after a consonant may hide "ье".
-        spots = [i for i, ch in enumerate(cyr) if ch in _READ_AS
-                 and (ch != "е" or i == 0 or cyr[i - 1] not in "аеиоуыэюя")]
-        spots = spots[:_MAX_AMBIGUOUS]
-        readings = [cyr]
-        for changes in range(1, _MAX_REREAD + 1):
-            for chosen in combinations(spots, changes):
-                variants = [""]
-                last = 0
-                for i in chosen:
-                    options = [o for o in _READ_AS[cyr[i]] if o != "э" or i == 0]
-                    if i == len(cyr) - 1:
-                        options += _FINAL_READ_AS.get(cyr[i], ())
-                    variants = [v + cyr[last:i] + o for v in variants for o in options]
-                    last = i + 1
-                readings += [v + cyr[last:] for v in variants]
-        return [r for reading in readings for r in (reading, reading + "ь")]
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def _translit(self, word: str) -> tuple[str, int]:
+        """Return `translit_word(word)` and how many letters it reads otherwise than the table."""
+        best: tuple[float, str, int] | None = None
+        for candidate, changes in readings(word):
+            if candidate in _RU_POSTFIX_PARTICLES or self._morph.word_is_known(candidate):
+                score = zipf_frequency(candidate, "ru", wordlist="small") - _REREAD_ZIPF * changes
+                if best is None or score > best[0]:
+                    best = (score, candidate, changes)
+        return (best[1], best[2]) if best is not None else (latin_to_cyrillic(word), 0)
 
     def latin_language(self, words: list[str]) -> str:
         """Return "ru" when Latin-script words read better as transliterated Russian than English.
@@ -343,11 +327,14 @@ class Analyzer:
             if w[0].isdigit():
                 continue
             english = zipf_frequency(w, "en", wordlist="small")
-            reading = self.translit_word(w)
+            reading, changes = self._translit(w)
             russian = zipf_frequency(reading, "ru", wordlist="small")
             # A word English does not use whose reading the Russian dictionary knows is Russian
-            # even when too rare for the small word list ("pereslat", "ekstremistskij").
-            if not english and not russian and self.is_known_ru(reading):
+            # even when too rare for the small word list ("pereslat", "ekstremistskij"); not a
+            # short rare word only another scheme's letters make of it ("DOXA" is no «доха»):
+            # short words have many rare neighbours a letter or two away, long ones few.
+            if (not english and not russian and self.is_known_ru(reading)
+                    and (not changes or len(reading) >= _LONG_READING)):
                 russian = _UNLISTED_WORD_ZIPF
             en += english
             ru += russian
@@ -378,10 +365,19 @@ class Analyzer:
             return cyr
         return read[0]
 
+    def _base_latin_word(self, word: str, lexicon: Lexicon | None) -> bool:
+        """Return True when a Latin word in Latin-typed Russian is one the knowledge base
+        writes in Latin letters itself ("DOXA", "Meduza") and no Russian word: read as
+        Cyrillic («докса») it would be a word nobody uses."""
+        if lexicon is None or lexicon.key(word) is None:
+            return False
+        read = lexicon.read_latin(word)
+        return not (read is not None and read[1]) and not self.is_known_ru(self.translit_word(word))
+
     def words(self, text: str) -> list[str]:
         """Return the words of text as `terms` reads them (digits standing for letters read
         as letters); a term's `at` indexes this list."""
-        return tokens(_DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text))
+        return tokens(spell_digits(text))
 
     def terms(
         self, text: str, lang_hint: str | None = None, lexicon: Lexicon | None = None
@@ -405,7 +401,7 @@ class Analyzer:
     @memo_when_short(8192)
     def _analysed(self, text: str, lexicon: Lexicon | None) -> tuple[Term, ...]:
         """Return `terms(text, lexicon=lexicon)` as a tuple."""
-        text = _DIGIT_LETTER.sub(lambda m: _DIGIT_AS[m.group(0)], text)
+        text = spell_digits(text)
         words = tokens(text)
         latin = [w for w in words if not is_cyrillic(w)]
         translit = bool(latin) and self.latin_language(latin) == "ru"
@@ -413,7 +409,7 @@ class Analyzer:
         for at, w in enumerate(words):
             if is_cyrillic(w):
                 key, lang, surface = self.ru_key(w), "ru", w
-            elif translit and not w[0].isdigit():
+            elif translit and not w[0].isdigit() and not self._base_latin_word(w, lexicon):
                 surface = self.read_translit(w, lexicon)
                 key, lang = self.ru_key(surface), "ru"
             else:

@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from bot.knowledge import calibration
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
+from bot.knowledge.articles import cited_articles
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents, asked_share
@@ -116,6 +117,14 @@ BOT_SHARE = 0.5
 _DERIVED_STEM = 5
 _SUFFIX_MAX = 5
 DERIVED_CONFIDENCE = 0.8
+# An entry citing an article the question names comes first from among this many best, when it
+# scores at least this share of the best (see `_by_article`).
+ARTICLE_TOP = 4
+ARTICLE_SHARE = 0.5
+# A clipped domain word keeps at least this many of its letters and adds at most _CLIPPED_REST
+# ("иноаг|у", "нежела|лка").
+_CLIPPED_STEM = 5
+_CLIPPED_REST = 3
 # A word sharing its stem with a word of the base (another aspect, the reflexive, the noun in
 # "-ние") reads as that word, with this confidence.
 RELATED_CONFIDENCE = 0.9
@@ -290,8 +299,17 @@ class QuestionIndex:
             neighbours[key].most_common(1)[0][1] / n_occ >= PARTNER_SHARE
         }
         self._ambiguous = frozenset(ambiguous)
+        # Chat makes one noun in "-ка" of such an adjective and its partner ("нежелательная
+        # организация" -> "нежелалка"): see `_univerbations`.
+        self._phrase_nouns = {
+            key: neighbours[key].most_common(1)[0][0] for key in ambiguous
+            if is_cyrillic(key) and self.analyzer.is_adjective(key)
+            and is_cyrillic(neighbours[key].most_common(1)[0][0])}
+        # The articles the answers cite anchor a question that names them, and lead it to the
+        # entries citing them (see articles and `_by_article`).
+        self._cited = {n: ids for n, ids in cited_articles(kb).items() if n in self._tf}
         self.anchors = (self._domain_anchors(asked_texts)
-                        | self._keyword_anchors(kb, aliases)) - ambiguous
+                        | self._keyword_anchors(kb, aliases)) - ambiguous | self._cited.keys()
         # Entries about the bot itself: their keywords name it.
         self._bot_entries = frozenset(
             e.id for e in kb.entries for lang in ("ru", "en")
@@ -313,6 +331,11 @@ class QuestionIndex:
             k: k for k in self.anchors | self._actions
             if is_cyrillic(k) and len(k) >= _DERIVED_STEM and k in self._tf
         }
+        # The beginnings of those words, to the domain words each begins (see `_derived_from`).
+        self._clipped: dict[str, set[str]] = defaultdict(set)
+        for k in self._domain_stems:
+            for cut in range(_CLIPPED_STEM, len(k)):
+                self._clipped[k[:cut]].add(k)
         # The entries answering each kind of question, by what their titles say (see intents).
         self._intent_entries = {
             intent.name: frozenset(e.id for e in kb.entries
@@ -719,8 +742,12 @@ class QuestionIndex:
         """Return the domain word a word the dictionary does not know is derived from, if any.
 
         People coin words from the base's own: "иноагентство", "иноагентка", "донатил" are
-        "иноагент" and "донат" with a suffix. Only the base's domain words (see `_domain_stems`)
-        count, so an everyday word that merely starts like one is not read as it.
+        "иноагент" and "донат" with a suffix. Chat clips a long word and inflects or suffixes
+        what is left ("иноаг|у", "иноаг|и" from "иноагент", "нежела|лка" from
+        "нежелательная"): a word whose first _CLIPPED_STEM letters or more begin one domain
+        word alone, followed by at most _CLIPPED_REST letters, is that word. Only the base's
+        domain words (see `_domain_stems`) count, so an everyday word that merely starts like
+        one is not read as it.
         """
         if not is_cyrillic(surface) or self.analyzer.is_known_ru(surface):
             return None
@@ -729,6 +756,42 @@ class QuestionIndex:
             stem = self._domain_stems.get(surface[:cut])
             if stem is not None:
                 return stem
+        for cut in range(len(surface) - 1, max(_CLIPPED_STEM - 1, len(surface) - _CLIPPED_REST - 1),
+                         -1):
+            words = self._clipped.get(surface[:cut])
+            if words is not None and len(words) == 1 and len(next(iter(words))) > cut + 1:
+                return next(iter(words))
+        return None
+
+    def _univerbations(self, terms: list[Term]) -> list[Term]:
+        """Return terms with each chat noun made of a phrase of the base read as the phrase.
+
+        Russian folds an adjective and its noun into one noun in "-ка" ("электрическая
+        электричка", "нелегальная работа" -> "нелегалка"), and chat does so with the base's
+        phrases: "нежелалка" is "нежелательная организация". A noun in "-ка" the dictionary
+        does not know, whose first _CLIPPED_STEM letters or more begin one adjective the base
+        uses with a partner (see `_phrase_nouns`) and which adds at most _CLIPPED_REST letters,
+        reads as that adjective and its partner.
+        """
+        if not self._phrase_nouns or not any(t.key.endswith("ка") for t in terms):
+            return terms
+        out: list[Term] = []
+        for t in terms:
+            adjective = self._phrase_of(t.key) if t.key.endswith("ка") else None
+            if adjective is None or self.analyzer.is_known_ru(t.surface):
+                out.append(t)
+                continue
+            partner = self._phrase_nouns[adjective]
+            out += [Term(adjective, adjective, t.weight, t.at),
+                    Term(partner, partner, t.weight, t.at)]
+        return out
+
+    def _phrase_of(self, noun: str) -> str | None:
+        """Return the one adjective of `_phrase_nouns` a noun in "-ка" is clipped from, if any."""
+        for cut in range(len(noun) - 1, max(_CLIPPED_STEM - 1, len(noun) - _CLIPPED_REST - 1), -1):
+            found = [a for a in self._phrase_nouns if a.startswith(noun[:cut]) and len(a) > cut + 1]
+            if found:
+                return found[0] if len(found) == 1 else None
         return None
 
     def _domain_pair(self, first: str, second: str) -> bool:
@@ -876,6 +939,25 @@ class QuestionIndex:
                 return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
         return ranked
 
+    def _by_article(self, resolved: dict[str, float],
+                    ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Return the ranking with an entry whose answer cites an article the question names
+        on top.
+
+        "skolko let dayut po 205.1 uk" names the article; the entries whose answers cite it
+        answer it, whatever entry its other words ("сколько лет") lean to: among the
+        ARTICLE_TOP best entries scoring at least ARTICLE_SHARE of the best, the best citing
+        one takes the first place and the best score (never a higher one).
+        """
+        citing = frozenset().union(*(self._cited[k] for k in resolved if k in self._cited))
+        if not citing or ranked[0][0] in citing:
+            return ranked
+        best = ranked[0][1]
+        for entry_id, score in ranked[1:ARTICLE_TOP]:
+            if entry_id in citing and score >= ARTICLE_SHARE * best:
+                return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
+        return ranked
+
     def _fit_evidence(self, query: dict[str, float], mapped: dict[str, str], best_id: str,
                       total: float) -> tuple[float, ...]:
         """Return the features of calibration.FEATURES after `log_words`: how well the leading
@@ -1002,8 +1084,9 @@ class QuestionIndex:
         reply_lang = lang or self.analyzer.detect_language(text)
         text = spell_out_initials(text, self._initials, self._is_function_word)
         # A word of the domain thesaurus the base does not use reads as one it does.
-        analysed = self.thesaurus.fold(self._terms(text, lang, self.lexicon), text, self._tf,
-                                       lambda t: self._own_word(t.key, t.surface)[0] is not None)
+        analysed = self.thesaurus.fold(
+            self._univerbations(self._terms(text, lang, self.lexicon)), text, self._tf,
+            lambda t: self._own_word(t.key, t.surface)[0] is not None)
         query = self._weights(analysed)
         surfaces = {t.key: t.surface for t in analysed}
         if not query:
@@ -1143,8 +1226,8 @@ class QuestionIndex:
         ranked = self._by_intent(text, self._by_title(
             keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
         family = resolved.keys() & self._family
-        ranked = by_focus(text, ranked, self._readings,
-                          self._same_subject(ranked[0][0], family))
+        ranked = self._by_article(resolved, by_focus(text, ranked, self._readings,
+                                                     self._same_subject(ranked[0][0], family)))
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

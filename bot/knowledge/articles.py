@@ -1,0 +1,36 @@
+"""The articles of the codes the knowledge base's answers cite ("ст. 284.1 УК", "Article 20.33
+CAO"), read from the answers when the index is built.
+
+A question that names one of them ("284.1 uk skolko let", "штраф по 20.33") is about the
+base's subject whatever its other words: an article's number is no everyday word, and the
+answers cite only the articles of the statuses' laws. Read from the answers rather than
+listed, so that an entry citing a new article makes its number evidence at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from bot.knowledge.model import KnowledgeBase
+from bot.textnorm import tokens
+
+# An article's number after the word for an article, or before a code's name, in either
+# language: "ст. 20.33", "статьи 284.1", "Article 330.1", "19.34 КоАП", "282.3 CC".
+_CITATION = re.compile(
+    r"(?:\bст\.|\bстать\w*|\barticles?\b|\bart\.)\s*(\d{1,3}\.\d{1,2})\b"
+    r"|\b(\d{1,3}\.\d{1,2})\s*(?:ук|коап|упк|cc|cao|ccp)\b",
+    re.IGNORECASE,
+)
+
+
+def cited_articles(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Return each article number the answers cite, as the matcher's tokens write it, with
+    the entries whose answers cite it."""
+    cited: dict[str, set[str]] = defaultdict(set)
+    for entry in kb.entries:
+        for answer in entry.answer.values():
+            for m in _CITATION.finditer(answer):
+                for number in tokens(m.group(1) or m.group(2)):
+                    cited[number].add(entry.id)
+    return {number: frozenset(ids) for number, ids in cited.items()}

@@ -1,0 +1,65 @@
+"""Russian typed in Latin letters in the spellings people use, chat words made of the base's
+own terms, and article numbers: questions in spellings no eval set holds are answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.analyze import shared_analyzer
+from bot.knowledge.index import QuestionIndex
+from bot.knowledge.translit import readings
+
+
+@pytest.mark.parametrize(("typed", "word"), [
+    ("mojno", "можно"),        # j for ж
+    ("xochu", "хочу"),         # x for х
+    ("skolko", "сколько"),     # the soft sign left out inside the word
+    ("obwestvo", "общество"),  # w for щ
+    ("3apret", "запрет"),      # 3 for з
+    ("inostrannyi", "иностранный"),
+    ("material", "материал"),  # ia as и+а, not я
+])
+def test_the_schemes_letters_read_as_the_russian_word(typed: str, word: str) -> None:
+    analyzer = shared_analyzer()
+    assert analyzer.translit_word(analyzer.words(typed)[0]) == word
+
+
+def test_the_tables_own_reading_comes_first() -> None:
+    assert readings("shtraf")[0] == ("штраф", 0)
+
+
+def test_a_name_written_in_capitals_in_russian_text_stays_a_name() -> None:
+    # "DOXA" read with x as х is «доха», a rare word: not enough to call the word Russian.
+    assert shared_analyzer().latin_language(["doxa"]) == "en"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("xochu perevesti dengi inoagu, eto nakazuemo?", "fa_donating"),
+    ("иноагу задонатил, что будет", "fa_donating"),
+    ("mojno li delat repost nezhelalki?", "un_repost"),
+    ("ob'yasnite, chto takoe nezhelalka", "un_definition"),
+    ("kto-nibud iz inoagov platit nalogi po 30%?", "fa_tax"),
+])
+def test_chat_words_made_of_the_bases_terms_are_answered(
+    question_index: QuestionIndex, question: str, entry: str,
+) -> None:
+    result = question_index.match(question)
+    assert (result.outcome, result.entry_id) == ("answer", entry)
+
+
+def test_an_article_only_the_answers_cite_anchors_the_question(
+    question_index: QuestionIndex,
+) -> None:
+    # 205.1 is in no title or example question: the answers citing it answer.
+    result = question_index.match("статья 205.1 это что")
+    assert result.outcome == "answer"
+    assert result.entry_id in {"terrorist_list", "extremist_financing"}
+
+
+def test_the_entries_citing_the_article_answer_before_the_wording(
+    question_index: QuestionIndex,
+) -> None:
+    # "skolko let dayut" alone leans to the undesirable organisations' prison terms.
+    result = question_index.match("skolko let dayut po 205.1 uk")
+    assert result.outcome == "answer"
+    assert result.entry_id in {"terrorist_list", "extremist_financing"}
