@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.306
-COEFFICIENTS: tuple[float, ...] = (8.4952, 4.0543, 8.9554, -3.7822, -0.8476, 4.5714)
+INTERCEPT = -16.5583
+COEFFICIENTS: tuple[float, ...] = (8.2106, 4.0594, 9.3824, -3.6799, -0.7482, 5.0043)
 # The probability from which a question is answered.
-THRESHOLD = 0.56
+THRESHOLD = 0.59
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

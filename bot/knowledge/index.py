@@ -42,7 +42,7 @@ from bot.knowledge.scope import (
     spell_out_initials,
     status_phrases,
 )
-from bot.knowledge.setting import SettingWords
+from bot.knowledge.setting import SettingWords, earliest_year, names_era_before
 from bot.knowledge.thesaurus import Thesaurus
 from bot.textnorm import is_cyrillic, latin_to_cyrillic, tokens
 
@@ -281,6 +281,8 @@ class QuestionIndex:
         self.lexicon.freeze()
         # Words written after amounts ("рублей", "roubles") anchor nothing (see phrase_sense).
         self._units = unit_words(texts)
+        # The year of the oldest law the base tells of: a decade before it is another time.
+        self._earliest = earliest_year(text for text, _ in texts)
         aliases = self._typo_aliases()
         self.typo_aliases = aliases
         if aliases:
@@ -1192,30 +1194,43 @@ class QuestionIndex:
         # field's sense ("агент по недвижимости", "foreign exchange agent"): see phrase_sense.
         keys = [mapped.get(t.key, "") if t.key not in everyday else "" for t in analysed]
         weights = [t.weight for t in analysed]
-        around = surroundings(text, analysed, mapped, self.analyzer)
+        around = surroundings(text, analysed, mapped, self.analyzer, self._setting.abroad)
+        # In a decade before the base's laws ("в 1970-х"), its words meant something else.
+        elsewhen = names_era_before(text, self._earliest)
+
+        def misread_at(first: int, last: int) -> bool:
+            return elsewhen or around.qualifies(first, last)
         counted: set[int] = set()
         # An anchor read in another field's sense shows that field, even where the words
         # reading it so are setting words ("иностранный агент по продажам в Бразилии").
         misread = False
+        # A domain phrase placed in another country or time ("the Georgia law on foreign
+        # agents") leaves the question to the rules: see below.
+        phrase_misread = False
         for i, t in enumerate(analysed):
             if t.key in anchor_keys:
-                if around.qualifies(i, i):
+                if misread_at(i, i):
                     misread = True
                 else:
                     counted.add(i)
             # A quoted word naming the status stands alone; one describing a word of another
             # field right after it is that word's ("«нежелательная» беременность").
-            if t.key in quoted_keys and not around.qualifies(i, i) and not around.described(i):
+            if t.key in quoted_keys and not misread_at(i, i) and not around.described(i):
                 counted.add(i)
         for i in range(len(keys)):
             for j in (i + 1, i + 2):
                 if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
-                        min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]
-                        ) and not around.qualifies(i, j):
-                    anchored = True
+                        min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]):
+                    if misread_at(i, j):
+                        phrase_misread = phrase_misread or elsewhen or around.placed_abroad(i, j)
+                    else:
+                        anchored = True
         # A phrase an entry's keywords name it by ("legal help") anchors it too.
-        anchored = anchored or any(not around.qualifies(i, j) for i, j in names_keyword_phrase(
-            self._keyword_phrases, keys, weights))
+        for i, j in names_keyword_phrase(self._keyword_phrases, keys, weights):
+            if misread_at(i, j):
+                phrase_misread = phrase_misread or elsewhen or around.placed_abroad(i, j)
+            else:
+                anchored = True
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
         another_field = foreign or other > 0 or misread
@@ -1259,9 +1274,10 @@ class QuestionIndex:
         # A question all of whose words the base asks with, none of them an action word, worded
         # almost as one of its example questions or matching one entry strongly, is one the base
         # answers even with no domain word ("what to do if the police come to search my flat",
-        # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not.
+        # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not, nor one
+        # whose domain words are read in another sense ("закон об иноагентах в Грузии").
         anchored = anchored or (
-            coverage >= EXAMPLE_COVERAGE and not foreign
+            coverage >= EXAMPLE_COVERAGE and not foreign and not (misread or phrase_misread)
             and not any(t in self._actions for t in resolved)
             and (max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE
                  or best >= CONFIDENT_SCOPE))
@@ -1276,9 +1292,10 @@ class QuestionIndex:
                 alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
                                      if e != best_id)[:3]
         # Most of its words known but no rule anchoring it: the calibrated model decides
-        # (see calibration), from what the match found.
+        # (see calibration), from what the match found. A question whose domain words are all
+        # read in another sense ("закон об иноагентах в Грузии") is that sense's.
         evidence: tuple[float, ...] = ()
-        if not anchored and coverage >= MIN_COVERAGE:
+        if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
             evidence = (
                 best, best - (ranked[1][1] if len(ranked) > 1 else 0.0),
                 max(nearest.values(), default=0.0), coverage,

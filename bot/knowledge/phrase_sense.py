@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from bot.knowledge.analyze import Analyzer, Term
-from bot.textnorm import fold, phrase_starts, tokens
+from bot.textnorm import fold, is_cyrillic, latin_to_cyrillic, phrase_starts, tokens
 
 # Words of the general language the base never uses, at least this specific ("dog", "weather",
 # "игра"), point to another field; rarer ones (specificity TYPO_MIN_SPECIFICITY and up: names,
@@ -35,6 +35,11 @@ UNIT_EVIDENCE = 3
 # everyday word read in the domain's sense ("реестр", "список", "статус").
 EVERYDAY_DOMAIN_MAX = 4.0
 _ARTICLES = frozenset({"a", "an", "the"})
+# The prepositions placing a thing in a country ("в Грузии", "v gruzii", "in Georgia"): a
+# closed class of each language.
+_LOCATIVE = frozenset({"в", "во", "in"})
+# Marks a question's terms (given its tokens) that name a place outside Russia.
+Abroad = Callable[[list[Term], list[str]], list[bool]]
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
 # with a point or joined by a hyphen is an article or a law ("20.33", "255-ФЗ").
 _AFTER_AMOUNT = re.compile(r"(?<![\w.\-])\d[\d\s,]*(?<=\d)(?![.\-/]?\w)\s+([^\W\d_]+)")
@@ -66,12 +71,15 @@ class Surroundings:
     """
 
     def __init__(self, words: list[str], terms: list[Term], known: Mapping[str, str],
-                 analyzer: Analyzer, starts: list[bool] | None = None) -> None:
+                 analyzer: Analyzer, starts: list[bool] | None = None,
+                 abroad: Abroad | None = None) -> None:
         self._words = words
         # Which words start a phrase of their own after punctuation (see textnorm).
         self._starts = starts or [False] * len(words)
         self._terms = terms
         self._other = [is_other_field(t, t.key in known) for t in terms]
+        # Which terms name a place outside Russia (see setting.SettingWords.abroad).
+        self._abroad = abroad(terms, words) if abroad else [False] * len(terms)
         self._analyzer = analyzer
 
     def qualifies(self, first: int, last: int) -> bool:
@@ -84,6 +92,8 @@ class Surroundings:
         if before >= 0 and other[before] and self._modifies(before, first):
             return True
         if self._head_qualified(first) or (first < last and self._owned_elsewhere(first)):
+            return True
+        if self._placed_abroad(first, last):
             return True
         after = last + 1
         if after < len(terms) and other[after] and self._names_other_register(first, last):
@@ -130,6 +140,50 @@ class Surroundings:
                 self._analyzer.is_adjective(terms[word].key)
                 and not self._analyzer.is_comparative(self._words[terms[word].at])))
 
+    def placed_abroad(self, first: int, last: int) -> bool:
+        """Return True when the phrase first..last is another country's: placed there by a
+        locative complement (see `_placed_abroad`) or naming a law or list another country
+        owns ("the Georgia law on foreign agents", "Australia's list of proscribed terrorist
+        organisations")."""
+        return self._placed_abroad(first, last) or self._head_qualified(first)
+
+    def _placed_abroad(self, first: int, last: int) -> bool:
+        """Return True when the phrase first..last, or the law or list it names ("закон об
+        иноагентах"), is placed in a country outside Russia by a locative complement right
+        after it: "закон об иноагентах в Грузии", "considered a terrorist group in Europe",
+        "registered as foreign agents in Germany" are that country's law and statuses.
+
+        The place belongs to the phrase only when the phrase is not itself the complement of
+        another word: in "работаю на нежелательную организацию в Праге" or "working for an
+        undesirable NGO in Prague" it places the work, not the status, and the question is
+        about Russia's law applied abroad. A status in the instrumental case ("признали
+        иноагентом в Грузии") or after "as" is predicated, and its place is the status's.
+        """
+        after = last + 1
+        if after >= len(self._terms) or not self._abroad[after]:
+            return False
+        terms, words = self._terms, self._words
+        between = words[terms[last].at + 1:terms[after].at]
+        if not between or any(self._starts[terms[last].at + 1:terms[after].at + 1]) or not all(
+                w in _ARTICLES or self._analyzer.is_preposition(w, _lang(terms[after]))
+                for w in between) or not any(
+                w in _LOCATIVE or latin_to_cyrillic(w) in _LOCATIVE for w in between):
+            return False
+        # The phrase's first word tells whether it depends on another: in "закон об
+        # иноагентах" the last word depends on the first, inside the phrase.
+        if self._law_head(first) is not None or not self._depends(first, first):
+            return True
+        before = terms[first].at - 1
+        while before >= 0 and words[before] in _ARTICLES:
+            before -= 1
+        return (before >= 0 and words[before] == "as") or (
+            _lang(terms[last]) == "ru" and "ablt" in self._analyzer.grammemes(
+                self._cyrillic(words[terms[last].at])))
+
+    def _cyrillic(self, word: str) -> str:
+        """Return a Russian word as written in Cyrillic letters (a Latin-typed one read)."""
+        return word if is_cyrillic(word) else self._analyzer.translit_word(word)
+
     def _head_qualified(self, first: int) -> bool:
         """Return True when the phrase starting at term `first` complements an everyday domain
         noun ("list", "register", "закон") that belongs to someone of another field: "the UK's
@@ -138,14 +192,20 @@ class Surroundings:
         most one word of the base describing it ("proscribed"); the owner is a possessive
         ("UK's") or a Russian relational adjective ("грузинский"), since an everyday modifier
         ("the latest list", "свежий список нежелательных организаций") leaves the list ours."""
+        head = self._law_head(first)
+        return head is not None and self._owned_elsewhere(head)
+
+    def _law_head(self, first: int) -> int | None:
+        """Return the term of the everyday domain noun ("закон", "list") that the phrase
+        starting at term `first` complements (see `_head_qualified`), or None."""
         terms, words, other = self._terms, self._words, self._other
         if (first >= 2 and not other[first - 1] and terms[first - 1].weight > 1.0
                 and terms[first].at - terms[first - 1].at == 1
                 and terms[first - 1].weight >= EVERYDAY_DOMAIN_MAX):
             first -= 1
         head = first - 1
-        if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
-            return False
+        if head < 0 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
+            return None
         # Between them: prepositions, articles, and the first words of a phrase the analyser
         # joined into one term ("об [иностранных] агентах" is "иноагент").
         lang = _lang(terms[head])
@@ -153,18 +213,22 @@ class Surroundings:
         if not all(w in _ARTICLES or self._analyzer.is_preposition(w, lang) or at not in placed
                    for at, w in enumerate(words[:terms[first].at])
                    if at > terms[head].at):
-            return False
-        return self._owned_elsewhere(head)
+            return None
+        return head
 
     def _owned_elsewhere(self, head: int) -> bool:
         """Return True when term `head`, an everyday domain noun, has an owner of another field
-        right before it: a possessive ("the UK's list") or a Russian relational adjective
-        ("грузинский закон")."""
+        right before it: a possessive ("the UK's list"), a Russian relational adjective
+        ("грузинский закон") or, in English, a place outside Russia naming it ("the US list")."""
         terms, other = self._terms, self._other
         if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
             return False
         owner = terms[head - 1]
-        if not other[head - 1] or terms[head].at - owner.at != 1:
+        if terms[head].at - owner.at != 1:
+            return False
+        if self._abroad[head - 1] and _lang(owner) == "en":
+            return True
+        if not other[head - 1]:
             return False
         if _lang(owner) == "ru":
             return self._analyzer.is_relational(owner.key)
@@ -201,12 +265,13 @@ def _lang(term: Term) -> str:
 
 
 def surroundings(text: str, terms: list[Term], known: Mapping[str, str],
-                 analyzer: Analyzer) -> Surroundings:
+                 analyzer: Analyzer, abroad: Abroad | None = None) -> Surroundings:
     """Return a question's terms with the words of another field marked (see Surroundings).
 
-    `known` maps the question's keys the base uses to its own terms (see QuestionIndex).
+    `known` maps the question's keys the base uses to its own terms (see QuestionIndex);
+    `abroad` marks the terms naming a place outside Russia.
     """
-    return Surroundings(tokens(text), terms, known, analyzer, phrase_starts(text))
+    return Surroundings(tokens(text), terms, known, analyzer, phrase_starts(text), abroad)
 
 
 def unit_words(texts: Iterable[tuple[str, list[Term]]]) -> frozenset[str]:

@@ -18,13 +18,16 @@ an animate noun.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
+from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import get_timezone_location
 
-from bot.knowledge.analyze import Analyzer
+from bot.knowledge.analyze import Analyzer, Term
 from bot.textnorm import is_cyrillic, tokens
 
 # Relatives and the everyday roles people name each other by, with the words for when and
@@ -55,6 +58,28 @@ _PLACES = {
 }
 # pymorphy3's tag for geographical names.
 _GEO_TAG = "Geox"
+# CLDR's codes of the country the base's laws are of and of the whole world: neither is a place
+# outside Russia.
+_HOME = frozenset({"RU", "001"})
+# A decade written with its century, as both languages write it: "1970-х", "1970-е", "1970s".
+_DECADE = re.compile(r"(?<![\d.,])((?:1[89]|20)\d0)(?:-?(?:х|е|ых|ые)|'?s)(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _abroad_words() -> dict[str, frozenset[str]]:
+    """Return, per language, the CLDR names (Babel) of the countries, regions and time-zone
+    cities outside Russia, as written, lower-cased."""
+    zones = get_global("zone_territories")
+    out: dict[str, frozenset[str]] = {}
+    for lang in ("ru", "en"):
+        loc = Locale(lang)
+        names = [str(v) for code, v in loc.territories.items() if code not in _HOME]
+        names.extend(
+            str(get_timezone_location(zone, lang, return_city=True))
+            for zone in zoneinfo.available_timezones()
+            if "/" in zone and not zone.startswith("Etc/") and zones.get(zone) not in _HOME)
+        out[lang] = frozenset(n.lower() for n in names)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +115,25 @@ class SettingWords:
         self._en = frozenset(
             k for w in (*_PEOPLE["en"], *_TIMES["en"], *_PLACES["en"], *cldr["en"])
             if not is_cyrillic(w) for t in tokens(w) for k in (analyzer.en_key(t),) if k)
+        abroad = _abroad_words()
+        # A Russian name counts where the dictionary reads it as a place in its own form, or
+        # does not know it: "Того" (Togo), "Газа" and "Туле" (Thule) read first as "тот",
+        # "газ" and the Russian town "Тула".
+        self._ru_abroad = frozenset(
+            k for w in abroad["ru"] if is_cyrillic(w) and len(tokens(w)) == 1 and (
+                _GEO_TAG in analyzer.grammemes(w) or not analyzer.is_known_ru(w))
+            for k in (analyzer.ru_key(w),) if k == w.replace("ё", "е"))
+        # A country's code after "the" is its name ("the US", "the UK"); the Soviet Union
+        # ("SU") held Russia.
+        aliases = get_global("territory_aliases")
+        self._codes = frozenset(
+            code.lower() for code in (*Locale("en").territories, *aliases)
+            if len(code) == 2 and code.isalpha() and code not in _HOME
+            and not _HOME & set(aliases.get(code, ())))
+        # English names of several words ("United States") as the sequences of their keys.
+        self._en_abroad = frozenset(
+            keys for w in abroad["en"] if not is_cyrillic(w)
+            for keys in (tuple(analyzer.en_key(t) for t in tokens(w)),) if all(keys))
 
     def __call__(self, key: str, surface: str) -> bool:
         """Return True when a term (its index key and the word as written) is a setting word:
@@ -106,3 +150,38 @@ class SettingWords:
             return True
         return _GEO_TAG in self._analyzer.grammemes(surface) and self._analyzer.is_known_ru(
             surface)
+
+    def abroad(self, terms: list[Term], words: list[str]) -> list[bool]:
+        """Return, for each of a question's terms, whether it names a country, region or city
+        outside Russia by its CLDR name ("Грузия", "Lisbon", "Europe", "the United States":
+        each word of the name). `words` are the question's tokens, which the terms' positions
+        index.
+
+        Such a place is part of the asker's scene like any other ("живу в Берлине"), but a law,
+        a list or a status placed there is that country's (see phrase_sense)."""
+        marks = [(not t.key.startswith("en:") and t.key in self._ru_abroad) or (
+            t.surface in self._codes and t.at > 0 and words[t.at - 1] == "the") for t in terms]
+        for i in range(len(terms)):
+            for n in (1, 2, 3):
+                span = terms[i:i + n]
+                # A possessive names an owner ("Hungary's law"), as a setting word does not.
+                if (len(span) == n and tuple(t.key for t in span) in self._en_abroad
+                        and span[-1].at - span[0].at == n - 1
+                        and not span[-1].surface.endswith("'s")):
+                    marks[i:i + n] = [True] * n
+        return marks
+
+
+def earliest_year(texts: Iterable[str]) -> int | None:
+    """Return the earliest year (1800-2099) that the texts name, or None: the base's earliest
+    year is when the oldest law it tells of was passed."""
+    years = [int(y) for text in texts for y in re.findall(r"(?<![\d.,])(?:18|19|20)\d\d(?![\d])",
+                                                        text)]
+    return min(years, default=None)
+
+
+def names_era_before(text: str, year: int | None) -> bool:
+    """Return True when a question names a decade that ended before `year` ("экстремистские
+    движения в Европе в 1970-х", "a terrorist group in the 1970s"): it asks about a time before
+    the base's laws, whose words then meant something else."""
+    return year is not None and any(int(d) + 10 <= year for d in _DECADE.findall(text))

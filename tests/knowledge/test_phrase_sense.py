@@ -122,3 +122,47 @@ def test_a_quoted_status_word_names_the_status(
 ) -> None:
     assert question_index.match(in_scope, "ru").entry_id == "un_definition"
     assert question_index.match(near_miss, "ru").entry_id is None
+
+
+@pytest.mark.parametrize("question", [
+    # A law or list placed in another country by a locative complement is that country's.
+    "как применяют закон об иностранных агентах в Казахстане",
+    "does the foreign agent law in Slovakia apply to journalists",
+    "the list of terrorist organisations in Canada",
+    # So is a status predicated there.
+    "is Greenpeace registered as a foreign agent in Australia",
+    "is Greenpeace listed as undesirable in Latvia",
+    # A law named by a place outside Russia.
+    "how did the Kyrgyzstan law on foreign agents change NGOs",
+])
+def test_a_law_list_or_status_placed_abroad_is_declined(
+    question_index: QuestionIndex, question: str,
+) -> None:
+    assert question_index.match(question).entry_id is None
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # The place belongs to the asker's life or work: Russia's law applied abroad.
+    ("I live in Latvia and go to events of an undesirable organisation, is that a crime?",
+     "un_participation"),
+    ("работаю на нежелательную организацию в Праге, могу ли я приехать в Россию", "un_abroad"),
+    ("what is on the list of terrorist organisations in Russia", "terrorist_list"),
+])
+def test_russias_law_applied_abroad_is_still_answered(
+    question_index: QuestionIndex, question: str, entry: str,
+) -> None:
+    assert question_index.match(question).entry_id == entry
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "entry"), [
+    # A decade before the base's oldest law is another time, whose words meant something else.
+    ("какие группы признаны террористическими в 1980-х в Италии",
+     "какие группы признаны террористическими в России", "terrorist_list"),
+    ("which movements were called extremist in the 1960s",
+     "which movements are called extremist in Russia", "extremist_list"),
+])
+def test_a_decade_before_the_laws_is_declined(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
+) -> None:
+    assert question_index.match(near_miss).entry_id is None
+    assert question_index.match(in_scope).entry_id == entry
