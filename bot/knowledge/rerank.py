@@ -38,10 +38,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb rerank` (see the module docstring); do not edit by hand.
 USED: tuple[str, ...] = ("ratio", "answer", "facts", "cosine")
-INTERCEPT = -4.6585
-COEFFICIENTS: tuple[float, ...] = (3.9715, -0.1011, 2.6068, 10.9748)
+INTERCEPT = -4.7395
+COEFFICIENTS: tuple[float, ...] = (4.0407, 0.0008, 2.7928, 10.9891)
 # The probability from which the runner-up takes the first place.
-THRESHOLD = 0.58
+THRESHOLD = 0.57
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
