@@ -21,7 +21,7 @@ REPO_QUESTION_SETS = Path("tests/data")
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `ask` and `kb validate|eval|calibrate|rerank|bench` on the riskguide parser."""
+    """Register `ask` and `kb validate|eval|bench` on the riskguide parser."""
     ask = sub.add_parser("ask", help="answer a question from the knowledge base")
     ask.add_argument("text", metavar="TEXT", help="the question, or - to read one per line")
     ask.add_argument("--lang", choices=("ru", "en"), help="reply language (default: detected)")
@@ -45,11 +45,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                             "repository's question sets, with leave-one-set-out figures")
     cal.add_argument("--json", action="store_true", help="print one JSON object")
     cal.set_defaults(func=cmd_calibrate)
-    rr = kb_sub.add_parser("rerank", help="refit the re-ranking of the two best entries on the "
-                           "repository's question sets and the base's examples, with "
-                           "leave-one-set-out figures")
-    rr.add_argument("--json", action="store_true", help="print one JSON object")
-    rr.set_defaults(func=cmd_rerank)
     bench = kb_sub.add_parser("bench", help="start-up (cold and warm cache), index build, "
                               "per-question latency and memory")
     bench.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
@@ -235,20 +230,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return 1
     figures = calibrate.report(sets)
     print(json.dumps(figures) if args.json else calibrate.format_report(figures))
-    return 0
-
-
-def cmd_rerank(args: argparse.Namespace) -> int:
-    """Print the refitted coefficients of the re-ranking (the constants of
-    bot/knowledge/rerank.py) and the cross-validated figures of each candidate feature set."""
-    from bot.measure import rerank_fit
-
-    sets = rerank_fit.question_sets(REPO_QUESTION_SETS)
-    if not sets:
-        print(f"no question sets under {REPO_QUESTION_SETS}", file=sys.stderr)
-        return 1
-    figures = rerank_fit.report(sets)
-    print(json.dumps(figures) if args.json else rerank_fit.format_report(figures))
     return 0
 
 

@@ -59,27 +59,23 @@ def admits(features: Sequence[float]) -> bool:
 
 
 def probability(features: Sequence[float], intercept: float, coefficients: Sequence[float],
-                used: Sequence[str] = USED, names: Sequence[str] = FEATURES) -> float:
-    """Return a model's probability that a question with these features is one it answers
-    (`names` the features' names in order: this model's, or another's such as the
-    re-ranker's)."""
-    z = intercept + sum(c * features[list(names).index(n)] for c, n in zip(coefficients, used,
-                                                                           strict=True))
+                used: Sequence[str] = USED) -> float:
+    """Return a model's probability that a question with these features is one it answers."""
+    z = intercept + sum(c * features[FEATURES.index(n)] for c, n in zip(coefficients, used,
+                                                                         strict=True))
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], used: Sequence[str],
-        weights: Sequence[float] | None = None, l2: float = 1.0, steps: int = 25,
-        names: Sequence[str] = FEATURES,
-        ) -> tuple[float, tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+        weights: Sequence[float] | None = None, l2: float = 1.0,
+        steps: int = 25) -> tuple[float, tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
     """Return a logistic model fitted by Newton's method: intercept, coefficients on the raw
     features, and the features' means and scales (the fit runs on standardised features so
     the ridge penalty `l2` treats them alike; the coefficients returned are unstandardised).
 
-    `names` are the rows' feature names in order (this model's, or another's such as the
-    re-ranker's). Deterministic: no random start, a fixed number of steps.
+    Deterministic: no random start, a fixed number of steps.
     """
-    cols = [list(names).index(n) for n in used]
+    cols = [FEATURES.index(n) for n in used]
     n = len(rows)
     w8 = list(weights) if weights is not None else [1.0] * n
     means = tuple(sum(r[c] for r in rows) / n for c in cols)

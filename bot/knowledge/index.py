@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from bot.knowledge import calibration, rerank
+from bot.knowledge import calibration
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.articles import cited_articles
 from bot.knowledge.focus import by_focus, focus_reading
@@ -133,8 +133,6 @@ _SATURATION = 1.5
 # отчёты сдавать?") weigh this share of the question sentence's words in the ranking: the
 # situation keeps the question in scope, the question chooses among the entries.
 SCENE_WEIGHT = 0.7
-# Where one sentence of an answer ends (see rerank).
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # Where one question ends and another begins: "?", ";", a new line or a sentence end, and
 # "also" / "и ещё" / "а также" opening a second question.
 # "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
@@ -232,9 +230,6 @@ class QuestionIndex:
         # The calibrated decision for questions no rule anchors (see calibration); replaceable
         # so that `riskguide kb calibrate` can see what admitting them would answer.
         self.admits: Admit = calibration.admits
-        # The re-ranking of the two best entries by their answers and titles (see rerank);
-        # replaceable so that `riskguide kb rerank` can see the pairs it decides.
-        self.swaps: rerank.Swap = rerank.swaps
         self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
@@ -410,22 +405,6 @@ class QuestionIndex:
                 self._postings[t].append((i, w))
         self._postings = dict(self._postings)
         self._likelihoods()
-        # What each entry's answer discusses and its title and keywords name, in both
-        # languages, for the re-ranking (see rerank): computed once here, not per question.
-        def keys_of(text: str, lang: str) -> list[str]:
-            return [aliases.get(t.key, t.key) for t in self._terms(text, lang)]
-
-        answers = {e.id: [keys_of(s, lang) for lang in ("ru", "en")
-                          for s in _SENTENCE.split(e.answer.get(lang, ""))]
-                   for e in kb.entries}
-        self._entry_text = {
-            e.id: rerank.entry_text(
-                answers[e.id],
-                [k for lang in ("ru", "en")
-                 for text in (e.title.get(lang, ""), *e.keywords.get(lang, ()))
-                 for k in keys_of(text, lang)], self._idf)
-            for e in kb.entries
-        }
 
     def _likelihoods(self) -> None:
         """Build each entry's smoothed word distribution (multinomial, additive smoothing).
@@ -890,25 +869,6 @@ class QuestionIndex:
                     return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
         return ranked
 
-    def _by_answers(self, query: dict[str, float], resolved: dict[str, float],
-                    ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        """Return the ranking with the runner-up first when the re-ranking model (see rerank)
-        says its answer and title fit the question better than the leader's.
-
-        Called once the question is answered; the runner-up takes the best score and the
-        leader its own, so the scores stay as they were.
-        """
-        if len(ranked) < 2 or ranked[1][1] < rerank.MIN_RATIO * ranked[0][1]:
-            return ranked
-        (leader, best), (runner, second) = ranked[0], ranked[1]
-        facts = [k for k in query if k[0].isdigit()]
-        pair = rerank.Pair(leader, runner, rerank.features(
-            resolved, facts, second / best if best else 0.0, self._entry_text[leader],
-            self._entry_text[runner]))
-        if not self.swaps(pair):
-            return ranked
-        return [(runner, best), (leader, second), *ranked[2:]]
-
     def _title_phrase_entries(
         self, kb: KnowledgeBase, aliases: dict[str, str],
     ) -> tuple[dict[frozenset[str], frozenset[str]], dict[frozenset[str], frozenset[str]]]:
@@ -1314,12 +1274,6 @@ class QuestionIndex:
                 alternatives=tuple(Scored(e, round(s, 4)) for e, s in ranked[:3]),
                 coverage=coverage, own_anchor=own_anchor,
             )
-        # Only now, the question answered, may the entries' answers reorder the two best: the
-        # decision to answer read the examples' leader and stays as it was (see rerank).
-        if best_id == ranked[0][0]:
-            ranked = self._by_answers(query, resolved, ranked)
-            best_id = ranked[0][0]
-            alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         return MatchResult(
             reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
             coverage=coverage, own_anchor=own_anchor,
