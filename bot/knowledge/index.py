@@ -1214,6 +1214,18 @@ class QuestionIndex:
         if described:
             counted -= described
             misread = True
+        # A word the base uses with one partner ("agent" with "foreign"), standing without it
+        # and named by a word the base does not ask with right before it, is that compound's
+        # ("a real estate agent", "a travel agent"): another field's trade or role.
+        misread = misread or any(
+            keys[i] in self._ambiguous and keys[i] in self._partner and i not in in_spans
+            and i > 0 and analysed[i].at - analysed[i - 1].at == 1
+            and analysed[i - 1].weight > 1.0
+            and keys[i - 1] != self._partner[keys[i]]
+            and (not keys[i - 1] or keys[i - 1] not in self._asked)
+            and (analysed[i].key.startswith("en:")
+                 or self.analyzer.is_adjective(analysed[i - 1].key))
+            for i in range(len(keys)))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
         another_field = foreign or other > 0 or misread

@@ -198,3 +198,14 @@ def test_a_status_word_describing_another_fields_noun_is_that_fields(
         "an undesirable organisation's webinar, can I watch it").entry_id == "un_participation"
     assert question_index.match(
         "fined under 20.33 rn, what now").entry_id is not None
+
+
+def test_a_partner_word_named_by_another_trade_is_that_trades(
+    question_index: QuestionIndex,
+) -> None:
+    # "agent" without its partner "foreign", named by "estate", is an estate agent.
+    assert question_index.match(
+        "how do I find a trustworthy estate agent to rent a flat").entry_id is None
+    # With its partner it is the status, whatever else the question asks.
+    assert question_index.match(
+        "what does a foreign agent have to put on posts").entry_id is not None
