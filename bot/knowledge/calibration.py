@@ -41,8 +41,8 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.1872
-COEFFICIENTS: tuple[float, ...] = (8.5545, 4.2257, 10.3369, -4.4575, -0.7865, 5.6807)
+INTERCEPT = -17.1954
+COEFFICIENTS: tuple[float, ...] = (8.5682, 4.2243, 10.3408, -4.4564, -0.7872, 5.6664)
 # The probability from which a question is answered.
 THRESHOLD = 0.59
 _INDEX = tuple(FEATURES.index(name) for name in USED)

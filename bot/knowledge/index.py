@@ -989,6 +989,15 @@ class QuestionIndex:
         terms = self.analyzer.terms(word)
         return bool(terms) and all(t.weight < TYPO_MIN_SPECIFICITY for t in terms)
 
+    def names_place(self, name: str) -> bool:
+        """Return True when a name found in a question only names a place by its CLDR or
+        dictionary name ("Канаде", "Венгрии", "Lisbon"): the place sets where the question is,
+        so the matcher must read it (see setting) even when a registry's name holds it."""
+        terms = self.analyzer.terms(name)
+        return bool(terms) and all(
+            self._own_word(t.key, t.surface)[1] < 1.0 and self._setting(t.key, t.surface)
+            for t in terms) and any(self._setting.abroad(terms, tokens(name)))
+
     def match(self, text: str, lang: str | None = None, in_scope: bool = False) -> MatchResult:
         """Return the best entry for a question, or why there is none.
 
