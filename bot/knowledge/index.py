@@ -99,6 +99,8 @@ _COMPOUND_MAX_ZIPF = 2.5
 _SMOOTHING = 0.5
 _TEMPERATURE = 1.0
 _POSTERIOR_SHARE = 0.3
+# The nearest example's share of the rest of the score (the association has the remainder).
+_NEAREST_SHARE = 0.5
 # The most one word of a question weighs in the posterior (specificity runs 1 to 6): chosen by
 # the leave-one-out measure (`riskguide kb eval --leave-one-out`), see the README.
 _EVIDENCE_CAP = 2.0
@@ -474,8 +476,9 @@ class QuestionIndex:
 
         posterior = self._posterior(resolved)
         scores = {
-            e: (1 - _POSTERIOR_SHARE) * (0.5 * association.get(e, 0.0) / top_assoc
-                                         * min(1.0, top_assoc) + 0.5 * nearest.get(e, 0.0))
+            e: (1 - _POSTERIOR_SHARE) * ((1 - _NEAREST_SHARE) * association.get(e, 0.0)
+                                         / top_assoc * min(1.0, top_assoc)
+                                         + _NEAREST_SHARE * nearest.get(e, 0.0))
             + _POSTERIOR_SHARE * posterior.get(e, 0.0)
             for e in set(association) | set(nearest)
         }
