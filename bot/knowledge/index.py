@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -223,6 +223,21 @@ class MatchResult:
     # decision read (see calibration.FEATURES); empty otherwise.
     evidence: tuple[float, ...] = field(default=())
 
+
+
+def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
+             share: float) -> list[tuple[str, float]]:
+    """Return the ranking with the best of `chosen` among the `top` best entries scoring at
+    least `share` of the best moved first, with the best score (never a higher one).
+
+    The one way a rule that reads the question's form (a title phrase, a cited article)
+    reorders close neighbours without bringing anything into scope.
+    """
+    best = ranked[0][1]
+    for entry_id, score in ranked[1:top]:
+        if entry_id in chosen and score >= share * best:
+            return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
+    return ranked
 
 class QuestionIndex:
     """An in-memory index of the knowledge base built once at start-up."""
@@ -867,9 +882,9 @@ class QuestionIndex:
             entries = self._intent_entries[intent.name]
             if ranked[0][0] in entries or ranked[0][0] in self._intent_askers[intent.name]:
                 return ranked
-            for entry_id, score in ranked[1:INTENT_TOP]:
-                if entry_id in entries and score >= INTENT_SHARE * best:
-                    return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
+            promoted = _promote(ranked, entries, INTENT_TOP, INTENT_SHARE)
+            if promoted is not ranked:
+                return promoted
         return ranked
 
     def _title_phrase_entries(
@@ -936,11 +951,7 @@ class QuestionIndex:
         # плашку": the fines) keeps it first.
         if not named or ranked[0][0] in held:
             return ranked
-        best = ranked[0][1]
-        for entry_id, score in ranked[1:TITLE_TOP]:
-            if entry_id in named and score >= TITLE_SHARE * best:
-                return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
-        return ranked
+        return _promote(ranked, named, TITLE_TOP, TITLE_SHARE)
 
     def _by_article(self, resolved: dict[str, float],
                     ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -955,11 +966,7 @@ class QuestionIndex:
         citing = frozenset().union(*(self._cited[k] for k in resolved if k in self._cited))
         if not citing or ranked[0][0] in citing:
             return ranked
-        best = ranked[0][1]
-        for entry_id, score in ranked[1:ARTICLE_TOP]:
-            if entry_id in citing and score >= ARTICLE_SHARE * best:
-                return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
-        return ranked
+        return _promote(ranked, citing, ARTICLE_TOP, ARTICLE_SHARE)
 
     def _fit_evidence(self, query: dict[str, float], mapped: dict[str, str], best_id: str,
                       total: float) -> tuple[float, ...]:
