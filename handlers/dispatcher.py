@@ -234,8 +234,17 @@ class Dispatcher:
 
         Names are cut out before matching: "Дождю" says nothing about what is being asked.
         """
-        names = names_in_question(text, self.services)
-        stripped = without_names(text, names, self.services) if names else text
+        places = self.services.questions.names_place
+        # A registry name whose only match is a country written after an organisation's name
+        # ("…, Венгрия") names the country, not the organisation.
+        names = [n for n in names_in_question(text, self.services)
+                 if not (n.result and n.result.matches
+                         and all(places(m.matched_name) for m in n.result.matches))]
+        # A place abroad that only some longer registry name holds ("Канаде" of "Конгресс
+        # украинцев Канады") stays in the question: it says where the question is.
+        cut = [n for n in names if names_anchor_question([n])
+               or not places(n.name)]
+        stripped = without_names(text, cut, self.services) if cut else text
         if names and not tokens(stripped):
             stripped = text
         anchored = names_anchor_question(names)

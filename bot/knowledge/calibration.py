@@ -41,8 +41,8 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.5583
-COEFFICIENTS: tuple[float, ...] = (8.2106, 4.0594, 9.3824, -3.6799, -0.7482, 5.0043)
+INTERCEPT = -17.1954
+COEFFICIENTS: tuple[float, ...] = (8.5682, 4.2243, 10.3408, -4.4564, -0.7872, 5.6664)
 # The probability from which a question is answered.
 THRESHOLD = 0.59
 _INDEX = tuple(FEATURES.index(name) for name in USED)

@@ -992,6 +992,15 @@ class QuestionIndex:
         terms = self.analyzer.terms(word)
         return bool(terms) and all(t.weight < TYPO_MIN_SPECIFICITY for t in terms)
 
+    def names_place(self, name: str) -> bool:
+        """Return True when a name found in a question only names a place by its CLDR or
+        dictionary name ("Канаде", "Венгрии", "Lisbon"): the place sets where the question is,
+        so the matcher must read it (see setting) even when a registry's name holds it."""
+        terms = self.analyzer.terms(name)
+        return bool(terms) and all(
+            self._own_word(t.key, t.surface)[1] < 1.0 and self._setting(t.key, t.surface)
+            for t in terms) and any(self._setting.abroad(terms, tokens(name)))
+
     def match(self, text: str, lang: str | None = None, in_scope: bool = False) -> MatchResult:
         """Return the best entry for a question, or why there is none.
 
@@ -1180,20 +1189,55 @@ class QuestionIndex:
             # field right after it is that word's ("«нежелательная» беременность").
             if t.key in quoted_keys and not misread_at(i, i) and not around.described(i):
                 counted.add(i)
-        for i in range(len(keys)):
-            for j in (i + 1, i + 2):
-                if j < len(keys) and (keys[i], keys[j]) in self._pairs and (
-                        min(weights[i], weights[j]) > 1.0) and self._domain_pair(keys[i], keys[j]):
-                    if misread_at(i, j):
-                        phrase_misread = phrase_misread or elsewhen or around.placed_abroad(i, j)
-                    else:
-                        anchored = True
+        spans = [(i, j) for i in range(len(keys)) for j in (i + 1, i + 2)
+                 if j < len(keys) and (keys[i], keys[j]) in self._pairs
+                 and min(weights[i], weights[j]) > 1.0 and self._domain_pair(keys[i], keys[j])]
         # A phrase an entry's keywords name it by ("legal help") anchors it too.
-        for i, j in names_keyword_phrase(self._keyword_phrases, keys, weights):
-            if misread_at(i, j):
-                phrase_misread = phrase_misread or elsewhen or around.placed_abroad(i, j)
-            else:
-                anchored = True
+        spans.extend(names_keyword_phrase(self._keyword_phrases, keys, weights))
+        # Phrases sharing a word are one noun phrase ("список террористических организаций",
+        # "the US list of foreign terrorist organisations"): a place, time or owner that reads
+        # one of them in another sense reads them all so.
+        misread_spans = {span for span in spans if misread_at(*span)}
+        abroad_spans = {span for span in misread_spans
+                        if elsewhen or around.placed_in_country(*span)}
+        grown = True
+        while grown:
+            grown = False
+            for span in spans:
+                if span not in abroad_spans and any(
+                        span[0] <= there[1] and there[0] <= span[1] for there in abroad_spans):
+                    abroad_spans.add(span)
+                    grown = True
+        misread_spans |= abroad_spans
+        phrase_misread = bool(abroad_spans) or any(
+            around.placed_abroad(*span) for span in misread_spans)
+        anchored = anchored or any(span not in misread_spans for span in spans)
+        # An anchor word inside such a phrase is another country's or time's too.
+        inside = {k for first, last in abroad_spans for k in range(first, last + 1)}
+        if counted & inside:
+            counted -= inside
+            misread = True
+        # An anchor word standing outside any domain phrase right before a word of another
+        # field describes it as a modifier does its noun ("undesirable tenant"): the question
+        # is about that field's thing. A number is no modifier ("20.33 rn").
+        in_spans = {k for first, last in spans for k in range(first, last + 1)}
+        described = {i for i in counted if i not in in_spans and not keys[i][0].isdigit()
+                     and around.described(i)}
+        if described:
+            counted -= described
+            misread = True
+        # A word the base uses with one partner ("agent" with "foreign"), standing without it
+        # and named by a word the base does not ask with right before it, is that compound's
+        # ("a real estate agent", "a travel agent"): another field's trade or role.
+        misread = misread or any(
+            keys[i] in self._ambiguous and keys[i] in self._partner and i not in in_spans
+            and i > 0 and analysed[i].at - analysed[i - 1].at == 1
+            and analysed[i - 1].weight > 1.0
+            and keys[i - 1] != self._partner[keys[i]]
+            and (not keys[i - 1] or keys[i - 1] not in self._asked)
+            and (analysed[i].key.startswith("en:")
+                 or self.analyzer.is_adjective(analysed[i - 1].key))
+            for i in range(len(keys)))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
         another_field = foreign or other > 0 or misread

@@ -38,6 +38,9 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # The prepositions placing a thing in a country ("в Грузии", "v gruzii", "in Georgia"): a
 # closed class of each language.
 _LOCATIVE = frozenset({"в", "во", "in"})
+# The prepositions joining a law or a list to its topic or contents ("закон об иноагентах",
+# "list of terrorist organisations"): a closed class of each language.
+_TOPIC = frozenset({"о", "об", "обо", "про", "of", "on", "about"})
 # Marks a question's terms (given its tokens) that name a place outside Russia.
 Abroad = Callable[[list[Term], list[str]], list[bool]]
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
@@ -147,6 +150,27 @@ class Surroundings:
         organisations")."""
         return self._placed_abroad(first, last) or self._head_qualified(first)
 
+    def placed_in_country(self, first: int, last: int) -> bool:
+        """Return True when a place outside Russia itself places the phrase first..last: a
+        locative complement after it ("список террористических организаций в Канаде") or, in
+        English, a place naming its everyday domain noun ("the US list of foreign terrorist
+        organisations"). Other phrases sharing a word with it are of the same noun phrase and
+        that country's too (see `QuestionIndex._match_one`); an owner that is merely another
+        field's ("бывший коллега") says nothing of a country."""
+        if self._placed_abroad(first, last):
+            return True
+        head = self._law_head(first)
+        return any(self._owned_by_place(h) for h in (first if first < last else None, head)
+                   if h is not None)
+
+    def _owned_by_place(self, head: int) -> bool:
+        """Return True when term `head` has an English place outside Russia right before it
+        as its owner ("the US list")."""
+        terms = self._terms
+        return (head >= 1 and self._abroad[head - 1] and _lang(terms[head - 1]) == "en"
+                and terms[head].at - terms[head - 1].at == 1 and not self._other[head]
+                and terms[head].weight < EVERYDAY_DOMAIN_MAX)
+
     def _placed_abroad(self, first: int, last: int) -> bool:
         """Return True when the phrase first..last, or the law or list it names ("закон об
         иноагентах"), is placed in a country outside Russia by a locative complement right
@@ -163,6 +187,9 @@ class Surroundings:
         if after >= len(self._terms) or not self._abroad[after]:
             return False
         terms, words = self._terms, self._words
+        # A place after a verb is where its action happens ("иноагент и живу в Грузии").
+        if self._analyzer.is_verb(terms[last].key):
+            return False
         between = words[terms[last].at + 1:terms[after].at]
         if not between or any(self._starts[terms[last].at + 1:terms[after].at + 1]) or not all(
                 w in _ARTICLES or self._analyzer.is_preposition(w, _lang(terms[after]))
@@ -170,8 +197,14 @@ class Surroundings:
                 w in _LOCATIVE or latin_to_cyrillic(w) in _LOCATIVE for w in between):
             return False
         # The phrase's first word tells whether it depends on another: in "закон об
-        # иноагентах" the last word depends on the first, inside the phrase.
-        if self._law_head(first) is not None or not self._depends(first, first):
+        # иноагентах" the last word depends on the first, inside the phrase. A phrase joining
+        # a noun to its topic names a law or a list wherever it stands ("что там с законом об
+        # иноагентах в Грузии"); a verb's complement places its action ("работаю на
+        # нежелательную организацию в Праге") unless the status is predicated (below).
+        topical = any(_topic(w) for w in words[terms[first].at + 1:terms[last].at])
+        if not self._analyzer.is_verb(terms[first].key) and (
+                topical or self._law_head(first) is not None
+                or not self._depends(first, first)):
             return True
         before = terms[first].at - 1
         while before >= 0 and words[before] in _ARTICLES:
@@ -206,11 +239,13 @@ class Surroundings:
         head = first - 1
         if head < 0 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
             return None
-        # Between them: prepositions, articles, and the first words of a phrase the analyser
+        # Between them: a preposition naming its topic ("закон об", "list of"; "работа в" places
+        # the work, it has no topic), articles, and the first words of a phrase the analyser
         # joined into one term ("об [иностранных] агентах" is "иноагент").
         lang = _lang(terms[head])
         placed = {t.at for t in terms}
-        if not all(w in _ARTICLES or self._analyzer.is_preposition(w, lang) or at not in placed
+        if not all(w in _ARTICLES or _topic(w) or (
+                at not in placed and not self._analyzer.is_preposition(w, lang))
                    for at, w in enumerate(words[:terms[first].at])
                    if at > terms[head].at):
             return None
@@ -258,6 +293,12 @@ class Surroundings:
         if start >= 0 and self._analyzer.is_preposition(words[start], lang):
             return True
         return lang == "ru" and self._analyzer.is_oblique(words[terms[last].at])
+
+
+def _topic(word: str) -> bool:
+    """Return True for a preposition joining a noun to its topic or contents, in either
+    alphabet: "о", "об", "про", "of", "on", "about"."""
+    return word in _TOPIC or latin_to_cyrillic(word) in _TOPIC
 
 
 def _lang(term: Term) -> str:

@@ -313,3 +313,34 @@ async def test_a_name_of_everyday_words_opening_a_sentence_or_in_lower_case_is_f
         text, _ = await _ask(services, question, "ru")
         status = text.split("Что говорят реестры о названных в вопросе:")[1]
         assert "Фонд борьбы с коррупцией" in status, question
+
+
+async def test_a_place_abroad_held_by_registry_names_still_places_the_question(
+    kb: KnowledgeBase, question_index: QuestionIndex, tmp_path: pytest.TempPathFactory,
+) -> None:
+    # The shipped registries hold "…, Венгрия" after an organisation's name and "…Канады"
+    # inside others; a question naming the country is still that country's.
+    import os
+
+    from bot.config import load_settings
+
+    env = {k: v for k, v in os.environ.items() if k != "RISKGUIDE_DATABASE_URL"}
+    env["RISKGUIDE_DATA_DIR"] = str(tmp_path)
+    shipped = ListingService(load_settings(env, chat=False))
+    services = Services(kb=kb, questions=question_index, listings=shipped)
+    dispatcher = Dispatcher(services)
+    for question in ("перечень террористических организаций в Канаде",
+                     "закон об иностранных агентах в Венгрии"):
+        result, _ = dispatcher.match_question(question, "ru")
+        assert result.entry_id is None, question
+    # A place abroad where the asker lives leaves Russia's law in force.
+    result, _ = dispatcher.match_question(
+        "живу в Венгрии, можно ли донатить иноагенту", "ru")
+    assert result.entry_id is not None
+
+
+def test_only_a_place_name_names_a_place(question_index: QuestionIndex) -> None:
+    assert question_index.names_place("Венгрии")
+    assert question_index.names_place("Lisbon")
+    assert not question_index.names_place("Медиазона")
+    assert not question_index.names_place("Конгресс украинцев Канады")

@@ -166,3 +166,46 @@ def test_a_decade_before_the_laws_is_declined(
 ) -> None:
     assert question_index.match(near_miss).entry_id is None
     assert question_index.match(in_scope).entry_id == entry
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "entry"), [
+    # Phrases sharing a word are one noun phrase: the place after its last word places the
+    # list or law its first word names, in either alphabet.
+    ("перечень экстремистских организаций в Германии",
+     "перечень экстремистских организаций в России", "extremist_list"),
+    ("список экстремистских материалов в Казахстане",
+     "what is on the list of extremist materials", "extremist_materials"),
+    ("reestr inostrannyh agentov v gruzii", "reestr inostrannyh agentov", None),
+    # A law joined to its topic names a law wherever it stands in the sentence.
+    ("Что там с законом о нежелательных организациях в Словакии, его приняли?",
+     "Я иноагент и живу в Армении, могу ли я приехать в Россию", "return_to_russia"),
+])
+def test_a_noun_phrase_placed_abroad_is_that_countrys_whole(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str | None,
+) -> None:
+    assert question_index.match(near_miss).entry_id is None
+    answered = question_index.match(in_scope).entry_id
+    assert answered == entry if entry else answered is not None
+
+
+def test_a_status_word_describing_another_fields_noun_is_that_fields(
+    question_index: QuestionIndex,
+) -> None:
+    # "undesirable" right before a word of another field describes it, as an adjective does.
+    assert question_index.match("an undesirable roommate won't pay rent").entry_id is None
+    # Owning something, the status keeps its sense; an article's number describes nothing.
+    assert question_index.match(
+        "an undesirable organisation's webinar, can I watch it").entry_id == "un_participation"
+    assert question_index.match(
+        "fined under 20.33 rn, what now").entry_id is not None
+
+
+def test_a_partner_word_named_by_another_trade_is_that_trades(
+    question_index: QuestionIndex,
+) -> None:
+    # "agent" without its partner "foreign", named by "estate", is an estate agent.
+    assert question_index.match(
+        "how do I find a trustworthy estate agent to rent a flat").entry_id is None
+    # With its partner it is the status, whatever else the question asks.
+    assert question_index.match(
+        "what does a foreign agent have to put on posts").entry_id is not None
