@@ -104,6 +104,9 @@ def typed_number(text: str, low: int = 1, high: int | None = None) -> int | None
     return number
 
 
+# One chat answer folds the same question (and its parts) many times over: splitting, tokens,
+# phrase breaks, names.
+@memo_when_short(8192)
 def fold(text: str) -> str:
     """Return the comparison form of text: cleaned, case-folded, ё→е, look-alikes unified."""
     text = clean(text).casefold().replace("ё", "е")
@@ -136,7 +139,8 @@ def _tokens(text: str) -> tuple[str, ...]:
 _PHRASE_END = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 
 
-def phrase_starts(text: str) -> list[bool]:
+@memo_when_short(8192)  # read again for each part a question is matched in
+def phrase_starts(text: str) -> tuple[bool, ...]:
     """Return, for each of `tokens(text)`, whether punctuation (a comma, a colon, a dash, a
     bracket) stands before it: a word there does not continue the phrase before it ("a foreign
     agent in Russia, in simple terms")."""
@@ -145,7 +149,7 @@ def phrase_starts(text: str) -> list[bool]:
     for match in _TOKEN.finditer(folded):
         out.append(bool(_PHRASE_END.search(folded, end, match.start())))
         end = match.end()
-    return out
+    return tuple(out)
 
 
 def script_of(text: str) -> str:

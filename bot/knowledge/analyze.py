@@ -326,19 +326,28 @@ class Analyzer:
         for w in words:
             if w[0].isdigit():
                 continue
-            english = zipf_frequency(w, "en", wordlist="small")
-            reading, changes = self._translit(w)
-            russian = zipf_frequency(reading, "ru", wordlist="small")
-            # A word English does not use whose reading the Russian dictionary knows is Russian
-            # even when too rare for the small word list ("pereslat", "ekstremistskij"); not a
-            # short rare word only another scheme's letters make of it ("DOXA" is no «доха»):
-            # short words have many rare neighbours a letter or two away, long ones few.
-            if (not english and not russian and self.is_known_ru(reading)
-                    and (not changes or len(reading) >= _LONG_READING)):
-                russian = _UNLISTED_WORD_ZIPF
+            english, russian = self._latin_scores(w)
             en += english
             ru += russian
         return "ru" if ru > en else "en"
+
+    # A question's words are weighed again for each part and clause it is read in, and the
+    # same words recur across questions: a word's two frequencies are computed once.
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def _latin_scores(self, w: str) -> tuple[float, float]:
+        """Return how common a Latin word is in English and its Cyrillic reading in Russian
+        (Zipf), as `latin_language` weighs them."""
+        english = zipf_frequency(w, "en", wordlist="small")
+        reading, changes = self._translit(w)
+        russian = zipf_frequency(reading, "ru", wordlist="small")
+        # A word English does not use whose reading the Russian dictionary knows is Russian
+        # even when too rare for the small word list ("pereslat", "ekstremistskij"); not a
+        # short rare word only another scheme's letters make of it ("DOXA" is no «доха»):
+        # short words have many rare neighbours a letter or two away, long ones few.
+        if (not english and not russian and self.is_known_ru(reading)
+                and (not changes or len(reading) >= _LONG_READING)):
+            russian = _UNLISTED_WORD_ZIPF
+        return english, russian
 
     @memo_when_short(4096)  # one chat answer asks it of a text several times
     def detect_language(self, text: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from bot.knowledge.analyze import Analyzer, Term
 from bot.textnorm import fold, is_cyrillic, latin_to_cyrillic, phrase_starts, tokens
@@ -74,7 +74,7 @@ class Surroundings:
     """
 
     def __init__(self, words: list[str], terms: list[Term], known: Mapping[str, str],
-                 analyzer: Analyzer, starts: list[bool] | None = None,
+                 analyzer: Analyzer, starts: Sequence[bool] | None = None,
                  abroad: Abroad | None = None) -> None:
         self._words = words
         # Which words start a phrase of their own after punctuation (see textnorm).

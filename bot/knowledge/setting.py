@@ -134,6 +134,8 @@ class SettingWords:
         self._en_abroad = frozenset(
             keys for w in abroad["en"] if not is_cyrillic(w)
             for keys in (tuple(analyzer.en_key(t) for t in tokens(w)),) if all(keys))
+        # The keys such a name starts with: a question's span is looked up only from one.
+        self._en_abroad_first = frozenset(keys[0] for keys in self._en_abroad)
 
     def __call__(self, key: str, surface: str) -> bool:
         """Return True when a term (its index key and the word as written) is a setting word:
@@ -162,6 +164,8 @@ class SettingWords:
         marks = [(not t.key.startswith("en:") and t.key in self._ru_abroad) or (
             t.surface in self._codes and t.at > 0 and words[t.at - 1] == "the") for t in terms]
         for i in range(len(terms)):
+            if terms[i].key not in self._en_abroad_first:
+                continue
             for n in (1, 2, 3):
                 span = terms[i:i + n]
                 # A possessive names an owner ("Hungary's law"), as a setting word does not.
