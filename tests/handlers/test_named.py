@@ -155,74 +155,74 @@ def shipped_listings(tmp_path_factory: pytest.TempPathFactory) -> ListingService
     return _shipped_listings(tmp_path_factory.mktemp("shipped"))
 
 
-async def test_a_name_typed_in_lower_case_gets_its_status(
+@pytest.fixture
+def shipped(
     kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
-) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+) -> Services:
+    """The services of a chat answering with the registry snapshot shipped with the bot."""
+    return Services(kb=kb, questions=question_index, listings=shipped_listings)
+
+
+async def test_a_name_typed_in_lower_case_gets_its_status(shipped: Services) -> None:
     # Every word of "радио свобода" is a word of the language, none capitalised: still a name.
-    text, count = await _ask(services, "радио свобода иноагент или нет", "ru")
+    text, count = await _ask(shipped, "радио свобода иноагент или нет", "ru")
     assert count == 1
     assert "Как проверить" in text
     assert "Радио Свобода" in text and "Перечень нежелательных организаций" in text
     # Latin letters, lower case, and a word the base itself uses ("Meduza").
-    text, _ = await _ask(services, "meduza inoagent ili net?", "ru")
+    text, _ = await _ask(shipped, "meduza inoagent ili net?", "ru")
     assert "Как проверить" in text and "Medusa Project" in text
     # An abbreviation no sentence capital explains is looked up as well.
-    text, _ = await _ask(services, "ФБК уже в реестре?", "ru")
+    text, _ = await _ask(shipped, "ФБК уже в реестре?", "ru")
     assert "Как проверить" in text and "Фонд борьбы с коррупцией" in text
     # A question made of the law's own words names nobody.
-    assert names_in_question("штраф за репост иноагента", services) == []
-    assert names_in_question("какой штраф по КоАП за репост", services) == []
+    assert names_in_question("штраф за репост иноагента", shipped) == []
+    assert names_in_question("какой штраф по КоАП за репост", shipped) == []
 
 
 async def test_a_status_question_with_a_verb_of_listing_is_answered_by_how_to_check(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+    shipped: Services,
 ) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
     for question, lang in (("Медиазона признана иноагентом?", "ru"),
                            ("is Meduza still designated a foreign agent", "en"),
                            ("Meduza listed?", "en")):
-        text, _ = await _ask(services, question, lang)
+        text, _ = await _ask(shipped, question, lang)
         assert "Как проверить" in text or "How to check" in text, question
 
 
-async def test_a_dated_donation_gets_the_list_that_applied_then(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
-) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+async def test_a_dated_donation_gets_the_list_that_applied_then(shipped: Services) -> None:
     # The Anti-Corruption Foundation is extremist since 2021 and terrorist since 12.02.2026:
     # money sent in 2024 was financing extremism; money sent now assists terrorism.
-    dated, _ = await _ask(services, "I donated to the Anti-Corruption Foundation in 2024, what now",
+    dated, _ = await _ask(shipped, "I donated to the Anti-Corruption Foundation in 2024, what now",
                           "en")
     assert "282.3" in dated
     assert "Donating to an extremist organisation" in dated
-    now, _ = await _ask(services, "can I donate to the Anti-Corruption Foundation", "en")
+    now, _ = await _ask(shipped, "can I donate to the Anti-Corruption Foundation", "en")
     assert "Donating to an extremist organisation" not in now
     assert "205.1" in now
 
 
 async def test_a_capitalised_name_governed_by_an_act_anchors_the_question(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+    shipped: Services,
 ) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
     # "Дождя" alone may be the weather; capitalised and the object of "эфир" it is TV Rain,
     # undesirable since 2023: the question is answered, with the channel's status.
-    text, count = await _ask(services, "позвали гостем в эфир Дождя — чем рискую?", "ru")
+    text, count = await _ask(shipped, "позвали гостем в эфир Дождя — чем рискую?", "ru")
     assert count == 1
     assert "не могу" not in text
     assert "Телеканал Дождь" in text and "Перечень нежелательных организаций" in text
     # A four-word name with only its first word capitalised, inside a sentence.
-    text, _ = await _ask(services, "донатил Фонду борьбы с коррупцией, что мне будет?", "ru")
+    text, _ = await _ask(shipped, "донатил Фонду борьбы с коррупцией, что мне будет?", "ru")
     assert "не могу" not in text and "Фонд борьбы с коррупцией" in text
     # The same words as everyday language name nobody, and no list is claimed.
     for question in ("дождя не было, можно ли сегодня выйти на пикет",
                      "голос у неё красивый, можно ли репостить её песни",
                      "Дождя вчера не было, можно ли репостить прогноз"):
         assert not any(n.result is not None and n.result.status == "listed"
-                       for n in names_in_question(question, services)), question
+                       for n in names_in_question(question, shipped)), question
     # English capitalises adjectives of nationality: "Russian" is never read as a name.
     assert not any(n.result is not None and n.result.status == "listed" for n in
-                   names_in_question("is it illegal for a Russian to help the ICC", services))
+                   names_in_question("is it illegal for a Russian to help the ICC", shipped))
 
 
 def test_the_sure_check_skips_only_what_cannot_be_a_sure_name(
@@ -237,26 +237,22 @@ def test_the_sure_check_skips_only_what_cannot_be_a_sure_name(
         assert got.status == "listed", query
 
 
-async def test_a_quoted_name_asked_about_gets_the_base_s_entry_about_it(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
-) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+async def test_a_quoted_name_asked_about_gets_the_base_s_entry_about_it(shipped: Services) -> None:
     # «Голос» in quotes is the movement (undesirable since 2026), not a voice: asked only for
     # its lists, the reader gets the base's own entry about the movement, and its status.
-    text, _ = await _ask(services, "«Голос» — это иноагент или нежелательная организация?", "ru")
+    text, _ = await _ask(shipped, "«Голос» — это иноагент или нежелательная организация?", "ru")
     assert "Движение «Голос» и закон об иноагентах" in text
     assert "Перечень нежелательных организаций" in text
 
 
 async def test_a_listed_name_only_the_base_s_prose_mentions_does_not_sway_the_question(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+    shipped: Services,
 ) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
     # "The Insider" (undesirable) appears only in the base's prose; cut out, the rest of the
     # question ("перевела деньги") says what is asked: a donation, to an undesirable outlet.
-    text, _ = await _ask(services, "perevela dengi the insider v 2024, chto teper", "ru")
+    text, _ = await _ask(shipped, "perevela dengi the insider v 2024, chto teper", "ru")
     assert "Пожертвования нежелательной организации" in text and "284.1" in text
-    text, _ = await _ask(services, "Is The Insider on any of the Russian lists right now?", "en")
+    text, _ = await _ask(shipped, "Is The Insider on any of the Russian lists right now?", "en")
     assert "How to check" in text and "The Insider" in text
 
 
@@ -268,49 +264,44 @@ def test_a_name_ends_at_its_last_capitalised_word() -> None:
 
 
 async def test_money_to_an_organisation_is_answered_for_the_list_it_is_on(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+    shipped: Services,
 ) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
     # The Insider is undesirable and a foreign agent, on no extremist list: money sent to it
     # is a matter of Article 284.1, not of financing extremism (282.3).
-    text, _ = await _ask(services, "How many years could I get for sending money to The Insider "
+    text, _ = await _ask(shipped, "How many years could I get for sending money to The Insider "
                          "after it became undesirable?", "en")
     assert "Donating to an undesirable organisation" in text
     assert "Donating to an extremist organisation" not in text
     # A question that names the graver list itself keeps its entry.
-    text, _ = await _ask(services, "Is sending money to an extremist organisation worse than "
+    text, _ = await _ask(shipped, "Is sending money to an extremist organisation worse than "
                          "sending it to The Insider?", "en")
     assert "Donating to an extremist organisation" in text
 
 
-async def test_an_english_name_typed_in_lower_case_gets_its_status(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
-) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
+async def test_an_english_name_typed_in_lower_case_gets_its_status(shipped: Services) -> None:
     # "insider" is a word the base writes only in the name "The Insider": after its article,
     # in lower case, it still names the outlet, and the reader is told how to check and
     # what the registries say.
-    text, count = await _ask(services, "is the insider on any list? how do i check", "en")
+    text, count = await _ask(shipped, "is the insider on any list? how do i check", "en")
     assert count == 1
     assert "How to check" in text and "List of undesirable organisations" in text
     # The word alone, with no article, is the everyday word.
     assert names_in_question("an insider at the ministry told me i am on the list",
-                             services) == []
+                             shipped) == []
     # Followed by a word it describes, it is that everyday word too: a question about
     # insider trading is not about the outlet and gets no answer of this bot's.
-    assert names_in_question("what are the insider trading rules in the us?", services) == []
-    text, _ = await _ask(services, "what are the insider trading rules in the US?", "en")
+    assert names_in_question("what are the insider trading rules in the us?", shipped) == []
+    text, _ = await _ask(shipped, "what are the insider trading rules in the US?", "en")
     assert "I can't help with that" in text
 
 
 async def test_a_name_of_everyday_words_opening_a_sentence_or_in_lower_case_is_found(
-    kb: KnowledgeBase, question_index: QuestionIndex, shipped_listings: ListingService
+    shipped: Services,
 ) -> None:
-    services = Services(kb=kb, questions=question_index, listings=shipped_listings)
     # The sentence's capital tells nothing, and "с" joins the name's words: still FBK.
     for question in ("Фонд борьбы с коррупцией признан террористическим?",
                      "можно ли донатить фонду борьбы с коррупцией"):
-        text, _ = await _ask(services, question, "ru")
+        text, _ = await _ask(shipped, question, "ru")
         status = text.split("Что говорят реестры о названных в вопросе:")[1]
         assert "Фонд борьбы с коррупцией" in status, question
 
