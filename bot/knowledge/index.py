@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -224,7 +224,6 @@ class MatchResult:
     evidence: tuple[float, ...] = field(default=())
 
 
-
 def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
              share: float) -> list[tuple[str, float]]:
     """Return the ranking with the best of `chosen` among the `top` best entries scoring at
@@ -238,6 +237,32 @@ def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
         if entry_id in chosen and score >= share * best:
             return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
     return ranked
+
+
+def _beginnings(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Return the words by each of their beginnings of _CLIPPED_STEM letters or more, short of
+    the whole word: what a clipped chat form of one of them may keep (see `_clipped_from`)."""
+    begun: dict[str, set[str]] = defaultdict(set)
+    for word in words:
+        for cut in range(_CLIPPED_STEM, len(word)):
+            begun[word[:cut]].add(word)
+    return {start: frozenset(ws) for start, ws in begun.items()}
+
+
+def _clipped_from(word: str, beginnings: dict[str, frozenset[str]]) -> str | None:
+    """Return the one word of `beginnings` that `word` is clipped from, if any.
+
+    Chat clips a long word and inflects or suffixes what is left ("иноаг|у" from "иноагент",
+    "нежела|лка" from "нежелательная"): the longest beginning of `word` that leaves at most
+    _CLIPPED_REST letters and begins words at least two letters longer decides; when it begins
+    several, the clipped form is no one word's.
+    """
+    for cut in range(len(word) - 1, max(_CLIPPED_STEM - 1, len(word) - _CLIPPED_REST - 1), -1):
+        found = [w for w in beginnings.get(word[:cut], ()) if len(w) > cut + 1]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
 
 class QuestionIndex:
     """An in-memory index of the knowledge base built once at start-up."""
@@ -349,10 +374,8 @@ class QuestionIndex:
             if is_cyrillic(k) and len(k) >= _DERIVED_STEM and k in self._tf
         }
         # The beginnings of those words, to the domain words each begins (see `_derived_from`).
-        self._clipped: dict[str, set[str]] = defaultdict(set)
-        for k in self._domain_stems:
-            for cut in range(_CLIPPED_STEM, len(k)):
-                self._clipped[k[:cut]].add(k)
+        self._clipped = _beginnings(self._domain_stems)
+        self._clipped_phrases = _beginnings(self._phrase_nouns)
         # The entries answering each kind of question, by what their titles say (see intents).
         self._intent_entries = {
             intent.name: frozenset(e.id for e in kb.entries
@@ -774,12 +797,7 @@ class QuestionIndex:
             stem = self._domain_stems.get(surface[:cut])
             if stem is not None:
                 return stem
-        for cut in range(len(surface) - 1, max(_CLIPPED_STEM - 1, len(surface) - _CLIPPED_REST - 1),
-                         -1):
-            words = self._clipped.get(surface[:cut])
-            if words is not None and len(words) == 1 and len(next(iter(words))) > cut + 1:
-                return next(iter(words))
-        return None
+        return _clipped_from(surface, self._clipped)
 
     def _univerbations(self, terms: list[Term]) -> list[Term]:
         """Return terms with each chat noun made of a phrase of the base read as the phrase.
@@ -795,7 +813,8 @@ class QuestionIndex:
             return terms
         out: list[Term] = []
         for t in terms:
-            adjective = self._phrase_of(t.key) if t.key.endswith("ка") else None
+            adjective = (_clipped_from(t.key, self._clipped_phrases) if t.key.endswith("ка")
+                         else None)
             if adjective is None or self.analyzer.is_known_ru(t.surface):
                 out.append(t)
                 continue
@@ -803,14 +822,6 @@ class QuestionIndex:
             out += [Term(adjective, adjective, t.weight, t.at),
                     Term(partner, partner, t.weight, t.at)]
         return out
-
-    def _phrase_of(self, noun: str) -> str | None:
-        """Return the one adjective of `_phrase_nouns` a noun in "-ка" is clipped from, if any."""
-        for cut in range(len(noun) - 1, max(_CLIPPED_STEM - 1, len(noun) - _CLIPPED_REST - 1), -1):
-            found = [a for a in self._phrase_nouns if a.startswith(noun[:cut]) and len(a) > cut + 1]
-            if found:
-                return found[0] if len(found) == 1 else None
-        return None
 
     def _domain_pair(self, first: str, second: str) -> bool:
         """Return True when a phrase of the base holds a word leaning towards its subject.

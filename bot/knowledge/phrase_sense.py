@@ -194,7 +194,7 @@ class Surroundings:
         if not between or any(self._starts[terms[last].at + 1:terms[after].at + 1]) or not all(
                 w in _ARTICLES or self._analyzer.is_preposition(w, _lang(terms[after]))
                 for w in between) or not any(
-                w in _LOCATIVE or latin_to_cyrillic(w) in _LOCATIVE for w in between):
+                _spelled_in(w, _LOCATIVE) for w in between):
             return False
         # The phrase's first word tells whether it depends on another: in "закон об
         # иноагентах" the last word depends on the first, inside the phrase. A phrase joining
@@ -298,7 +298,13 @@ class Surroundings:
 def _topic(word: str) -> bool:
     """Return True for a preposition joining a noun to its topic or contents, in either
     alphabet: "о", "об", "про", "of", "on", "about"."""
-    return word in _TOPIC or latin_to_cyrillic(word) in _TOPIC
+    return _spelled_in(word, _TOPIC)
+
+
+def _spelled_in(word: str, closed: frozenset[str]) -> bool:
+    """Return True when a word of a closed class is `word` as written or as Latin-typed
+    Russian ("v", "ob"): prepositions are too short for the analyser's readings to choose."""
+    return word in closed or latin_to_cyrillic(word) in closed
 
 
 def _lang(term: Term) -> str:
