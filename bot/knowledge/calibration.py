@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.1954
-COEFFICIENTS: tuple[float, ...] = (8.5682, 4.2243, 10.3408, -4.4564, -0.7872, 5.6664)
+INTERCEPT = -17.0458
+COEFFICIENTS: tuple[float, ...] = (7.0757, 4.1918, 11.2396, -3.466, -0.8582, 6.4624)
 # The probability from which a question is answered.
-THRESHOLD = 0.59
+THRESHOLD = 0.66
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
