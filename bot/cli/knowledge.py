@@ -45,6 +45,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                             "repository's question sets, with leave-one-set-out figures")
     cal.add_argument("--json", action="store_true", help="print one JSON object")
     cal.set_defaults(func=cmd_calibrate)
+    rank = kb_sub.add_parser("rank", help="refit the learned ranker on the example questions "
+                             "and the development sets and write its weights")
+    rank.add_argument("--cross-validate", action="store_true",
+                      help="print leave-one-set-out figures instead of writing the weights")
+    rank.add_argument("--json", action="store_true", help="print one JSON object")
+    rank.set_defaults(func=cmd_rank)
     bench = kb_sub.add_parser("bench", help="start-up (cold and warm cache), index build, "
                               "per-question latency and memory")
     bench.add_argument("--set", dest="path", type=Path, default=DEV_QUESTIONS)
@@ -230,6 +236,29 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return 1
     figures = calibrate.report(sets)
     print(json.dumps(figures) if args.json else calibrate.format_report(figures))
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    """Refit the learned ranker (bot/knowledge/ranker_weights.npz) on the repository's
+    development sets, or print its leave-one-set-out figures with --cross-validate."""
+    from bot.measure import rank_fit
+
+    sets = _repo_question_sets()
+    if not sets:
+        print(f"no question sets under {REPO_QUESTION_SETS}", file=sys.stderr)
+        return 1
+    if args.cross_validate:
+        figures = rank_fit.cross_validate(sets)
+        if args.json:
+            print(json.dumps({"share": figures["share"], "sets": {
+                name: {str(s): v for s, v in per.items()}
+                for name, per in figures["sets"].items()}}))  # type: ignore[attr-defined]
+        else:
+            print(rank_fit.format_figures(figures))
+        return 0
+    model = rank_fit.refit(sets)
+    print(f"ranker fitted: {len(model.weights)} terms x {len(model.entries)} entries")
     return 0
 
 

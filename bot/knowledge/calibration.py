@@ -41,8 +41,8 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.0458
-COEFFICIENTS: tuple[float, ...] = (7.0757, 4.1918, 11.2396, -3.466, -0.8582, 6.4624)
+INTERCEPT = -15.0986
+COEFFICIENTS: tuple[float, ...] = (6.5463, 3.9218, 9.8512, -3.4539, -0.8053, 5.8729)
 # The probability from which a question is answered.
 THRESHOLD = 0.66
 _INDEX = tuple(FEATURES.index(name) for name in USED)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from bot.knowledge import calibration
+from bot.knowledge import calibration, ranker
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
 from bot.knowledge.articles import cited_articles
 from bot.knowledge.focus import by_focus, focus_reading
@@ -272,6 +272,10 @@ class QuestionIndex:
         # The calibrated decision for questions no rule anchors (see calibration); replaceable
         # so that `riskguide kb calibrate` can see what admitting them would answer.
         self.admits: Admit = calibration.admits
+        # The learned lexical ranker (see ranker) and its share of an entry's score; replaceable
+        # so that `riskguide kb rank --cross-validate` can try models fitted without a set.
+        self.ranker: ranker.Ranker | None = ranker.load()
+        self.rank_share = ranker.SHARE
         self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
@@ -488,7 +492,8 @@ class QuestionIndex:
         """Return each candidate entry's score in [0, 1] and its nearest example's closeness.
 
         The score blends the association of the question's terms with the entry, the closest
-        example question (weighted Dice) and the posterior of the entries' word distributions.
+        example question (weighted Dice) and the posterior of the entries' word distributions,
+        then the learned ranker's probability (`rank_share` of it).
         """
         # BM25-style saturation: several mentions of a term in an entry's keywords, title and
         # questions make it strongly about that term; one mention in an answer, weakly.
@@ -520,7 +525,21 @@ class QuestionIndex:
             + _POSTERIOR_SHARE * posterior.get(e, 0.0)
             for e in set(association) | set(nearest)
         }
+        if self.ranker is not None and self.rank_share:
+            # What the labelled questions taught about telling these entries apart.
+            learned = self.ranker.probabilities(resolved)
+            scores = {e: (1 - self.rank_share) * s + self.rank_share * learned.get(e, 0.0)
+                      for e, s in scores.items()}
         return scores, nearest
+
+    def example_terms(self) -> list[tuple[str, dict[str, float]]]:
+        """Return each example question's entry and weighted terms, as the matcher weighs a
+        question's resolved terms: what the learned ranker is fitted on (see ranker)."""
+        rows: list[dict[str, float]] = [{} for _ in self._example_entry]
+        for term, postings in self._postings.items():
+            for example, weight in postings:
+                rows[example][term] = weight
+        return list(zip(self._example_entry, rows, strict=True))
 
     def _domain_anchors(self, asked_texts: list[set[str]]) -> frozenset[str]:
         """Return the terms whose presence shows a question is about this base's subject.

@@ -25,13 +25,16 @@ def index_key(directory: Path) -> str:
     """Return the cache key of the index over the knowledge files in `directory`.
 
     It covers each file's name and bytes and the source of the modules that parse the files
-    and build the index (bot/knowledge/*.py, bot/textnorm.py), so a working copy whose matcher
-    changed never reads an index built by the old one.
+    and build the index (bot/knowledge/*.py, the ranker's weights, bot/textnorm.py), so a
+    working copy whose matcher changed never reads an index built by the old one.
     """
     parts: list[bytes | str] = []
     for path in sorted(directory.glob("*.yaml")):
         parts += [path.name, path.read_bytes()]
     for path in [*sorted(_CODE.glob("*.py")), _CODE.parent / "textnorm.py"]:
+        parts += [path.name, path.read_bytes()]
+    # The learned ranker's shipped weights (see ranker) are part of the matcher too.
+    for path in sorted(_CODE.glob("*.npz")):
         parts += [path.name, path.read_bytes()]
     return cache.content_key(*parts)
 

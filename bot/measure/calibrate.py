@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge import calibration
+from bot.measure import rank_fit
 
 # A wrong answer (a wrong entry, or an off-topic question answered) costs as much as this many
 # declines of questions the base answers: the threshold maximises the answers won minus this
@@ -78,7 +79,9 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
     """Return the samples of every set in `paths` and each set's declines before calibration.
 
     Items without `expect` entry ids (marker-checked sets) contribute their off-topic questions
-    only: whether an answer to the others is right is not known here.
+    only: whether an answer to the others is right is not known here. Each set is ranked by
+    the learned ranker fitted without it (see rank_fit): the shipped one has seen every set,
+    and would rank them better than it ranks questions nobody has written yet.
     """
     from bot.app import question_services
     from bot.cli.knowledge import _load_set, _shipped_listings
@@ -90,11 +93,13 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
     with tempfile.TemporaryDirectory(prefix="riskguide-calibrate-") as scratch:
         services.listings = _shipped_listings(Path(scratch))
         index = services.questions
-        shipped = index.admits
+        shipped, shipped_ranker = index.admits, index.ranker
+        folds = rank_fit.fold_rankers(index, paths) if shipped_ranker is not None else {}
         dispatcher = Dispatcher(services)
         try:
             for path in paths:
                 name = path.stem.removeprefix("questions-")
+                index.ranker = folds.get(name, shipped_ranker)
                 off = declined = 0
                 for item in _load_set(path):
                     q, lang = str(item["q"]), str(item["lang"])
@@ -119,7 +124,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                     samples.append(Sample(name, q, before.evidence, kind))
                 bases[name] = SetBase(off, declined)
         finally:
-            index.admits = shipped
+            index.admits, index.ranker = shipped, shipped_ranker
     return samples, bases
 
 

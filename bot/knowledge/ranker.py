@@ -1,0 +1,163 @@
+"""A learned lexical ranker: which of a question's terms point to which entry, against its
+neighbours.
+
+The matcher's scores (association, nearest example, the naive-Bayes posterior) are built from
+each entry's texts alone: a word weighs for an entry by how much that entry uses it, not by how
+well it tells that entry from the ones questions confuse it with. A multinomial logistic
+regression (softmax over the entries, L2-regularised) fitted on labelled questions learns the
+latter: its weight for ("штраф", fines) rises where "штраф" separates the fines from the label
+duty, and falls where every neighbour uses it. Its inputs are the terms the matcher already
+computes for a question (`resolved` in QuestionIndex._match_one: analysed, typo- and
+thesaurus-folded keys with their weights), normalised to unit length, never raw wording.
+
+The fit is full-batch accelerated gradient descent over a sparse design matrix, with a fixed
+number of steps from a zero start: deterministic, and fast enough to run at index build.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+# The L2 penalty and the number of descent steps, and the model's share of an entry's score
+# (see QuestionIndex._scores): chosen by leave-one-set-out cross-validation over the
+# development sets (`riskguide kb rank --cross-validate`, bot.measure.rank_fit).
+L2 = 1e-5
+STEPS = 600
+SHARE = 0.3
+# The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
+# development sets' in-scope questions (the clean held-out set never).
+WEIGHTS = Path(__file__).with_name("ranker_weights.npz")
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A fitted softmax model: the entries, a bias per entry and a weight vector per term."""
+
+    entries: tuple[str, ...]
+    bias: np.ndarray
+    weights: Mapping[str, np.ndarray]
+
+    def probabilities(self, resolved: Mapping[str, float]) -> dict[str, float]:
+        """Return each entry's probability of being the one asked about, from the question's
+        resolved terms (terms the model never saw add nothing)."""
+        x = _normalised(resolved)
+        logits = self.bias.copy()
+        for term, value in x.items():
+            vector = self.weights.get(term)
+            if vector is not None:
+                logits += value * vector
+        logits -= logits.max()
+        odds = np.exp(logits)
+        odds /= odds.sum()
+        return dict(zip(self.entries, odds.tolist(), strict=True))
+
+
+def _normalised(resolved: Mapping[str, float]) -> dict[str, float]:
+    """Return the terms scaled to unit Euclidean length, so that a long question and a short
+    one with the same balance of words read alike."""
+    norm = math.sqrt(sum(w * w for w in resolved.values()))
+    return {t: w / norm for t, w in resolved.items()} if norm else {}
+
+
+def fit(rows: Sequence[Mapping[str, float]], targets: Sequence[Sequence[str]],
+        entries: Sequence[str], l2: float = L2, steps: int = STEPS) -> Ranker:
+    """Return the softmax model fitted on questions' resolved terms (`rows`) and the entries
+    answering each (`targets`; several share the target evenly).
+
+    Minimises the mean cross-entropy plus l2/2 times the squared weights (the biases are not
+    penalised) by Nesterov's accelerated gradient with the step 1/L, L bounding the
+    curvature; rows without terms or without a known target are skipped.
+    """
+    column = {e: k for k, e in enumerate(entries)}
+    vocabulary: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    y_rows: list[np.ndarray] = []
+    for row, target in zip(rows, targets, strict=True):
+        x = _normalised(row)
+        ks = [column[e] for e in target if e in column]
+        if not x or not ks:
+            continue
+        for term, value in sorted(x.items()):
+            indices.append(vocabulary.setdefault(term, len(vocabulary)))
+            data.append(value)
+        indptr.append(len(indices))
+        y = np.zeros(len(entries))
+        y[ks] = 1.0 / len(ks)
+        y_rows.append(y)
+    n, k, v = len(y_rows), len(entries), len(vocabulary)
+    if not n:
+        return Ranker(tuple(entries), np.zeros(k), {})
+    y_all = np.vstack(y_rows)
+    starts = np.asarray(indptr[:-1])
+    cols = np.asarray(indices)
+    vals = np.asarray(data)
+    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    # The transpose, grouped by term, for the gradient's X^T G.
+    order = np.argsort(cols, kind="stable")
+    t_rows, t_vals = row_of[order], vals[order]
+    t_starts = np.searchsorted(cols[order], np.arange(v))
+
+    def forward(w: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(vals[:, None] * w[cols], starts, axis=0) + b
+
+    def gradient(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = forward(w, b)
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - y_all) / n
+        gw = np.add.reduceat(t_vals[:, None] * g[t_rows], t_starts, axis=0) + l2 * w
+        return gw, g.sum(axis=0)
+
+    # The softmax's curvature is at most half the design's (with a column of ones for the
+    # biases): its largest eigenvalue, by power iteration from a fixed start.
+    u = np.ones(v + 1)
+    for _ in range(30):
+        xu = np.add.reduceat(vals * u[cols], starts) + u[v]
+        u = np.append(np.add.reduceat(t_vals * xu[t_rows], t_starts), xu.sum()) / n
+        top = float(np.linalg.norm(u))
+        u /= top or 1.0
+    rate = 1.0 / (0.5 * top + l2)
+    w = np.zeros((v, k))
+    b = np.zeros(k)
+    w_prev, b_prev = w, b
+    for step in range(1, steps + 1):
+        momentum = (step - 1) / (step + 2)
+        w_look = w + momentum * (w - w_prev)
+        b_look = b + momentum * (b - b_prev)
+        gw, gb = gradient(w_look, b_look)
+        w_prev, b_prev = w, b
+        w, b = w_look - rate * gw, b_look - rate * gb
+    terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    return Ranker(tuple(entries), b, {t: w[i] for i, t in enumerate(terms)})
+
+
+def save(model: Ranker, path: Path = WEIGHTS) -> None:
+    """Write a model compactly (half-precision weights, compressed): what `riskguide kb rank`
+    ships."""
+    terms = sorted(model.weights)
+    matrix = (np.vstack([model.weights[t] for t in terms]) if terms
+              else np.zeros((0, len(model.entries))))
+    with path.open("wb") as out:
+        np.savez_compressed(out, entries=np.array(model.entries), terms=np.array(terms),
+                            bias=model.bias.astype(np.float32),
+                            weights=matrix.astype(np.float16))
+
+
+def load(path: Path = WEIGHTS) -> Ranker | None:
+    """Return the model stored at `path`, or None when there is none (a base without one is
+    ranked by its own texts alone)."""
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as stored:
+        matrix = stored["weights"].astype(np.float64)
+        return Ranker(tuple(str(e) for e in stored["entries"]),
+                      stored["bias"].astype(np.float64),
+                      {str(t): matrix[i] for i, t in enumerate(stored["terms"])})

@@ -1,0 +1,75 @@
+"""The learned lexical ranker: fitted on labelled questions, mixed into the entries' scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.knowledge import ranker
+from bot.knowledge.index import QuestionIndex
+from bot.measure import calibrate, rank_fit
+from tests.conftest import REPO
+
+
+def test_a_word_that_tells_neighbours_apart_decides() -> None:
+    # Both entries' questions say "штраф"; only "плашка" tells the label's from the rest.
+    rows = [{"штраф": 0.5, "плашка": 0.8}, {"штраф": 0.5, "репост": 0.8},
+            {"плашка": 0.6}, {"штраф": 0.9, "репост": 0.3}]
+    model = ranker.fit(rows, [["label"], ["fines"], ["label"], ["fines"]], ["label", "fines"],
+                       l2=1e-3, steps=200)
+    assert model.probabilities({"штраф": 0.5, "плашка": 0.5})["label"] > 0.7
+    assert model.probabilities({"штраф": 0.5, "репост": 0.5})["fines"] > 0.7
+    # A question of words the model never saw gets the biases alone, as one without words.
+    assert model.probabilities({"борщ": 1.0}) == pytest.approx(model.probabilities({}))
+
+
+def test_fitting_is_deterministic() -> None:
+    rows = [{"a": 1.0, "b": 0.3}, {"b": 1.0}, {"a": 0.2, "c": 1.0}]
+    targets = [["x"], ["y"], ["x", "y"]]
+    first = ranker.fit(rows, targets, ["x", "y"])
+    again = ranker.fit(rows, targets, ["x", "y"])
+    assert np.array_equal(first.bias, again.bias)
+    assert all(np.array_equal(first.weights[t], again.weights[t]) for t in first.weights)
+
+
+def test_the_shipped_weights_round_trip(tmp_path: Path) -> None:
+    model = ranker.load()
+    assert model is not None
+    ranker.save(model, tmp_path / "w.npz")
+    again = ranker.load(tmp_path / "w.npz")
+    assert again is not None and again.entries == model.entries
+    question = {t: 0.5 for t in list(model.weights)[:3]}
+    assert again.probabilities(question) == pytest.approx(model.probabilities(question))
+
+
+def test_refitting_reproduces_the_shipped_weights(tmp_path: Path) -> None:
+    # After a change to the matcher or the sets, `riskguide kb rank` writes the weights to ship.
+    shipped = ranker.load()
+    assert shipped is not None
+    refitted = rank_fit.refit(calibrate.question_sets(REPO / "tests" / "data"),
+                              tmp_path / "w.npz")
+    assert refitted.entries == shipped.entries
+    assert sorted(refitted.weights) == sorted(shipped.weights)
+    # Half precision: weights agree to about three significant digits.
+    assert np.allclose(refitted.bias, shipped.bias, atol=1e-3)
+    for term, vector in shipped.weights.items():
+        assert np.allclose(refitted.weights[term], vector, atol=2e-2, rtol=2e-3), term
+
+
+@pytest.mark.parametrize(("question", "lang", "entry"), [
+    # Subscribing is reading a foreign agent, not spreading their posts: the words the
+    # reposting entry shares ("канал", "иноагент") no longer pull it there.
+    ("если я подписан на канал иноагента, мне что-то будет?", "ru", "fa_interaction"),
+])
+def test_the_ranker_tells_neighbours_apart(question_index: QuestionIndex, question: str,
+                                           lang: str, entry: str) -> None:
+    assert question_index.match(question, lang).entry_id == entry
+    # Without the learned ranker the neighbour wins: the ranker is what answers it.
+    share = question_index.rank_share
+    question_index.rank_share = 0.0
+    try:
+        assert question_index.match(question, lang).entry_id != entry
+    finally:
+        question_index.rank_share = share
