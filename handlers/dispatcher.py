@@ -31,6 +31,7 @@ from handlers.named import (
     fallback_entry,
     listed_entry,
     listed_names,
+    listed_surnames,
     names_anchor_question,
     names_in_question,
     status_text,
@@ -250,7 +251,8 @@ class Dispatcher:
         anchored = names_anchor_question(names)
         # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
         when = act_period(text) if names else None
-        result = self.services.questions.match(stripped, lang, in_scope=anchored)
+        result = self.services.questions.match(
+            stripped, lang, in_scope=anchored or bool(listed_surnames(names)))
         if not anchored and result.outcome == "answer" and any(
                 all(self.services.questions.is_common_word(w) for w in tokens(n.name))
                 for n in names):

@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.0458
-COEFFICIENTS: tuple[float, ...] = (7.0757, 4.1918, 11.2396, -3.466, -0.8582, 6.4624)
+INTERCEPT = -17.174
+COEFFICIENTS: tuple[float, ...] = (6.9984, 4.3079, 10.7855, -2.8813, -0.9668, 6.7969)
 # The probability from which a question is answered.
-THRESHOLD = 0.66
+THRESHOLD = 0.63
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
