@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.174
-COEFFICIENTS: tuple[float, ...] = (6.9984, 4.3079, 10.7855, -2.8813, -0.9668, 6.7969)
+INTERCEPT = -17.8127
+COEFFICIENTS: tuple[float, ...] = (7.6006, 4.5727, 10.6855, -3.5863, -0.8022, 7.0107)
 # The probability from which a question is answered.
-THRESHOLD = 0.63
+THRESHOLD = 0.65
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
