@@ -88,6 +88,31 @@ _BY_NAME = {alias: c for c in COMMANDS for alias in (c.name, *c.aliases)}
 _COMMAND = re.compile(r"^[/!](?P<name>[\w]+)(?:@(?P<bot>[\w.]+))?(?:\s+(?P<args>.*))?$", re.S)
 
 
+# A command named inside a sentence ("what does /forget do?"): a slash before a word, at a
+# word's start (not in a URL's path: "t.me/riskguide").
+_NAMED = re.compile(r"(?<![\w/.:])/([^\W\d]\w*)")
+
+
+def commands_named_in(text: str) -> list[Command]:
+    """Return this bot's commands a free-text question names, in order, each once.
+
+    "What does /forget do?" asks about the bot itself: the reply says what the command does
+    (see `command_line`) rather than reading "forget" as a word of the question.
+    """
+    out: list[Command] = []
+    for m in _NAMED.finditer(text):
+        command = _BY_NAME.get(m.group(1).lower())
+        if command is not None and command not in out:
+            out.append(command)
+    return out
+
+
+def command_line(command: Command, t: Translator) -> str:
+    """Return the help line of one command, its argument and what it does, as /help lists it."""
+    arg = f" {t(command.argument)}" if command.argument else ""
+    return f"/{command.name}{arg} — {t(command.help_key)}"
+
+
 @dataclass(frozen=True)
 class ParsedCommand:
     """A recognised command and the text that followed it."""

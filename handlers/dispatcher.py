@@ -16,8 +16,11 @@ from handlers import answers
 from handlers.act_dates import act_period
 from handlers.checks import check_reply
 from handlers.commands import (
+    Command,
     CommandCall,
     ParsedCommand,
+    command_line,
+    commands_named_in,
     handler_of,
     looks_like_command,
     parse_command,
@@ -31,6 +34,7 @@ from handlers.named import (
     fallback_entry,
     listed_entry,
     listed_names,
+    listed_surnames,
     names_anchor_question,
     names_in_question,
     status_text,
@@ -217,8 +221,21 @@ class Dispatcher:
         if result.entry_id is not None:
             entry = self.services.kb.get(result.entry_id)
             if entry is not None:
-                return [self._with_other_questions(self._answer(entry, names, t), result, t)]
+                return [self._full_answer(text, entry, names, result, t)]
+        commands = commands_named_in(text)
+        if commands:
+            return [Reply(_commands_text(commands, t))]
         return [answers.unsure_reply(result, self.services.kb, t)]
+
+    def _full_answer(self, text: str, entry: Entry, names: list[NamedStatus],
+                     result: MatchResult, t: Translator) -> Reply:
+        """Return the answer to a question as sent: the entry with the named organisations'
+        status, the message's other questions offered, and what the commands it names do."""
+        reply = self._with_other_questions(self._answer(entry, names, t), result, t)
+        commands = commands_named_in(text)
+        if not commands:
+            return reply
+        return replace(reply, text="\n\n".join([reply.text, _commands_text(commands, t)]))
 
     def _with_other_questions(self, reply: Reply, result: MatchResult, t: Translator) -> Reply:
         """Return the answer with the message's other questions offered first as choices."""
@@ -250,7 +267,8 @@ class Dispatcher:
         anchored = names_anchor_question(names)
         # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
         when = act_period(text) if names else None
-        result = self.services.questions.match(stripped, lang, in_scope=anchored)
+        result = self.services.questions.match(
+            stripped, lang, in_scope=anchored or bool(listed_surnames(names)))
         if not anchored and result.outcome == "answer" and any(
                 all(self.services.questions.is_common_word(w) for w in tokens(n.name))
                 for n in names):
@@ -283,7 +301,25 @@ class Dispatcher:
                     lambda e: names_list(self.services.questions, asked, lang, e, LIST_ENTRIES),
                     when)
             result = replace(result, entry_id=entry_id)
+        commands = commands_named_in(text)
+        if commands:
+            result = self._explaining(commands, stripped, lang, result)
         return result, names
+
+    def _explaining(self, commands: list[Command], text: str, lang: str,
+                    result: MatchResult) -> MatchResult:
+        """Return the match of a question naming this bot's commands ("what does /forget
+        do?"): it is about the bot, so in scope; of the close entries, the first whose answer
+        explains a named command, else the matcher's own entry, else none (the reply is then
+        the commands' help lines alone, see `ask_replies`)."""
+        scoped = result if result.entry_id is not None else self.services.questions.match(
+            text, lang, in_scope=True)
+        for entry_id in (scoped.entry_id, *(a.entry_id for a in scoped.alternatives)):
+            entry = self.services.kb.get(entry_id) if entry_id else None
+            if entry is not None and any(f"/{c.name}" in answer for c in commands
+                                         for answer in entry.answer.values()):
+                return replace(scoped, outcome="answer", entry_id=entry_id)
+        return result
 
     def _answer(self, entry: Entry, names: list[NamedStatus], t: Translator) -> Reply:
         """Return the answer to an entry, with the named organisations' status in the same reply."""
@@ -336,7 +372,10 @@ class Dispatcher:
             result, names = self.match_question(text, t.lang)
         entry = self.services.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None and not name_like:
-            return [self._with_other_questions(self._answer(entry, names, t), result, t)]
+            return [self._full_answer(text, entry, names, result, t)]
+        commands = commands_named_in(text)
+        if commands:
+            return [Reply(_commands_text(commands, t))]
         listings = self.services.listings
         short = len(tokens(text)) <= 6 and "?" not in text
         if listings is not None and (name_like or short):
@@ -381,3 +420,9 @@ def looks_like_name(text: str) -> bool:
     capitals = sum(1 for w in re.findall(r"[^\W\d_]+", stripped) if w[:1].isupper())
     quoted = bool(re.search(r"[\"«»“”]", text))
     return quoted or capitals >= max(1, len(words) // 2)
+
+
+def _commands_text(commands: list[Command], t: Translator) -> str:
+    """Return what the commands a question names do, one help line each."""
+    return "\n".join([esc(t("ask.commands_heading")),
+                       *(esc(command_line(c, t)) for c in commands)])

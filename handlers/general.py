@@ -11,7 +11,7 @@ from bot import __version__
 from bot.i18n import LANGUAGES, normalize_lang
 from handlers import answers
 from handlers.checks import data_lines
-from handlers.commands import COMMANDS, CommandCall
+from handlers.commands import COMMANDS, CommandCall, command_line
 from handlers.markup import bold, esc
 from handlers.messages import Choice, Reply
 
@@ -36,9 +36,7 @@ async def help_(call: CommandCall) -> list[Reply]:
     """Return one line per command of the table, then how free text is read."""
     t = call.t
     lines = [bold(t("help.title"))]
-    for cmd in COMMANDS:
-        arg = f" {t(cmd.argument)}" if cmd.argument else ""
-        lines.append(esc(f"/{cmd.name}{arg} — {t(cmd.help_key)}"))
+    lines.extend(esc(command_line(cmd, t)) for cmd in COMMANDS)
     lines.append("")
     lines.append(esc(t("help.free_text")))
     return [Reply("\n".join(lines))]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.i18n import Translator
 from bot.knowledge.analyze import Analyzer, Term
 from bot.knowledge.naming import asked_about, governed, is_base_name, name_places
+from bot.listings.index import EXACT, TRANSLIT
 from bot.listings.model import (
     DEFINITE,
     EXTREMIST,
@@ -486,6 +487,27 @@ def names_anchor_question(names: list[NamedStatus]) -> bool:
     """Return True when a name in the question is definitely on a registry: the question is in
     scope. A possible match ("Germany" read as a typo of some listed name) proves nothing."""
     return bool(listed_names(names))
+
+
+def listed_surnames(names: list[NamedStatus]) -> list[NamedStatus]:
+    """Return the one-word names that are a listed person's surname as the question writes it
+    ("смотреть Дудя", "repost Shulman"): a possible match only, since another person may bear
+    it, but a question naming the surname of someone on a list is one this bot answers.
+
+    They put the question in scope and nothing more: the entry is the matcher's, and the
+    status paragraph shows the match as possible. An everyday word ("Голос"), a fuzzy match
+    or an organisation's name read so is no surname.
+    """
+    out = []
+    for n in names:
+        result = n.result
+        if result is None or result.status != "possible" or n.vague or not result.matches \
+                or len(tokens(n.name)) != 1:
+            continue
+        top = result.matches[0]
+        if top.kind == "person" and top.listed and top.match in (EXACT, TRANSLIT):
+            out.append(n)
+    return out
 
 
 def listed_names(names: list[NamedStatus]) -> list[NamedStatus]:

@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -15.0986
-COEFFICIENTS: tuple[float, ...] = (6.5463, 3.9218, 9.8512, -3.4539, -0.8053, 5.8729)
+INTERCEPT = -17.8127
+COEFFICIENTS: tuple[float, ...] = (7.6006, 4.5727, 10.6855, -3.5863, -0.8022, 7.0107)
 # The probability from which a question is answered.
-THRESHOLD = 0.66
+THRESHOLD = 0.65
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

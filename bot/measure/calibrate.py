@@ -94,7 +94,8 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
         services.listings = _shipped_listings(Path(scratch))
         index = services.questions
         shipped, shipped_ranker = index.admits, index.ranker
-        folds = rank_fit.fold_rankers(index, paths) if shipped_ranker is not None else {}
+        folds = (rank_fit.fold_rankers(index, paths)
+                 if shipped_ranker is not None and index.rank_share else {})
         dispatcher = Dispatcher(services)
         try:
             for path in paths:

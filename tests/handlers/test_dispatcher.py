@@ -177,3 +177,18 @@ async def test_questions_joined_without_a_mark_get_the_other_offered(
     # The first question is answered and the second one offered.
     assert "What an undesirable organisation is" in replies[0].text
     assert "a:un_repost" in [c.data for row in replies[0].choices for c in row]
+
+
+async def test_a_question_about_a_command_says_what_it_does(services: Services) -> None:
+    d = Dispatcher(services)
+    # The entry about the bot explains /forget: that answer, and the command's help line.
+    text = await _say(d, "What does /forget do?", language_hint="en")
+    assert "About this bot and its data" in text
+    assert "/forget — delete everything I store about you" in text
+    # No entry explains /watch: the help line alone, never "I can't help with that".
+    text = await _say(d, "зачем нужна команда /watch", language_hint="ru")
+    assert "/watch" in text and "следить" in text.lower()
+    assert "не могу" not in text
+    # A link's path is no command.
+    text = await _say(d, "see https://t.me/x/forget ok?", language_hint="en")
+    assert "/forget —" not in text

@@ -335,3 +335,16 @@ def test_only_a_place_name_names_a_place(question_index: QuestionIndex) -> None:
     assert question_index.names_place("Lisbon")
     assert not question_index.names_place("Медиазона")
     assert not question_index.names_place("Конгресс украинцев Канады")
+
+
+async def test_a_listed_person_s_surname_alone_puts_the_question_in_scope(
+    shipped: Services,
+) -> None:
+    # "Шульман" alone is only a possible match (another person may bear the name), but a
+    # question about watching someone whose surname is on the register is one the bot answers:
+    # the answer about dealing with a foreign agent, and the possible match shown as such.
+    text, _ = await _ask(shipped, "можно ли смотреть Шульман", "ru")
+    assert "Можно ли общаться и работать с иноагентом" in text
+    assert "Шульман Екатерина Михайловна" in text and "точно сказать нельзя" in text
+    text, _ = await _ask(shipped, "Is it legal to watch Shulman on youtube", "en")
+    assert "Dealing with a foreign agent" in text and "not certain" in text
