@@ -525,11 +525,16 @@ class QuestionIndex:
             + _POSTERIOR_SHARE * posterior.get(e, 0.0)
             for e in set(association) | set(nearest)
         }
-        if self.ranker is not None and self.rank_share:
-            # What the labelled questions taught about telling these entries apart.
+        if self.ranker is not None and self.rank_share and scores:
+            # What the labelled questions taught about telling these entries apart reorders
+            # them; the best score stays what the entries' texts gave, so whether a question
+            # is answered at all (the thresholds, the calibrated decision) reads as before.
             learned = self.ranker.probabilities(resolved)
-            scores = {e: (1 - self.rank_share) * s + self.rank_share * learned.get(e, 0.0)
-                      for e, s in scores.items()}
+            mixed = {e: (1 - self.rank_share) * s + self.rank_share * learned.get(e, 0.0)
+                     for e, s in scores.items()}
+            top, top_mixed = max(scores.values()), max(mixed.values())
+            if top_mixed > 0:
+                scores = {e: s * top / top_mixed for e, s in mixed.items()}
         return scores, nearest
 
     def example_terms(self) -> list[tuple[str, dict[str, float]]]:
