@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.8127
-COEFFICIENTS: tuple[float, ...] = (7.6006, 4.5727, 10.6855, -3.5863, -0.8022, 7.0107)
+INTERCEPT = -17.8651
+COEFFICIENTS: tuple[float, ...] = (7.9879, 4.5937, 9.8418, -3.0665, -0.9137, 7.289)
 # The probability from which a question is answered.
-THRESHOLD = 0.65
+THRESHOLD = 0.6
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

@@ -525,17 +525,37 @@ class QuestionIndex:
             + _POSTERIOR_SHARE * posterior.get(e, 0.0)
             for e in set(association) | set(nearest)
         }
-        if self.ranker is not None and self.rank_share and scores:
-            # What the labelled questions taught about telling these entries apart reorders
-            # them; the best score stays what the entries' texts gave, so whether a question
-            # is answered at all (the thresholds, the calibrated decision) reads as before.
-            learned = self.ranker.probabilities(resolved)
-            mixed = {e: (1 - self.rank_share) * s + self.rank_share * learned.get(e, 0.0)
-                     for e, s in scores.items()}
-            top, top_mixed = max(scores.values()), max(mixed.values())
-            if top_mixed > 0:
-                scores = {e: s * top / top_mixed for e, s in mixed.items()}
         return scores, nearest
+
+    def _learned(self, scores: dict[str, float],
+                 resolved: dict[str, float]) -> dict[str, float] | None:
+        """Return the scores with the learned ranker's probability mixed in (`rank_share` of
+        it), or None when no ranker is in use.
+
+        What the labelled questions taught about telling these entries apart reorders them;
+        the best score stays what the entries' texts gave, so whether a question is answered
+        at all (the thresholds, the calibrated decision) reads as before.
+        """
+        if self.ranker is None or not self.rank_share or not scores:
+            return None
+        learned = self.ranker.probabilities(resolved)
+        mixed = {e: (1 - self.rank_share) * s + self.rank_share * learned.get(e, 0.0)
+                 for e, s in scores.items()}
+        top, top_mixed = max(scores.values()), max(mixed.values())
+        if top_mixed <= 0:
+            return None
+        return {e: s * top / top_mixed for e, s in mixed.items()}
+
+    def _reordered(self, text: str, keys: list[str], weights: list[float],
+                   resolved: dict[str, float],
+                   scores: dict[str, float]) -> list[tuple[str, float]]:
+        """Return the entries by score, then with the reordering rules applied: the title
+        phrase, the kind of answer asked for, the question's focus and a cited article."""
+        ranked = self._by_intent(text, self._by_title(
+            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
+        family = resolved.keys() & self._family
+        return self._by_article(resolved, by_focus(text, ranked, self._readings,
+                                                   self._same_subject(ranked[0][0], family)))
 
     def example_terms(self) -> list[tuple[str, dict[str, float]]]:
         """Return each example question's entry and weighted terms, as the matcher weighs a
@@ -1312,11 +1332,15 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        ranked = self._by_intent(text, self._by_title(
-            keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
-        family = resolved.keys() & self._family
-        ranked = self._by_article(resolved, by_focus(text, ranked, self._readings,
-                                                     self._same_subject(ranked[0][0], family)))
+        ranked = self._reordered(text, keys, weights, resolved, scores)
+        # The learned ranker orders the entries unless a reordering rule already chose the
+        # leader from what the question says ("can a retired teacher be named a foreign
+        # agent" asks who can be named, however strongly "teacher" points to the bans).
+        learned = self._learned(scores, resolved)
+        if learned is not None and ranked[0][0] == min(
+                scores, key=lambda e: (-scores[e], e)):
+            scores = learned
+            ranked = self._reordered(text, keys, weights, resolved, scores)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

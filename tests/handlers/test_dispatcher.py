@@ -169,7 +169,7 @@ async def test_questions_joined_without_a_mark_get_the_other_offered(
     d = Dispatcher(services)
     replies = await d.handle(_msg("1) что такое иноагент 2) как проверить человека"))
     assert "несколько вопросов" in replies[0].text
-    assert "a:fa_definition" in [c.data for row in replies[0].choices for c in row]
+    assert "a:check_status" in [c.data for row in replies[0].choices for c in row]
     replies = await d.handle(_msg(
         "what is an undesirable organisation and will I be fined for reposting them",
         user_id="u2"))
