@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.knowledge.intents import ignoring_case as _re
 from bot.knowledge.intents import reading
@@ -78,9 +79,10 @@ FOCI: tuple[Focus, ...] = (
 )
 
 
+@lru_cache(maxsize=256)
 def asked_foci(text: str, cues: Sequence[Focus] = FOCI) -> frozenset[str]:
     """Return the names of the foci (or of other cues read the same way, see role) a
-    question's phrasing uses."""
+    question's phrasing uses (remembered: the matcher reorders twice, see QuestionIndex)."""
     folded = reading(text)
     return frozenset(f.name for f in cues if f.cue.search(folded))
 

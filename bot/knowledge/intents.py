@@ -126,10 +126,12 @@ def reading(text: str) -> str:
     return " ".join(words) + (" | " + latin if latin else "")
 
 
-def asked_intents(text: str) -> list[Intent]:
-    """Return the intents whose phrasing a question uses (all of each intent's cues)."""
+@lru_cache(maxsize=256)
+def asked_intents(text: str) -> tuple[Intent, ...]:
+    """Return the intents whose phrasing a question uses (all of each intent's cues;
+    remembered: the matcher reorders twice, see QuestionIndex)."""
     folded = reading(text)
-    return [i for i in INTENTS if all(p.search(folded) for p in i.asks)]
+    return tuple(i for i in INTENTS if all(p.search(folded) for p in i.asks))
 
 
 def asked_share(entry: Entry, intent: Intent) -> float:
