@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 from bot.i18n import Translator
 from bot.knowledge.analyze import Analyzer, Term
 from bot.knowledge.naming import asked_about, governed, is_base_name, name_places
-from bot.listings.index import EXACT, TRANSLIT
 from bot.listings.model import (
     DEFINITE,
+    EXACT,
     EXTREMIST,
     FOREIGN_AGENTS,
+    PERSON,
     SEVERITY,
     TERRORIST,
+    TRANSLIT,
     UNDESIRABLE,
 )
 from bot.listings.names import STOPWORDS
@@ -505,7 +507,7 @@ def listed_surnames(names: list[NamedStatus]) -> list[NamedStatus]:
                 or len(tokens(n.name)) != 1:
             continue
         top = result.matches[0]
-        if top.kind == "person" and top.listed and top.match in (EXACT, TRANSLIT):
+        if top.kind == PERSON and top.listed and top.match in (EXACT, TRANSLIT):
             out.append(n)
     return out
 

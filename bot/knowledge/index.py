@@ -492,8 +492,8 @@ class QuestionIndex:
         """Return each candidate entry's score in [0, 1] and its nearest example's closeness.
 
         The score blends the association of the question's terms with the entry, the closest
-        example question (weighted Dice) and the posterior of the entries' word distributions,
-        then the learned ranker's probability (`rank_share` of it).
+        example question (weighted Dice) and the posterior of the entries' word distributions
+        (the learned ranker is mixed in afterwards, see `_learned`).
         """
         # BM25-style saturation: several mentions of a term in an entry's keywords, title and
         # questions make it strongly about that term; one mention in an answer, weakly.

@@ -11,7 +11,9 @@ computes for a question (`resolved` in QuestionIndex._match_one: analysed, typo-
 thesaurus-folded keys with their weights), normalised to unit length, never raw wording.
 
 The fit is full-batch accelerated gradient descent over a sparse design matrix, with a fixed
-number of steps from a zero start: deterministic, and fast enough to run at index build.
+number of steps from a zero start: deterministic, so that a test can refit the shipped weights
+and compare. It is fitted offline (`riskguide kb rank`) because the labelled questions that
+teach it most, the development sets', are not part of the installed package.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 # The L2 penalty and the number of descent steps, and the model's share of an entry's score
-# (see QuestionIndex._scores): chosen by leave-one-set-out cross-validation over the
+# (see QuestionIndex._learned): chosen by leave-one-set-out cross-validation over the
 # development sets (`riskguide kb rank --cross-validate`, bot.measure.rank_fit).
 L2 = 1e-5
 STEPS = 600

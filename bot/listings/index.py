@@ -26,9 +26,8 @@ from bot.listings import names as nm
 from bot.listings.aliases import AliasBook, packaged
 from bot.listings.entryrows import as_rows
 from bot.listings.flatmap import FlatMultimap
-from bot.listings.model import PERSON, Entry
+from bot.listings.model import ALIAS, EXACT, FUZZY, PERSON, TRANSLIT, Entry
 
-EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
 _KIND_RANK = {EXACT: 0, ALIAS: 1, TRANSLIT: 2, FUZZY: 3}
 _SURE = frozenset({"exact", "morph"})  # token matches that leave no doubt about the word
 

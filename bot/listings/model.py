@@ -22,6 +22,8 @@ SEVERITY: tuple[str, ...] = (TERRORIST, EXTREMIST, UNDESIRABLE, FOREIGN_AGENTS)
 # How sure a name found in a text is (the scanner's mentions): every word of the name matched,
 # or only some, or loosely.
 DEFINITE, POSSIBLE = "definite", "possible"
+# How a name matched a registry entry (a hit's kind), best first: what the reader is told.
+EXACT, ALIAS, TRANSLIT, FUZZY = "exact", "alias", "transliteration", "fuzzy"
 # How many days a list's data may be old and still support "not found" (the public mirror's
 # own windows: the foreign-agent register changes weekly, the others rarely).
 FRESHNESS_DAYS: dict[str, int] = {FOREIGN_AGENTS: 10, UNDESIRABLE: 30, EXTREMIST: 45,

@@ -7,9 +7,9 @@ resolves for the whole question (typos, thesaurus and stump compounds folded).
 
 Cross-validation leaves one set out at a time: a model fitted on the examples and every other
 set ranks that set's questions (answered as in chat, names checked against the shipped
-snapshot) at each share of the score; the share is the one whose out-of-fold answers and
-declines, summed over the sets, are most, no set losing more than LOST_PER_SET of either
-against the matcher without the ranker.
+snapshot) at each share of the score; the share chosen is the smallest whose out-of-fold
+answers and declines, summed over the sets, are within NOISE of the most, no set losing more
+than LOST_PER_SET of either against the matcher without the ranker (see `choose_share`).
 """
 
 from __future__ import annotations
