@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.8651
-COEFFICIENTS: tuple[float, ...] = (7.9879, 4.5937, 9.8418, -3.0665, -0.9137, 7.289)
+INTERCEPT = -17.309
+COEFFICIENTS: tuple[float, ...] = (7.293, 4.4509, 9.5409, -2.9736, -0.6391, 7.8055)
 # The probability from which a question is answered.
-THRESHOLD = 0.6
+THRESHOLD = 0.63
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 
