@@ -527,12 +527,11 @@ class NameIndex:
         # The romanised lemmas ("Нойзом" → noiz) only when the token itself finds nothing.
         extra = sorted(self._query_latin_keys(tok) - raw) if not out else []
         self._walk([("L:" + k, _SIM_TRANSLIT, "translit") for k in extra], out)
-        # Typo neighbours: not for short tokens (a typo cannot be told from another word),
-        # nor for words already found in many names (a common word needs no typo search).
-        if len(tok) >= 5 and len(out) < _MAX_CANDIDATES:
-            # Again the lemmas only when nothing was found: each key is a fuzzy walk.
-            self._add_typo_neighbours(tok, [*raw, *(extra or (
-                sorted(self._query_latin_keys(tok) - raw) if not out else ()))], out)
+        # Typo neighbours only for a word no name spells this way (as written, inflected or
+        # transliterated): «Шульман» is Шульман's surname, not a misspelt "Human" of another
+        # name. Not for short tokens either: a typo cannot be told from another word.
+        if len(tok) >= 5 and not out:
+            self._add_typo_neighbours(tok, [*raw, *extra], out)
         return out
 
     def _add_typo_neighbours(self, tok: str, keys: Sequence[str],

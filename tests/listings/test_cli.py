@@ -37,6 +37,21 @@ def test_fresh_install_checks_against_the_bundled_snapshot(
     assert json.loads(capsys.readouterr().out)["status"] == "unverified"
 
 
+def test_a_listed_surname_is_not_also_offered_as_a_misspelt_organisation(
+        data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    # «Шульман» is spelt exactly as a listed person's surname; its romanisation "shulman" is
+    # also two letters from "Human" (Human Rights Foundation, undesirable). A word the names
+    # spell this way is that word, not a typo of another one: offering the foundation as a
+    # "similar spelling" would scare the asker with an organisation they never named.
+    assert main(["check", "Шульман", "--json"]) == 0
+    matches = json.loads(capsys.readouterr().out)["matches"]
+    assert matches and all(m["name"].startswith("Шульман") for m in matches)
+    # A misspelt word no name spells that way is still found by its typo neighbours.
+    assert main(["check", "Human Rigths Foundation", "--json"]) == 0
+    matches = json.loads(capsys.readouterr().out)["matches"]
+    assert any(m["name"].startswith("Human Rights Foundation") for m in matches)
+
+
 def test_import_status_and_check_lines(data_dir: Path, capsys: pytest.CaptureFixture,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"]) == 0
