@@ -56,6 +56,9 @@ _EVERYDAY_ZIPF = 5.1
 # Words this frequent are not looked up alone: "радио" 4.8, "голос" 5.0 (a possible match at
 # best); rarer names stay ("мемориал" 3.9, "фбк" 3.2).
 _COMMON_ALONE_ZIPF = 4.5
+# A word in lower case this rare that is a listed person's surname names them ("дудя" 1.5,
+# "шульман" 2.8); commoner surnames are everyday words too ("волкова" 3.8, "белых" 4.5).
+_RARE_SURNAME_ZIPF = 3.0
 _LETTERS = re.compile(r"[a-z]+|[а-яё]+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_NAMES = 3
@@ -160,7 +163,7 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
     # the scanner reports no everyday words in lower case: candidates all of that kind need
     # no scan.
     common = {i for i in places if _everyday(words[i], _COMMON_ALONE_ZIPF)}
-    out = _mentions(text, listings, services, terms, quoted) \
+    out = _mentions(text, listings, services, terms, quoted, spans) \
         if spans or unknown or places - common else []
     # English writes names with capitals ("the brief said" names nothing), so only its
     # abbreviations are looked up ("FBK", which no sentence capital tells from a name), and
@@ -177,6 +180,7 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
         # base's questions (no place for a name: never looked up alone).
         reached: dict[str, bool] = {}
         asked = {w for i, w in enumerate(words) if i not in places}
+        in_spans = {w for span in spans for w in tokens(span)}
         for run in _runs(words, unknown, places, common):
             if _covered(run, out) or _reaches_nothing(run, reached, asked):
                 continue
@@ -185,7 +189,12 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
                 # Unknown when not looked up: a run holding the word is then ruled out by
                 # `sure_check` itself.
                 reached[run] = result is None or bool(result.matches)
-            if result is not None and result.status in _DEFINITE:
+            if result is not None and (result.status in _DEFINITE or (
+                    " " not in run and _is_listed_surname(result)
+                    and not _everyday(run, _RARE_SURNAME_ZIPF) and run not in in_spans)):
+                # A rare word that is a listed person's surname ("podpisan na yashina") is
+                # named however it is typed: a possible match, shown as one. One of a
+                # capitalised span is that span's ("Anastasia Shevchenko", checked below).
                 out.append(NamedStatus(run, result))
     for span in spans:
         if _covered(span, out):
@@ -237,7 +246,7 @@ def _ends_noun_phrase(words: list[str], at: int, analyzer: Analyzer) -> bool:
 
 
 def _mentions(text: str, listings: ListingService, services: Services,
-              terms: list[Term], quoted: set[str]) -> list[NamedStatus]:
+              terms: list[Term], quoted: set[str], spans: list[str]) -> list[NamedStatus]:
     """Return the names the scanner finds in text, checked as `check` would check them.
 
     A possible mention made of words the knowledge base uses ("иноагента" read as an LLC's
@@ -245,8 +254,10 @@ def _mentions(text: str, listings: ListingService, services: Services,
     ("inoagenta"), read as the question matcher reads it (`terms`: the question's terms).
     A mention the scanner is sure of and the question quotes (`quoted`: the quoted spans,
     case-folded) is checked as a marked name when the plain check is unsure: «Голос» is the
-    movement, not a voice (sure `by_context`, see `NamedStatus`).
+    movement, not a voice (sure `by_context`, see `NamedStatus`). `spans`: the question's
+    capitalised spans (`name_spans`).
     """
+    whole_spans = {s.casefold() for s in spans}
     questions = services.questions
     known: set[str] | None = None  # the question's words the base knows, read when needed
     out: list[NamedStatus] = []
@@ -282,8 +293,15 @@ def _mentions(text: str, listings: ListingService, services: Services,
         if result.status not in (_DEFINITE if capitalised and m.match != DEFINITE
                                  else _SHOWN):
             continue
+        # A possible match of one everyday word ("голос") is vague; a listed person's
+        # surname is not when the writer capitalised it alone or it is a rare word:
+        # «донатить Каспарову» names him, however often the surname is written, where
+        # "Anastasia Shevchenko" names another Shevchenko.
         vague = result.status not in _DEFINITE and " " not in m.text.strip() \
-            and services.questions.is_common_word(m.text)
+            and services.questions.is_common_word(m.text) \
+            and not (_is_listed_surname(result) and (
+                (capitalised and m.text.casefold() in whole_spans)
+                or not _everyday(m.text, _RARE_SURNAME_ZIPF)))
         out.append(NamedStatus(m.text, result, vague, by_context))
     return out
 
@@ -500,16 +518,17 @@ def listed_surnames(names: list[NamedStatus]) -> list[NamedStatus]:
     status paragraph shows the match as possible. An everyday word ("Голос"), a fuzzy match
     or an organisation's name read so is no surname.
     """
-    out = []
-    for n in names:
-        result = n.result
-        if result is None or result.status != "possible" or n.vague or not result.matches \
-                or len(tokens(n.name)) != 1:
-            continue
-        top = result.matches[0]
-        if top.kind == PERSON and top.listed and top.match in (EXACT, TRANSLIT):
-            out.append(n)
-    return out
+    return [n for n in names if n.result is not None and not n.vague
+            and len(tokens(n.name)) == 1 and _is_listed_surname(n.result)]
+
+
+def _is_listed_surname(result: CheckResult) -> bool:
+    """Return True when a check's best possible match is a listed person matched by surname
+    as written or transliterated (not a typo's neighbour, not an organisation's alias)."""
+    if result.status != "possible" or not result.matches:
+        return False
+    top = result.matches[0]
+    return top.kind == PERSON and top.listed and top.match in (EXACT, TRANSLIT)
 
 
 def listed_names(names: list[NamedStatus]) -> list[NamedStatus]:

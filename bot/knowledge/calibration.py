@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.309
-COEFFICIENTS: tuple[float, ...] = (7.293, 4.4509, 9.5409, -2.9736, -0.6391, 7.8055)
+INTERCEPT = -17.7991
+COEFFICIENTS: tuple[float, ...] = (7.2122, 4.5727, 9.868, -3.0162, -0.6018, 8.2018)
 # The probability from which a question is answered.
-THRESHOLD = 0.63
+THRESHOLD = 0.64
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

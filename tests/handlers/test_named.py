@@ -348,3 +348,18 @@ async def test_a_listed_person_s_surname_alone_puts_the_question_in_scope(
     assert "Шульман Екатерина Михайловна" in text and "точно сказать нельзя" in text
     text, _ = await _ask(shipped, "Is it legal to watch Shulman on youtube", "en")
     assert "Dealing with a foreign agent" in text and "not certain" in text
+
+
+async def test_a_listed_surname_that_is_also_a_word_is_still_a_surname(shipped: Services) -> None:
+    # «Каспаров» is frequent enough in Russian text to read as an everyday word; capitalised
+    # on its own inside the sentence, or typed in Latin letters in lower case, it still names
+    # the listed person, so the question is answered and the match shown as possible.
+    text, _ = await _ask(shipped, "можно ли донатить Каспарову", "ru")
+    assert "Можно ли задонатить иноагенту" in text
+    assert "Каспаров Гарри Кимович" in text and "точно сказать нельзя" in text
+    text, _ = await _ask(shipped, "mozhno li donatit kasparovu", "ru")
+    assert "Каспаров Гарри Кимович" in text
+    # With another first name it is another person: the full name is checked, not the surname.
+    _, names = Dispatcher(shipped).match_question(
+        "Who was Anastasia Shevchenko and what was her sentence?", "en")
+    assert [n.name for n in names] == ["Anastasia Shevchenko"]
