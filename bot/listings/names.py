@@ -65,19 +65,18 @@ _LEGAL_PREFIX = re.compile(
 # Parenthesised remarks that are addresses or numbers rather than names.
 _NOT_A_NAME = re.compile(r"\d{4,}|strasse|straße|street|улица|\bул\.", re.IGNORECASE)
 
-# Stems of country names and of "state" words: a parenthesis or trailing comma part made of
-# these is where the entry is registered, not a name of it.
-_COUNTRY = re.compile(
-    r"^(?:сша|фрг|оаэ|соединенн\w* штат\w* америки|великобритани\w*|германи\w*|латви\w*|"
-    r"литв\w*|эстони\w*|польш\w*|чехи\w*|франци\w*|нидерланд\w*|бельги\w*|норвеги\w*|"
-    r"швейцари\w*|канад\w*|украин\w*|грузи\w*|армени\w*|румыни\w*|япони\w*|финлянди\w*|"
-    r"швеци\w*|австри\w*|испани\w*|ирланди\w*|болгари\w*|израил\w*|кипр\w*|казахстан\w*|"
-    r"молдов\w*|литовск\w*|латвийск\w*|эстонск\w*|чешск\w*|французск\w*|федеративн\w*|"
-    r"турецк\w*|финляндск\w*|республик\w*|таджикистан\w*|узбекистан\w*|кыргызстан\w*|"
-    r"киргизи\w*|азербайджан\w*|туркменистан\w*|афганистан\w*|пакистан\w*|сири\w*|"
-    r"ирак\w*|иран\w*|турци\w*|ливан\w*|египт\w*|королевств\w*|лондон\w*|риг\w*|англи\w*|"
-    r"[\w-]+ая республика|usa|uk|germany|latvia|[\s,-]|и)+$",
-    re.IGNORECASE,
+# What a registry writes around a country's name where an entry is registered, beside the
+# names themselves (CLDR's, see `_territories`): the state's form ("Республика Польша",
+# "Королевство Нидерландов", "Федеративная Республика Германия"), the adjectives of the
+# states whose official name is "<adjective> Республика" ("Литовская Республика"), common
+# abbreviations and the two cities registries name instead of a country. Other "<adjective>
+# Республика" are no states: "Московская Республика", "Ненецкая Республика" are movements on
+# the terrorist list, and must stay names of their entry.
+_STATE_WORDS = re.compile(
+    r"\b(?:республик\w*|королевств\w*|федеративн\w*|соединенн\w* штат\w* америки|"
+    r"(?:литовск|латвийск|эстонск|чешск|словацк|французск|итальянск|португальск|турецк|"
+    r"финляндск|киргизск|кыргызск|доминиканск|центральноафриканск|южно-африканск)\w*|"
+    r"сша|фрг|оаэ|usa|uk|англи\w*|лондон\w*|риг\w*|и|and)\b"
 )
 
 # Words that say nothing about which entry is meant: leading prepositions of a chat query.
@@ -198,9 +197,50 @@ def _strip_brackets(text: str) -> str:
 
 
 def is_country(text: str) -> bool:
-    """Return True when text only names a country or place of registration."""
+    """Return True when text only names a country or place of registration: the names of
+    countries and territories in Russian or English (any case form), their state forms and
+    the few other words registries write there (`_STATE_WORDS`). Why: such a part of a
+    registry name ("…, Венгрия", "(Соединенные Штаты Америки)") says where an entry is
+    registered and is no name of it."""
     folded = " ".join(norm_tokens(text))
-    return bool(folded) and bool(_COUNTRY.match(folded))
+    if not folded:
+        return False
+    rest = _STATE_WORDS.sub(" ", folded).split()
+    if not rest:
+        return folded not in ("и", "and")
+    lemmas = tuple(_lemma(t) for t in rest)
+    names = _territories()
+    at = 0
+    while at < len(lemmas):
+        # The longest territory name from here ("соединенный королевство", "south africa").
+        size = next((n for n in range(min(4, len(lemmas) - at), 0, -1)
+                     if lemmas[at:at + n] in names), 0)
+        if not size:
+            return False
+        at += size
+    return True
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[tuple[str, ...]]:
+    """Return the names of the world's countries and territories in Russian and English (the
+    Unicode CLDR data Babel ships), each as the lemmas of its words."""
+    from babel import Locale
+
+    out = set()
+    for lang in ("ru", "en"):
+        for code, name in Locale(lang).territories.items():
+            if len(code) == 2 and code.isalpha():
+                out.add(tuple(_lemma(t) for t in norm_tokens(str(name))))
+    return frozenset(out)
+
+
+def _lemma(token: str) -> str:
+    """Return a token's dictionary form (its first reading; a Latin word as it is)."""
+    if not _CYR.search(token):
+        return token
+    parses = _parses(token)
+    return parses[0].normal_form.replace("ё", "е") if parses else token
 
 
 def strip_legal_form(name: str) -> str:

@@ -52,6 +52,18 @@ def test_a_listed_surname_is_not_also_offered_as_a_misspelt_organisation(
     assert any(m["name"].startswith("Human Rights Foundation") for m in matches)
 
 
+def test_a_movement_named_like_a_republic_is_found_and_a_country_alone_is_not(
+        data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    # The terrorist list names the "Forum of Free States of Post-Russia"'s subdivisions, among
+    # them «Ойратская Республика»: a republic no country is, so it is a name of that entry.
+    assert main(["check", "Ойратская Республика", "--json"]) == 0
+    matches = json.loads(capsys.readouterr().out)["matches"]
+    assert matches and matches[0]["registry"] == "terrorist"
+    # "…, Венгрия" after an organisation's name is where it is registered, not its name.
+    assert main(["check", "Венгрия", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["matches"] == []
+
+
 def test_import_status_and_check_lines(data_dir: Path, capsys: pytest.CaptureFixture,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["registry", "import", str(FA_2024_10_01), "--registry", "foreign_agents"]) == 0
