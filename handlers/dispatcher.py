@@ -34,7 +34,7 @@ from handlers.named import (
     fallback_entry,
     listed_entry,
     listed_names,
-    listed_surnames,
+    listed_people,
     names_anchor_question,
     names_in_question,
     status_text,
@@ -267,12 +267,12 @@ class Dispatcher:
         anchored = names_anchor_question(names)
         # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
         when = act_period(text) if names else None
-        surnames = listed_surnames(names)
+        people = listed_people(names)
         result = self.services.questions.match(stripped, lang,
-                                               in_scope=anchored or bool(surnames))
+                                               in_scope=anchored or bool(people))
         if not anchored and result.outcome == "answer" and any(
                 all(self.services.questions.is_common_word(w) for w in tokens(n.name))
-                for n in names if n not in surnames):
+                for n in names if n not in people):
             # A name of everyday words that no registry lists still tells the field: "extremist
             # groups in the Star Wars universe", "the UK's list of proscribed organisations".
             whole = self.services.questions.match(text, lang)

@@ -190,7 +190,7 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
                 # `sure_check` itself.
                 reached[run] = result is None or bool(result.matches)
             if result is not None and (result.status in _DEFINITE or (
-                    " " not in run and _is_listed_surname(result)
+                    " " not in run and _possibly_listed_person(result)
                     and not _everyday(run, _RARE_SURNAME_ZIPF) and run not in in_spans)):
                 # A rare word that is a listed person's surname ("podpisan na yashina") is
                 # named however it is typed: a possible match, shown as one. One of a
@@ -299,7 +299,7 @@ def _mentions(text: str, listings: ListingService, services: Services,
         # "Anastasia Shevchenko" names another Shevchenko.
         vague = result.status not in _DEFINITE and " " not in m.text.strip() \
             and services.questions.is_common_word(m.text) \
-            and not (_is_listed_surname(result) and (
+            and not (_possibly_listed_person(result) and (
                 (capitalised and m.text.casefold() in whole_spans)
                 or not _everyday(m.text, _RARE_SURNAME_ZIPF)))
         out.append(NamedStatus(m.text, result, vague, by_context))
@@ -509,22 +509,24 @@ def names_anchor_question(names: list[NamedStatus]) -> bool:
     return bool(listed_names(names))
 
 
-def listed_surnames(names: list[NamedStatus]) -> list[NamedStatus]:
-    """Return the one-word names that are a listed person's surname as the question writes it
-    ("смотреть Дудя", "repost Shulman"): a possible match only, since another person may bear
-    it, but a question naming the surname of someone on a list is one this bot answers.
+def listed_people(names: list[NamedStatus]) -> list[NamedStatus]:
+    """Return the names that possibly name a listed person as the question writes them: a
+    surname alone ("смотреть Дудя", "repost Shulman") or a full name in another alphabet
+    ("following Dmitry Bykov"). Only possible matches, since another person may bear the
+    name or a transliteration may meet another one, but a question naming someone on a list
+    is one this bot answers.
 
     They put the question in scope and nothing more: the entry is the matcher's, and the
     status paragraph shows the match as possible. An everyday word ("Голос"), a fuzzy match
-    or an organisation's name read so is no surname.
+    or an organisation's name read so names no one.
     """
     return [n for n in names if n.result is not None and not n.vague
-            and len(tokens(n.name)) == 1 and _is_listed_surname(n.result)]
+            and _possibly_listed_person(n.result)]
 
 
-def _is_listed_surname(result: CheckResult) -> bool:
-    """Return True when a check's best possible match is a listed person matched by surname
-    as written or transliterated (not a typo's neighbour, not an organisation's alias)."""
+def _possibly_listed_person(result: CheckResult) -> bool:
+    """Return True when a check's best possible match is a listed person matched as written
+    or transliterated (not a typo's neighbour, not an organisation's alias)."""
     if result.status != "possible" or not result.matches:
         return False
     top = result.matches[0]

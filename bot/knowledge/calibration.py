@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -17.7991
-COEFFICIENTS: tuple[float, ...] = (7.2122, 4.5727, 9.868, -3.0162, -0.6018, 8.2018)
+INTERCEPT = -18.1302
+COEFFICIENTS: tuple[float, ...] = (7.3031, 4.6932, 10.5138, -3.5083, -0.6533, 8.0613)
 # The probability from which a question is answered.
-THRESHOLD = 0.64
+THRESHOLD = 0.67
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

@@ -257,7 +257,7 @@ def _clipped_from(word: str, beginnings: dict[str, frozenset[str]]) -> str | Non
     _CLIPPED_REST letters and begins words at least two letters longer decides; when it begins
     several, the clipped form is no one word's.
     """
-    for cut in range(len(word) - 1, max(_CLIPPED_STEM - 1, len(word) - _CLIPPED_REST - 1), -1):
+    for cut in range(len(word), max(_CLIPPED_STEM - 1, len(word) - _CLIPPED_REST - 1), -1):
         found = [w for w in beginnings.get(word[:cut], ()) if len(w) > cut + 1]
         if found:
             return found[0] if len(found) == 1 else None

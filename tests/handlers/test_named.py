@@ -350,7 +350,7 @@ async def test_a_listed_person_s_surname_alone_puts_the_question_in_scope(
     assert "Dealing with a foreign agent" in text and "not certain" in text
 
 
-async def test_a_listed_surname_that_is_also_a_word_is_still_a_surname(shipped: Services) -> None:
+async def test_a_listed_person_is_named_however_the_name_is_typed(shipped: Services) -> None:
     # «Каспаров» is frequent enough in Russian text to read as an everyday word; capitalised
     # on its own inside the sentence, or typed in Latin letters in lower case, it still names
     # the listed person, so the question is answered and the match shown as possible.
@@ -359,6 +359,11 @@ async def test_a_listed_surname_that_is_also_a_word_is_still_a_surname(shipped: 
     assert "Каспаров Гарри Кимович" in text and "точно сказать нельзя" in text
     text, _ = await _ask(shipped, "mozhno li donatit kasparovu", "ru")
     assert "Каспаров Гарри Кимович" in text
+    # A full name typed in Latin letters is only a possible match too, and puts the question
+    # in scope all the same.
+    text, _ = await _ask(shipped, "Can I keep following Dmitry Bykov on Telegram now that "
+                                  "he's on the foreign agent list?", "en")
+    assert "Dealing with a foreign agent" in text and "Быков Дмитрий" in text
     # With another first name it is another person: the full name is checked, not the surname.
     _, names = Dispatcher(shipped).match_question(
         "Who was Anastasia Shevchenko and what was her sentence?", "en")

@@ -36,6 +36,8 @@ def test_a_name_written_in_capitals_in_russian_text_stays_a_name() -> None:
 @pytest.mark.parametrize(("question", "entry"), [
     ("xochu perevesti dengi inoagu, eto nakazuemo?", "fa_donating"),
     ("иноагу задонатил, что будет", "fa_donating"),
+    # Clipped with nothing added: "иноаг" is "иноагент" as much as "иноагу" is.
+    ("как проверить иноаг ли человек или нет", "check_status"),
     ("mojno li delat repost nezhelalki?", "un_repost"),
     ("ob'yasnite, chto takoe nezhelalka", "un_definition"),
     ("kto-nibud iz inoagov platit nalogi po 30%?", "fa_tax"),
