@@ -73,8 +73,7 @@ COEFFICIENTS: tuple[float, ...] = (7.293, 4.4509, 9.5409, -2.9736, -0.6391, 7.80
 # The probability from which a question is answered.
 THRESHOLD = 0.63
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
-CONFIRM_USED: tuple[str, ...] = ("best", "log_words", "own", "unknown", "ranked", "ranked_margin",
-                                "abroad")
+CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad")
 CONFIRM_INTERCEPT = -7.1285
 CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.569, 1.1188, 4.9131, 3.7944, 1.5306, 1.9155, -1.4902)
 # The probability below which such a question is declined (0: every one stays in scope).

@@ -358,7 +358,7 @@ def format_report(figures: dict[str, object]) -> str:
         f"INTERCEPT = {shipped['intercept']}",
         f"COEFFICIENTS: tuple[float, ...] = {tuple(shipped['coefficients'])!r}",
         f"THRESHOLD = {shipped['threshold']}",
-        f"CONFIRM_USED: tuple[str, ...] = {tuple(confirm['features'])!r}",
+        f"CONFIRM_USED = {tuple(confirm['features'])!r}",
         f"CONFIRM_INTERCEPT = {confirm['intercept']}",
         f"CONFIRM_COEFFICIENTS: tuple[float, ...] = {tuple(confirm['coefficients'])!r}",
         f"CONFIRM_THRESHOLD = {confirm['threshold']}",
