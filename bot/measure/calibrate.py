@@ -112,8 +112,10 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
     """Return the samples of every set in `paths` and each set's declines before calibration:
     the unanchored questions the calibrated decision reads, and (`confirm`) the answered ones
     a rule short of a strong anchor put in scope, which the second model reads. The first are
-    collected with every weak anchor kept, the second with the shipped calibrated decision:
-    what one model learns never depends on the other's shipped constants.
+    collected with every weak anchor kept, so the first model never depends on the second's
+    shipped constants; the second with the shipped calibrated decision (a weak answer declined
+    may still be admitted by it), so after the first model's constants change, the second's
+    are right only once `kb calibrate` has run again with the first's new constants shipped.
 
     Items without `expect` entry ids (marker-checked sets) contribute their off-topic questions
     only: whether an answer to the others is right is not known here. Each set is ranked by
