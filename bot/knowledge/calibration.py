@@ -68,16 +68,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.9749
-COEFFICIENTS: tuple[float, ...] = (7.4952, 4.3523, 10.2434, -4.1066, -0.7482, 7.8157)
+INTERCEPT = -18.1302
+COEFFICIENTS: tuple[float, ...] = (7.3031, 4.6932, 10.5138, -3.5083, -0.6533, 8.0613)
 # The probability from which a question is answered.
 THRESHOLD = 0.67
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad")
-CONFIRM_INTERCEPT = -7.2201
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (3.0445, 1.1986, 4.4017, 2.9186, 1.5598, 1.8606, -1.4651)
+CONFIRM_INTERCEPT = -7.2954
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.7389, 1.1405, 4.8847, 3.7112, 1.5841, 1.8853, -1.4601)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.02
+CONFIRM_THRESHOLD = 0.13
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -30,7 +30,7 @@ import numpy as np
 # development sets (`riskguide kb rank --cross-validate`, bot.measure.rank_fit).
 L2 = 1e-5
 STEPS = 600
-CROSS_VALIDATED_SHARE = 0.4
+CROSS_VALIDATED_SHARE = 0.3
 # Shipped at the cross-validated share; a reordering rule's leader stands (QuestionIndex).
 SHARE = CROSS_VALIDATED_SHARE
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
