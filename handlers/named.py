@@ -295,8 +295,8 @@ def _mentions(text: str, listings: ListingService, services: Services,
             continue
         # A possible match of one everyday word ("голос") is vague; a listed person's
         # surname is not when the writer capitalised it alone or it is a rare word:
-        # «донатить Каспарову» names him, however often the surname is written, where
-        # "Anastasia Shevchenko" names another Shevchenko.
+        # «донатить Каспарову» names him, however often the surname is written; a surname
+        # inside a longer capitalised span ("Anastasia Shevchenko") is checked with it.
         vague = result.status not in _DEFINITE and " " not in m.text.strip() \
             and services.questions.is_common_word(m.text) \
             and not (_possibly_listed_person(result) and (
