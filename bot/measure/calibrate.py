@@ -26,7 +26,7 @@ CONFIRM_COST per right answer lost, no set losing more than LOST_PER_SET right a
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,24 +211,17 @@ def cross_validate(samples: Sequence[Sample], bases: dict[str, SetBase],
                    used: Sequence[str]) -> dict[str, object]:
     """Return the leave-one-set-out figures of a feature set: the threshold chosen on the
     pooled out-of-fold probabilities and, per set, the answers won and wrong answers let in."""
-    held = _held_out([s for s in samples if not s.confirm], used, _fit)
+    samples = [s for s in samples if not s.confirm]
+    held: list[tuple[Sample, float]] = []
+    for name in sorted({s.set_name for s in samples}):
+        train = [s for s in samples if s.set_name != name]
+        intercept, coefficients = _fit(train, used)
+        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
+                 for s in samples if s.set_name == name]
     threshold = choose_threshold(held, bases)
     won, wrong, sets = _figures(held, bases, threshold)
     return {"features": list(used), "threshold": threshold, "won": won, "wrong": wrong,
             "sets": sets}
-
-
-def _held_out(samples: Sequence[Sample], used: Sequence[str],
-              fit: Callable[[Sequence[Sample], Sequence[str]], tuple[float, tuple[float, ...]]],
-              ) -> list[tuple[Sample, float]]:
-    """Return each sample with the probability a model fitted without its set gives it: the
-    leave-one-set-out predictions both models' thresholds are chosen on."""
-    held: list[tuple[Sample, float]] = []
-    for name in sorted({s.set_name for s in samples}):
-        intercept, coefficients = fit([s for s in samples if s.set_name != name], used)
-        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
-                 for s in samples if s.set_name == name]
-    return held
 
 
 def choose_threshold(held: Sequence[tuple[Sample, float]], bases: dict[str, SetBase]) -> float:
@@ -280,7 +273,13 @@ def confirm_cross_validate(samples: Sequence[Sample], used: Sequence[str]) -> di
     """Return the leave-one-set-out figures of the second model with a feature set: the
     threshold chosen on the pooled out-of-fold probabilities and, per set, the off-topic
     questions declined, the right answers lost and the wrong answers ended."""
-    held = _held_out([s for s in samples if s.confirm], used, _confirm_fit)
+    weak = [s for s in samples if s.confirm]
+    held: list[tuple[Sample, float]] = []
+    for name in sorted({s.set_name for s in weak}):
+        train = [s for s in weak if s.set_name != name]
+        intercept, coefficients = _confirm_fit(train, used)
+        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
+                 for s in weak if s.set_name == name]
     best, threshold = 0, 0.0
     for t in _CONFIRM_GRID:
         declined, lost, _, sets = _confirm_figures(held, t)
