@@ -214,8 +214,8 @@ def status_phrases(questions: Iterable[tuple[str, list[str]]], total: int,
 def phrase_initials(keywords: Iterable[tuple[str, str, list[str]]],
                     statuses: Set[tuple[str, str]]) -> dict[str, str]:
     """Return the capital initials people shorten the statuses' names to, with the phrase each
-    stands for: "НО" for "нежелательная организация", "ФА" for "foreign agent" (Russian
-    readers write the English initials in Cyrillic).
+    stands for: "НО" for "нежелательная организация", "FA" and "ФА" for "foreign agent" (Russian
+    readers write the English initials in Cyrillic too).
 
     `keywords` are the entries' keywords, each with its entry and its content keys;
     `statuses` the phrases naming the statuses (see `status_phrases`). Initials that keywords
