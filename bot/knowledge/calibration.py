@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -18.1302
-COEFFICIENTS: tuple[float, ...] = (7.3031, 4.6932, 10.5138, -3.5083, -0.6533, 8.0613)
+INTERCEPT = -16.8986
+COEFFICIENTS: tuple[float, ...] = (7.3614, 4.3359, 10.1978, -4.2063, -0.655, 7.9889)
 # The probability from which a question is answered.
-THRESHOLD = 0.67
+THRESHOLD = 0.69
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

@@ -276,6 +276,7 @@ class QuestionIndex:
         # so that `riskguide kb rank --cross-validate` can try models fitted without a set.
         self.ranker: ranker.Ranker | None = ranker.load()
         self.rank_share = ranker.SHARE
+        self.rank_overrules: Callable[[float, bool], bool] = ranker.overrules
         self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
@@ -528,9 +529,9 @@ class QuestionIndex:
         return scores, nearest
 
     def _learned(self, scores: dict[str, float],
-                 resolved: dict[str, float]) -> dict[str, float] | None:
+                 resolved: dict[str, float]) -> tuple[dict[str, float], dict[str, float]] | None:
         """Return the scores with the learned ranker's probability mixed in (`rank_share` of
-        it), or None when no ranker is in use.
+        it) and the probabilities themselves, or None when no ranker is in use.
 
         What the labelled questions taught about telling these entries apart reorders them;
         the best score stays what the entries' texts gave, so whether a question is answered
@@ -544,7 +545,7 @@ class QuestionIndex:
         top, top_mixed = max(scores.values()), max(mixed.values())
         if top_mixed <= 0:
             return None
-        return {e: s * top / top_mixed for e, s in mixed.items()}
+        return {e: s * top / top_mixed for e, s in mixed.items()}, learned
 
     def _reordered(self, text: str, keys: list[str], weights: list[float],
                    resolved: dict[str, float],
@@ -1333,14 +1334,21 @@ class QuestionIndex:
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
         ranked = self._reordered(text, keys, weights, resolved, scores)
-        # The learned ranker orders the entries unless a reordering rule already chose the
-        # leader from what the question says ("can a retired teacher be named a foreign
-        # agent" asks who can be named, however strongly "teacher" points to the bans).
+        # The learned ranker orders the entries; where that changes the leader the entries'
+        # texts or a reordering rule chose, it must be surer of its own leader than of theirs
+        # by a margin fitted out of fold (see ranker.overrules): "can a retired teacher be
+        # named a foreign agent" asks who can be named, however strongly "teacher" points to
+        # the bans.
         learned = self._learned(scores, resolved)
-        if learned is not None and ranked[0][0] == min(
-                scores, key=lambda e: (-scores[e], e)):
-            scores = learned
-            ranked = self._reordered(text, keys, weights, resolved, scores)
+        if learned is not None:
+            mixed, probability = learned
+            leader = ranked[0][0]
+            rule_chose = leader != min(scores, key=lambda e: (-scores[e], e))
+            reranked = self._reordered(text, keys, weights, resolved, mixed)
+            if (reranked[0][0] == leader and not rule_chose) or self.rank_overrules(
+                    probability.get(reranked[0][0], 0.0) - probability.get(leader, 0.0),
+                    rule_chose):
+                scores, ranked = mixed, reranked
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

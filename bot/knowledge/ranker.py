@@ -25,17 +25,20 @@ from pathlib import Path
 
 import numpy as np
 
-# The L2 penalty and the number of descent steps, and the model's share of an entry's score
-# (see QuestionIndex._learned): chosen by leave-one-set-out cross-validation over the
-# development sets (`riskguide kb rank --cross-validate`, bot.measure.rank_fit). L2 and steps
-# sit on a plateau (session 11). The share is session 10's choice: with heldout12 among the
-# sets the command now picks 0.4 (5 of 3,834 better), which sends a suite question written for
-# the reordering rules to the wrong entry, so 0.3 stays until the two are weighed together.
+# The L2 penalty and the number of descent steps, the model's share of an entry's score (see
+# QuestionIndex._learned) and how much surer the model must be of its own leader than of the
+# one the entries' texts chose, in probability, to replace it (see `overrules`): chosen by
+# leave-one-set-out cross-validation over the development sets (`riskguide kb rank
+# --cross-validate`, bot.measure.rank_fit), the share and the margin jointly (session 12).
+# L2 and steps sit on a plateau (session 11). Without the margin the share 0.4 sent a suite
+# question to the definition ("может ли иностранный агент по работе поехать в Германию":
+# 0.14 against 0.10 for the restrictions the texts chose); with it the cross-validation's
+# choice is what ships.
 L2 = 1e-5
 STEPS = 600
-CROSS_VALIDATED_SHARE = 0.3
-# Shipped at the cross-validated share; a reordering rule's leader stands (QuestionIndex).
+CROSS_VALIDATED_SHARE = 0.4
 SHARE = CROSS_VALIDATED_SHARE
+MARGIN = 0.2
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
 # development sets' in-scope questions (the clean held-out set never).
 WEIGHTS = Path(__file__).with_name("ranker_weights.npz")
@@ -62,6 +65,22 @@ class Ranker:
         odds = np.exp(logits)
         odds /= odds.sum()
         return dict(zip(self.entries, odds.tolist(), strict=True))
+
+
+def overrules(gain: float, rule_chose: bool) -> bool:
+    """Return whether the ranker's leader replaces the one chosen without it, from how much
+    likelier the model finds its own leader than that one (`gain`) and whether a reordering
+    rule chose that one (`rule_chose`).
+
+    A model fitted on a few thousand questions is sure of what their words told it and
+    unsure elsewhere: where it barely prefers another entry, the entries' texts stand. A
+    rule's leader always stands: the rules read what the question asks ("can a retired
+    teacher be named a foreign agent" asks who can be named, however surely, 0.76 more
+    likely, "teacher" points the model to the bans). Out of fold a rule margin of 0.3 gained
+    6 of 3,841 at share 0.4, wrong where the rule was right in 5 of 18 changed answers, 1 of
+    9 above 0.8 (session 12); not shipped, as it sends that suite question to the bans.
+    """
+    return not rule_chose and gain >= MARGIN
 
 
 def _normalised(resolved: Mapping[str, float]) -> dict[str, float]:
