@@ -7,9 +7,10 @@ resolves for the whole question (typos, thesaurus and stump compounds folded).
 
 Cross-validation leaves one set out at a time: a model fitted on the examples and every other
 set ranks that set's questions (answered as in chat, names checked against the shipped
-snapshot) at each share of the score; the share chosen is the smallest whose out-of-fold
+snapshot) at each share of the score and margin (see ranker.overrules); the pair chosen is
+the one with the least influence (smallest share, then largest margin) whose out-of-fold
 answers and declines, summed over the sets, are within NOISE of the most, no set losing more
-than LOST_PER_SET of either against the matcher without the ranker (see `choose_share`).
+than LOST_PER_SET of either against the matcher without the ranker (see `choose`).
 """
 
 from __future__ import annotations
