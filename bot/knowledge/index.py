@@ -1334,21 +1334,23 @@ class QuestionIndex:
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
         ranked = self._reordered(text, keys, weights, resolved, scores)
-        # The learned ranker orders the entries; where that changes the leader the entries'
-        # texts or a reordering rule chose, it must be surer of its own leader than of theirs
-        # by a margin fitted out of fold (see ranker.overrules): "can a retired teacher be
-        # named a foreign agent" asks who can be named, however strongly "teacher" points to
-        # the bans.
+        # The learned ranker orders the entries unless a reordering rule already chose the
+        # leader from what the question says ("can a retired teacher be named a foreign
+        # agent" asks who can be named, however strongly "teacher" points to the bans); where
+        # it puts another entry first than the texts did, only when it is surer of that one
+        # by a margin fitted out of fold (see ranker.overrules).
         learned = self._learned(scores, resolved)
         if learned is not None:
             mixed, probability = learned
-            leader = ranked[0][0]
-            rule_chose = leader != min(scores, key=lambda e: (-scores[e], e))
-            reranked = self._reordered(text, keys, weights, resolved, mixed)
-            if (reranked[0][0] == leader and not rule_chose) or self.rank_overrules(
-                    probability.get(reranked[0][0], 0.0) - probability.get(leader, 0.0),
+            leader = min(scores, key=lambda e: (-scores[e], e))
+            rule_chose = ranked[0][0] != leader
+            # The rules then read the mixed scores as they read the texts' ones.
+            mixed_leader = min(mixed, key=lambda e: (-mixed[e], e))
+            if (mixed_leader == leader and not rule_chose) or self.rank_overrules(
+                    probability.get(mixed_leader, 0.0) - probability.get(leader, 0.0),
                     rule_chose):
-                scores, ranked = mixed, reranked
+                scores = mixed
+                ranked = self._reordered(text, keys, weights, resolved, scores)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored
