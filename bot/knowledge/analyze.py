@@ -31,6 +31,9 @@ _REREAD_ZIPF = 1.0
 # content word's): "pereslat ekstremistskij material v chat" is Russian, not English.
 _UNLISTED_WORD_ZIPF = 3.0
 _LONG_READING = 7
+# A Russian loan in English text is read as Russian from this length: shorter Latin words
+# that English does not use are as often typos, names or abbreviations.
+_LONG_LOAN = 5
 
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
@@ -383,6 +386,21 @@ class Analyzer:
         read = lexicon.read_latin(word)
         return not (read is not None and read[1]) and not self.is_known_ru(self.translit_word(word))
 
+    def _russian_loan(self, word: str, lexicon: Lexicon | None) -> bool:
+        """Return True when a Latin word in English text is a Russian word typed in Latin
+        letters: one English does not use whose reading is a long Russian word (the
+        dictionary's or, exactly, the base's). People writing English about Russian law
+        keep its Russian terms ("is reposting an inoagent fined", "nezhelatelnaya org"); read
+        as English they would be words of their own, apart from everything the base asks
+        with the same word in Russian."""
+        if len(word) < _LONG_LOAN or zipf_frequency(word, "en", wordlist="large"):
+            return False
+        reading, changes = self._translit(word)
+        if self.is_known_ru(reading) and (not changes or len(reading) >= _LONG_READING):
+            return True
+        read = lexicon.read_latin(word) if lexicon is not None else None
+        return read is not None and read[1]
+
     def words(self, text: str) -> list[str]:
         """Return the words of text as `terms` reads them (digits standing for letters read
         as letters); a term's `at` indexes this list."""
@@ -418,7 +436,8 @@ class Analyzer:
         for at, w in enumerate(words):
             if is_cyrillic(w):
                 key, lang, surface = self.ru_key(w), "ru", w
-            elif translit and not w[0].isdigit() and not self._base_latin_word(w, lexicon):
+            elif (not w[0].isdigit() and not self._base_latin_word(w, lexicon)
+                  and (translit or self._russian_loan(w, lexicon))):
                 surface = self.read_translit(w, lexicon)
                 key, lang = self.ru_key(surface), "ru"
             else:

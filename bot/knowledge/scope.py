@@ -229,14 +229,13 @@ def phrase_initials(keywords: Iterable[tuple[str, str, list[str]]],
         if len(words) != 2 or len(keys) != 2 or not all(w[0].isalpha() for w in words):
             continue
         initials = "".join(w[0] for w in words).upper()
-        # English speakers do not shorten the statuses' names, and two Latin capitals are
-        # mostly something else ("the FA cup"); Russian readers write the English initials in
-        # Cyrillic ("ФА").
-        spelling = (initials if is_cyrillic(initials)
-                    else latin_to_cyrillic(initials.lower()).upper())
-        meaning[spelling].add(entry_id)
-        if (keys[0], keys[1]) in statuses:
-            phrase_of.setdefault(spelling, keyword)
+        # Russian readers write the English initials in Cyrillic too ("ФА").
+        spellings = ([initials] if is_cyrillic(initials)
+                     else [initials, latin_to_cyrillic(initials.lower()).upper()])
+        for spelling in spellings:
+            meaning[spelling].add(entry_id)
+            if (keys[0], keys[1]) in statuses:
+                phrase_of.setdefault(spelling, keyword)
     return {s: p for s, p in phrase_of.items() if len(meaning[s]) == 1}
 
 
@@ -247,7 +246,9 @@ def spell_out_initials(text: str, initials: Mapping[str, str],
 
     Initials that spell a function word ("НО", "TO") are that word, shouted, after a comma or
     a dash ("всё понятно, НО что делать") and in a text written in capitals only, where
-    `is_function_word` says so of their lowercase form.
+    `is_function_word` says so of their lowercase form. Initials followed by a capitalised
+    word begin a name ("FA Cup"), and English initials after "the" are a body's ("what did
+    the FA say"): two capitals are many things, and the words around a name say which.
     """
     if not initials:
         return text
@@ -261,6 +262,9 @@ def spell_out_initials(text: str, initials: Mapping[str, str],
         if is_function_word(found.lower()) and (
                 shouted or _AFTER_PAUSE.search(text, 0, match.start())):
             return found
+        if not shouted and (_NAME_GOES_ON.match(text, match.end())
+                            or _THE_BEFORE.search(text, 0, match.start())):
+            return found
         return phrase
 
     return _CAPITALS.sub(spell, text)
@@ -268,5 +272,9 @@ def spell_out_initials(text: str, initials: Mapping[str, str],
 
 # A word of two or three capital letters standing alone.
 _CAPITALS = re.compile(r"(?<![\w-])[A-ZА-ЯЁ]{2,3}(?![\w-])")
+# A capitalised word (not in capitals only) right after: "FA Cup", "FA Women's".
+_NAME_GOES_ON = re.compile(r"\s+[A-ZА-ЯЁ][a-zа-яё]")
+# "the" right before: "the FA" is the Football Association, "an FA" a foreign agent.
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # A comma or a dash right before a word.
 _AFTER_PAUSE = re.compile(r"[,\u2013\u2014-]\s*$")

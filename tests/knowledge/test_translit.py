@@ -49,6 +49,42 @@ def test_chat_words_made_of_the_bases_terms_are_answered(
     assert (result.outcome, result.entry_id) == ("answer", entry)
 
 
+@pytest.mark.parametrize(("typed", "key"), [
+    ("inoagent", "иноагент"),            # the base's own word, not in the dictionary
+    ("nezhelatelnaya", "нежелательный"),  # the dictionary's, read with another scheme's letters
+    ("reestr", "реестр"),
+])
+def test_a_russian_term_in_english_text_keeps_its_russian_meaning(
+    question_index: QuestionIndex, typed: str, key: str,
+) -> None:
+    # Read as English, "inoagent" would be a word of its own that only the few English
+    # examples saying "inoagent" use, apart from everything the Russian questions teach.
+    terms = question_index.analyzer.terms(
+        f"is the {typed} thing a problem for me", "en", question_index.lexicon)
+    assert key in [t.key for t in terms]
+
+
+@pytest.mark.parametrize("word", ["Meduza", "Kasparov", "stuff", "ok"])
+def test_names_and_english_words_in_english_text_stay_english(
+    question_index: QuestionIndex, word: str,
+) -> None:
+    # Names English writes too (wordfreq knows them) are found by the name index as names.
+    terms = question_index.analyzer.terms(f"what about {word} today", "en", question_index.lexicon)
+    assert all(t.key.startswith("en:") for t in terms)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("who decides that someone becomes an inoagent", "fa_designation"),
+    ("is the inoagent status for life or can it end", "fa_removal"),
+    ("what happens if I donate to a nezhelatelnaya org", "un_donating"),
+])
+def test_english_questions_with_russian_terms_are_answered(
+    question_index: QuestionIndex, question: str, entry: str,
+) -> None:
+    result = question_index.match(question)
+    assert (result.outcome, result.entry_id) == ("answer", entry)
+
+
 def test_an_article_only_the_answers_cite_anchors_the_question(
     question_index: QuestionIndex,
 ) -> None:
