@@ -41,8 +41,8 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.8986
-COEFFICIENTS: tuple[float, ...] = (7.3614, 4.3359, 10.1978, -4.2063, -0.655, 7.9889)
+INTERCEPT = -18.0899
+COEFFICIENTS: tuple[float, ...] = (7.1604, 4.7046, 10.6379, -3.7368, -0.5783, 7.9201)
 # The probability from which a question is answered.
 THRESHOLD = 0.69
 _INDEX = tuple(FEATURES.index(name) for name in USED)

@@ -32,11 +32,11 @@ import numpy as np
 # --cross-validate`, bot.measure.rank_fit), the share and the margin jointly (session 12).
 # L2 and steps sit on a plateau (session 11). Without the margin the share 0.4 sent a suite
 # question to the definition ("может ли иностранный агент по работе поехать в Германию":
-# 0.14 against 0.10 for the restrictions the texts chose); with it the cross-validation's
-# choice is what ships.
+# 0.14 against 0.10 for the restrictions the texts chose); with it 0.4 keeps it, but now
+# loses 3 of dev2 against no ranker, so the cross-validation picks 0.3, and that ships.
 L2 = 1e-5
 STEPS = 600
-CROSS_VALIDATED_SHARE = 0.4
+CROSS_VALIDATED_SHARE = 0.3
 SHARE = CROSS_VALIDATED_SHARE
 MARGIN = 0.2
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
@@ -79,6 +79,8 @@ def overrules(gain: float, rule_chose: bool) -> bool:
     likely, "teacher" points the model to the bans). Out of fold a rule margin of 0.3 gained
     6 of 3,841 at share 0.4, wrong where the rule was right in 5 of 18 changed answers, 1 of
     9 above 0.8 (session 12); not shipped, as it sends that suite question to the bans.
+    `gain` compares the leaders of the mixed and the texts' scores, before the rules read
+    either: a rule reading the mixed scores decides as it does the texts'.
     """
     return not rule_chose and gain >= MARGIN
 
