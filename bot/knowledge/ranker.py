@@ -32,8 +32,10 @@ import numpy as np
 # --cross-validate`, bot.measure.rank_fit), the share and the margin jointly (session 12).
 # L2 and steps sit on a plateau (session 11). Without the margin the share 0.4 sent a suite
 # question to the definition ("может ли иностранный агент по работе поехать в Германию":
-# 0.14 against 0.10 for the restrictions the texts chose); with it 0.4 keeps it, but now
-# loses 3 of dev2 against no ranker, so the cross-validation picks 0.3, and that ships.
+# 0.14 against 0.10 for the restrictions the texts chose), and after session 12's refit
+# so does 0.3; with it both keep it. 0.4 loses 3 of dev2 against no ranker, so the
+# cross-validation picks 0.3 with 0.2, and that ships (the margin's own gain is noise-level:
+# README, session 12).
 L2 = 1e-5
 STEPS = 600
 CROSS_VALIDATED_SHARE = 0.3
