@@ -10,9 +10,11 @@ question answered by a wrong entry, or an off-topic one answered at all, is a wr
 Features and threshold are chosen by leave-one-set-out cross-validation: the model is fitted on
 all sets but one and measured on that one, for every set; the threshold is the one at which,
 over all folds, the answers won minus WRONG_COST per wrong answer let in are most, no set losing
-more than LOST_PER_SET declines of its off-topic questions (a wrong answer costs more than a
-decline; requiring no set to lose any decline let one off-topic question of 650 decide the
-threshold alone: with heldout10 among the folds, 0.89 and 3 answers won).
+more than LOST_SHARE_PER_SET of its off-topic questions' declines (a wrong answer costs more than
+a decline; requiring no set to lose any decline let one off-topic question of 650 decide the
+threshold alone: with heldout10 among the folds, 0.89 and 3 answers won; a fixed one per set did
+the same with 18 sets: with heldout13 among them, 0.82 and 52 answers won for 4 wrong, against
+0.66 and 77 for 6).
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from bot.measure import rank_fit
 # declines of questions the base answers: the threshold maximises the answers won minus this
 # many per wrong answer let in.
 WRONG_COST = 3
-# At most this many off-topic questions of one set may be let in (the keep-rule lets a set lose
-# two; one leaves room for the rules' own changes).
-LOST_PER_SET = 1
+# At most this share of one set's off-topic questions may be let in (at least one): a limit
+# that grows with the set, so that a few questions of the largest set do not decide alone.
+LOST_SHARE_PER_SET = 0.05
 # The candidate feature sets compared by cross-validation (the shipped one among them).
 CANDIDATES: tuple[tuple[str, ...], ...] = (
     calibration.FEATURES,
@@ -47,7 +49,7 @@ CANDIDATES: tuple[tuple[str, ...], ...] = (
 )
 # The newest clean held-out set: never fitted on, benchmarked or tuned with (`kb calibrate`,
 # `kb bench`); renamed with each new clean set, which then stays out of every development loop.
-CLEAN_SET = "heldout13"
+CLEAN_SET = "heldout14"
 _GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
 
 
@@ -167,9 +169,16 @@ def choose_threshold(held: Sequence[tuple[Sample, float]], bases: dict[str, SetB
         won, wrong, sets = _figures(held, bases, t)
         gain = won - WRONG_COST * wrong
         if gain > 0 and gain >= best and all(
-                s["declines_lost"] <= LOST_PER_SET for s in sets.values()):
+                s["declines_lost"] <= _lost_allowed(bases[name])
+                for name, s in sets.items()):
             best, chosen = gain, t
     return chosen
+
+
+def _lost_allowed(base: SetBase) -> int:
+    """Return how many of a set's off-topic declines a threshold may give up (see
+    LOST_SHARE_PER_SET)."""
+    return max(1, int(LOST_SHARE_PER_SET * base.off_topic))
 
 
 def _figures(held: Sequence[tuple[Sample, float]], bases: dict[str, SetBase],
