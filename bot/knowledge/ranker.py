@@ -34,13 +34,13 @@ import numpy as np
 # question to the definition ("может ли иностранный агент по работе поехать в Германию":
 # 0.14 against 0.10 for the restrictions the texts chose), and after session 12's refit
 # so does 0.3; with it both keep it. 0.4 loses 3 of dev2 against no ranker, so the
-# cross-validation picks 0.3 with 0.2, and that ships (the margin's own gain is noise-level:
+# cross-validation picks 0.3 with 0.3, and that ships (the margin's own gain is noise-level:
 # README, session 12).
 L2 = 1e-5
 STEPS = 600
 CROSS_VALIDATED_SHARE = 0.3
 SHARE = CROSS_VALIDATED_SHARE
-MARGIN = 0.2
+MARGIN = 0.3
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
 # development sets' in-scope questions (the clean held-out set never).
 WEIGHTS = Path(__file__).with_name("ranker_weights.npz")
