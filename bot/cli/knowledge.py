@@ -251,9 +251,9 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if args.cross_validate:
         figures = rank_fit.cross_validate(sets)
         if args.json:
-            print(json.dumps({"share": figures["share"], "sets": {
-                name: {str(s): v for s, v in per.items()}
-                for name, per in figures["sets"].items()}}))  # type: ignore[attr-defined]
+            print(json.dumps({"chosen": rank_fit.config_name(figures["chosen"]),  # type: ignore[arg-type]
+                              "sets": {name: {rank_fit.config_name(c): v for c, v in per.items()}
+                                       for name, per in figures["sets"].items()}}))  # type: ignore[attr-defined]
         else:
             print(rank_fit.format_figures(figures))
         return 0

@@ -41,10 +41,10 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.8272
-COEFFICIENTS: tuple[float, ...] = (6.7506, 4.2414, 10.0737, -3.0147, -0.6773, 6.6442)
+INTERCEPT = -16.8789
+COEFFICIENTS: tuple[float, ...] = (6.5852, 4.2618, 10.2603, -3.1032, -0.6348, 6.7136)
 # The probability from which a question is answered.
-THRESHOLD = 0.66
+THRESHOLD = 0.67
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 

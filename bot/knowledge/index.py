@@ -276,6 +276,7 @@ class QuestionIndex:
         # so that `riskguide kb rank --cross-validate` can try models fitted without a set.
         self.ranker: ranker.Ranker | None = ranker.load()
         self.rank_share = ranker.SHARE
+        self.rank_overrules: Callable[[float, bool], bool] = ranker.overrules
         self.analyzer = analyzer or shared_analyzer()
         self.lexicon = Lexicon()
         # Domain synonyms the base does not use, read as words it does (knowledge/synonyms.yaml).
@@ -528,9 +529,9 @@ class QuestionIndex:
         return scores, nearest
 
     def _learned(self, scores: dict[str, float],
-                 resolved: dict[str, float]) -> dict[str, float] | None:
+                 resolved: dict[str, float]) -> tuple[dict[str, float], dict[str, float]] | None:
         """Return the scores with the learned ranker's probability mixed in (`rank_share` of
-        it), or None when no ranker is in use.
+        it) and the probabilities themselves, or None when no ranker is in use.
 
         What the labelled questions taught about telling these entries apart reorders them;
         the best score stays what the entries' texts gave, so whether a question is answered
@@ -544,7 +545,7 @@ class QuestionIndex:
         top, top_mixed = max(scores.values()), max(mixed.values())
         if top_mixed <= 0:
             return None
-        return {e: s * top / top_mixed for e, s in mixed.items()}
+        return {e: s * top / top_mixed for e, s in mixed.items()}, learned
 
     def _reordered(self, text: str, keys: list[str], weights: list[float],
                    resolved: dict[str, float],
@@ -1335,12 +1336,21 @@ class QuestionIndex:
         ranked = self._reordered(text, keys, weights, resolved, scores)
         # The learned ranker orders the entries unless a reordering rule already chose the
         # leader from what the question says ("can a retired teacher be named a foreign
-        # agent" asks who can be named, however strongly "teacher" points to the bans).
+        # agent" asks who can be named, however strongly "teacher" points to the bans); where
+        # it puts another entry first than the texts did, only when it is surer of that one
+        # by a margin fitted out of fold (see ranker.overrules).
         learned = self._learned(scores, resolved)
-        if learned is not None and ranked[0][0] == min(
-                scores, key=lambda e: (-scores[e], e)):
-            scores = learned
-            ranked = self._reordered(text, keys, weights, resolved, scores)
+        if learned is not None:
+            mixed, probability = learned
+            leader = min(scores, key=lambda e: (-scores[e], e))
+            rule_chose = ranked[0][0] != leader
+            # The rules then read the mixed scores as they read the texts' ones.
+            mixed_leader = min(mixed, key=lambda e: (-mixed[e], e))
+            if (mixed_leader == leader and not rule_chose) or self.rank_overrules(
+                    probability.get(mixed_leader, 0.0) - probability.get(leader, 0.0),
+                    rule_chose):
+                scores = mixed
+                ranked = self._reordered(text, keys, weights, resolved, scores)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored

@@ -7,15 +7,18 @@ resolves for the whole question (typos, thesaurus and stump compounds folded).
 
 Cross-validation leaves one set out at a time: a model fitted on the examples and every other
 set ranks that set's questions (answered as in chat, names checked against the shipped
-snapshot) at each share of the score; the share chosen is the smallest whose out-of-fold
+snapshot) at each share of the score and margin (see ranker.overrules); the pair chosen is
+the one with the least influence (smallest share, then largest margin) whose out-of-fold
 answers and declines, summed over the sets, are within NOISE of the most, no set losing more
-than LOST_PER_SET of either against the matcher without the ranker (see `choose_share`).
+than LOST_PER_SET of either against the matcher without the ranker (see `choose`).
 """
 
 from __future__ import annotations
 
+import inspect
+import math
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,9 +26,13 @@ from bot.knowledge import ranker
 
 if TYPE_CHECKING:
     from bot.knowledge.index import QuestionIndex
+    from handlers.context import Services
 
 # The shares of the score tried by cross-validation (0: the matcher without the ranker).
 SHARES = (0.0, 0.2, 0.3, 0.4, 0.5)
+# The margins tried (see ranker.overrules): -inf lets the model change any leader the
+# entries' texts chose.
+MARGINS = (-math.inf, 0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
 # No set may lose more than this many answers or declines at the chosen share (the keep rule).
 LOST_PER_SET = 2
 
@@ -81,91 +88,172 @@ def fit_on(index: QuestionIndex, rows: Sequence[Labelled]) -> ranker.Ranker:
 
 def fold_rankers(index: QuestionIndex, paths: Sequence[Path]) -> dict[str, ranker.Ranker]:
     """Return, per set, the ranker fitted on the examples and every other set: what ranks
-    that set's questions as the shipped one ranks questions nobody has written yet."""
+    that set's questions as the shipped one ranks questions nobody has written yet.
+
+    The models are kept in the disk cache (bot.cache), keyed by the labelled questions and the
+    fitting code, so that trying another way of using them (or calibrating) refits nothing."""
+    from bot import cache
+
     rows = labelled(index, paths)
     names = [path.stem.removeprefix("questions-") for path in paths]
-    return {name: fit_on(index, [r for r in rows if r[0] != name]) for name in names}
+    entries = [e.id for e in index.kb.entries]
+    key = cache.content_key(
+        "".join(inspect.getsource(code) for code in (ranker.fit, ranker._Design,
+                                                     ranker._normalised)),
+        repr((ranker.L2, ranker.STEPS, entries, names)),
+        repr([(name, sorted(terms.items()), target) for name, terms, target in rows]))
+    return cache.load_or_build("rank-folds", key, lambda: {
+        name: fit_on(index, [r for r in rows if r[0] != name]) for name in names})
 
 
-def _outcomes(services: object, path: Path) -> tuple[int, int]:
-    """Return the answers right and the declines right of a set answered as in chat."""
+Config = tuple[float, float]  # the share and MARGIN (see ranker)
+Outcome = tuple[int, int]  # answers right, declines right
+
+
+def _configs(shares: Sequence[float]) -> list[Config]:
+    """Return the ways of using the ranker tried, the one without it (share 0) first."""
+    return [(0.0, -math.inf)] + [(share, margin) for share in shares if share
+                                 for margin in MARGINS]
+
+
+def _overrules(margin: float) -> Callable[[float, bool], bool]:
+    """Return ranker.overrules with the given margin."""
+    return lambda gain, rule_chose: not rule_chose and gain >= margin
+
+
+def _set_outcomes(services: Services, path: Path,
+                  configs: Sequence[Config]) -> dict[Config, Outcome]:
+    """Return, per way of using the ranker, the answers right and the declines right of a
+    set answered as in chat.
+
+    Per share each question is answered once with the ranker changing every leader the
+    entries' texts chose, noting by how much it prefers its own; it is answered again only
+    for the margins that would keep a leader it changed (once per distinct set of kept
+    leaders)."""
     from bot.cli.knowledge import _load_set
     from handlers.dispatcher import Dispatcher
 
-    dispatcher = Dispatcher(services)  # type: ignore[arg-type]
-    answers = declines = 0
-    for item in _load_set(path):
+    dispatcher = Dispatcher(services)
+    index = services.questions
+    shipped = index.rank_share, index.rank_overrules
+    totals = dict.fromkeys(configs, (0, 0))
+    by_share: dict[float, list[Config]] = {}
+    for config in configs:
+        by_share.setdefault(config[0], []).append(config)
+
+    def outcome(item: dict[str, object]) -> Outcome:
         result, _ = dispatcher.match_question(str(item["q"]), str(item["lang"]))
         if item.get("expect_no_answer"):
-            declines += result.entry_id is None
-        else:
-            expect = item.get("expect")
-            answers += isinstance(expect, list) and result.entry_id in expect
-    return answers, declines
+            return 0, int(result.entry_id is None)
+        expect = item.get("expect")
+        return int(isinstance(expect, list) and result.entry_id in expect), 0
+
+    try:
+        for item in _load_set(path):
+            for share, group in by_share.items():
+                index.rank_share = share
+                asked: list[tuple[float, bool]] = []
+
+                def note(gain: float, rule_chose: bool,
+                         asked: list[tuple[float, bool]] = asked) -> bool:
+                    asked.append((gain, rule_chose))
+                    return not rule_chose
+
+                index.rank_overrules = note
+                first = outcome(item)
+                seen = {tuple(not chose for _, chose in asked): first}
+                for config in group:
+                    rule = _overrules(config[1])
+                    pattern = tuple(rule(gain, chose) for gain, chose in asked)
+                    if pattern in seen:
+                        got = seen[pattern]
+                    else:
+                        index.rank_overrules = rule
+                        got = seen[pattern] = outcome(item)
+                    answers, declines = totals[config]
+                    totals[config] = answers + got[0], declines + got[1]
+    finally:
+        index.rank_share, index.rank_overrules = shipped
+    return totals
 
 
 def cross_validate(paths: Sequence[Path],
                    shares: Sequence[float] = SHARES) -> dict[str, object]:
-    """Return the leave-one-set-out figures: per set and share, the answers and declines
-    right with a model fitted without that set, and the share chosen (see the module
-    docstring). Sets without named entries are measured with the model fitted on all."""
+    """Return the leave-one-set-out figures: per set and way of using the ranker (share,
+    margins), the answers and declines right with a model fitted without that set, and the
+    way chosen (see `choose`). Sets without named entries are measured with the model fitted
+    on all."""
     from bot.app import question_services
     from bot.cli.knowledge import _shipped_listings
 
     services = question_services()
     index = services.questions
-    shipped = (index.ranker, index.rank_share)
+    shipped = index.ranker
     folds = fold_rankers(index, paths)
-    figures: dict[str, dict[float, tuple[int, int]]] = {}
+    configs = _configs(shares)
+    figures: dict[str, dict[Config, Outcome]] = {}
     with tempfile.TemporaryDirectory(prefix="riskguide-rank-") as scratch:
         services.listings = _shipped_listings(Path(scratch))
         try:
             for path in paths:
                 name = path.stem.removeprefix("questions-")
-                index.ranker = folds[name]
-                figures[name] = {}
-                for share in shares:
-                    index.rank_share = share
-                    figures[name][share] = _outcomes(services, path)
+                index.ranker = folds.get(name, shipped)
+                figures[name] = _set_outcomes(services, path, configs)
         finally:
-            index.ranker, index.rank_share = shipped
-    return {"sets": figures, "share": choose_share(figures, shares)}
+            index.ranker = shipped
+    return {"sets": figures, "chosen": choose(figures, configs),
+            "shipped": (ranker.SHARE, ranker.MARGIN)}
 
 
-def choose_share(figures: dict[str, dict[float, tuple[int, int]]],
-                 shares: Sequence[float]) -> float:
-    """Return the smallest share whose answers and declines summed over the sets are within
-    NOISE of the most, no set losing more than LOST_PER_SET of either against share 0 (0 when
-    none gains): the less the model overrules the entries' own texts, the less the answers
-    rest on the development sets' wording."""
-    gains: dict[float, int] = {}
-    for share in shares:
-        if all(f[0.0][i] - f[share][i] <= LOST_PER_SET
+def _influence(config: Config) -> tuple[float, float]:
+    """Return a sort key: the less the model overrules the entries' texts, the earlier."""
+    share, margin = config
+    return share, -margin
+
+
+def choose(figures: dict[str, dict[Config, Outcome]], configs: Sequence[Config]) -> Config:
+    """Return the way of using the ranker with the least influence whose answers and declines
+    summed over the sets are within NOISE of the most, no set losing more than LOST_PER_SET
+    of either against the matcher without it (that one when none gains): the less the model
+    overrules the entries' own texts, the less the answers rest on the
+    development sets' wording."""
+    base = configs[0]
+    gains: dict[Config, int] = {}
+    for config in configs:
+        if all(f[base][i] - f[config][i] <= LOST_PER_SET
                for f in figures.values() for i in (0, 1)):
-            gains[share] = sum(sum(f[share]) - sum(f[0.0]) for f in figures.values())
+            gains[config] = sum(sum(f[config]) - sum(f[base]) for f in figures.values())
     best = max(gains.values(), default=0)
     if best <= 0:
-        return 0.0
-    margin = NOISE * sum(sum(f[0.0]) for f in figures.values())
-    return min(share for share, gain in gains.items() if gain > 0 and gain >= best - margin)
+        return base
+    margin = NOISE * sum(sum(f[base]) for f in figures.values())
+    return min((c for c, gain in gains.items() if gain > 0 and gain >= best - margin),
+               key=_influence)
 
 
-def format_figures(figures: dict[str, object]) -> str:
-    """Return the cross-validated figures as lines: per set, answers/declines at each share."""
+def config_name(config: Sequence[float]) -> str:
+    """Return a way of using the ranker as "share/margin"."""
+    return "/".join(f"{x:g}" for x in config)
+
+
+def format_figures(figures: dict[str, object], top: int = 12) -> str:
+    """Return the cross-validated figures as lines: the best ways of using the ranker by
+    total, then per set the answers+declines without it, as shipped and as chosen."""
     sets = figures["sets"]
-    assert isinstance(sets, dict)
-    shares = list(next(iter(sets.values()))) if sets else []
-    lines = ["set: " + "  ".join(f"{s:.1f}" for s in shares) + "  (answers+declines right)"]
-    totals = {s: 0 for s in shares}
-    for name, per_share in sets.items():
-        cells = []
-        for s in shares:
-            answers, declines = per_share[s]
-            totals[s] += answers + declines
-            cells.append(f"{answers}+{declines}")
-        lines.append(f"  {name}: " + "  ".join(cells))
-    lines.append("total: " + "  ".join(f"{s:.1f}={totals[s]}" for s in shares))
-    lines.append(f"chosen share: {figures['share']}")
+    chosen, shipped = figures["chosen"], figures["shipped"]
+    assert isinstance(sets, dict) and isinstance(chosen, tuple) and isinstance(shipped, tuple)
+    configs: list[Config] = list(next(iter(sets.values()))) if sets else []
+    totals = {c: sum(sum(per[c]) for per in sets.values()) for c in configs}
+    lines = ["share/margin: answers+declines right, summed over the sets"]
+    shown = sorted(configs, key=lambda c: (-totals[c], _influence(c)))[:top]
+    shown += [c for c in (configs[0], shipped, chosen) if c not in shown and c in totals]
+    lines += [f"  {config_name(c)}: {totals[c]}" for c in shown]
+    columns = [configs[0], shipped, chosen] if configs else []
+    lines.append("set: " + "  ".join(config_name(c) for c in columns))
+    for name, per in sets.items():
+        lines.append(f"  {name}: " + "  ".join(
+            f"{per[c][0]}+{per[c][1]}" if c in per else "-" for c in columns))
+    lines.append(f"shipped: {config_name(shipped)}  chosen: {config_name(chosen)}")
     return "\n".join(lines)
 
 
