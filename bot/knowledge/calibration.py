@@ -15,6 +15,22 @@ borrowing the base's words spreads them over entries that do not answer it.
 The coefficients are fitted by `riskguide kb calibrate` on the repository's development question
 sets, the features and the threshold chosen by leave-one-set-out cross-validation; a wrong
 answer costs as much as three declines (see bot.measure.calibrate).
+
+A second model (`confirms`, the CONFIRM_ constants) rules on the questions a rule short of a
+strong anchor put in scope: domain words outweighing words of another field ("впн для ютуба"),
+a phrase of everyday words the base asks together ("foreign donations", "illegal in russia"), a
+word pair or title word of one entry, a strong score. Such rules are borrowed by questions of
+another field or country as easily as by the base's own ("Did Israel ever pass the bill taxing
+donations from foreign governments to NGOs?"). Strong anchors are never ruled on: a listed
+name (the caller's scope), the bot itself, a domain phrase holding a domain word (or a stump
+compound spelled out as its phrase: "иностранный агент"), a cited article, near-identity to an
+example question. The model reads the best score, the known words,
+how the best entry covers the question, the learned ranker's probability for that entry and
+its lead over the ranker's next one, and whether a place abroad is named; it is fitted the same
+way, mirrored: a right answer lost costs as much as three off-topic questions declined. With
+21 off-topic questions among 1,118 weakly anchored answers of the development sets it is a
+cautious model: out of fold it declines 3 of them and ends 3 wrong answers, losing no right
+answer.
 """
 
 from __future__ import annotations
@@ -38,6 +54,17 @@ FEATURES = (
     "own_asked",     # ... that its title, example questions or keywords use
     "mean_contrast",  # the weighted mean word contrast of the words the base knows
     "unknown",       # the share on words no entry uses
+    # Which anchoring rule put the question in scope (0 for the questions no rule anchors):
+    "word",          # domain words outweighing words of another field
+    "phrase",        # a phrase the base asks with, none of its words a domain word
+    "pair",          # two words one entry's examples ask together
+    "title",         # a word of one entry's title
+    "confident",     # a strong score for one entry, every word known
+    "anchor_share",  # the share of the question's weight on its domain words
+    "anchor_contrast",  # the highest word contrast among its domain words
+    "ranked",        # the learned ranker's probability for the best entry
+    "ranked_margin",  # its lead over the ranker's most probable other entry
+    "abroad",        # 1 when it names a place outside Russia (see setting)
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
@@ -45,8 +72,18 @@ INTERCEPT = -18.1302
 COEFFICIENTS: tuple[float, ...] = (7.3031, 4.6932, 10.5138, -3.5083, -0.6533, 8.0613)
 # The probability from which a question is answered.
 THRESHOLD = 0.67
+# The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
+CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad")
+CONFIRM_INTERCEPT = -7.2954
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.7389, 1.1405, 4.8847, 3.7112, 1.5841, 1.8853, -1.4601)
+# The probability below which such a question is declined (0: every one stays in scope).
+CONFIRM_THRESHOLD = 0.13
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
+_CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
+_CONFIRM_LOGIT = (math.log(CONFIRM_THRESHOLD / (1 - CONFIRM_THRESHOLD))
+                  if 0 < CONFIRM_THRESHOLD < 1 else -math.inf if CONFIRM_THRESHOLD <= 0
+                  else math.inf)
 
 
 def admits(features: Sequence[float]) -> bool:
@@ -56,6 +93,17 @@ def admits(features: Sequence[float]) -> bool:
     """
     z = INTERCEPT + sum(c * features[i] for c, i in zip(COEFFICIENTS, _INDEX, strict=True))
     return z >= _LOGIT
+
+
+def confirms(features: Sequence[float]) -> bool:
+    """Return True when the shipped second model keeps a question in scope that a rule short
+    of a strong anchor put there: anchor words used generically ("впн", "ютуб"), a phrase of
+    everyday words the base asks together ("illegal ... russia"), a word pair or title word of
+    one entry can be borrowed by a question of another field or country, so the evidence the
+    calibrated decision reads, which rule fired and the learned ranker's certainty decide."""
+    z = CONFIRM_INTERCEPT + sum(c * features[i] for c, i in zip(CONFIRM_COEFFICIENTS,
+                                                                _CONFIRM_INDEX, strict=True))
+    return z >= _CONFIRM_LOGIT
 
 
 def probability(features: Sequence[float], intercept: float, coefficients: Sequence[float],

@@ -13,6 +13,14 @@ over all folds, the answers won minus WRONG_COST per wrong answer let in are mos
 more than LOST_PER_SET declines of its off-topic questions (a wrong answer costs more than a
 decline; requiring no set to lose any decline let one off-topic question of 650 decide the
 threshold alone: with heldout10 among the folds, 0.89 and 3 answers won).
+
+The second model (calibration.confirms) decides the questions a rule short of a strong anchor
+put in scope (see QuestionIndex._match_one). Each such answered question is asked again with
+the model declining everything: an off-topic question declined is a win, an in-scope question
+that loses its right answer a loss, a wrong answer ended neither (a decline of an in-scope
+question is still a failure). Features and threshold are chosen the same way, mirrored: the
+threshold below which questions are declined maximises the off-topic questions declined minus
+CONFIRM_COST per right answer lost, no set losing more than LOST_PER_SET right answers.
 """
 
 from __future__ import annotations
@@ -32,9 +40,13 @@ WRONG_COST = 3
 # At most this many off-topic questions of one set may be let in (the keep-rule lets a set lose
 # two; one leaves room for the rules' own changes).
 LOST_PER_SET = 1
+# Declining an in-scope question the base answered right costs as much as this many off-topic
+# questions declined: declining real questions fails their askers too (the mirror of
+# WRONG_COST).
+CONFIRM_COST = WRONG_COST
 # The candidate feature sets compared by cross-validation (the shipped one among them).
 CANDIDATES: tuple[tuple[str, ...], ...] = (
-    calibration.FEATURES,
+    calibration.FEATURES[:calibration.FEATURES.index("word")],
     ("best", "margin", "nearest", "coverage"),
     ("best", "log_words"),
     ("best", "other", "foreign", "log_words"),
@@ -45,10 +57,26 @@ CANDIDATES: tuple[tuple[str, ...], ...] = (
     ("best", "log_words", "own", "unknown"),
     ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown"),
 )
+# The candidate feature sets of the second model (calibration.confirms): the same evidence,
+# which rule anchored the question, how strongly, and the learned ranker's certainty.
+CONFIRM_CANDIDATES: tuple[tuple[str, ...], ...] = (
+    calibration.FEATURES,
+    ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown"),
+    ("best", "log_words", "own", "unknown", "ranked"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad"),
+    ("best", "coverage", "other", "foreign", "log_words", "own", "mean_contrast", "unknown",
+     "abroad"),
+    ("best", "log_words", "own", "unknown", "word", "phrase", "pair", "title", "confident",
+     "anchor_share", "anchor_contrast", "ranked", "ranked_margin", "abroad"),
+    ("best", "margin", "coverage", "other", "foreign", "own", "unknown", "anchor_share",
+     "anchor_contrast", "ranked", "abroad"),
+    ("ranked", "ranked_margin", "anchor_share", "anchor_contrast", "own", "abroad"),
+)
 # The newest clean held-out set: never fitted on, benchmarked or tuned with (`kb calibrate`,
 # `kb bench`); renamed with each new clean set, which then stays out of every development loop.
 CLEAN_SET = "heldout13"
 _GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
+_CONFIRM_GRID = (0.0, *(round(0.01 * i, 2) for i in range(1, 80)))
 
 
 @dataclass(frozen=True)
@@ -58,7 +86,12 @@ class Sample:
     set_name: str
     question: str
     features: tuple[float, ...]
-    kind: str  # "win", "wrong" (in scope, wrong entry) or "intrusion" (off-topic answered)
+    # Unanchored: "win", "wrong" (in scope, wrong entry) or "intrusion" (off-topic answered)
+    # when admitted. Confirmed (weakly anchored): "right" (declining loses a right answer),
+    # "wrong" (an in-scope question answered by a wrong entry) or "intrusion" (off-topic
+    # answered).
+    kind: str
+    confirm: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +109,13 @@ def question_sets(directory: Path) -> list[Path]:
 
 
 def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
-    """Return the samples of every set in `paths` and each set's declines before calibration.
+    """Return the samples of every set in `paths` and each set's declines before calibration:
+    the unanchored questions the calibrated decision reads, and (`confirm`) the answered ones
+    a rule short of a strong anchor put in scope, which the second model reads. The first are
+    collected with every weak anchor kept, so the first model never depends on the second's
+    shipped constants; the second with the shipped calibrated decision (a weak answer declined
+    may still be admitted by it), so after the first model's constants change, the second's
+    are right only once `kb calibrate` has run again with the first's new constants shipped.
 
     Items without `expect` entry ids (marker-checked sets) contribute their off-topic questions
     only: whether an answer to the others is right is not known here. Each set is ranked by
@@ -93,7 +132,8 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
     with tempfile.TemporaryDirectory(prefix="riskguide-calibrate-") as scratch:
         services.listings = _shipped_listings(Path(scratch))
         index = services.questions
-        shipped, shipped_ranker = index.admits, index.ranker
+        shipped, shipped_ranker, confirmed = index.admits, index.ranker, index.confirms
+        index.confirms = _always
         folds = (rank_fit.fold_rankers(index, paths)
                  if shipped_ranker is not None and index.rank_share else {})
         dispatcher = Dispatcher(services)
@@ -113,6 +153,15 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                     if no_answer:
                         off += 1
                         declined += before.entry_id is None
+                    if before.outcome == "answer" and before.confirmed:
+                        index.admits, index.confirms = shipped, _never
+                        without, _ = dispatcher.match_question(q, lang)
+                        index.confirms = _always
+                        kind = _confirm_kind(before.entry_id, without.entry_id, no_answer,
+                                             expect)
+                        if kind:
+                            samples.append(Sample(name, q, before.confirmed, kind,
+                                                  confirm=True))
                     if before.outcome != "off_topic" or not before.evidence:
                         continue
                     index.admits = _always
@@ -125,8 +174,23 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                     samples.append(Sample(name, q, before.evidence, kind))
                 bases[name] = SetBase(off, declined)
         finally:
-            index.admits, index.ranker = shipped, shipped_ranker
+            index.admits, index.ranker, index.confirms = shipped, shipped_ranker, confirmed
     return samples, bases
+
+
+def _confirm_kind(kept: str | None, declined: str | None, no_answer: bool,
+                  expect: object) -> str:
+    """Return what declining a weakly anchored answer does ("" when it changes nothing that
+    is known): declines an off-topic question, loses a right answer, or ends a wrong one."""
+    right = isinstance(expect, list) and bool(expect)
+    if declined == kept or not (no_answer or right):
+        return ""
+    if no_answer:
+        return "intrusion" if declined is None else ""
+    assert isinstance(expect, list)
+    if kept in expect:
+        return "" if declined in expect else "right"
+    return "" if declined in expect else "wrong"
 
 
 def _never(features: Sequence[float]) -> bool:
@@ -147,6 +211,7 @@ def cross_validate(samples: Sequence[Sample], bases: dict[str, SetBase],
                    used: Sequence[str]) -> dict[str, object]:
     """Return the leave-one-set-out figures of a feature set: the threshold chosen on the
     pooled out-of-fold probabilities and, per set, the answers won and wrong answers let in."""
+    samples = [s for s in samples if not s.confirm]
     held: list[tuple[Sample, float]] = []
     for name in sorted({s.set_name for s in samples}):
         train = [s for s in samples if s.set_name != name]
@@ -198,32 +263,107 @@ def refit(samples: Sequence[Sample], bases: dict[str, SetBase],
     """Return the model fitted on every sample with its cross-validated threshold: the
     constants bot.knowledge.calibration ships (rounded as printed)."""
     figures = cross_validate(samples, bases, used)
-    intercept, coefficients = _fit(samples, used)
+    intercept, coefficients = _fit([s for s in samples if not s.confirm], used)
+    return {"features": list(used), "intercept": round(intercept, 4),
+            "coefficients": [round(c, 4) for c in coefficients],
+            "threshold": figures["threshold"], "cross_validation": figures}
+
+
+def confirm_cross_validate(samples: Sequence[Sample], used: Sequence[str]) -> dict[str, object]:
+    """Return the leave-one-set-out figures of the second model with a feature set: the
+    threshold chosen on the pooled out-of-fold probabilities and, per set, the off-topic
+    questions declined, the right answers lost and the wrong answers ended."""
+    weak = [s for s in samples if s.confirm]
+    held: list[tuple[Sample, float]] = []
+    for name in sorted({s.set_name for s in weak}):
+        train = [s for s in weak if s.set_name != name]
+        intercept, coefficients = _confirm_fit(train, used)
+        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
+                 for s in weak if s.set_name == name]
+    best, threshold = 0, 0.0
+    for t in _CONFIRM_GRID:
+        declined, lost, _, sets = _confirm_figures(held, t)
+        gain = declined - CONFIRM_COST * lost
+        if gain > best and all(s["right_lost"] <= LOST_PER_SET for s in sets.values()):
+            best, threshold = gain, t
+    declined, lost, ended, sets = _confirm_figures(held, threshold)
+    return {"features": list(used), "threshold": threshold, "declined": declined, "lost": lost,
+            "ended": ended, "sets": sets}
+
+
+def _confirm_fit(samples: Sequence[Sample],
+                 used: Sequence[str]) -> tuple[float, tuple[float, ...]]:
+    intercept, coefficients, _, _ = calibration.fit(
+        [s.features for s in samples], [int(s.kind == "right") for s in samples], used)
+    return intercept, coefficients
+
+
+def _confirm_figures(held: Sequence[tuple[Sample, float]], threshold: float
+                     ) -> tuple[int, int, int, dict[str, dict[str, int]]]:
+    """Return the off-topic questions declined, right answers lost, wrong answers ended and
+    the figures per set when questions below `threshold` are declined."""
+    sets: dict[str, dict[str, int]] = {}
+    for s, p in held:
+        row = sets.setdefault(s.set_name, {"candidates": 0, "off_topic_declined": 0,
+                                           "right_lost": 0, "wrong_ended": 0})
+        row["candidates"] += 1
+        if p < threshold:
+            key = {"intrusion": "off_topic_declined", "right": "right_lost",
+                   "wrong": "wrong_ended"}[s.kind]
+            row[key] += 1
+    return (sum(r["off_topic_declined"] for r in sets.values()),
+            sum(r["right_lost"] for r in sets.values()),
+            sum(r["wrong_ended"] for r in sets.values()), dict(sorted(sets.items())))
+
+
+def confirm_refit(samples: Sequence[Sample],
+                  used: Sequence[str] = calibration.CONFIRM_USED) -> dict[str, object]:
+    """Return the second model fitted on every weakly anchored sample with its
+    cross-validated threshold: the CONFIRM_ constants bot.knowledge.calibration ships."""
+    figures = confirm_cross_validate(samples, used)
+    intercept, coefficients = _confirm_fit([s for s in samples if s.confirm], used)
     return {"features": list(used), "intercept": round(intercept, 4),
             "coefficients": [round(c, 4) for c in coefficients],
             "threshold": figures["threshold"], "cross_validation": figures}
 
 
 def report(paths: Sequence[Path]) -> dict[str, object]:
-    """Return the refitted model and every candidate feature set's cross-validated figures."""
+    """Return the refitted models and every candidate feature set's cross-validated figures."""
     samples, bases = collect(paths)
-    counts = {k: sum(s.kind == k for s in samples) for k in ("win", "wrong", "intrusion")}
+    return summarise(samples, bases)
+
+
+def summarise(samples: Sequence[Sample], bases: dict[str, SetBase]) -> dict[str, object]:
+    """Return the refitted models and every candidate feature set's cross-validated figures,
+    from collected samples."""
+    counts = {k: sum(s.kind == k for s in samples if not s.confirm)
+              for k in ("win", "wrong", "intrusion")}
+    confirm_counts = {k: sum(s.kind == k for s in samples if s.confirm)
+                      for k in ("right", "wrong", "intrusion")}
     candidates = [cross_validate(samples, bases, used) for used in CANDIDATES]
+    confirm = [confirm_cross_validate(samples, used) for used in CONFIRM_CANDIDATES]
     return {"samples": counts, "shipped": refit(samples, bases),
-            "candidates": [{k: v for k, v in c.items() if k != "sets"} for c in candidates]}
+            "candidates": [{k: v for k, v in c.items() if k != "sets"} for c in candidates],
+            "confirm_samples": confirm_counts, "confirm": confirm_refit(samples),
+            "confirm_candidates": [{k: v for k, v in c.items() if k != "sets"}
+                                   for c in confirm]}
 
 
 def format_report(figures: dict[str, object]) -> str:
     """Return the report as readable lines: the constants first, written as in
     bot/knowledge/calibration.py (to copy there after a matcher change), then the figures."""
-    shipped = figures["shipped"]
-    assert isinstance(shipped, dict)
+    shipped, confirm = figures["shipped"], figures["confirm"]
+    assert isinstance(shipped, dict) and isinstance(confirm, dict)
     cv = shipped["cross_validation"]
     lines = [
         f"USED = {tuple(shipped['features'])!r}",
         f"INTERCEPT = {shipped['intercept']}",
         f"COEFFICIENTS: tuple[float, ...] = {tuple(shipped['coefficients'])!r}",
         f"THRESHOLD = {shipped['threshold']}",
+        f"CONFIRM_USED = {tuple(confirm['features'])!r}",
+        f"CONFIRM_INTERCEPT = {confirm['intercept']}",
+        f"CONFIRM_COEFFICIENTS: tuple[float, ...] = {tuple(confirm['coefficients'])!r}",
+        f"CONFIRM_THRESHOLD = {confirm['threshold']}",
         "",
         f"samples: {figures['samples']}",
         f"leave-one-set-out at {cv['threshold']}: {cv['won']} answers won, {cv['wrong']} wrong "
@@ -238,4 +378,19 @@ def format_report(figures: dict[str, object]) -> str:
     lines.append("candidate feature sets (leave-one-set-out): threshold, won, wrong")
     for c in figures["candidates"]:  # type: ignore[attr-defined]
         lines.append(f"  {', '.join(c['features'])}: {c['threshold']}, {c['won']}, {c['wrong']}")
+    ccv = confirm["cross_validation"]
+    lines += [
+        f"weakly anchored samples: {figures['confirm_samples']}",
+        f"leave-one-set-out at {ccv['threshold']}: {ccv['declined']} off-topic declined, "
+        f"{ccv['lost']} right answers lost, {ccv['ended']} wrong answers ended",
+        "  set: weakly anchored answers, off-topic declined, right lost, wrong ended",
+    ]
+    for name, s in ccv["sets"].items():
+        lines.append(f"  {name}: {s['candidates']}, {s['off_topic_declined']}, "
+                     f"{s['right_lost']}, {s['wrong_ended']}")
+    lines.append("confirm candidate feature sets (leave-one-set-out): threshold, off-topic "
+                 "declined, right lost, wrong ended")
+    for c in figures["confirm_candidates"]:  # type: ignore[attr-defined]
+        lines.append(f"  {', '.join(c['features'])}: {c['threshold']}, {c['declined']}, "
+                     f"{c['lost']}, {c['ended']}")
     return "\n".join(lines)
