@@ -24,13 +24,11 @@ another field or country as easily as by the base's own ("Did Israel ever pass t
 donations from foreign governments to NGOs?"). Strong anchors are never ruled on: a listed
 name (the caller's scope), the bot itself, a domain phrase holding a domain word (or a stump
 compound spelled out as its phrase: "иностранный агент"), a cited article, near-identity to an
-example question. The model reads the best score, the known words,
-how the best entry covers the question, the learned ranker's probability for that entry and
-its lead over the ranker's next one, and whether a place abroad is named; it is fitted the same
-way, mirrored: a right answer lost costs as much as three off-topic questions declined. With
-21 off-topic questions among 1,118 weakly anchored answers of the development sets it is a
-cautious model: out of fold it declines 3 of them and ends 3 wrong answers, losing no right
-answer.
+example question. The model reads the best score, the known words, how the best entry covers
+the question, the learned ranker's confidence in the question (its top probability whichever
+entry it prefers, and the entropy of its distribution), and whether a place abroad is named;
+it is fitted the same way, mirrored: a right answer lost costs as much as three off-topic
+questions declined.
 """
 
 from __future__ import annotations
@@ -62,8 +60,9 @@ FEATURES = (
     "confident",     # a strong score for one entry, every word known
     "anchor_share",  # the share of the question's weight on its domain words
     "anchor_contrast",  # the highest word contrast among its domain words
-    "ranked",        # the learned ranker's probability for the best entry
-    "ranked_margin",  # its lead over the ranker's most probable other entry
+    "ranked",        # the learned ranker's top probability (whichever entry it prefers)
+    "ranked_margin",  # its lead over the ranker's next most probable entry
+    "ranked_entropy",  # the entropy of the ranker's distribution over the entries
     "abroad",        # 1 when it names a place outside Russia (see setting)
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
@@ -73,11 +72,11 @@ COEFFICIENTS: tuple[float, ...] = (7.3031, 4.6932, 10.5138, -3.5083, -0.6533, 8.
 # The probability from which a question is answered.
 THRESHOLD = 0.67
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
-CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad")
-CONFIRM_INTERCEPT = -7.2954
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.7389, 1.1405, 4.8847, 3.7112, 1.5841, 1.8853, -1.4601)
+CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
+CONFIRM_INTERCEPT = -4.1014
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.983, 1.1181, 4.5603, 3.5515, -0.9234, -1.0219)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.13
+CONFIRM_THRESHOLD = 0.15
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -1404,10 +1404,15 @@ class QuestionIndex:
         confirmed: tuple[float, ...] = ()
 
         def features() -> tuple[float, ...]:
-            learned = (self.ranker.probabilities(resolved) if self.ranker is not None
-                       else {})
-            chosen_p = learned.get(best_id, 0.0)
-            rival_p = max((p for e, p in learned.items() if e != best_id), default=0.0)
+            # The ranker's confidence in the question, whichever entry it prefers: its top
+            # probability, the lead over its next one and the entropy of its distribution.
+            # (Its probability for the entry chosen would read a reordering rule's choice
+            # against it as doubt about the question.)
+            learned = sorted(self.ranker.probabilities(resolved).values(), reverse=True
+                             ) if self.ranker is not None else []
+            top_p = learned[0] if learned else 0.0
+            second_p = learned[1] if len(learned) > 1 else 0.0
+            entropy = -sum(p * math.log(p) for p in learned if p > 0)
             return (
                 best, best - (ranked[1][1] if len(ranked) > 1 else 0.0), closest, coverage,
                 sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
@@ -1416,7 +1421,7 @@ class QuestionIndex:
                 float(word), float(phrase), float(pair), float(title), float(confident),
                 subject / sum(query.values()),
                 max((self._contrast.get(keys[i], 0.0) for i in counted), default=0.0),
-                chosen_p, chosen_p - rival_p,
+                top_p, top_p - second_p, entropy,
                 float(any(self._setting.abroad(analysed, tokens(text)))))
         if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
             evidence = features()

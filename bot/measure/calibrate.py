@@ -21,12 +21,16 @@ that loses its right answer a loss, a wrong answer ended neither (a decline of a
 question is still a failure). Features and threshold are chosen the same way, mirrored: the
 threshold below which questions are declined maximises the off-topic questions declined minus
 CONFIRM_COST per right answer lost, no set losing more than LOST_PER_SET right answers.
+A declined message may still be answered another way the first model admits, so each is asked
+again both with the first model admitting nothing and admitting everything; the first model is
+refitted first and decides which path each sample takes (`weak_samples`): neither model's
+samples depend on shipped constants, and one run prints the constants it would reproduce.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +67,20 @@ CONFIRM_CANDIDATES: tuple[tuple[str, ...], ...] = (
     calibration.FEATURES,
     ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown"),
     ("best", "log_words", "own", "unknown", "ranked"),
+    ("best", "log_words", "own", "unknown", "ranked_entropy"),
     ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_entropy", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "ranked_entropy",
+     "abroad"),
     ("best", "coverage", "other", "foreign", "log_words", "own", "mean_contrast", "unknown",
      "abroad"),
     ("best", "log_words", "own", "unknown", "word", "phrase", "pair", "title", "confident",
-     "anchor_share", "anchor_contrast", "ranked", "ranked_margin", "abroad"),
+     "anchor_share", "anchor_contrast", "ranked", "ranked_entropy", "abroad"),
     ("best", "margin", "coverage", "other", "foreign", "own", "unknown", "anchor_share",
      "anchor_contrast", "ranked", "abroad"),
-    ("ranked", "ranked_margin", "anchor_share", "anchor_contrast", "own", "abroad"),
+    ("ranked", "ranked_margin", "ranked_entropy", "anchor_share", "anchor_contrast", "own",
+     "abroad"),
 )
 # The newest clean held-out set: never fitted on, benchmarked or tuned with (`kb calibrate`,
 # `kb bench`); renamed with each new clean set, which then stays out of every development loop.
@@ -87,11 +97,36 @@ class Sample:
     question: str
     features: tuple[float, ...]
     # Unanchored: "win", "wrong" (in scope, wrong entry) or "intrusion" (off-topic answered)
-    # when admitted. Confirmed (weakly anchored): "right" (declining loses a right answer),
+    # when admitted. Weakly anchored (see Weak): "right" (declining loses a right answer),
     # "wrong" (an in-scope question answered by a wrong entry) or "intrusion" (off-topic
     # answered).
     kind: str
-    confirm: bool = False
+
+
+# What asking a message again gave: the evidence the first model was asked about on the way
+# (in order) and the entry answered in the end (None: declined).
+Path_ = tuple[tuple[tuple[float, ...], ...], str | None]
+
+
+@dataclass(frozen=True)
+class Weak:
+    """One answer a rule short of a strong anchor gave, and what declining it would do.
+
+    Declined by the second model, a message may still be answered another way (another part
+    of it, read by the first model), so it is asked again twice: with the first model admitting
+    nothing and admitting everything. Which path holds is decided by the first model as
+    refitted on the same run (see `weak_samples`), so one `kb calibrate` reaches the constants
+    it prints, whatever the first model's shipped constants were.
+    """
+
+    set_name: str
+    question: str
+    features: tuple[float, ...]
+    kept: str | None
+    no_answer: bool
+    expect: tuple[str, ...]
+    refused: Path_
+    admitted: Path_
 
 
 @dataclass(frozen=True)
@@ -108,14 +143,12 @@ def question_sets(directory: Path) -> list[Path]:
     return [p for p in sorted(directory.glob("questions-*.json")) if CLEAN_SET not in p.name]
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
-    """Return the samples of every set in `paths` and each set's declines before calibration:
-    the unanchored questions the calibrated decision reads, and (`confirm`) the answered ones
-    a rule short of a strong anchor put in scope, which the second model reads. The first are
-    collected with every weak anchor kept, so the first model never depends on the second's
-    shipped constants; the second with the shipped calibrated decision (a weak answer declined
-    may still be admitted by it), so after the first model's constants change, the second's
-    are right only once `kb calibrate` has run again with the first's new constants shipped.
+def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase], list[Weak]]:
+    """Return the samples of every set in `paths`, each set's declines before calibration and
+    the weakly anchored answers: the unanchored questions the calibrated decision reads, and
+    the answered ones a rule short of a strong anchor put in scope, which the second model
+    reads. Every question is asked with every weak anchor kept and the first model admitting
+    nothing, so neither model's samples depend on the shipped constants of either.
 
     Items without `expect` entry ids (marker-checked sets) contribute their off-topic questions
     only: whether an answer to the others is right is not known here. Each set is ranked by
@@ -129,6 +162,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
     services = question_services()
     samples: list[Sample] = []
     bases: dict[str, SetBase] = {}
+    weak: list[Weak] = []
     with tempfile.TemporaryDirectory(prefix="riskguide-calibrate-") as scratch:
         services.listings = _shipped_listings(Path(scratch))
         index = services.questions
@@ -154,14 +188,17 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                         off += 1
                         declined += before.entry_id is None
                     if before.outcome == "answer" and before.confirmed:
-                        index.admits, index.confirms = shipped, _never
-                        without, _ = dispatcher.match_question(q, lang)
+                        index.confirms = _never
+                        paths_: list[Path_] = []
+                        for admit in (False, True):
+                            asked: list[tuple[float, ...]] = []
+                            index.admits = _recording(admit, asked)
+                            without, _ = dispatcher.match_question(q, lang)
+                            paths_.append((tuple(asked), without.entry_id))
                         index.confirms = _always
-                        kind = _confirm_kind(before.entry_id, without.entry_id, no_answer,
-                                             expect)
-                        if kind:
-                            samples.append(Sample(name, q, before.confirmed, kind,
-                                                  confirm=True))
+                        weak.append(Weak(name, q, before.confirmed, before.entry_id,
+                                         no_answer, tuple(expect) if isinstance(expect, list)
+                                         else (), paths_[0], paths_[1]))
                     if before.outcome != "off_topic" or not before.evidence:
                         continue
                     index.admits = _always
@@ -175,7 +212,49 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                 bases[name] = SetBase(off, declined)
         finally:
             index.admits, index.ranker, index.confirms = shipped, shipped_ranker, confirmed
-    return samples, bases
+    return samples, bases, weak
+
+
+def _recording(answer: bool, asked: list[tuple[float, ...]]) -> Callable[[Sequence[float]],
+                                                                          bool]:
+    """Return a first model that answers `answer` to every question, noting what it read."""
+    def admit(features: Sequence[float]) -> bool:
+        asked.append(tuple(features))
+        return answer
+    return admit
+
+
+def weak_samples(weak: Sequence[Weak], first: dict[str, object]) -> tuple[list[Sample], int]:
+    """Return the second model's samples, each declined answer's path decided by the first
+    model `first` (as `refit` returns it), and how many paths that model splits (it admits
+    some of the questions asked on the way but not all; read as admitting none).
+
+    The path admitting nothing is the one taken when the first model admits none of what it
+    was asked on it; the path admitting everything when it admits all of what it was asked
+    there. Either is then exactly what the shipped pair of models does.
+    """
+    used = first["features"]
+    intercept, coefficients, threshold = (first["intercept"], first["coefficients"],
+                                          first["threshold"])
+    assert isinstance(used, list) and isinstance(intercept, float)
+    assert isinstance(coefficients, list) and isinstance(threshold, float)
+
+    def admits(features: Sequence[float]) -> bool:
+        return calibration.probability(features, intercept, coefficients, used) >= threshold
+
+    samples: list[Sample] = []
+    split = 0
+    for w in weak:
+        entry = w.refused[1]
+        if any(admits(e) for e in w.refused[0]):
+            if all(admits(e) for e in w.admitted[0]):
+                entry = w.admitted[1]
+            else:
+                split += 1
+        kind = _confirm_kind(w.kept, entry, w.no_answer, list(w.expect))
+        if kind:
+            samples.append(Sample(w.set_name, w.question, w.features, kind))
+    return samples, split
 
 
 def _confirm_kind(kept: str | None, declined: str | None, no_answer: bool,
@@ -211,7 +290,6 @@ def cross_validate(samples: Sequence[Sample], bases: dict[str, SetBase],
                    used: Sequence[str]) -> dict[str, object]:
     """Return the leave-one-set-out figures of a feature set: the threshold chosen on the
     pooled out-of-fold probabilities and, per set, the answers won and wrong answers let in."""
-    samples = [s for s in samples if not s.confirm]
     held: list[tuple[Sample, float]] = []
     for name in sorted({s.set_name for s in samples}):
         train = [s for s in samples if s.set_name != name]
@@ -263,7 +341,7 @@ def refit(samples: Sequence[Sample], bases: dict[str, SetBase],
     """Return the model fitted on every sample with its cross-validated threshold: the
     constants bot.knowledge.calibration ships (rounded as printed)."""
     figures = cross_validate(samples, bases, used)
-    intercept, coefficients = _fit([s for s in samples if not s.confirm], used)
+    intercept, coefficients = _fit(samples, used)
     return {"features": list(used), "intercept": round(intercept, 4),
             "coefficients": [round(c, 4) for c in coefficients],
             "threshold": figures["threshold"], "cross_validation": figures}
@@ -273,13 +351,12 @@ def confirm_cross_validate(samples: Sequence[Sample], used: Sequence[str]) -> di
     """Return the leave-one-set-out figures of the second model with a feature set: the
     threshold chosen on the pooled out-of-fold probabilities and, per set, the off-topic
     questions declined, the right answers lost and the wrong answers ended."""
-    weak = [s for s in samples if s.confirm]
     held: list[tuple[Sample, float]] = []
-    for name in sorted({s.set_name for s in weak}):
-        train = [s for s in weak if s.set_name != name]
+    for name in sorted({s.set_name for s in samples}):
+        train = [s for s in samples if s.set_name != name]
         intercept, coefficients = _confirm_fit(train, used)
         held += [(s, calibration.probability(s.features, intercept, coefficients, used))
-                 for s in weak if s.set_name == name]
+                 for s in samples if s.set_name == name]
     best, threshold = 0, 0.0
     for t in _CONFIRM_GRID:
         declined, lost, _, sets = _confirm_figures(held, t)
@@ -318,10 +395,11 @@ def _confirm_figures(held: Sequence[tuple[Sample, float]], threshold: float
 
 def confirm_refit(samples: Sequence[Sample],
                   used: Sequence[str] = calibration.CONFIRM_USED) -> dict[str, object]:
-    """Return the second model fitted on every weakly anchored sample with its
-    cross-validated threshold: the CONFIRM_ constants bot.knowledge.calibration ships."""
+    """Return the second model fitted on every weakly anchored sample (see `weak_samples`)
+    with its cross-validated threshold: the CONFIRM_ constants bot.knowledge.calibration
+    ships."""
     figures = confirm_cross_validate(samples, used)
-    intercept, coefficients = _confirm_fit([s for s in samples if s.confirm], used)
+    intercept, coefficients = _confirm_fit(samples, used)
     return {"features": list(used), "intercept": round(intercept, 4),
             "coefficients": [round(c, 4) for c in coefficients],
             "threshold": figures["threshold"], "cross_validation": figures}
@@ -329,22 +407,26 @@ def confirm_refit(samples: Sequence[Sample],
 
 def report(paths: Sequence[Path]) -> dict[str, object]:
     """Return the refitted models and every candidate feature set's cross-validated figures."""
-    samples, bases = collect(paths)
-    return summarise(samples, bases)
+    samples, bases, weak = collect(paths)
+    return summarise(samples, bases, weak)
 
 
-def summarise(samples: Sequence[Sample], bases: dict[str, SetBase]) -> dict[str, object]:
+def summarise(samples: Sequence[Sample], bases: dict[str, SetBase],
+              weak: Sequence[Weak]) -> dict[str, object]:
     """Return the refitted models and every candidate feature set's cross-validated figures,
-    from collected samples."""
-    counts = {k: sum(s.kind == k for s in samples if not s.confirm)
-              for k in ("win", "wrong", "intrusion")}
-    confirm_counts = {k: sum(s.kind == k for s in samples if s.confirm)
+    from collected samples: the first model is refitted first, and decides the second's
+    samples (see `weak_samples`)."""
+    counts = {k: sum(s.kind == k for s in samples) for k in ("win", "wrong", "intrusion")}
+    first = refit(samples, bases)
+    confirming, split = weak_samples(weak, first)
+    confirm_counts = {k: sum(s.kind == k for s in confirming)
                       for k in ("right", "wrong", "intrusion")}
     candidates = [cross_validate(samples, bases, used) for used in CANDIDATES]
-    confirm = [confirm_cross_validate(samples, used) for used in CONFIRM_CANDIDATES]
-    return {"samples": counts, "shipped": refit(samples, bases),
+    confirm = [confirm_cross_validate(confirming, used) for used in CONFIRM_CANDIDATES]
+    return {"samples": counts, "shipped": first,
             "candidates": [{k: v for k, v in c.items() if k != "sets"} for c in candidates],
-            "confirm_samples": confirm_counts, "confirm": confirm_refit(samples),
+            "confirm_samples": {**confirm_counts, "weak": len(weak), "split": split},
+            "confirm": confirm_refit(confirming),
             "confirm_candidates": [{k: v for k, v in c.items() if k != "sets"}
                                    for c in confirm]}
 

@@ -57,14 +57,15 @@ def test_an_everyday_question_of_the_same_shape_is_declined(
 
 def test_refitting_reproduces_the_shipped_model() -> None:
     # After a change to the matcher, `riskguide kb calibrate` prints the constants to ship.
-    samples, bases = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
+    samples, bases, weak = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
     model = calibrate.refit(samples, bases)
     assert model["features"] == list(calibration.USED)
     assert model["intercept"] == pytest.approx(calibration.INTERCEPT, abs=1e-3)
     assert model["coefficients"] == pytest.approx(list(calibration.COEFFICIENTS), abs=1e-3)
     assert model["threshold"] == calibration.THRESHOLD
-    # The same samples refit the decision confirming weakly anchored questions.
-    confirm = calibrate.confirm_refit(samples)
+    # The same run refits the decision confirming weakly anchored questions, the paths of
+    # its samples decided by the first model just refitted.
+    confirm = calibrate.confirm_refit(calibrate.weak_samples(weak, model)[0])
     assert confirm["features"] == list(calibration.CONFIRM_USED)
     assert confirm["intercept"] == pytest.approx(calibration.CONFIRM_INTERCEPT, abs=1e-3)
     assert confirm["coefficients"] == pytest.approx(list(calibration.CONFIRM_COEFFICIENTS),
@@ -98,7 +99,6 @@ def _kept_by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResul
 
 
 @pytest.mark.parametrize(("question", "lang"), [
-    ("Did Australia pass a bill taxing foreign donations to NGOs?", "en"),
     ("Как работает закон Казахстана об иностранных представителях?", "ru"),
 ])
 def test_another_countrys_law_in_the_bases_everyday_words_is_declined(
