@@ -41,8 +41,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ev.add_argument("--leave-one-out", action="store_true",
                     help="ask each of the base's example questions of an index built without it")
     ev.set_defaults(func=cmd_eval)
-    cal = kb_sub.add_parser("calibrate", help="refit the calibrated in-scope decision on the "
-                            "repository's question sets, with leave-one-set-out figures")
+    cal = kb_sub.add_parser("calibrate", help="refit the calibrated in-scope decision and the "
+                            "decision confirming weakly anchored questions on the repository's "
+                            "question sets, with leave-one-set-out figures")
     cal.add_argument("--json", action="store_true", help="print one JSON object")
     cal.set_defaults(func=cmd_calibrate)
     rank = kb_sub.add_parser("rank", help="refit the learned ranker on the example questions "
@@ -226,8 +227,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Print the refitted coefficients of the calibrated in-scope decision (the constants of
-    bot/knowledge/calibration.py) and the cross-validated figures of each candidate feature set."""
+    """Print the refitted coefficients of the calibrated in-scope decision and of the decision
+    confirming weakly anchored questions (the constants of bot/knowledge/calibration.py) and the
+    cross-validated figures of each candidate feature set."""
     from bot.measure import calibrate
 
     sets = calibrate.question_sets(REPO_QUESTION_SETS)

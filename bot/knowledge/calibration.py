@@ -15,6 +15,20 @@ borrowing the base's words spreads them over entries that do not answer it.
 The coefficients are fitted by `riskguide kb calibrate` on the repository's development question
 sets, the features and the threshold chosen by leave-one-set-out cross-validation; a wrong
 answer costs as much as three declines (see bot.measure.calibrate).
+
+A second model (`confirms`, the CONFIRM_ constants) rules on the questions a rule short of a
+strong anchor put in scope: domain words outweighing words of another field ("впн для ютуба"),
+a phrase of everyday words the base asks together ("foreign donations", "illegal in russia"), a
+word pair or title word of one entry, a strong score. Such rules are borrowed by questions of
+another field or country as easily as by the base's own ("Did Israel ever pass the bill taxing
+donations from foreign governments to NGOs?"). Strong anchors are never ruled on: a listed
+name (the caller's scope), the bot itself, a domain phrase holding a domain word (or a stump
+compound spelled out as its phrase: "иностранный агент"), a cited article, near-identity to an
+example question. The model reads the best score, the known words, how the best entry covers
+the question, the learned ranker's confidence in the question (its top probability whichever
+entry it prefers, and the entropy of its distribution), and whether a place abroad is named;
+it is fitted the same way, mirrored: a right answer lost costs as much as three off-topic
+questions declined.
 """
 
 from __future__ import annotations
@@ -38,6 +52,18 @@ FEATURES = (
     "own_asked",     # ... that its title, example questions or keywords use
     "mean_contrast",  # the weighted mean word contrast of the words the base knows
     "unknown",       # the share on words no entry uses
+    # Which anchoring rule put the question in scope (0 for the questions no rule anchors):
+    "word",          # domain words outweighing words of another field
+    "phrase",        # a phrase the base asks with, none of its words a domain word
+    "pair",          # two words one entry's examples ask together
+    "title",         # a word of one entry's title
+    "confident",     # a strong score for one entry, every word known
+    "anchor_share",  # the share of the question's weight on its domain words
+    "anchor_contrast",  # the highest word contrast among its domain words
+    "ranked",        # the learned ranker's top probability (whichever entry it prefers)
+    "ranked_margin",  # its lead over the ranker's next most probable entry
+    "ranked_entropy",  # the entropy of the ranker's distribution over the entries
+    "abroad",        # 1 when it names a place outside Russia (see setting)
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
@@ -45,8 +71,18 @@ INTERCEPT = -16.8789
 COEFFICIENTS: tuple[float, ...] = (6.5852, 4.2618, 10.2603, -3.1032, -0.6348, 6.7136)
 # The probability from which a question is answered.
 THRESHOLD = 0.67
+# The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
+CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
+CONFIRM_INTERCEPT = -4.1014
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.983, 1.1181, 4.5603, 3.5515, -0.9234, -1.0219)
+# The probability below which such a question is declined (0: every one stays in scope).
+CONFIRM_THRESHOLD = 0.15
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
+_CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
+_CONFIRM_LOGIT = (math.log(CONFIRM_THRESHOLD / (1 - CONFIRM_THRESHOLD))
+                  if 0 < CONFIRM_THRESHOLD < 1 else -math.inf if CONFIRM_THRESHOLD <= 0
+                  else math.inf)
 
 
 def admits(features: Sequence[float]) -> bool:
@@ -56,6 +92,17 @@ def admits(features: Sequence[float]) -> bool:
     """
     z = INTERCEPT + sum(c * features[i] for c, i in zip(COEFFICIENTS, _INDEX, strict=True))
     return z >= _LOGIT
+
+
+def confirms(features: Sequence[float]) -> bool:
+    """Return True when the shipped second model keeps a question in scope that a rule short
+    of a strong anchor put there: anchor words used generically ("впн", "ютуб"), a phrase of
+    everyday words the base asks together ("illegal ... russia"), a word pair or title word of
+    one entry can be borrowed by a question of another field or country, so the evidence the
+    calibrated decision reads, which rule fired and the learned ranker's certainty decide."""
+    z = CONFIRM_INTERCEPT + sum(c * features[i] for c, i in zip(CONFIRM_COEFFICIENTS,
+                                                                _CONFIRM_INDEX, strict=True))
+    return z >= _CONFIRM_LOGIT
 
 
 def probability(features: Sequence[float], intercept: float, coefficients: Sequence[float],

@@ -222,6 +222,9 @@ class MatchResult:
     # For a question no rule anchors whose words the base mostly knows: what the calibrated
     # decision read (see calibration.FEATURES); empty otherwise.
     evidence: tuple[float, ...] = field(default=())
+    # For an answer an anchoring rule gave that is no strong anchor: what the fitted decision
+    # confirming it read (see calibration.confirms); empty otherwise.
+    confirmed: tuple[float, ...] = field(default=())
 
 
 def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
@@ -272,6 +275,9 @@ class QuestionIndex:
         # The calibrated decision for questions no rule anchors (see calibration); replaceable
         # so that `riskguide kb calibrate` can see what admitting them would answer.
         self.admits: Admit = calibration.admits
+        # The fitted decision whether a question only a rule short of a strong anchor put in
+        # scope stays there (see calibration.confirms); replaceable for the same reason.
+        self.confirms: Admit = calibration.confirms
         # The learned lexical ranker (see ranker) and its share of an entry's score; replaceable
         # so that `riskguide kb rank --cross-validate` can try models fitted without a set.
         self.ranker: ranker.Ranker | None = ranker.load()
@@ -294,6 +300,10 @@ class QuestionIndex:
         self._asked_by: dict[str, set[str]] = defaultdict(set)
         self._pairs: set[tuple[str, str]] = set()  # adjacent asked terms: "иностранный агент"
         self._compounds = self._compound_words(kb)
+        # The stump compounds as the index keys them: one spelled out as its phrase
+        # ("иностранный агент") is a domain phrase, a strong anchor (see `_match_one`).
+        self._compound_keys = frozenset(self.lexicon.key(w) or w
+                                        for w in self._compounds.values())
         raw_examples: list[tuple[str, dict[str, float]]] = []
         asked_texts: list[set[str]] = []
         occurrences: Counter[str] = Counter()
@@ -1155,7 +1165,8 @@ class QuestionIndex:
     def _match_one(self, text: str, lang: str | None, in_scope: bool,
                    admit: Admit) -> MatchResult:
         """Return the best entry for one question (see `match`); `admit` decides whether a
-        question no rule anchors, most of whose words the base knows, is in scope."""
+        question no rule anchors, most of whose words the base knows, is in scope, and
+        `self.confirms` whether one a rule short of a strong anchor put there stays."""
         reply_lang = lang or self.analyzer.detect_language(text)
         text = spell_out_initials(text, self._initials, self._is_function_word)
         # A word of the domain thesaurus the base does not use reads as one it does.
@@ -1169,6 +1180,10 @@ class QuestionIndex:
         resolved: dict[str, float] = {}
         total = known = 0.0
         anchored = in_scope or self._about_this_bot(text, query)
+        # A strong anchor is never second-guessed (see calibration.confirms): the caller's
+        # scope (a listed name), the bot itself, a domain phrase holding a domain word, a
+        # cited article, near-identity to an example question.
+        strong = anchored
         foreign = False
         # Evidence for the base's subject (anchor words, action words) and for another one.
         subject = other = setting = 0.0
@@ -1274,7 +1289,11 @@ class QuestionIndex:
         misread_spans |= abroad_spans
         phrase_misread = bool(abroad_spans) or any(
             around.placed_abroad(*span) for span in misread_spans)
-        anchored = anchored or any(span not in misread_spans for span in spans)
+        phrases = [span for span in spans if span not in misread_spans]
+        strong = strong or any(keys[k] in self.anchors for first, last in phrases
+                               for k in range(first, last + 1))
+        phrase = bool(phrases)
+        anchored = anchored or phrase
         # An anchor word inside such a phrase is another country's or time's too.
         inside = {k for first, last in abroad_spans for k in range(first, last + 1)}
         if counted & inside:
@@ -1307,16 +1326,23 @@ class QuestionIndex:
         if not anchored and _BOT_TERMS & query.keys() and not another_field:
             words = tokens(text)
             anchored = names_this_bot(words, self.analyzer.latin_language(words) == "ru")
+            strong = strong or anchored
         # Anchors count unless words of another subject outweigh them.
-        anchored = anchored or subject > other
+        word = subject > other
+        written = set(tokens(text.lower()))
+        strong = strong or (word and any(
+            keys[i] in self._cited or (analysed[i].key in self._compound_keys
+                                       and analysed[i].surface not in written)
+            for i in counted))
+        anchored = anchored or word
         # Two words one entry's examples ask together, in a question holding no word of another
         # field ("брата задержали, куда звонить"), show its topic (see scope); so does a word
         # of one entry's title as written ("при обыске можно не давать показания?"; not read
         # through the thesaurus: "наклейка на машину" is no symbol).
-        anchored = anchored or (not another_field and (holds_word_pair(
-            self._word_pairs, (k for k in keys if k)) or any(
-                k in self._title_words and not t.synonym for k, t in zip(keys, analysed,
-                                                                         strict=True))))
+        pair = not another_field and holds_word_pair(self._word_pairs, (k for k in keys if k))
+        title = not another_field and any(
+            k in self._title_words and not t.synonym for k, t in zip(keys, analysed, strict=True))
+        anchored = anchored or pair or title
         # Setting words belong to the situation the other words tell: among words of the
         # domain only they are part of its scene and leave the coverage alone; beside a word
         # of another field ("минюст часы приёма в Москве") they may be that field's scene and
@@ -1359,11 +1385,13 @@ class QuestionIndex:
         # answers even with no domain word ("what to do if the police come to search my flat",
         # "задержали на митинге, куда звонить"); "как сделать репост в вк" is not, nor one
         # whose domain words are read in another sense ("закон об иноагентах в Грузии").
-        anchored = anchored or (
+        closest = max(nearest.values(), default=0.0)
+        close = (
             coverage >= EXAMPLE_COVERAGE and not foreign and not (misread or phrase_misread)
-            and not any(t in self._actions for t in resolved)
-            and (max(nearest.values(), default=0.0) >= EXAMPLE_SCOPE
-                 or best >= CONFIDENT_SCOPE))
+            and not any(t in self._actions for t in resolved))
+        strong = strong or (close and closest >= EXAMPLE_SCOPE)
+        confident = close and best >= CONFIDENT_SCOPE
+        anchored = anchored or strong or confident
         # A question to "you" that nothing else anchors, for which the entry about the bot is a
         # close candidate, is about this bot ("what can you do?", "кто тебя сделал?").
         if not anchored and self._addresses_someone(text):
@@ -1371,22 +1399,46 @@ class QuestionIndex:
                            default=(0.0, ""))
             if bot_best[0] >= BOT_SHARE * best:
                 best_id, best = bot_best[1], bot_best[0]
-                anchored = own_anchor = True
+                anchored = own_anchor = strong = True
                 alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked
                                      if e != best_id)[:3]
         # Most of its words known but no rule anchoring it: the calibrated model decides
         # (see calibration), from what the match found. A question whose domain words are all
         # read in another sense ("закон об иноагентах в Грузии") is that sense's.
+        # A question a rule short of a strong anchor put in scope (anchor words alone, a
+        # phrase of everyday words the base asks together, a word pair or title word of one
+        # entry, a strong score) is confirmed by a second fitted model reading the same
+        # evidence and which rule anchored it: such rules are borrowed by questions of another
+        # field or country ("впн для ютуба", "is it illegal to insult the king in Thailand").
         evidence: tuple[float, ...] = ()
-        if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
-            evidence = (
-                best, best - (ranked[1][1] if len(ranked) > 1 else 0.0),
-                max(nearest.values(), default=0.0), coverage,
+        confirmed: tuple[float, ...] = ()
+
+        def features() -> tuple[float, ...]:
+            # The ranker's confidence in the question, whichever entry it prefers: its top
+            # probability, the lead over its next one and the entropy of its distribution.
+            # (Its probability for the entry chosen would read a reordering rule's choice
+            # against it as doubt about the question.)
+            learned = sorted(self.ranker.probabilities(resolved).values(), reverse=True
+                             ) if self.ranker is not None else []
+            top_p = learned[0] if learned else 0.0
+            second_p = learned[1] if len(learned) > 1 else 0.0
+            entropy = -sum(p * math.log(p) for p in learned if p > 0)
+            return (
+                best, best - (ranked[1][1] if len(ranked) > 1 else 0.0), closest, coverage,
                 sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
                 max(self._contrast.get(t, 0.0) for t in resolved), other, float(foreign),
-                math.log(len(resolved)), *self._fit_evidence(
-                    query, mapped, best_id, total))
+                math.log(len(resolved)), *self._fit_evidence(query, mapped, best_id, total),
+                float(word), float(phrase), float(pair), float(title), float(confident),
+                subject / sum(query.values()),
+                max((self._contrast.get(keys[i], 0.0) for i in counted), default=0.0),
+                top_p, top_p - second_p, entropy,
+                float(any(self._setting.abroad(analysed, tokens(text)))))
+        if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
+            evidence = features()
             anchored = admit(evidence)
+        elif anchored and not strong and coverage >= MIN_COVERAGE and best >= ANSWER_THRESHOLD:
+            confirmed = features()
+            anchored = self.confirms(confirmed)
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage,
@@ -1399,5 +1451,5 @@ class QuestionIndex:
             )
         return MatchResult(
             reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
-            coverage=coverage, own_anchor=own_anchor,
+            coverage=coverage, own_anchor=own_anchor, confirmed=confirmed,
         )

@@ -15,12 +15,24 @@ a decline; requiring no set to lose any decline let one off-topic question of 65
 threshold alone: with heldout10 among the folds, 0.89 and 3 answers won; a fixed one per set did
 the same with 18 sets: with heldout13 among them, 0.82 and 52 answers won for 4 wrong, against
 0.66 and 77 for 6).
+
+The second model (calibration.confirms) decides the questions a rule short of a strong anchor
+put in scope (see QuestionIndex._match_one). Each such answered question is asked again with
+the model declining everything: an off-topic question declined is a win, an in-scope question
+that loses its right answer a loss, a wrong answer ended neither (a decline of an in-scope
+question is still a failure). Features and threshold are chosen the same way, mirrored: the
+threshold below which questions are declined maximises the off-topic questions declined minus
+CONFIRM_COST per right answer lost, no set losing more than CONFIRM_LOST_PER_SET right answers.
+A declined message may still be answered another way the first model admits, so each is asked
+again both with the first model admitting nothing and admitting everything; the first model is
+refitted first and decides which path each sample takes (`weak_samples`): neither model's
+samples depend on shipped constants, and one run prints the constants it would reproduce.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +46,15 @@ WRONG_COST = 3
 # At most this share of one set's off-topic questions may be let in (at least one): a limit
 # that grows with the set, so that a few questions of the largest set do not decide alone.
 LOST_SHARE_PER_SET = 0.05
+# At most this many right answers of one set may be declined by the second model.
+CONFIRM_LOST_PER_SET = 1
+# Declining an in-scope question the base answered right costs as much as this many off-topic
+# questions declined: declining real questions fails their askers too (the mirror of
+# WRONG_COST).
+CONFIRM_COST = WRONG_COST
 # The candidate feature sets compared by cross-validation (the shipped one among them).
 CANDIDATES: tuple[tuple[str, ...], ...] = (
-    calibration.FEATURES,
+    calibration.FEATURES[:calibration.FEATURES.index("word")],
     ("best", "margin", "nearest", "coverage"),
     ("best", "log_words"),
     ("best", "other", "foreign", "log_words"),
@@ -47,10 +65,32 @@ CANDIDATES: tuple[tuple[str, ...], ...] = (
     ("best", "log_words", "own", "unknown"),
     ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown"),
 )
+# The candidate feature sets of the second model (calibration.confirms): the same evidence,
+# which rule anchored the question, how strongly, and the learned ranker's certainty.
+CONFIRM_CANDIDATES: tuple[tuple[str, ...], ...] = (
+    calibration.FEATURES,
+    ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown"),
+    ("best", "log_words", "own", "unknown", "ranked"),
+    ("best", "log_words", "own", "unknown", "ranked_entropy"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_entropy", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_margin", "ranked_entropy",
+     "abroad"),
+    ("best", "coverage", "other", "foreign", "log_words", "own", "mean_contrast", "unknown",
+     "abroad"),
+    ("best", "log_words", "own", "unknown", "word", "phrase", "pair", "title", "confident",
+     "anchor_share", "anchor_contrast", "ranked", "ranked_entropy", "abroad"),
+    ("best", "margin", "coverage", "other", "foreign", "own", "unknown", "anchor_share",
+     "anchor_contrast", "ranked", "abroad"),
+    ("ranked", "ranked_margin", "ranked_entropy", "anchor_share", "anchor_contrast", "own",
+     "abroad"),
+)
 # The newest clean held-out set: never fitted on, benchmarked or tuned with (`kb calibrate`,
 # `kb bench`); renamed with each new clean set, which then stays out of every development loop.
 CLEAN_SET = "heldout14"
 _GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
+_CONFIRM_GRID = (0.0, *(round(0.01 * i, 2) for i in range(1, 80)))
 
 
 @dataclass(frozen=True)
@@ -60,7 +100,37 @@ class Sample:
     set_name: str
     question: str
     features: tuple[float, ...]
-    kind: str  # "win", "wrong" (in scope, wrong entry) or "intrusion" (off-topic answered)
+    # Unanchored: "win", "wrong" (in scope, wrong entry) or "intrusion" (off-topic answered)
+    # when admitted. Weakly anchored (see Weak): "right" (declining loses a right answer),
+    # "wrong" (an in-scope question answered by a wrong entry) or "intrusion" (off-topic
+    # answered).
+    kind: str
+
+
+# What asking a message again gave: the evidence the first model was asked about on the way
+# (in order) and the entry answered in the end (None: declined).
+Path_ = tuple[tuple[tuple[float, ...], ...], str | None]
+
+
+@dataclass(frozen=True)
+class Weak:
+    """One answer a rule short of a strong anchor gave, and what declining it would do.
+
+    Declined by the second model, a message may still be answered another way (another part
+    of it, read by the first model), so it is asked again twice: with the first model admitting
+    nothing and admitting everything. Which path holds is decided by the first model as
+    refitted on the same run (see `weak_samples`), so one `kb calibrate` reaches the constants
+    it prints, whatever the first model's shipped constants were.
+    """
+
+    set_name: str
+    question: str
+    features: tuple[float, ...]
+    kept: str | None
+    no_answer: bool
+    expect: tuple[str, ...]
+    refused: Path_
+    admitted: Path_
 
 
 @dataclass(frozen=True)
@@ -77,8 +147,12 @@ def question_sets(directory: Path) -> list[Path]:
     return [p for p in sorted(directory.glob("questions-*.json")) if CLEAN_SET not in p.name]
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
-    """Return the samples of every set in `paths` and each set's declines before calibration.
+def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase], list[Weak]]:
+    """Return the samples of every set in `paths`, each set's declines before calibration and
+    the weakly anchored answers: the unanchored questions the calibrated decision reads, and
+    the answered ones a rule short of a strong anchor put in scope, which the second model
+    reads. Every question is asked with every weak anchor kept and the first model admitting
+    nothing, so neither model's samples depend on the shipped constants of either.
 
     Items without `expect` entry ids (marker-checked sets) contribute their off-topic questions
     only: whether an answer to the others is right is not known here. Each set is ranked by
@@ -92,10 +166,12 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
     services = question_services()
     samples: list[Sample] = []
     bases: dict[str, SetBase] = {}
+    weak: list[Weak] = []
     with tempfile.TemporaryDirectory(prefix="riskguide-calibrate-") as scratch:
         services.listings = _shipped_listings(Path(scratch))
         index = services.questions
-        shipped, shipped_ranker = index.admits, index.ranker
+        shipped, shipped_ranker, confirmed = index.admits, index.ranker, index.confirms
+        index.confirms = _always
         folds = (rank_fit.fold_rankers(index, paths)
                  if shipped_ranker is not None and index.rank_share else {})
         dispatcher = Dispatcher(services)
@@ -115,6 +191,18 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                     if no_answer:
                         off += 1
                         declined += before.entry_id is None
+                    if before.outcome == "answer" and before.confirmed:
+                        index.confirms = _never
+                        paths_: list[Path_] = []
+                        for admit in (False, True):
+                            asked: list[tuple[float, ...]] = []
+                            index.admits = _recording(admit, asked)
+                            without, _ = dispatcher.match_question(q, lang)
+                            paths_.append((tuple(asked), without.entry_id))
+                        index.confirms = _always
+                        weak.append(Weak(name, q, before.confirmed, before.entry_id,
+                                         no_answer, tuple(expect) if isinstance(expect, list)
+                                         else (), paths_[0], paths_[1]))
                     if before.outcome != "off_topic" or not before.evidence:
                         continue
                     index.admits = _always
@@ -127,8 +215,65 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase]]:
                     samples.append(Sample(name, q, before.evidence, kind))
                 bases[name] = SetBase(off, declined)
         finally:
-            index.admits, index.ranker = shipped, shipped_ranker
-    return samples, bases
+            index.admits, index.ranker, index.confirms = shipped, shipped_ranker, confirmed
+    return samples, bases, weak
+
+
+def _recording(answer: bool, asked: list[tuple[float, ...]]) -> Callable[[Sequence[float]],
+                                                                          bool]:
+    """Return a first model that answers `answer` to every question, noting what it read."""
+    def admit(features: Sequence[float]) -> bool:
+        asked.append(tuple(features))
+        return answer
+    return admit
+
+
+def weak_samples(weak: Sequence[Weak], first: dict[str, object]) -> tuple[list[Sample], int]:
+    """Return the second model's samples, each declined answer's path decided by the first
+    model `first` (as `refit` returns it), and how many paths that model splits (it admits
+    some of the questions asked on the way but not all; read as admitting none).
+
+    The path admitting nothing is the one taken when the first model admits none of what it
+    was asked on it; the path admitting everything when it admits all of what it was asked
+    there. Either is then exactly what the shipped pair of models does.
+    """
+    used = first["features"]
+    intercept, coefficients, threshold = (first["intercept"], first["coefficients"],
+                                          first["threshold"])
+    assert isinstance(used, list) and isinstance(intercept, float)
+    assert isinstance(coefficients, list) and isinstance(threshold, float)
+
+    def admits(features: Sequence[float]) -> bool:
+        return calibration.probability(features, intercept, coefficients, used) >= threshold
+
+    samples: list[Sample] = []
+    split = 0
+    for w in weak:
+        entry = w.refused[1]
+        if any(admits(e) for e in w.refused[0]):
+            if all(admits(e) for e in w.admitted[0]):
+                entry = w.admitted[1]
+            else:
+                split += 1
+        kind = _confirm_kind(w.kept, entry, w.no_answer, list(w.expect))
+        if kind:
+            samples.append(Sample(w.set_name, w.question, w.features, kind))
+    return samples, split
+
+
+def _confirm_kind(kept: str | None, declined: str | None, no_answer: bool,
+                  expect: object) -> str:
+    """Return what declining a weakly anchored answer does ("" when it changes nothing that
+    is known): declines an off-topic question, loses a right answer, or ends a wrong one."""
+    right = isinstance(expect, list) and bool(expect)
+    if declined == kept or not (no_answer or right):
+        return ""
+    if no_answer:
+        return "intrusion" if declined is None else ""
+    assert isinstance(expect, list)
+    if kept in expect:
+        return "" if declined in expect else "right"
+    return "" if declined in expect else "wrong"
 
 
 def _never(features: Sequence[float]) -> bool:
@@ -213,26 +358,105 @@ def refit(samples: Sequence[Sample], bases: dict[str, SetBase],
             "threshold": figures["threshold"], "cross_validation": figures}
 
 
+def confirm_cross_validate(samples: Sequence[Sample], used: Sequence[str]) -> dict[str, object]:
+    """Return the leave-one-set-out figures of the second model with a feature set: the
+    threshold chosen on the pooled out-of-fold probabilities and, per set, the off-topic
+    questions declined, the right answers lost and the wrong answers ended."""
+    held: list[tuple[Sample, float]] = []
+    for name in sorted({s.set_name for s in samples}):
+        train = [s for s in samples if s.set_name != name]
+        intercept, coefficients = _confirm_fit(train, used)
+        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
+                 for s in samples if s.set_name == name]
+    best, threshold = 0, 0.0
+    for t in _CONFIRM_GRID:
+        declined, lost, _, sets = _confirm_figures(held, t)
+        gain = declined - CONFIRM_COST * lost
+        if gain > best and all(s["right_lost"] <= CONFIRM_LOST_PER_SET for s in sets.values()):
+            best, threshold = gain, t
+    declined, lost, ended, sets = _confirm_figures(held, threshold)
+    return {"features": list(used), "threshold": threshold, "declined": declined, "lost": lost,
+            "ended": ended, "sets": sets}
+
+
+def _confirm_fit(samples: Sequence[Sample],
+                 used: Sequence[str]) -> tuple[float, tuple[float, ...]]:
+    intercept, coefficients, _, _ = calibration.fit(
+        [s.features for s in samples], [int(s.kind == "right") for s in samples], used)
+    return intercept, coefficients
+
+
+def _confirm_figures(held: Sequence[tuple[Sample, float]], threshold: float
+                     ) -> tuple[int, int, int, dict[str, dict[str, int]]]:
+    """Return the off-topic questions declined, right answers lost, wrong answers ended and
+    the figures per set when questions below `threshold` are declined."""
+    sets: dict[str, dict[str, int]] = {}
+    for s, p in held:
+        row = sets.setdefault(s.set_name, {"candidates": 0, "off_topic_declined": 0,
+                                           "right_lost": 0, "wrong_ended": 0})
+        row["candidates"] += 1
+        if p < threshold:
+            key = {"intrusion": "off_topic_declined", "right": "right_lost",
+                   "wrong": "wrong_ended"}[s.kind]
+            row[key] += 1
+    return (sum(r["off_topic_declined"] for r in sets.values()),
+            sum(r["right_lost"] for r in sets.values()),
+            sum(r["wrong_ended"] for r in sets.values()), dict(sorted(sets.items())))
+
+
+def confirm_refit(samples: Sequence[Sample],
+                  used: Sequence[str] = calibration.CONFIRM_USED) -> dict[str, object]:
+    """Return the second model fitted on every weakly anchored sample (see `weak_samples`)
+    with its cross-validated threshold: the CONFIRM_ constants bot.knowledge.calibration
+    ships."""
+    figures = confirm_cross_validate(samples, used)
+    intercept, coefficients = _confirm_fit(samples, used)
+    return {"features": list(used), "intercept": round(intercept, 4),
+            "coefficients": [round(c, 4) for c in coefficients],
+            "threshold": figures["threshold"], "cross_validation": figures}
+
+
 def report(paths: Sequence[Path]) -> dict[str, object]:
-    """Return the refitted model and every candidate feature set's cross-validated figures."""
-    samples, bases = collect(paths)
+    """Return the refitted models and every candidate feature set's cross-validated figures."""
+    samples, bases, weak = collect(paths)
+    return summarise(samples, bases, weak)
+
+
+def summarise(samples: Sequence[Sample], bases: dict[str, SetBase],
+              weak: Sequence[Weak]) -> dict[str, object]:
+    """Return the refitted models and every candidate feature set's cross-validated figures,
+    from collected samples: the first model is refitted first, and decides the second's
+    samples (see `weak_samples`)."""
     counts = {k: sum(s.kind == k for s in samples) for k in ("win", "wrong", "intrusion")}
+    first = refit(samples, bases)
+    confirming, split = weak_samples(weak, first)
+    confirm_counts = {k: sum(s.kind == k for s in confirming)
+                      for k in ("right", "wrong", "intrusion")}
     candidates = [cross_validate(samples, bases, used) for used in CANDIDATES]
-    return {"samples": counts, "shipped": refit(samples, bases),
-            "candidates": [{k: v for k, v in c.items() if k != "sets"} for c in candidates]}
+    confirm = [confirm_cross_validate(confirming, used) for used in CONFIRM_CANDIDATES]
+    return {"samples": counts, "shipped": first,
+            "candidates": [{k: v for k, v in c.items() if k != "sets"} for c in candidates],
+            "confirm_samples": {**confirm_counts, "weak": len(weak), "split": split},
+            "confirm": confirm_refit(confirming),
+            "confirm_candidates": [{k: v for k, v in c.items() if k != "sets"}
+                                   for c in confirm]}
 
 
 def format_report(figures: dict[str, object]) -> str:
     """Return the report as readable lines: the constants first, written as in
     bot/knowledge/calibration.py (to copy there after a matcher change), then the figures."""
-    shipped = figures["shipped"]
-    assert isinstance(shipped, dict)
+    shipped, confirm = figures["shipped"], figures["confirm"]
+    assert isinstance(shipped, dict) and isinstance(confirm, dict)
     cv = shipped["cross_validation"]
     lines = [
         f"USED = {tuple(shipped['features'])!r}",
         f"INTERCEPT = {shipped['intercept']}",
         f"COEFFICIENTS: tuple[float, ...] = {tuple(shipped['coefficients'])!r}",
         f"THRESHOLD = {shipped['threshold']}",
+        f"CONFIRM_USED = {tuple(confirm['features'])!r}",
+        f"CONFIRM_INTERCEPT = {confirm['intercept']}",
+        f"CONFIRM_COEFFICIENTS: tuple[float, ...] = {tuple(confirm['coefficients'])!r}",
+        f"CONFIRM_THRESHOLD = {confirm['threshold']}",
         "",
         f"samples: {figures['samples']}",
         f"leave-one-set-out at {cv['threshold']}: {cv['won']} answers won, {cv['wrong']} wrong "
@@ -247,4 +471,19 @@ def format_report(figures: dict[str, object]) -> str:
     lines.append("candidate feature sets (leave-one-set-out): threshold, won, wrong")
     for c in figures["candidates"]:  # type: ignore[attr-defined]
         lines.append(f"  {', '.join(c['features'])}: {c['threshold']}, {c['won']}, {c['wrong']}")
+    ccv = confirm["cross_validation"]
+    lines += [
+        f"weakly anchored samples: {figures['confirm_samples']}",
+        f"leave-one-set-out at {ccv['threshold']}: {ccv['declined']} off-topic declined, "
+        f"{ccv['lost']} right answers lost, {ccv['ended']} wrong answers ended",
+        "  set: weakly anchored answers, off-topic declined, right lost, wrong ended",
+    ]
+    for name, s in ccv["sets"].items():
+        lines.append(f"  {name}: {s['candidates']}, {s['off_topic_declined']}, "
+                     f"{s['right_lost']}, {s['wrong_ended']}")
+    lines.append("confirm candidate feature sets (leave-one-set-out): threshold, off-topic "
+                 "declined, right lost, wrong ended")
+    for c in figures["confirm_candidates"]:  # type: ignore[attr-defined]
+        lines.append(f"  {', '.join(c['features'])}: {c['threshold']}, {c['declined']}, "
+                     f"{c['lost']}, {c['ended']}")
     return "\n".join(lines)

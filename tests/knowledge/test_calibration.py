@@ -57,12 +57,20 @@ def test_an_everyday_question_of_the_same_shape_is_declined(
 
 def test_refitting_reproduces_the_shipped_model() -> None:
     # After a change to the matcher, `riskguide kb calibrate` prints the constants to ship.
-    samples, bases = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
+    samples, bases, weak = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
     model = calibrate.refit(samples, bases)
     assert model["features"] == list(calibration.USED)
     assert model["intercept"] == pytest.approx(calibration.INTERCEPT, abs=1e-3)
     assert model["coefficients"] == pytest.approx(list(calibration.COEFFICIENTS), abs=1e-3)
     assert model["threshold"] == calibration.THRESHOLD
+    # The same run refits the decision confirming weakly anchored questions, the paths of
+    # its samples decided by the first model just refitted.
+    confirm = calibrate.confirm_refit(calibrate.weak_samples(weak, model)[0])
+    assert confirm["features"] == list(calibration.CONFIRM_USED)
+    assert confirm["intercept"] == pytest.approx(calibration.CONFIRM_INTERCEPT, abs=1e-3)
+    assert confirm["coefficients"] == pytest.approx(list(calibration.CONFIRM_COEFFICIENTS),
+                                                    abs=1e-3)
+    assert confirm["threshold"] == calibration.CONFIRM_THRESHOLD
 
 
 @pytest.mark.parametrize(("message", "lang"), [
@@ -78,3 +86,37 @@ def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, mess
     by_rules = _by_rules(question_index, message, lang)
     assert by_rules.entry_id == "check_status"
     assert question_index.match(message, lang) == by_rules
+
+
+def _kept_by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResult:
+    """Return the match of a question with every weakly anchored question kept in scope."""
+    shipped = index.confirms
+    index.confirms = lambda features: True
+    try:
+        return index.match(question, lang)
+    finally:
+        index.confirms = shipped
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("Как работает закон Казахстана об иностранных представителях?", "ru"),
+])
+def test_another_countrys_law_in_the_bases_everyday_words_is_declined(
+        question_index: QuestionIndex, question: str, lang: str) -> None:
+    # A phrase or word pair the base asks with anchors it, and the rules alone would answer it;
+    # the decision confirming weak anchors declines it.
+    kept = _kept_by_rules(question_index, question, lang)
+    assert kept.outcome == "answer" and kept.confirmed
+    assert question_index.match(question, lang).entry_id is None
+
+
+@pytest.mark.parametrize(("question", "lang", "entry"), [
+    ("whats the max prison term for a foreign agent who ignores the labeling rules", "en",
+     "fa_criminal_penalties"),
+    ("за что у иноагента могут отобрать свободу", "ru", "fa_criminal_penalties"),
+])
+def test_a_weakly_anchored_question_of_the_base_is_still_answered(
+        question_index: QuestionIndex, question: str, lang: str, entry: str) -> None:
+    # The same decision reads it and keeps it.
+    assert _kept_by_rules(question_index, question, lang).confirmed
+    assert question_index.match(question, lang).entry_id == entry
