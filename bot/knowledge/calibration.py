@@ -73,10 +73,10 @@ COEFFICIENTS: tuple[float, ...] = (6.5852, 4.2618, 10.2603, -3.1032, -0.6348, 6.
 THRESHOLD = 0.67
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
-CONFIRM_INTERCEPT = -4.1014
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.983, 1.1181, 4.5603, 3.5515, -0.9234, -1.0219)
+CONFIRM_INTERCEPT = -3.7599
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.5043, 1.3243, 4.3956, 2.9253, -1.0425, -1.2916)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.15
+CONFIRM_THRESHOLD = 0.17
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

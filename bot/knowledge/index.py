@@ -141,6 +141,8 @@ SCENE_WEIGHT = 0.7
 # typed in Latin letters or not).
 _QUESTION_BREAK = re.compile(
     r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s"
+    # A numbered list ("1) ... 2) ..."): the asker marked the questions apart.
+    r"|(?:^|\s)\(?\d{1,2}\)\s"
     r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"
     r"|how|what|where|when|who|why|can|kak|chto|4to|gde|kogda|skolko|mozhno|nuzhno|kto)\b)",
     re.IGNORECASE)
