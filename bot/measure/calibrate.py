@@ -294,16 +294,24 @@ def cross_validate(samples: Sequence[Sample], bases: dict[str, SetBase],
                    used: Sequence[str]) -> dict[str, object]:
     """Return the leave-one-set-out figures of a feature set: the threshold chosen on the
     pooled out-of-fold probabilities and, per set, the answers won and wrong answers let in."""
-    held: list[tuple[Sample, float]] = []
-    for name in sorted({s.set_name for s in samples}):
-        train = [s for s in samples if s.set_name != name]
-        intercept, coefficients = _fit(train, used)
-        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
-                 for s in samples if s.set_name == name]
+    held = _held_out(samples, used, _fit)
     threshold = choose_threshold(held, bases)
     won, wrong, sets = _figures(held, bases, threshold)
     return {"features": list(used), "threshold": threshold, "won": won, "wrong": wrong,
             "sets": sets}
+
+
+def _held_out(samples: Sequence[Sample], used: Sequence[str],
+              fit: Callable[[Sequence[Sample], Sequence[str]], tuple[float, tuple[float, ...]]],
+              ) -> list[tuple[Sample, float]]:
+    """Return each sample with the probability a model fitted without its set gives it: the
+    leave-one-set-out predictions both models' thresholds are chosen on."""
+    held: list[tuple[Sample, float]] = []
+    for name in sorted({s.set_name for s in samples}):
+        intercept, coefficients = fit([s for s in samples if s.set_name != name], used)
+        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
+                 for s in samples if s.set_name == name]
+    return held
 
 
 def choose_threshold(held: Sequence[tuple[Sample, float]], bases: dict[str, SetBase]) -> float:
@@ -362,12 +370,7 @@ def confirm_cross_validate(samples: Sequence[Sample], used: Sequence[str]) -> di
     """Return the leave-one-set-out figures of the second model with a feature set: the
     threshold chosen on the pooled out-of-fold probabilities and, per set, the off-topic
     questions declined, the right answers lost and the wrong answers ended."""
-    held: list[tuple[Sample, float]] = []
-    for name in sorted({s.set_name for s in samples}):
-        train = [s for s in samples if s.set_name != name]
-        intercept, coefficients = _confirm_fit(train, used)
-        held += [(s, calibration.probability(s.features, intercept, coefficients, used))
-                 for s in samples if s.set_name == name]
+    held = _held_out(samples, used, _confirm_fit)
     best, threshold = 0, 0.0
     for t in _CONFIRM_GRID:
         declined, lost, _, sets = _confirm_figures(held, t)

@@ -10,14 +10,21 @@ from bot.measure import calibrate
 from tests.conftest import REPO
 
 
-def _by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResult:
-    """Return the match of a question by the anchoring rules alone (the model admits nothing)."""
-    shipped = index.admits
-    index.admits = lambda features: False
+def _match_with(index: QuestionIndex, decision: str, decide: bool, question: str,
+                lang: str) -> MatchResult:
+    """Return the match of a question with one of the fitted decisions ("admits",
+    "confirms") replaced by one that always says `decide`."""
+    shipped = getattr(index, decision)
+    setattr(index, decision, lambda features: decide)
     try:
         return index.match(question, lang)
     finally:
-        index.admits = shipped
+        setattr(index, decision, shipped)
+
+
+def _by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResult:
+    """Return the match of a question by the anchoring rules alone (the model admits nothing)."""
+    return _match_with(index, "admits", False, question, lang)
 
 
 def _unanchored(index: QuestionIndex, question: str, lang: str) -> tuple[float, ...]:
@@ -90,12 +97,7 @@ def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, mess
 
 def _kept_by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResult:
     """Return the match of a question with every weakly anchored question kept in scope."""
-    shipped = index.confirms
-    index.confirms = lambda features: True
-    try:
-        return index.match(question, lang)
-    finally:
-        index.confirms = shipped
+    return _match_with(index, "confirms", True, question, lang)
 
 
 @pytest.mark.parametrize(("question", "lang"), [
