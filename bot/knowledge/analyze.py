@@ -341,14 +341,11 @@ class Analyzer:
         """Return how common a Latin word is in English and its Cyrillic reading in Russian
         (Zipf), as `latin_language` weighs them."""
         english = zipf_frequency(w, "en", wordlist="small")
-        reading, changes = self._translit(w)
+        reading = self._translit(w)[0]
         russian = zipf_frequency(reading, "ru", wordlist="small")
         # A word English does not use whose reading the Russian dictionary knows is Russian
-        # even when too rare for the small word list ("pereslat", "ekstremistskij"); not a
-        # short rare word only another scheme's letters make of it ("DOXA" is no «доха»):
-        # short words have many rare neighbours a letter or two away, long ones few.
-        if (not english and not russian and self.is_known_ru(reading)
-                and (not changes or len(reading) >= _LONG_READING)):
+        # even when too rare for the small word list ("pereslat", "ekstremistskij").
+        if not english and not russian and self._reads_as_russian_word(w):
             russian = _UNLISTED_WORD_ZIPF
         return english, russian
 
@@ -386,6 +383,15 @@ class Analyzer:
         read = lexicon.read_latin(word)
         return not (read is not None and read[1]) and not self.is_known_ru(self.translit_word(word))
 
+    def _reads_as_russian_word(self, word: str) -> bool:
+        """Return True when a Latin word's Cyrillic reading is a word the Russian dictionary
+        knows, and not a short rare word only another scheme's letters make of it ("DOXA" is
+        no «доха»): short words have many rare neighbours a letter or two away, long ones few."""
+        reading, changes = self._translit(word)
+        return self.is_known_ru(reading) and (not changes or len(reading) >= _LONG_READING)
+
+    # Asked of every Latin word of an English question, for each part it is read in.
+    @lru_cache(maxsize=65536)  # noqa: B019
     def _russian_loan(self, word: str, lexicon: Lexicon | None) -> bool:
         """Return True when a Latin word in English text is a Russian word typed in Latin
         letters: one English does not use whose reading is a long Russian word (the
@@ -395,8 +401,7 @@ class Analyzer:
         with the same word in Russian."""
         if len(word) < _LONG_LOAN or zipf_frequency(word, "en", wordlist="large"):
             return False
-        reading, changes = self._translit(word)
-        if self.is_known_ru(reading) and (not changes or len(reading) >= _LONG_READING):
+        if self._reads_as_russian_word(word):
             return True
         read = lexicon.read_latin(word) if lexicon is not None else None
         return read is not None and read[1]
@@ -436,8 +441,8 @@ class Analyzer:
         for at, w in enumerate(words):
             if is_cyrillic(w):
                 key, lang, surface = self.ru_key(w), "ru", w
-            elif (not w[0].isdigit() and not self._base_latin_word(w, lexicon)
-                  and (translit or self._russian_loan(w, lexicon))):
+            elif (not w[0].isdigit() and (translit or self._russian_loan(w, lexicon))
+                  and not self._base_latin_word(w, lexicon)):
                 surface = self.read_translit(w, lexicon)
                 key, lang = self.ru_key(surface), "ru"
             else:

@@ -69,10 +69,11 @@ class Ranker:
         return dict(zip(self.entries, odds.tolist(), strict=True))
 
 
-def overrules(gain: float, rule_chose: bool) -> bool:
+def overrules(gain: float, rule_chose: bool, margin: float = MARGIN) -> bool:
     """Return whether the ranker's leader replaces the one chosen without it, from how much
     likelier the model finds its own leader than that one (`gain`) and whether a reordering
-    rule chose that one (`rule_chose`).
+    rule chose that one (`rule_chose`); `margin` is MARGIN but where cross-validation tries
+    others.
 
     A model fitted on a few thousand questions is sure of what their words told it and
     unsure elsewhere: where it barely prefers another entry, the entries' texts stand. A
@@ -84,7 +85,7 @@ def overrules(gain: float, rule_chose: bool) -> bool:
     `gain` compares the leaders of the mixed and the texts' scores, before the rules read
     either: a rule reading the mixed scores decides as it does the texts'.
     """
-    return not rule_chose and gain >= MARGIN
+    return not rule_chose and gain >= margin
 
 
 def _normalised(resolved: Mapping[str, float]) -> dict[str, float]:

@@ -19,6 +19,7 @@ import inspect
 import math
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,7 +119,7 @@ def _configs(shares: Sequence[float]) -> list[Config]:
 
 def _overrules(margin: float) -> Callable[[float, bool], bool]:
     """Return ranker.overrules with the given margin."""
-    return lambda gain, rule_chose: not rule_chose and gain >= margin
+    return partial(ranker.overrules, margin=margin)
 
 
 def _set_outcomes(services: Services, path: Path,

@@ -41,6 +41,10 @@ def test_a_name_written_in_capitals_in_russian_text_stays_a_name() -> None:
     ("mojno li delat repost nezhelalki?", "un_repost"),
     ("ob'yasnite, chto takoe nezhelalka", "un_definition"),
     ("kto-nibud iz inoagov platit nalogi po 30%?", "fa_tax"),
+    # The base's Russian terms in English questions (see the reading test below).
+    ("who decides that someone becomes an inoagent", "fa_designation"),
+    ("is the inoagent status for life or can it end", "fa_removal"),
+    ("what happens if I donate to a nezhelatelnaya org", "un_donating"),
 ])
 def test_chat_words_made_of_the_bases_terms_are_answered(
     question_index: QuestionIndex, question: str, entry: str,
@@ -71,18 +75,6 @@ def test_names_and_english_words_in_english_text_stay_english(
     # Names English writes too (wordfreq knows them) are found by the name index as names.
     terms = question_index.analyzer.terms(f"what about {word} today", "en", question_index.lexicon)
     assert all(t.key.startswith("en:") for t in terms)
-
-
-@pytest.mark.parametrize(("question", "entry"), [
-    ("who decides that someone becomes an inoagent", "fa_designation"),
-    ("is the inoagent status for life or can it end", "fa_removal"),
-    ("what happens if I donate to a nezhelatelnaya org", "un_donating"),
-])
-def test_english_questions_with_russian_terms_are_answered(
-    question_index: QuestionIndex, question: str, entry: str,
-) -> None:
-    result = question_index.match(question)
-    assert (result.outcome, result.entry_id) == ("answer", entry)
 
 
 def test_an_article_only_the_answers_cite_anchors_the_question(
