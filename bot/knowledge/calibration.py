@@ -67,16 +67,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -16.8789
-COEFFICIENTS: tuple[float, ...] = (6.5852, 4.2618, 10.2603, -3.1032, -0.6348, 6.7136)
+INTERCEPT = -13.2478
+COEFFICIENTS: tuple[float, ...] = (4.9159, 3.4304, 10.0383, -3.3474, -0.8376, 4.4139)
 # The probability from which a question is answered.
-THRESHOLD = 0.67
+THRESHOLD = 0.7
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
-CONFIRM_INTERCEPT = -3.7599
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.5043, 1.3243, 4.3956, 2.9253, -1.0425, -1.2916)
+CONFIRM_INTERCEPT = -3.6063
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.4215, 1.3939, 3.9009, 1.8008, -1.0581, -1.9232)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.17
+CONFIRM_THRESHOLD = 0.11
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
