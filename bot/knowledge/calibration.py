@@ -67,14 +67,14 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -13.2478
-COEFFICIENTS: tuple[float, ...] = (4.9159, 3.4304, 10.0383, -3.3474, -0.8376, 4.4139)
+INTERCEPT = -11.1121
+COEFFICIENTS: tuple[float, ...] = (4.5562, 2.4303, 9.1836, -3.3441, -0.2994, 3.4337)
 # The probability from which a question is answered.
-THRESHOLD = 0.7
+THRESHOLD = 0.71
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
-CONFIRM_INTERCEPT = -3.6063
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.4215, 1.3939, 3.9009, 1.8008, -1.0581, -1.9232)
+CONFIRM_INTERCEPT = -3.5763
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.9029, 1.586, 3.846, 1.8676, -1.126, -1.2733)
 # The probability below which such a question is declined (0: every one stays in scope).
 CONFIRM_THRESHOLD = 0.11
 _INDEX = tuple(FEATURES.index(name) for name in USED)
