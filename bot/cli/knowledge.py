@@ -232,11 +232,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     cross-validated figures of each candidate feature set."""
     from bot.measure import calibrate
 
-    sets = calibrate.question_sets(REPO_QUESTION_SETS)
+    sets = calibrate.calibration_sets(REPO_QUESTION_SETS)
     if not sets:
         print(f"no question sets under {REPO_QUESTION_SETS}", file=sys.stderr)
         return 1
-    figures = calibrate.report(sets)
+    figures = calibrate.report(sets, calibrate.question_sets(REPO_QUESTION_SETS))
     print(json.dumps(figures) if args.json else calibrate.format_report(figures))
     return 0
 

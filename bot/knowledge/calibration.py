@@ -67,16 +67,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -11.1121
-COEFFICIENTS: tuple[float, ...] = (4.5562, 2.4303, 9.1836, -3.3441, -0.2994, 3.4337)
+INTERCEPT = -13.2708
+COEFFICIENTS: tuple[float, ...] = (5.2728, 3.4518, 8.6453, -2.8882, -0.757, 5.4598)
 # The probability from which a question is answered.
-THRESHOLD = 0.71
+THRESHOLD = 0.69
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
-CONFIRM_INTERCEPT = -3.5763
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.9029, 1.586, 3.846, 1.8676, -1.126, -1.2733)
+CONFIRM_INTERCEPT = -2.3378
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.9998, 1.2116, 3.3153, 1.903, -1.1948, -1.3252)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.11
+CONFIRM_THRESHOLD = 0.12
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -38,7 +38,7 @@ import numpy as np
 # README, session 12).
 L2 = 1e-5
 STEPS = 600
-CROSS_VALIDATED_SHARE = 0.3
+CROSS_VALIDATED_SHARE = 0.5
 SHARE = CROSS_VALIDATED_SHARE
 MARGIN = 0.3
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the

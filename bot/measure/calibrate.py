@@ -89,6 +89,9 @@ CONFIRM_CANDIDATES: tuple[tuple[str, ...], ...] = (
 # The newest clean held-out set: never fitted on, benchmarked or tuned with (`kb calibrate`,
 # `kb bench`); renamed with each new clean set, which then stays out of every development loop.
 CLEAN_SET = "heldout15"
+# The prefix of the training sets: labelled questions written to fit the ranker, not samples
+# of what people ask (see `calibration_sets`).
+TRAINING_SETS = "questions-train"
 _GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
 _CONFIRM_GRID = (0.0, *(round(0.01 * i, 2) for i in range(1, 80)))
 
@@ -142,12 +145,26 @@ class SetBase:
 
 
 def question_sets(directory: Path) -> list[Path]:
-    """Return the development question sets in `directory` the model is fitted on (every
-    `questions-*.json` but the clean held-out set), in a fixed order."""
+    """Return the development question sets in `directory` the learned ranker is fitted on
+    (every `questions-*.json` but the clean held-out set), in a fixed order."""
     return [p for p in sorted(directory.glob("questions-*.json")) if CLEAN_SET not in p.name]
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase], list[Weak]]:
+def calibration_sets(directory: Path) -> list[Path]:
+    """Return the question sets the calibrated decisions are fitted on: the development sets
+    but the training sets (`questions-train*.json`).
+
+    A training set is written to teach the ranker what tells neighbouring entries apart, to
+    a brief that over-weights situations told without the domain's words; the decisions
+    weigh answers won against off-topic questions let in, and need sets whose mix is that
+    of questions people send (session 13: with the training sets the refitted first model
+    admitted "как подать в суд на соседа" and "регистрация на госуслугах как пройти").
+    """
+    return [p for p in question_sets(directory) if not p.name.startswith(TRAINING_SETS)]
+
+
+def collect(paths: Sequence[Path], ranked_on: Sequence[Path] = (),
+            ) -> tuple[list[Sample], dict[str, SetBase], list[Weak]]:
     """Return the samples of every set in `paths`, each set's declines before calibration and
     the weakly anchored answers: the unanchored questions the calibrated decision reads, and
     the answered ones a rule short of a strong anchor put in scope, which the second model
@@ -157,7 +174,9 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase], li
     Items without `expect` entry ids (marker-checked sets) contribute their off-topic questions
     only: whether an answer to the others is right is not known here. Each set is ranked by
     the learned ranker fitted without it (see rank_fit): the shipped one has seen every set,
-    and would rank them better than it ranks questions nobody has written yet.
+    and would rank them better than it ranks questions nobody has written yet. `ranked_on`
+    lists every set the shipped ranker is fitted on when that is more than `paths` (the
+    training sets, see `calibration_sets`); each fold's model is fitted on them too.
     """
     from bot.app import question_services
     from bot.cli.knowledge import _load_set, _shipped_listings
@@ -172,7 +191,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[Sample], dict[str, SetBase], li
         index = services.questions
         shipped, shipped_ranker, confirmed = index.admits, index.ranker, index.confirms
         index.confirms = _always
-        folds = (rank_fit.fold_rankers(index, paths)
+        folds = (rank_fit.fold_rankers(index, ranked_on or paths)
                  if shipped_ranker is not None and index.rank_share else {})
         dispatcher = Dispatcher(services)
         try:
@@ -419,9 +438,9 @@ def confirm_refit(samples: Sequence[Sample],
             "threshold": figures["threshold"], "cross_validation": figures}
 
 
-def report(paths: Sequence[Path]) -> dict[str, object]:
+def report(paths: Sequence[Path], ranked_on: Sequence[Path] = ()) -> dict[str, object]:
     """Return the refitted models and every candidate feature set's cross-validated figures."""
-    samples, bases, weak = collect(paths)
+    samples, bases, weak = collect(paths, ranked_on)
     return summarise(samples, bases, weak)
 
 

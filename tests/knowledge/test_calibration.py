@@ -64,7 +64,9 @@ def test_an_everyday_question_of_the_same_shape_is_declined(
 
 def test_refitting_reproduces_the_shipped_model() -> None:
     # After a change to the matcher, `riskguide kb calibrate` prints the constants to ship.
-    samples, bases, weak = calibrate.collect(calibrate.question_sets(REPO / "tests" / "data"))
+    data = REPO / "tests" / "data"
+    samples, bases, weak = calibrate.collect(calibrate.calibration_sets(data),
+                                             calibrate.question_sets(data))
     model = calibrate.refit(samples, bases)
     assert model["features"] == list(calibration.USED)
     assert model["intercept"] == pytest.approx(calibration.INTERCEPT, abs=1e-3)
