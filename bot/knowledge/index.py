@@ -1322,6 +1322,9 @@ class QuestionIndex:
             and (analysed[i].key.startswith("en:")
                  or self.analyzer.is_adjective(analysed[i - 1].key))
             for i in range(len(keys)))
+        # A word of the base in a clause another country's place governs ("Израиль: закон об
+        # НКО", "в Казахстане есть реестр ...") tells of that country's law or list.
+        misread = misread or any(k and around.in_foreign_scene(i) for i, k in enumerate(keys))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
         another_field = foreign or other > 0 or misread
