@@ -217,7 +217,10 @@ class Surroundings:
             before = words[at] if at >= begin else ""
             nxt = p + 1 if p + 1 < len(terms) and terms[p + 1].at < end else None
             word = self._cyrillic(words[place.at]) if lang == "ru" else ""
-            if before and analyzer.is_preposition(before, lang):
+            # In English an article after the preposition opens a noun phrase the place may
+            # name the owner in ("on the US terrorist list").
+            attributive = lang == "en" and at + 1 < terms[first].at
+            if before and analyzer.is_preposition(before, lang) and not attributive:
                 # A fronted locative: only function words before it in its clause.
                 if not _spelled_in(before, _LOCATIVE) or any(
                         t.weight > 1.0 for t in terms[:first] if t.at >= begin) or nxt is None:

@@ -215,14 +215,15 @@ def test_a_partner_word_named_by_another_trade_is_that_trades(
     # A place fronted as the topic right before the law or list: that country's.
     "литва закон об иностранных агентах что требует",
     "moldova zakon ob inoagentah prinjali ili net",
-    "Hungary foreign agent law what does it require",
+    "latvia register of foreign funding recipients how to check",
     # A fronted locative before a predicate with no subject of its own: existence, or an act
     # of that country's authorities in the third person plural.
     "есть ли в Венгрии реестр иностранных агентов",
     "v Latvii est' spisok terroristicheskih organizacij?",
     "в Молдове приняли закон об иноагентах?",
     # A Latin-typed English name is the place whichever language it is read in.
-    "armenia zakon ob inostrannyh agentah",
+    "georgia zakon ob inostrannyh agentah",
+    "hungary reestr inostrannyh agentov kak proverit",
 ])
 def test_a_place_governing_the_law_or_list_makes_it_that_countrys(
     question_index: QuestionIndex, question: str,
@@ -245,3 +246,15 @@ def test_a_place_where_the_asker_is_or_goes_leaves_the_question_answered(
     assert result.outcome == "answer"
     if entry:
         assert result.entry_id == entry
+
+
+@pytest.mark.parametrize("question", [
+    # A follow-up clause with no subject of its own asks about the same country's list.
+    "есть ли в Эстонии реестр иностранных агентов и кто туда попадает?",
+    # An English place naming the list after an article, under a preposition.
+    "which groups are on the Canada government's terrorist list?",
+])
+def test_a_follow_up_or_attributive_place_keeps_the_list_that_countrys(
+    question_index: QuestionIndex, question: str,
+) -> None:
+    assert question_index.match(question).entry_id is None
