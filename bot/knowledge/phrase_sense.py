@@ -181,14 +181,16 @@ class Surroundings:
 
         The place governs what follows it when it is the clause's subject or topic, written
         right before a word of the base ("Израиль: закон об ...", "belarus spisok ...",
-        "the UK list", "Germany's ban"), or a locative fronted before the clause's predicate
-        when that predicate has no subject of its own: existence ("в Казахстане есть реестр",
-        "есть ли в Израиле закон") or an act of the authorities in the third person plural
-        ("в Беларуси признали канал экстремистским", "как в Германии запрещают"). A place
-        in the genitive right after a word of the base owns what comes before it ("список
-        террористов Евросоюза"). A place after any other word sets the asker's scene ("живу
-        в Берлине", "travel to Germany", "работаю в Риге") and governs nothing; a question
-        naming Russia asks about Russia's law wherever else it names.
+        "kazakhstan register", "on the US terrorist list"), or a locative fronted before the
+        clause's predicate when that predicate has no subject of its own: existence ("в
+        Казахстане есть реестр", "есть ли в Израиле закон") or an act of the authorities in
+        the third person plural ("в Беларуси признали канал экстремистским", "как в Германии
+        запрещают"). A place
+        in the genitive right after a thing the base names owns it ("реестр Казахстана",
+        "закон Израиля об НКО"); a person of the country ("гражданин Латвии") is not its law.
+        A place after any other word sets the asker's scene ("живу в Берлине", "travel to
+        Germany", "работаю в Риге") and governs nothing; a question naming Russia asks about
+        Russia's law wherever else it names.
         """
         terms, words, analyzer = self._terms, self._words, self._analyzer
         scene = [False] * len(terms)
@@ -249,12 +251,15 @@ class Surroundings:
                     if terms[k].at < end:
                         scene[k] = True
             elif lang == "ru" and first > 0 and terms[first - 1].at == terms[first].at - 1 and (
-                    terms[first - 1].key in self._known) and "gent" in analyzer.grammemes(word):
-                # A genitive owner after the noun phrase it owns.
-                for k in range(first - 1, -1, -1):
-                    if terms[k].at < begin:
-                        break
-                    scene[k] = True
+                    terms[first - 1].key in self._known) and "gent" in analyzer.grammemes(
+                    word) and "anim" not in analyzer.grammemes(
+                    self._cyrillic(words[terms[first - 1].at])):
+                # A genitive owner after the thing it owns ("закон Израиля об НКО", "реестр
+                # Казахстана"): the clause is about that thing. A person of the country
+                # ("гражданин Латвии") is no law of it.
+                for k in range(len(terms)):
+                    if begin <= terms[k].at < end:
+                        scene[k] = True
         return scene
 
     def _owned_by_place(self, head: int) -> bool:

@@ -221,6 +221,8 @@ def test_a_partner_word_named_by_another_trade_is_that_trades(
     "есть ли в Венгрии реестр иностранных агентов",
     "v Latvii est' spisok terroristicheskih organizacij?",
     "в Молдове приняли закон об иноагентах?",
+    # A place in the genitive owning the law or list.
+    "закон Литвы об иноагентах как работает",
     # A Latin-typed English name is the place whichever language it is read in.
     "georgia zakon ob inostrannyh agentah",
     "hungary reestr inostrannyh agentov kak proverit",
@@ -236,6 +238,8 @@ def test_a_place_governing_the_law_or_list_makes_it_that_countrys(
     ("I live in Berlin, can Russia fine me", "un_abroad"),
     ("живу в Литве, могут ли меня признать иноагентом", None),
     ("can a foreign agent travel to Germany", None),
+    # A person of the country is not its law.
+    ("я гражданин Латвии и меня признали иноагентом, что делать", None),
     # A question naming Russia asks about its law wherever else it names.
     ("в Грузии есть реестр иноагентов России?", None),
 ])
