@@ -67,16 +67,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-INTERCEPT = -11.1451
-COEFFICIENTS: tuple[float, ...] = (4.5429, 2.4449, 9.3212, -3.4212, -0.3027, 3.4604)
+INTERCEPT = -11.1121
+COEFFICIENTS: tuple[float, ...] = (4.5562, 2.4303, 9.1836, -3.3441, -0.2994, 3.4337)
 # The probability from which a question is answered.
-THRESHOLD = 0.72
+THRESHOLD = 0.71
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad")
-CONFIRM_INTERCEPT = -3.4484
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.0493, 1.5044, 3.7044, 1.6053, -1.0931, -0.8371)
+CONFIRM_INTERCEPT = -3.5763
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.9029, 1.586, 3.846, 1.8676, -1.126, -1.2733)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.2
+CONFIRM_THRESHOLD = 0.11
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
