@@ -1322,6 +1322,10 @@ class QuestionIndex:
             and (analysed[i].key.startswith("en:")
                  or self.analyzer.is_adjective(analysed[i - 1].key))
             for i in range(len(keys)))
+        # A word of the base in a clause another country's place governs ("Израиль: закон об
+        # НКО", "в Казахстане есть реестр ...") tells of that country's law or list.
+        abroad_scene = any(k and around.in_foreign_scene(i) for i, k in enumerate(keys))
+        misread = misread or abroad_scene
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
         another_field = foreign or other > 0 or misread
@@ -1355,7 +1359,9 @@ class QuestionIndex:
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
         # Words of another field beside words the base knows: a subject, not a greeting.
-        elsewhere = foreign or other > 0
+        # So is another country's law or list: a follow-up clause asks about it too ("... и
+        # кто туда попадает").
+        elsewhere = foreign or other > 0 or abroad_scene
 
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)

@@ -41,6 +41,9 @@ _LOCATIVE = frozenset({"в", "во", "in"})
 # The prepositions joining a law or a list to its topic or contents ("закон об иноагентах",
 # "list of terrorist organisations"): a closed class of each language.
 _TOPIC = frozenset({"о", "об", "обо", "про", "of", "on", "about"})
+# The home country named, as its name and adjective start in either alphabet ("России", "РФ",
+# "Russian"): a question naming it asks about its law, wherever else it names.
+_HOME = re.compile(r"^(?:росси|russia|rossi)|^(?:рф|rf)$")
 # Marks a question's terms (given its tokens) that name a place outside Russia.
 Abroad = Callable[[list[Term], list[str]], list[bool]]
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
@@ -84,11 +87,15 @@ class Surroundings:
         # Which terms name a place outside Russia (see setting.SettingWords.abroad).
         self._abroad = abroad(terms, words) if abroad else [False] * len(terms)
         self._analyzer = analyzer
+        self._known = known
+        self._scene = self._foreign_scenes()
 
     def qualifies(self, first: int, last: int) -> bool:
         """Return True when a word of another field depends on the phrase spanning terms
         first..last: the phrase is then read in that field's sense."""
         terms, other = self._terms, self._other
+        if any(self._scene[first:last + 1]):
+            return True
         if any(other[first + 1:last]):
             return True
         before = first - 1
@@ -157,11 +164,103 @@ class Surroundings:
         organisations"). Other phrases sharing a word with it are of the same noun phrase and
         that country's too (see `QuestionIndex._match_one`); an owner that is merely another
         field's ("бывший коллега") says nothing of a country."""
-        if self._placed_abroad(first, last):
+        if self._placed_abroad(first, last) or any(self._scene[first:last + 1]):
             return True
         head = self._law_head(first)
         return any(self._owned_by_place(h) for h in (first if first < last else None, head)
                    if h is not None)
+
+    def in_foreign_scene(self, term: int) -> bool:
+        """Return True when term `term` stands in a clause another country's place governs
+        (see `_foreign_scenes`)."""
+        return self._scene[term]
+
+    def _foreign_scenes(self) -> list[bool]:
+        """Return, for each term, whether a place outside Russia governs the clause it stands
+        in, so that the law, list or act the clause names is that country's.
+
+        The place governs what follows it when it is the clause's subject or topic, written
+        right before a word of the base ("Израиль: закон об ...", "belarus spisok ...",
+        "kazakhstan register", "on the US terrorist list"), or a locative fronted before the
+        clause's predicate when that predicate has no subject of its own: existence ("в
+        Казахстане есть реестр", "есть ли в Израиле закон") or an act of the authorities in
+        the third person plural ("в Беларуси признали канал экстремистским", "как в Германии
+        запрещают"). A place
+        in the genitive right after a thing the base names owns it ("реестр Казахстана",
+        "закон Израиля об НКО"); a person of the country ("гражданин Латвии") is not its law.
+        A place after any other word sets the asker's scene ("живу в Берлине", "travel to
+        Germany", "работаю в Риге") and governs nothing; a question naming Russia asks about
+        Russia's law wherever else it names.
+        """
+        terms, words, analyzer = self._terms, self._words, self._analyzer
+        scene = [False] * len(terms)
+        if not any(self._abroad) or any(
+                _HOME.match(w if _lang(t) == "en" else self._cyrillic(w))
+                for t in terms for w in (words[t.at],)):
+            return scene
+        starts = [at for at, s in enumerate(self._starts) if s]
+
+        def clause(at: int) -> tuple[int, int]:
+            begin = max((s for s in starts if s <= at), default=0)
+            end = min((s for s in starts if s > at), default=len(words))
+            return begin, end
+
+        for p, place in enumerate(terms):
+            if not self._abroad[p] or (p + 1 < len(terms) and self._abroad[p + 1]):
+                continue
+            first = p
+            while first > 0 and self._abroad[first - 1]:
+                first -= 1
+            lang = _lang(place)
+            begin, end = clause(terms[first].at)
+            at = terms[first].at - 1
+            while at >= begin and words[at] in _ARTICLES:
+                at -= 1
+            before = words[at] if at >= begin else ""
+            nxt = p + 1 if p + 1 < len(terms) and terms[p + 1].at < end else None
+            word = self._cyrillic(words[place.at]) if lang == "ru" else ""
+            # In English an article after the preposition opens a noun phrase the place may
+            # name the owner in ("on the US terrorist list").
+            attributive = lang == "en" and at + 1 < terms[first].at
+            if before and analyzer.is_preposition(before, lang) and not attributive:
+                # A fronted locative: only function words before it in its clause.
+                if not _spelled_in(before, _LOCATIVE) or any(
+                        t.weight > 1.0 for t in terms[:first] if t.at >= begin) or nxt is None:
+                    continue
+                # Function words ("есть", "ли") may stand between it and the predicate.
+                while nxt + 1 < len(terms) and terms[nxt].weight <= 1.0 and (
+                        terms[nxt + 1].at < end):
+                    nxt += 1
+                following = terms[nxt]
+                head = following.key in self._known and following.weight < EVERYDAY_DOMAIN_MAX
+                gram = analyzer.grammemes(self._cyrillic(words[following.at])) if (
+                    _lang(following) == "ru") else frozenset()
+                impersonal = "VERB" in gram and "plur" in gram and (
+                    "3per" in gram or "past" in gram)
+                if not (head and not analyzer.is_verb(following.key)) and not impersonal:
+                    continue
+                for k in range(nxt, len(terms)):
+                    if terms[k].at < end:
+                        scene[k] = True
+            elif nxt is not None and terms[nxt].at == place.at + 1 and (
+                    terms[nxt].key in self._known) and not (
+                    lang == "ru" and analyzer.is_oblique(word)):
+                # The clause's subject or topic, or an English owner, right before a word
+                # of the base.
+                for k in range(nxt, len(terms)):
+                    if terms[k].at < end:
+                        scene[k] = True
+            elif lang == "ru" and first > 0 and terms[first - 1].at == terms[first].at - 1 and (
+                    terms[first - 1].key in self._known) and "gent" in analyzer.grammemes(
+                    word) and "anim" not in analyzer.grammemes(
+                    self._cyrillic(words[terms[first - 1].at])):
+                # A genitive owner after the thing it owns ("закон Израиля об НКО", "реестр
+                # Казахстана"): the clause is about that thing. A person of the country
+                # ("гражданин Латвии") is no law of it.
+                for k in range(len(terms)):
+                    if begin <= terms[k].at < end:
+                        scene[k] = True
+        return scene
 
     def _owned_by_place(self, head: int) -> bool:
         """Return True when term `head` has an English place outside Russia right before it

@@ -134,6 +134,7 @@ class SettingWords:
         self._en_abroad = frozenset(
             keys for w in abroad["en"] if not is_cyrillic(w)
             for keys in (tuple(analyzer.en_key(t) for t in tokens(w)),) if all(keys))
+        self._en_abroad_words = frozenset(w for w in abroad["en"] if len(tokens(w)) == 1)
         # The keys such a name starts with: a question's span is looked up only from one.
         self._en_abroad_first = frozenset(keys[0] for keys in self._en_abroad)
 
@@ -161,7 +162,10 @@ class SettingWords:
 
         Such a place is part of the asker's scene like any other ("живу в Берлине"), but a law,
         a list or a status placed there is that country's (see phrase_sense)."""
-        marks = [(not t.key.startswith("en:") and t.key in self._ru_abroad) or (
+        # A Latin-typed word that is an English name ("kyrgyzstan") names the place whichever
+        # language its reader took it for.
+        marks = [(not t.key.startswith("en:") and (
+            t.key in self._ru_abroad or words[t.at] in self._en_abroad_words)) or (
             t.surface in self._codes and t.at > 0 and words[t.at - 1] == "the") for t in terms]
         for i in range(len(terms)):
             if terms[i].key not in self._en_abroad_first:

@@ -209,3 +209,56 @@ def test_a_partner_word_named_by_another_trade_is_that_trades(
     # With its partner it is the status, whatever else the question asks.
     assert question_index.match(
         "what does a foreign agent have to put on posts").entry_id is not None
+
+
+@pytest.mark.parametrize("question", [
+    # A place fronted as the topic right before the law or list: that country's.
+    "литва закон об иностранных агентах что требует",
+    "moldova zakon ob inoagentah prinjali ili net",
+    "latvia register of foreign funding recipients how to check",
+    # A fronted locative before a predicate with no subject of its own: existence, or an act
+    # of that country's authorities in the third person plural.
+    "есть ли в Венгрии реестр иностранных агентов",
+    "v Latvii est' spisok terroristicheskih organizacij?",
+    "в Молдове приняли закон об иноагентах?",
+    # A place in the genitive owning the law or list.
+    "закон Литвы об иноагентах как работает",
+    # A Latin-typed English name is the place whichever language it is read in.
+    "georgia zakon ob inostrannyh agentah",
+    "hungary reestr inostrannyh agentov kak proverit",
+])
+def test_a_place_governing_the_law_or_list_makes_it_that_countrys(
+    question_index: QuestionIndex, question: str,
+) -> None:
+    assert question_index.match(question).entry_id is None
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # The place is where the asker is or goes: Russia's law still applies.
+    ("I live in Berlin, can Russia fine me", "un_abroad"),
+    ("живу в Литве, могут ли меня признать иноагентом", None),
+    ("can a foreign agent travel to Germany", None),
+    # A person of the country is not its law.
+    ("я гражданин Латвии и меня признали иноагентом, что делать", None),
+    # A question naming Russia asks about its law wherever else it names.
+    ("в Грузии есть реестр иноагентов России?", None),
+])
+def test_a_place_where_the_asker_is_or_goes_leaves_the_question_answered(
+    question_index: QuestionIndex, question: str, entry: str | None,
+) -> None:
+    result = question_index.match(question)
+    assert result.outcome == "answer"
+    if entry:
+        assert result.entry_id == entry
+
+
+@pytest.mark.parametrize("question", [
+    # A follow-up clause with no subject of its own asks about the same country's list.
+    "есть ли в Эстонии реестр иностранных агентов и кто туда попадает?",
+    # An English place naming the list after an article, under a preposition.
+    "which groups are on the Canada government's terrorist list?",
+])
+def test_a_follow_up_or_attributive_place_keeps_the_list_that_countrys(
+    question_index: QuestionIndex, question: str,
+) -> None:
+    assert question_index.match(question).entry_id is None
