@@ -1425,9 +1425,11 @@ class QuestionIndex:
             # The ranker's confidence in the question, whichever entry it prefers: its top
             # probability, the lead over its next one and the entropy of its distribution.
             # (Its probability for the entry chosen would read a reordering rule's choice
-            # against it as doubt about the question.)
-            learned = sorted(self.ranker.probabilities(resolved).values(), reverse=True
-                             ) if self.ranker is not None else []
+            # against it as doubt about the question.) Then its probability that the question
+            # is about none of the entries, learned from the off-topic questions' words.
+            distribution, none = (self.ranker.distribution(resolved)
+                                  if self.ranker is not None else ({}, 0.0))
+            learned = sorted(distribution.values(), reverse=True)
             top_p = learned[0] if learned else 0.0
             second_p = learned[1] if len(learned) > 1 else 0.0
             entropy = -sum(p * math.log(p) for p in learned if p > 0)
@@ -1440,7 +1442,7 @@ class QuestionIndex:
                 subject / sum(query.values()),
                 max((self._contrast.get(keys[i], 0.0) for i in counted), default=0.0),
                 top_p, top_p - second_p, entropy,
-                float(any(self._setting.abroad(analysed, tokens(text)))))
+                float(any(self._setting.abroad(analysed, tokens(text)))), none)
         if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
             evidence = features()
             anchored = admit(evidence)

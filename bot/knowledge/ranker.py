@@ -14,6 +14,12 @@ The fit is full-batch accelerated gradient descent over a sparse design matrix, 
 number of steps from a zero start: deterministic, so that a test can refit the shipped weights
 and compare. It is fitted offline (`riskguide kb rank`) because the labelled questions that
 teach it most, the development sets', are not part of the installed package.
+
+Beside the entries it is fitted with one more class, NONE: the development sets' off-topic
+questions (other countries' laws, everyday legal questions, domain words in another sense).
+That class never ranks (the entries' probabilities are renormalised without it, see
+`Ranker.probabilities`); its probability is a feature of the calibrated in-scope decisions
+(see calibration), a fitted "this is about none of the entries" learned from words.
 """
 
 from __future__ import annotations
@@ -42,8 +48,14 @@ CROSS_VALIDATED_SHARE = 0.5
 SHARE = CROSS_VALIDATED_SHARE
 MARGIN = 0.3
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
-# development sets' in-scope questions (the clean held-out set never).
+# development sets' in-scope questions, with their off-topic ones as the class NONE (the clean
+# held-out set never).
 WEIGHTS = Path(__file__).with_name("ranker_weights.npz")
+# The class of the questions about none of the entries (the development sets' off-topic
+# questions): fitted beside the entries so that its probability tells the calibrated decisions
+# how much a question's words read as those of questions the base does not answer (see
+# `none_probability`); never ranked (see `probabilities`).
+NONE = "(none)"
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,19 @@ class Ranker:
 
     def probabilities(self, resolved: Mapping[str, float]) -> dict[str, float]:
         """Return each entry's probability of being the one asked about, from the question's
-        resolved terms (terms the model never saw add nothing)."""
+        resolved terms (terms the model never saw add nothing), given that it asks about one
+        of them: the class of questions about none (NONE) is left out and the entries'
+        probabilities renormalised, so that it never ranks."""
+        return self.distribution(resolved)[0]
+
+    def none_probability(self, resolved: Mapping[str, float]) -> float:
+        """Return the probability that the question is about none of the entries (0 for a
+        model fitted without that class)."""
+        return self.distribution(resolved)[1]
+
+    def distribution(self, resolved: Mapping[str, float]) -> tuple[dict[str, float], float]:
+        """Return the entries' probabilities given that the question asks about one (see
+        `probabilities`) and the probability that it asks about none, in one pass."""
         x = _normalised(resolved)
         logits = self.bias.copy()
         for term, value in x.items():
@@ -65,8 +89,12 @@ class Ranker:
                 logits += value * vector
         logits -= logits.max()
         odds = np.exp(logits)
-        odds /= odds.sum()
-        return dict(zip(self.entries, odds.tolist(), strict=True))
+        total = odds.sum()
+        if self.entries and self.entries[-1] == NONE:
+            none = float(odds[-1] / total)
+            odds = odds[:-1]
+            return dict(zip(self.entries[:-1], (odds / odds.sum()).tolist(), strict=True)), none
+        return dict(zip(self.entries, (odds / total).tolist(), strict=True)), 0.0
 
 
 def overrules(gain: float, rule_chose: bool, margin: float = MARGIN) -> bool:

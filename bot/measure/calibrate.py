@@ -64,6 +64,9 @@ CANDIDATES: tuple[tuple[str, ...], ...] = (
     ("best", "log_words", "other", "own"),
     ("best", "log_words", "own", "unknown"),
     ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown"),
+    # The learned ranker's probability that the question is about none of the entries.
+    ("best", "log_words", "own", "unknown", "ranked_none"),
+    ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none"),
 )
 # The candidate feature sets of the second model (calibration.confirms): the same evidence,
 # which rule anchored the question, how strongly, and the learned ranker's certainty.
@@ -85,6 +88,10 @@ CONFIRM_CANDIDATES: tuple[tuple[str, ...], ...] = (
      "anchor_contrast", "ranked", "abroad"),
     ("ranked", "ranked_margin", "ranked_entropy", "anchor_share", "anchor_contrast", "own",
      "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked_none", "abroad"),
+    ("best", "log_words", "own", "unknown", "ranked_entropy", "abroad", "ranked_none"),
+    ("best", "log_words", "own", "unknown", "ranked", "ranked_entropy", "abroad",
+     "ranked_none"),
 )
 # The newest clean held-out set: never fitted on, benchmarked or tuned with (`kb calibrate`,
 # `kb bench`); renamed with each new clean set, which then stays out of every development loop.

@@ -64,7 +64,8 @@ def resolved_terms(index: QuestionIndex, question: str, lang: str) -> dict[str, 
 
 def labelled(index: QuestionIndex, paths: Sequence[Path]) -> list[Labelled]:
     """Return the labelled questions: the base's examples (set "examples"), then each set's
-    in-scope questions that name their entries."""
+    in-scope questions that name their entries and its off-topic ones (target ranker.NONE:
+    the class that tells the calibrated decisions how off-topic a question's words read)."""
     from bot.cli.knowledge import _load_set
 
     out: list[Labelled] = [("examples", terms, [entry_id])
@@ -73,18 +74,26 @@ def labelled(index: QuestionIndex, paths: Sequence[Path]) -> list[Labelled]:
         name = path.stem.removeprefix("questions-")
         for item in _load_set(path):
             expect = item.get("expect")
-            if item.get("expect_no_answer") or not (isinstance(expect, list) and expect):
+            if item.get("expect_no_answer"):
+                target = [ranker.NONE]
+            elif isinstance(expect, list) and expect:
+                target = [str(e) for e in expect]
+            else:
                 continue
             terms = resolved_terms(index, str(item["q"]), str(item["lang"]))
             if terms:
-                out.append((name, terms, [str(e) for e in expect]))
+                out.append((name, terms, target))
     return out
+
+
+def classes(index: QuestionIndex) -> list[str]:
+    """Return the ranker's classes: the index's entries, then ranker.NONE."""
+    return [*(e.id for e in index.kb.entries), ranker.NONE]
 
 
 def fit_on(index: QuestionIndex, rows: Sequence[Labelled]) -> ranker.Ranker:
     """Return the ranker fitted on `rows` over the index's entries."""
-    return ranker.fit([r for _, r, _ in rows], [t for _, _, t in rows],
-                      [e.id for e in index.kb.entries])
+    return ranker.fit([r for _, r, _ in rows], [t for _, _, t in rows], classes(index))
 
 
 def fold_rankers(index: QuestionIndex, paths: Sequence[Path]) -> dict[str, ranker.Ranker]:
@@ -97,7 +106,7 @@ def fold_rankers(index: QuestionIndex, paths: Sequence[Path]) -> dict[str, ranke
 
     rows = labelled(index, paths)
     names = [path.stem.removeprefix("questions-") for path in paths]
-    entries = [e.id for e in index.kb.entries]
+    entries = classes(index)
     key = cache.content_key(
         "".join(inspect.getsource(code) for code in (ranker.fit, ranker._Design,
                                                      ranker._normalised)),

@@ -25,6 +25,17 @@ def test_a_word_that_tells_neighbours_apart_decides() -> None:
     assert model.probabilities({"борщ": 1.0}) == pytest.approx(model.probabilities({}))
 
 
+def test_the_class_of_no_entry_never_ranks_but_tells_off_topic_words() -> None:
+    # Off-topic questions say "виза"; the entries' questions do not.
+    rows = [{"штраф": 0.9}, {"плашка": 0.9}, {"виза": 0.9}, {"виза": 0.5, "штраф": 0.5}]
+    model = ranker.fit(rows, [["fines"], ["label"], [ranker.NONE], [ranker.NONE]],
+                       ["fines", "label", ranker.NONE], l2=1e-3, steps=200)
+    ranked, none = model.distribution({"виза": 1.0})
+    assert set(ranked) == {"fines", "label"}
+    assert sum(ranked.values()) == pytest.approx(1.0)
+    assert none > 0.6 > model.none_probability({"штраф": 1.0})
+
+
 def test_fitting_is_deterministic() -> None:
     rows = [{"a": 1.0, "b": 0.3}, {"b": 1.0}, {"a": 0.2, "c": 1.0}]
     targets = [["x"], ["y"], ["x", "y"]]
