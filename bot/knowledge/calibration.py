@@ -24,18 +24,20 @@ another field or country as easily as by the base's own ("Did Israel ever pass t
 donations from foreign governments to NGOs?"). Strong anchors are never ruled on: a listed
 name (the caller's scope), the bot itself, a domain phrase holding a domain word (or a stump
 compound spelled out as its phrase: "иностранный агент"), a cited article, near-identity to an
-example question. The model reads the best score, the known words, how the best entry covers
-the question, the learned ranker's confidence in the question (its top probability whichever
-entry it prefers, and the entropy of its distribution), and whether a place abroad is named;
+example question. The model reads the features `CONFIRM_USED` names, chosen among
+`calibrate.CONFIRM_CANDIDATES` (the best score, the known words, how the best entry covers the
+question; candidates add the learned ranker's confidence and whether a place abroad is named);
 it is fitted the same way, mirrored: a right answer lost costs as much as three off-topic
 questions declined.
 
-Both models may read the learned ranker's probability that the question is about none of the
+The first model reads the learned ranker's probability that the question is about none of the
 entries ("ranked_none"): a class fitted on the development sets' off-topic questions beside the
 entries (see ranker.NONE), measured out of fold with rankers that never saw the held-out set's
-questions, off-topic ones included (session 13: the first model 169 answers won for 11 wrong
-against 143 for 17 without it; the second 28 off-topic questions declined for 2 right answers
-lost against 9 for 1).
+questions, off-topic ones included (session 13, leave-one-set-out: 101 answers won for 1 wrong
+let in, against 95 for 8 without it). The second reads neither it nor the ranker's entropy:
+with them it declined English questions saying "foreign agent" (a weak anchor in English),
+"can a foreign agent travel to Germany" among them, where a country beside "foreign agent"
+reads to the class as the other countries' laws the training sets ask about (README).
 """
 
 from __future__ import annotations
@@ -81,11 +83,11 @@ COEFFICIENTS: tuple[float, ...] = (4.2847, 2.5405, 6.1995, -3.1556, -0.9444, 2.6
 # The probability from which a question is answered.
 THRESHOLD = 0.89
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
-CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -4.8518
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (5.3413, 0.703, 3.207, 3.9579, -3.7853, -0.904)
+CONFIRM_USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
+CONFIRM_INTERCEPT = -7.5292
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (6.2205, 1.0976, 4.3562, -0.4577, 0.1999, 3.4628)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.12
+CONFIRM_THRESHOLD = 0.25
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
