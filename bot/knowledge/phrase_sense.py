@@ -43,7 +43,7 @@ _LOCATIVE = frozenset({"в", "во", "in"})
 _TOPIC = frozenset({"о", "об", "обо", "про", "of", "on", "about"})
 # The home country named, as its name and adjective start in either alphabet ("России", "РФ",
 # "Russian"): a question naming it asks about its law, wherever else it names.
-_HOME = re.compile(r"^(?:росси|russia|rossi)|^(?:рф|rf)$")
+_NAMES_RUSSIA = re.compile(r"^(?:росси|russia|rossi)|^(?:рф|rf)$")
 # Marks a question's terms (given its tokens) that name a place outside Russia.
 Abroad = Callable[[list[Term], list[str]], list[bool]]
 # A plain amount (thousands may be grouped by spaces or commas) and the word after it; a number
@@ -195,8 +195,8 @@ class Surroundings:
         terms, words, analyzer = self._terms, self._words, self._analyzer
         scene = [False] * len(terms)
         if not any(self._abroad) or any(
-                _HOME.match(w if _lang(t) == "en" else self._cyrillic(w))
-                for t in terms for w in (words[t.at],)):
+                _NAMES_RUSSIA.match(words[t.at] if _lang(t) == "en"
+                                    else self._cyrillic(words[t.at])) for t in terms):
             return scene
         starts = [at for at, s in enumerate(self._starts) if s]
 
@@ -204,6 +204,12 @@ class Surroundings:
             begin = max((s for s in starts if s <= at), default=0)
             end = min((s for s in starts if s > at), default=len(words))
             return begin, end
+
+        def mark(start: int, begin: int, end: int) -> None:
+            # The terms from `start` on that stand in the clause begin..end.
+            for k in range(start, len(terms)):
+                if begin <= terms[k].at < end:
+                    scene[k] = True
 
         for p, place in enumerate(terms):
             if not self._abroad[p] or (p + 1 < len(terms) and self._abroad[p + 1]):
@@ -239,17 +245,13 @@ class Surroundings:
                     "3per" in gram or "past" in gram)
                 if not (head and not analyzer.is_verb(following.key)) and not impersonal:
                     continue
-                for k in range(nxt, len(terms)):
-                    if terms[k].at < end:
-                        scene[k] = True
+                mark(nxt, begin, end)
             elif nxt is not None and terms[nxt].at == place.at + 1 and (
                     terms[nxt].key in self._known) and not (
                     lang == "ru" and analyzer.is_oblique(word)):
                 # The clause's subject or topic, or an English owner, right before a word
                 # of the base.
-                for k in range(nxt, len(terms)):
-                    if terms[k].at < end:
-                        scene[k] = True
+                mark(nxt, begin, end)
             elif lang == "ru" and first > 0 and terms[first - 1].at == terms[first].at - 1 and (
                     terms[first - 1].key in self._known) and "gent" in analyzer.grammemes(
                     word) and "anim" not in analyzer.grammemes(
@@ -257,9 +259,7 @@ class Surroundings:
                 # A genitive owner after the thing it owns ("закон Израиля об НКО", "реестр
                 # Казахстана"): the clause is about that thing. A person of the country
                 # ("гражданин Латвии") is no law of it.
-                for k in range(len(terms)):
-                    if begin <= terms[k].at < end:
-                        scene[k] = True
+                mark(0, begin, end)
         return scene
 
     def _owned_by_place(self, head: int) -> bool:
