@@ -54,6 +54,9 @@ MAX_TEXT = 1000  # longer messages are not questions or names; say so instead of
 CHECK = "c:"
 CHECK_TOKEN = "c#"
 _CALLBACK_MAX_BYTES = 64
+# A message of this many words tells its language well enough to answer in it, even after
+# the user wrote in the other one; shorter ones (a name, "ok", "да") keep the last language.
+_WORDS_TO_SWITCH_LANGUAGE = 3
 
 
 class Dispatcher:
@@ -69,9 +72,9 @@ class Dispatcher:
         # Texts behind "check this instead" buttons whose text does not fit in callback data;
         # kept in memory only, a few thousand at most, so nothing personal is persisted.
         self._pending: OrderedDict[str, str] = OrderedDict()
-        # The language read from a user's first message, for users who never chose one and
+        # The language read from a user's latest message, for users who never chose one and
         # whose platform sends no hint; memory only, bounded.
-        self._first_lang: OrderedDict[str, str] = OrderedDict()
+        self._last_lang: OrderedDict[str, str] = OrderedDict()
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -143,26 +146,36 @@ class Dispatcher:
     # -- helpers ---------------------------------------------------------------------------
 
     async def _translator(self, user_key: str, message: Message) -> Translator:
-        """Return the user's Translator: chosen language, platform hint, or first message."""
+        """Return the user's Translator: the chosen language, else the platform's hint, else
+        the language of the user's latest message that says enough to tell.
+
+        Without a choice or a hint (Matrix, the console) people switch languages mid-chat,
+        and a reply in the language they just wrote in is the one they can read; a message
+        too short to tell ("Meduza", a bare command, a button) keeps the last one.
+        """
         chosen = await self.services.preferences.get_language(
             message.platform.value, message.user_id
         )
-        lang = chosen or normalize_lang(
-            message.language_hint
-        ) or self._first_lang.get(user_key)
-        if lang is None:
-            text = "" if message.is_callback else (
-                message.text or (message.attachment_text or "")[:2000])
-            parsed = parse_command(text) if text else None
-            if parsed is not None:
-                text = parsed.args
-            if not tokens(text) or script_of(text) == "none":
-                return Translator("ru")  # nothing to go by yet: the bot's main audience
+        lang = chosen or normalize_lang(message.language_hint)
+        if lang is not None:
+            return Translator(lang)
+        text = "" if message.is_callback else (
+            message.text or (message.attachment_text or "")[:2000])
+        parsed = parse_command(text) if text else None
+        if parsed is not None:
+            text = parsed.args
+        known = self._last_lang.get(user_key)
+        words = tokens(text)
+        if words and script_of(text) != "none" and (
+                known is None or len(words) >= _WORDS_TO_SWITCH_LANGUAGE):
             lang = self.services.questions.analyzer.detect_language(text)
-            self._first_lang[user_key] = lang
-            while len(self._first_lang) > 10_000:
-                self._first_lang.popitem(last=False)
-        return Translator(lang)
+            self._last_lang[user_key] = lang
+            self._last_lang.move_to_end(user_key)
+            while len(self._last_lang) > 10_000:
+                self._last_lang.popitem(last=False)
+            return Translator(lang)
+        # Nothing to go by yet: Russian, the bot's main audience.
+        return Translator(known or "ru")
 
     async def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:
         from handlers import watching
@@ -188,7 +201,7 @@ class Dispatcher:
         elif data in watching.FORGET_CHOICES:
             if data == watching.FORGET_YES:
                 # The language guessed from a first message is about the person too.
-                self._first_lang.pop(user_key, None)
+                self._last_lang.pop(user_key, None)
             return await watching.forget_answer(data, message, self.services, t)
         return [Reply(esc(t("error.stale_button")))]
 

@@ -55,6 +55,30 @@ async def test_lang_command_is_remembered(services: Services) -> None:
     assert "по-русски" in await _say(d, "/lang ru")
 
 
+async def test_reply_language_follows_the_user_when_no_language_is_chosen(
+        services: Services) -> None:
+    """With no /lang and no platform hint (Matrix, the console), a user who switches
+    language mid-chat is answered in the language just written; a bare name keeps it."""
+    d = Dispatcher(services)
+    assert "Источники:" in await _say(d, "какой штраф за участие в нежелательной организации?")
+    english = await _say(d, "what is the fine for participating in an undesirable organisation")
+    assert "Sources:" in english and "Источники:" not in english
+    await _say(d, "Navalny")  # a bare name, after English: no reason to switch
+    assert "Sources:" in await _say(d, "Meduza status?")
+    after_name = await _say(d, "штраф за участие в нежелательной организации")
+    assert "Источники:" in after_name
+    assert "Sources:" in await _say(d, "and the fine for reposting their posts?")
+
+
+async def test_a_bare_name_keeps_the_conversation_language(services: Services) -> None:
+    """A Latin-typed name after Russian questions is no switch to English."""
+    d = Dispatcher(services)
+    await _say(d, "какой штраф за участие в нежелательной организации?")
+    reply = await _say(d, "Meduza")
+    assert "Sources:" not in reply and "not legal advice" not in reply
+    assert any(ch in reply for ch in "абвгдеёжзийклмнопрстуфхцчшщыэюя")
+
+
 async def test_topics_browse_to_an_answer(services: Services) -> None:
     d = Dispatcher(services)
     topics = await d.handle(_msg("/topics"))
