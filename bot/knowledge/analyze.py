@@ -34,6 +34,8 @@ _LONG_READING = 7
 # A Russian loan in English text is read as Russian from this length: shorter Latin words
 # that English does not use are as often typos, names or abbreviations.
 _LONG_LOAN = 5
+# ... and from this length when it spells a word of the base exactly (see `_russian_loan`).
+_SHORT_LOAN = 4
 
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections,
 # pronouns (pymorphy3 tags, https://pymorphy2.readthedocs.io/en/stable/user/grammemes.html).
@@ -399,11 +401,15 @@ class Analyzer:
         keep its Russian terms ("is reposting an inoagent fined", "nezhelatelnaya org"); read
         as English they would be words of their own, apart from everything the base asks
         with the same word in Russian."""
-        if len(word) < _LONG_LOAN or zipf_frequency(word, "en", wordlist="large"):
+        if len(word) < _SHORT_LOAN or zipf_frequency(word, "en", wordlist="large"):
             return False
+        read = lexicon.read_latin(word) if lexicon is not None else None
+        if len(word) < _LONG_LOAN:
+            # A short one only where it spells exactly a word of the base ("koap" for КоАП):
+            # a word English never uses that the base writes in Cyrillic is that word.
+            return read is not None and read[1] and is_cyrillic(read[0])
         if self._reads_as_russian_word(word):
             return True
-        read = lexicon.read_latin(word) if lexicon is not None else None
         return read is not None and read[1]
 
     def words(self, text: str) -> list[str]:

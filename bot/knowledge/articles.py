@@ -18,7 +18,7 @@ from bot.textnorm import tokens
 # An article's number after the word for an article, or before a code's name, in either
 # language: "ст. 20.33", "статьи 284.1", "Article 330.1", "19.34 КоАП", "282.3 CC".
 _CITATION = re.compile(
-    r"(?:\bст\.|\bстать\w*|\barticles?\b|\bart\.)\s*(\d{1,3}\.\d{1,2})\b"
+    r"(?:\bст\.|\bстать\w*|\barticles?\b|\bart\.?)\s*(\d{1,3}\.\d{1,2})\b"
     r"|\b(\d{1,3}\.\d{1,2})\s*(?:ук|коап|упк|cc|cao|ccp)\b",
     re.IGNORECASE,
 )
@@ -34,3 +34,16 @@ def cited_articles(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
                 for number in tokens(m.group(1) or m.group(2)):
                     cited[number].add(entry.id)
     return {number: frozenset(ids) for number, ids in cited.items()}
+
+
+# "art" right before an article's number, with or without its dot ("art 284.1").
+_ART_BEFORE_NUMBER = re.compile(r"\bart\b\.?(?=\s*\d{1,3}\.\d)", re.IGNORECASE)
+
+
+def spell_out_article_word(text: str) -> str:
+    """Return `text` with "art" before an article's number written out as "article".
+
+    Before a number "art" is the article's abbreviation ("art 284.1 what is the sentence"),
+    but read as a word it is painting, a word of another field that declined the question.
+    """
+    return _ART_BEFORE_NUMBER.sub("article", text)

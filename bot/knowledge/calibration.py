@@ -77,17 +77,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -6.3346
-COEFFICIENTS: tuple[float, ...] = (4.2847, 2.5405, 6.1995, -3.1556, -0.9444, 2.6474,
-                                   -5.9803)
+INTERCEPT = -4.2552
+COEFFICIENTS: tuple[float, ...] = (4.553, 1.7954, 5.4619, -2.8021, -1.2176, 2.4976, -6.9368)
 # The probability from which a question is answered.
-THRESHOLD = 0.89
+THRESHOLD = 0.7
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
-CONFIRM_USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown")
-CONFIRM_INTERCEPT = -7.5292
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (6.2205, 1.0976, 4.3562, -0.4577, 0.1999, 3.4628)
+CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
+CONFIRM_INTERCEPT = -4.78
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (5.2605, 0.6672, 3.6063, 4.34, -4.4309, -1.041)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.25
+CONFIRM_THRESHOLD = 0.17
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from bot.knowledge import calibration, ranker
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
-from bot.knowledge.articles import cited_articles
+from bot.knowledge.articles import cited_articles, spell_out_article_word
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents, asked_share
@@ -393,6 +393,8 @@ class QuestionIndex:
         # The beginnings of those words, to the domain words each begins (see `_derived_from`).
         self._clipped = _beginnings(self._domain_stems)
         self._clipped_phrases = _beginnings(self._phrase_nouns)
+        # After the stems above: a clipped "иноаг" still reads as the anchor it begins.
+        self.anchors |= self._derived_anchors(ambiguous)
         # The entries answering each kind of question, by what their titles say (see intents).
         self._intent_entries = {
             intent.name: frozenset(e.id for e in kb.entries
@@ -430,11 +432,15 @@ class QuestionIndex:
         # Capital initials of the domain phrases ("НО", "ФА") read as the phrases.
         titles = [(e.id, content_keys(e.title.get(lang, ""), lang))
                   for e in kb.entries for lang in ("ru", "en")]
+        # The phrases naming the statuses the whole base is about ("foreign agent",
+        # "нежелательная организация"): strong anchors (see `_match_one`), and what capital
+        # initials ("НО", "ФА") read as.
+        self._status_phrases = status_phrases([*example_keys, *titles], n, self._domain_pair,
+                                              self.analyzer.is_verb)
         self._initials = phrase_initials(
             ((e.id, k, content_keys(k, lang))
              for e in kb.entries for lang in ("ru", "en") for k in e.keywords.get(lang, ())),
-            status_phrases([*example_keys, *titles], n, self._domain_pair,
-                           self.analyzer.is_verb))
+            self._status_phrases)
         # The words one entry's title alone names its subject by ("обыск", "задержание"); see
         # TITLE_WORD_CONTRAST.
         title_holders: dict[str, set[str]] = defaultdict(set)
@@ -607,6 +613,22 @@ class QuestionIndex:
                 continue
             anchors.add(key)
         return frozenset(anchors - self._collocation_heads)
+
+    def _derived_anchors(self, ambiguous: Collection[str]) -> frozenset[str]:
+        """Return the base's Russian words made from an anchor by a suffix ("иноагентский",
+        "иноагентство" from "иноагент").
+
+        The base uses them too seldom to stand out on their own, but a word built on an
+        anchor names the same thing ("иноагентский ндфл", "за иноагентство"), as a word a
+        question coins from it does (see `_derived_from`, whose limits these are): a short
+        suffix on a long anchor. "админ" is a clipping of "администратор", not its stem, and
+        no verb is a name of the subject.
+        """
+        bases = [a for a in self.anchors if is_cyrillic(a) and len(a) >= _DERIVED_STEM]
+        return frozenset(
+            k for k in self._tf
+            if is_cyrillic(k) and k not in ambiguous and not self.analyzer.is_verb(k)
+            and any(k.startswith(a) and 0 < len(k) - len(a) <= _SUFFIX_MAX for a in bases))
 
     def _keyword_anchors(self, kb: KnowledgeBase, aliases: dict[str, str]) -> set[str]:
         """Return the words an entry's keywords name it by that few entries share.
@@ -1170,7 +1192,8 @@ class QuestionIndex:
         question no rule anchors, most of whose words the base knows, is in scope, and
         `self.confirms` whether one a rule short of a strong anchor put there stays."""
         reply_lang = lang or self.analyzer.detect_language(text)
-        text = spell_out_initials(text, self._initials, self._is_function_word)
+        text = spell_out_article_word(
+            spell_out_initials(text, self._initials, self._is_function_word))
         # A word of the domain thesaurus the base does not use reads as one it does.
         analysed = self.thesaurus.fold(
             self._univerbations(self._terms(text, lang, self.lexicon)), text, self._tf,
@@ -1294,6 +1317,11 @@ class QuestionIndex:
         phrases = [span for span in spans if span not in misread_spans]
         strong = strong or any(keys[k] in self.anchors for first, last in phrases
                                for k in range(first, last + 1))
+        # A status's name whose words alone are everyday language ("foreign agent"), read in
+        # its sense: strong too where no word of another field or another country's scene
+        # stands beside it (below).
+        status_named = any((keys[k], keys[k + 1]) in self._status_phrases
+                           for first, last in phrases for k in range(first, last))
         phrase = bool(phrases)
         anchored = anchored or phrase
         # An anchor word inside such a phrase is another country's or time's too.
@@ -1326,6 +1354,10 @@ class QuestionIndex:
         # НКО", "в Казахстане есть реестр ...") tells of that country's law or list.
         abroad_scene = any(k and around.in_foreign_scene(i) for i, k in enumerate(keys))
         misread = misread or abroad_scene
+        # "can a foreign agent travel to Germany" is about the status; "How much do foreign
+        # agents take as a fee in football transfers" or "... under FARA in the US" are left to
+        # the fitted decision (see calibration.confirms).
+        strong = strong or (status_named and not (foreign or other > 0 or abroad_scene))
         subject = sum(query[k] for k in {analysed[i].key for i in counted})
         # The bot named as this one, in a question with no word of another field, is about it.
         another_field = foreign or other > 0 or misread

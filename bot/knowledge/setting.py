@@ -56,6 +56,17 @@ _PLACES = {
     "ru": ("улица", "город", "площадь", "проспект"),
     "en": ("street", "city", "town"),
 }
+# The everyday names of places outside Russia that CLDR holds only in their formal form
+# ("Соединенные Штаты", "Европейский союз", "United Kingdom"): the short and colloquial ones
+# people write ("США", "Евросоюз", "UK", "Britain"). A closed list like the one above; "us"
+# is left out (the pronoun), as are names whose Russian status the base's laws treat as
+# home (Crimea).
+_SHORT_PLACES = {
+    "ru": ("сша", "евросоюз", "британия", "англия", "шотландия", "прибалтика",
+           "абхазия", "палестина"),
+    "en": ("usa", "uk", "eu", "britain", "england", "scotland", "wales", "america", "baltics",
+           "abkhazia", "palestine"),
+}
 # pymorphy3's tag for geographical names.
 _GEO_TAG = "Geox"
 # CLDR's codes of the country the base's laws are of and of the whole world: neither is a place
@@ -78,6 +89,7 @@ def _abroad_words() -> dict[str, frozenset[str]]:
             str(get_timezone_location(zone, lang, return_city=True))
             for zone in zoneinfo.available_timezones()
             if "/" in zone and not zone.startswith("Etc/") and zones.get(zone) not in _HOME)
+        names.extend(_SHORT_PLACES[lang])
         out[lang] = frozenset(n.lower() for n in names)
     return out
 
@@ -98,6 +110,7 @@ def _cldr_words() -> dict[str, frozenset[str]]:
         for zone in zoneinfo.available_timezones():
             if "/" in zone and not zone.startswith("Etc/"):
                 names.append(str(get_timezone_location(zone, lang, return_city=True)))
+        names.extend(_SHORT_PLACES[lang])
         out[lang] = {n.lower() for n in names if len(tokens(n)) == 1}
     return {lang: frozenset(words) for lang, words in out.items()}
 
@@ -121,8 +134,9 @@ class SettingWords:
         # "газ" and the Russian town "Тула".
         self._ru_abroad = frozenset(
             k for w in abroad["ru"] if is_cyrillic(w) and len(tokens(w)) == 1 and (
-                _GEO_TAG in analyzer.grammemes(w) or not analyzer.is_known_ru(w))
-            for k in (analyzer.ru_key(w),) if k == w.replace("ё", "е"))
+                _GEO_TAG in analyzer.grammemes(w) or not analyzer.is_known_ru(w)
+                or w in _SHORT_PLACES["ru"])
+            for k in (analyzer.ru_key(w),) if k == w.replace("ё", "е") or w in _SHORT_PLACES["ru"])
         # A country's code after "the" is its name ("the US", "the UK"); the Soviet Union
         # ("SU") held Russia.
         aliases = get_global("territory_aliases")
@@ -134,7 +148,9 @@ class SettingWords:
         self._en_abroad = frozenset(
             keys for w in abroad["en"] if not is_cyrillic(w)
             for keys in (tuple(analyzer.en_key(t) for t in tokens(w)),) if all(keys))
-        self._en_abroad_words = frozenset(w for w in abroad["en"] if len(tokens(w)) == 1)
+        # Only CLDR's names count in Latin-typed Russian: "uk" there is УК, the Criminal Code.
+        self._en_abroad_words = frozenset(w for w in abroad["en"] if len(tokens(w)) == 1
+                                          and w not in _SHORT_PLACES["en"])
         # The keys such a name starts with: a question's span is looked up only from one.
         self._en_abroad_first = frozenset(keys[0] for keys in self._en_abroad)
 
@@ -177,6 +193,13 @@ class SettingWords:
                         and span[-1].at - span[0].at == n - 1
                         and not span[-1].surface.endswith("'s")):
                     marks[i:i + n] = [True] * n
+        # After an article number or before "RF" a short name is a code: "330.1 UK RF" is
+        # the Criminal Code (УК РФ), not the United Kingdom.
+        for i, t in enumerate(terms):
+            if marks[i] and t.surface in _SHORT_PLACES["en"] and (
+                    (t.at > 0 and words[t.at - 1][:1].isdigit())
+                    or words[t.at + 1:t.at + 2] in (["rf"], ["рф"])):
+                marks[i] = False
         return marks
 
 

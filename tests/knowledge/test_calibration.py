@@ -103,12 +103,11 @@ def _kept_by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResul
 
 
 @pytest.mark.parametrize(("question", "lang"), [
-    # Known regression (session 13): the decision confirming weak anchors no longer reads the
-    # ranker (whose class of no entry made it decline English "foreign agent" questions) nor
-    # whether a place abroad is named, and lets this one in.
-    pytest.param(
-        "How does Israel's proposed law on foreign-funded NGOs compare with the US one?", "en",
-        marks=pytest.mark.xfail(strict=True, reason="answered since session 13; README")),
+    # Declined again since session 14: the decision confirming weak anchors reads the
+    # ranker's class of no entry and whether a place abroad is named, now that a status's
+    # name ("foreign agent") beside no word of another field is a strong anchor it never
+    # rules on (the English questions it declined in session 13).
+    ("How does Israel's proposed law on foreign-funded NGOs compare with the US one?", "en"),
 ])
 def test_another_countrys_law_in_the_bases_everyday_words_is_declined(
         question_index: QuestionIndex, question: str, lang: str) -> None:
@@ -129,3 +128,20 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # The same decision reads it and keeps it.
     assert _kept_by_rules(question_index, question, lang).confirmed
     assert question_index.match(question, lang).entry_id == entry
+
+
+@pytest.mark.parametrize("question", [
+    # Everyday questions in the base's words that no rule anchors: the first calibrated
+    # decision declined them at its threshold 0.89 (p 0.71-0.87) and admits them since session
+    # 14's refit (threshold 0.70; out of fold 139 answers won for 9 wrong let in, against 101
+    # and 1; README). Kept here so that a refit declining them again shows.
+    "начальник говорит нельзя общатся с коллегой",
+    "переслать учебный материал в чат группы",
+    "does the foreign agent law in Slovakia apply to journalists",
+    "нужна юридическая помощь при разводе",
+    "Georgia's foreign agent law, what does it say",
+])
+@pytest.mark.xfail(strict=True, reason="admitted since session 14's refit; README")
+def test_everyday_near_misses_the_calibrated_decision_admits(
+        question_index: QuestionIndex, question: str) -> None:
+    assert question_index.match(question).entry_id is None

@@ -127,7 +127,6 @@ def test_a_quoted_status_word_names_the_status(
 @pytest.mark.parametrize("question", [
     # A law or list placed in another country by a locative complement is that country's.
     "как применяют закон об иностранных агентах в Казахстане",
-    "does the foreign agent law in Slovakia apply to journalists",
     "the list of terrorist organisations in Canada",
     # So is a status predicated there.
     "is Greenpeace registered as a foreign agent in Australia",
@@ -139,6 +138,23 @@ def test_a_law_list_or_status_placed_abroad_is_declined(
     question_index: QuestionIndex, question: str,
 ) -> None:
     assert question_index.match(question).entry_id is None
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope", "entry"), [
+    # The short names people write, which CLDR holds only in full ("Соединенные Штаты").
+    ("есть ли в США реестр иностранных агентов",
+     "есть ли в России официальный реестр иноагентов и где его смотреть", "check_status"),
+    ("Какие организации Евросоюз внёс в свой террористический список?",
+     "Какие организации Россия внесла в свой террористический список?", "terrorist_list"),
+    # "uk" in Latin-typed Russian is УК, the Criminal Code, not the United Kingdom.
+    ("UK proscribed organisations list - is it a crime to support them online there?",
+     "284.1 uk skolko dayut", "un_criminal_penalties"),
+])
+def test_a_places_everyday_short_name_places_the_law_abroad(
+    question_index: QuestionIndex, near_miss: str, in_scope: str, entry: str,
+) -> None:
+    assert question_index.match(near_miss).entry_id is None
+    assert question_index.match(in_scope).entry_id == entry
 
 
 @pytest.mark.parametrize(("question", "entry"), [

@@ -89,13 +89,14 @@ def test_the_ranker_tells_neighbours_apart(question_index: QuestionIndex, questi
 
 def test_an_entry_the_model_barely_prefers_leaves_the_texts_leader(
         question_index: QuestionIndex) -> None:
-    # The model likes the definition a little better (about 0.14 against 0.10), short of the
-    # margin: the restrictions, which the entries' texts put first, stay the answer. Letting
-    # any preference of the model change the leader sends the question to the definition.
+    # The model likes another entry a little better (who can be named, since session 14's
+    # training sets; the definition before), short of the margin: the restrictions, which the
+    # entries' texts put first, stay the answer. Letting any preference of the model change
+    # the leader sends the question elsewhere.
     question = "может ли иностранный агент по работе поехать в Германию"
     assert question_index.match(question, "ru").entry_id == "fa_restrictions"
     question_index.rank_overrules = lambda gain, rule_chose: not rule_chose
     try:
-        assert question_index.match(question, "ru").entry_id == "fa_definition"
+        assert question_index.match(question, "ru").entry_id not in (None, "fa_restrictions")
     finally:
         question_index.rank_overrules = ranker.overrules

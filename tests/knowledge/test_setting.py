@@ -42,5 +42,6 @@ def test_a_place_owning_a_law_is_another_countrys_law_not_the_scene(
     question_index: QuestionIndex,
 ) -> None:
     # A possessive names an owner: Georgia's law is another country's, not where it happened.
-    assert question_index.match("Georgia's foreign agent law, what does it say").entry_id is None
+    assert question_index.match(
+        "Georgia's foreign agent law, how does it affect NGOs there").entry_id is None
     assert question_index.match("foreign agent law, what does it say").entry_id == "fa_definition"
