@@ -23,21 +23,23 @@ word pair or title word of one entry, a strong score. Such rules are borrowed by
 another field or country as easily as by the base's own ("Did Israel ever pass the bill taxing
 donations from foreign governments to NGOs?"). Strong anchors are never ruled on: a listed
 name (the caller's scope), the bot itself, a domain phrase holding a domain word (or a stump
-compound spelled out as its phrase: "иностранный агент"), a cited article, near-identity to an
-example question. The model reads the features `CONFIRM_USED` names, chosen among
+compound spelled out as its phrase: "иностранный агент"), a status's name beside no word of
+another field ("foreign agent", "нежелательная организация"), a cited article, near-identity
+to an example question. The model reads the features `CONFIRM_USED` names, chosen among
 `calibrate.CONFIRM_CANDIDATES` (the best score, the known words, how the best entry covers the
 question; candidates add the learned ranker's confidence and whether a place abroad is named);
 it is fitted the same way, mirrored: a right answer lost costs as much as three off-topic
 questions declined.
 
-The first model reads the learned ranker's probability that the question is about none of the
+Both models read the learned ranker's probability that the question is about none of the
 entries ("ranked_none"): a class fitted on the development sets' off-topic questions beside the
 entries (see ranker.NONE), measured out of fold with rankers that never saw the held-out set's
 questions, off-topic ones included (session 13, leave-one-set-out: 101 answers won for 1 wrong
-let in, against 95 for 8 without it). The second reads neither it nor the ranker's entropy:
-with them it declined English questions saying "foreign agent" (a weak anchor in English),
-"can a foreign agent travel to Germany" among them, where a country beside "foreign agent"
-reads to the class as the other countries' laws the training sets ask about (README).
+let in, against 95 for 8 without it). In session 13 the second model could not: it declined
+English questions saying "foreign agent", "can a foreign agent travel to Germany" among them.
+Since session 14 a status's name beside no word of another field is a strong anchor it never
+rules on, and it reads the class and whether a place abroad is named (leave-one-set-out: 14
+off-topic questions declined, 1 right answer lost, 3 wrong answers ended; README).
 """
 
 from __future__ import annotations
