@@ -174,7 +174,7 @@ class Dispatcher:
             while len(self._last_lang) > 10_000:
                 self._last_lang.popitem(last=False)
             return Translator(lang)
-        # Nothing to go by yet: Russian, the bot's main audience.
+        # Too short to tell: the last language; with none yet, Russian, the main audience.
         return Translator(known or "ru")
 
     async def _callback(self, message: Message, user_key: str, t: Translator) -> list[Reply]:
