@@ -89,7 +89,6 @@ def _abroad_words() -> dict[str, frozenset[str]]:
             str(get_timezone_location(zone, lang, return_city=True))
             for zone in zoneinfo.available_timezones()
             if "/" in zone and not zone.startswith("Etc/") and zones.get(zone) not in _HOME)
-        names.extend(_SHORT_PLACES[lang])
         out[lang] = frozenset(n.lower() for n in names)
     return out
 
@@ -110,7 +109,6 @@ def _cldr_words() -> dict[str, frozenset[str]]:
         for zone in zoneinfo.available_timezones():
             if "/" in zone and not zone.startswith("Etc/"):
                 names.append(str(get_timezone_location(zone, lang, return_city=True)))
-        names.extend(_SHORT_PLACES[lang])
         out[lang] = {n.lower() for n in names if len(tokens(n)) == 1}
     return {lang: frozenset(words) for lang, words in out.items()}
 
@@ -122,11 +120,13 @@ class SettingWords:
         self._analyzer = analyzer
         cldr = _cldr_words()
         self._ru = frozenset(
-            k for w in (*_PEOPLE["ru"], *_TIMES["ru"], *_PLACES["ru"], *cldr["ru"])
+            k for w in (*_PEOPLE["ru"], *_TIMES["ru"], *_PLACES["ru"], *cldr["ru"],
+                        *_SHORT_PLACES["ru"])
             if is_cyrillic(w) for k in (analyzer.ru_key(w), w) if k)
         self._ru_people = frozenset(filter(None, (analyzer.ru_key(w) for w in _PEOPLE["ru"])))
         self._en = frozenset(
-            k for w in (*_PEOPLE["en"], *_TIMES["en"], *_PLACES["en"], *cldr["en"])
+            k for w in (*_PEOPLE["en"], *_TIMES["en"], *_PLACES["en"], *cldr["en"],
+                        *_SHORT_PLACES["en"])
             if not is_cyrillic(w) for t in tokens(w) for k in (analyzer.en_key(t),) if k)
         abroad = _abroad_words()
         # A Russian name counts where the dictionary reads it as a place in its own form, or
@@ -134,9 +134,9 @@ class SettingWords:
         # "газ" and the Russian town "Тула".
         self._ru_abroad = frozenset(
             k for w in abroad["ru"] if is_cyrillic(w) and len(tokens(w)) == 1 and (
-                _GEO_TAG in analyzer.grammemes(w) or not analyzer.is_known_ru(w)
-                or w in _SHORT_PLACES["ru"])
-            for k in (analyzer.ru_key(w),) if k == w.replace("ё", "е") or w in _SHORT_PLACES["ru"])
+                _GEO_TAG in analyzer.grammemes(w) or not analyzer.is_known_ru(w))
+            for k in (analyzer.ru_key(w),) if k == w.replace("ё", "е")) | frozenset(
+            filter(None, map(analyzer.ru_key, _SHORT_PLACES["ru"])))
         # A country's code after "the" is its name ("the US", "the UK"); the Soviet Union
         # ("SU") held Russia.
         aliases = get_global("territory_aliases")
@@ -146,11 +146,10 @@ class SettingWords:
             and not _HOME & set(aliases.get(code, ())))
         # English names of several words ("United States") as the sequences of their keys.
         self._en_abroad = frozenset(
-            keys for w in abroad["en"] if not is_cyrillic(w)
+            keys for w in (*abroad["en"], *_SHORT_PLACES["en"]) if not is_cyrillic(w)
             for keys in (tuple(analyzer.en_key(t) for t in tokens(w)),) if all(keys))
         # Only CLDR's names count in Latin-typed Russian: "uk" there is УК, the Criminal Code.
-        self._en_abroad_words = frozenset(w for w in abroad["en"] if len(tokens(w)) == 1
-                                          and w not in _SHORT_PLACES["en"])
+        self._en_abroad_words = frozenset(w for w in abroad["en"] if len(tokens(w)) == 1)
         # The keys such a name starts with: a question's span is looked up only from one.
         self._en_abroad_first = frozenset(keys[0] for keys in self._en_abroad)
 
