@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -4.2552
-COEFFICIENTS: tuple[float, ...] = (4.553, 1.7954, 5.4619, -2.8021, -1.2176, 2.4976, -6.9368)
+INTERCEPT = -2.8676
+COEFFICIENTS: tuple[float, ...] = (6.6653, 1.0858, 4.2452, -3.9114, -0.764, 1.9698, -7.5539)
 # The probability from which a question is answered.
-THRESHOLD = 0.7
+THRESHOLD = 0.73
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -4.78
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (5.2605, 0.6672, 3.6063, 4.34, -4.4309, -1.041)
+CONFIRM_INTERCEPT = -1.7014
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (3.3344, 0.4246, 2.7295, 1.3286, -5.5656, -0.7898)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.17
+CONFIRM_THRESHOLD = 0.35
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

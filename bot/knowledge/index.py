@@ -227,6 +227,10 @@ class MatchResult:
     # For an answer an anchoring rule gave that is no strong anchor: what the fitted decision
     # confirming it read (see calibration.confirms); empty otherwise.
     confirmed: tuple[float, ...] = field(default=())
+    # For a question the caller put in scope: the learned ranker's probability that it asks
+    # about none of the entries (see ranker.NONE), so that the caller can weigh what its
+    # scope rests on (a listed name in "How old is Shulman?"); 0 otherwise.
+    none: float = 0.0
 
 
 def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
@@ -1399,12 +1403,14 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
+        none = (self.ranker.none_probability(resolved)
+                if in_scope and self.ranker is not None else 0.0)
         ranked = self._reordered(text, keys, weights, resolved, scores)
-        # The learned ranker orders the entries unless a reordering rule already chose the
-        # leader from what the question says ("can a retired teacher be named a foreign
-        # agent" asks who can be named, however strongly "teacher" points to the bans); where
-        # it puts another entry first than the texts did, only when it is surer of that one
-        # by a margin fitted out of fold (see ranker.overrules).
+        # The learned ranker reorders the entries where it is surer of its own leader than of
+        # the one chosen without it, by a margin fitted out of fold (see ranker.overrules): a
+        # larger one where a reordering rule chose that one from what the question says ("can
+        # a retired teacher be named a foreign agent" asks who can be named, however strongly
+        # "teacher" points the model to the bans).
         learned = self._learned(scores, resolved)
         if learned is not None:
             mixed, probability = learned
@@ -1413,7 +1419,7 @@ class QuestionIndex:
             # The rules then read the mixed scores as they read the texts' ones.
             mixed_leader = min(mixed, key=lambda e: (-mixed[e], e))
             if (mixed_leader == leader and not rule_chose) or self.rank_overrules(
-                    probability.get(mixed_leader, 0.0) - probability.get(leader, 0.0),
+                    probability.get(mixed_leader, 0.0) - probability.get(ranked[0][0], 0.0),
                     rule_chose):
                 scores = mixed
                 ranked = self._reordered(text, keys, weights, resolved, scores)
@@ -1484,14 +1490,14 @@ class QuestionIndex:
         if coverage < MIN_COVERAGE or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage,
-                elsewhere=elsewhere, evidence=evidence)
+                elsewhere=elsewhere, evidence=evidence, none=none)
         if best < ANSWER_THRESHOLD:
             return MatchResult(
                 reply_lang, "unsure", None, round(best, 4),
                 alternatives=tuple(Scored(e, round(s, 4)) for e, s in ranked[:3]),
-                coverage=coverage, own_anchor=own_anchor,
+                coverage=coverage, own_anchor=own_anchor, none=none,
             )
         return MatchResult(
             reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
-            coverage=coverage, own_anchor=own_anchor, confirmed=confirmed,
+            coverage=coverage, own_anchor=own_anchor, confirmed=confirmed, none=none,
         )

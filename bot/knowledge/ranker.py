@@ -8,7 +8,8 @@ regression (softmax over the entries, L2-regularised) fitted on labelled questio
 latter: its weight for ("штраф", fines) rises where "штраф" separates the fines from the label
 duty, and falls where every neighbour uses it. Its inputs are the terms the matcher already
 computes for a question (`resolved` in QuestionIndex._match_one: analysed, typo- and
-thesaurus-folded keys with their weights), normalised to unit length, never raw wording.
+thesaurus-folded keys with their weights, flattened: see INPUT_POWER), normalised to unit
+length, never raw wording.
 
 The fit is full-batch accelerated gradient descent over a sparse design matrix, with a fixed
 number of steps from a zero start: deterministic, so that a test can refit the shipped weights
@@ -33,20 +34,30 @@ import numpy as np
 
 # The L2 penalty and the number of descent steps, the model's share of an entry's score (see
 # QuestionIndex._learned) and how much surer the model must be of its own leader than of the
-# one the entries' texts chose, in probability, to replace it (see `overrules`): chosen by
+# one chosen without it, in probability, to replace it: MARGIN where the texts' scores alone
+# chose that one, RULE_MARGIN where a reordering rule did (see `overrules`). Chosen by
 # leave-one-set-out cross-validation over the development sets (`riskguide kb rank
-# --cross-validate`, bot.measure.rank_fit), the share and the margin jointly (session 12).
-# L2 and steps sit on a plateau (session 11). Without the margin the share 0.4 sent a suite
-# question to the definition ("может ли иностранный агент по работе поехать в Германию":
-# 0.14 against 0.10 for the restrictions the texts chose), and after session 12's refit
-# so does 0.3; with it both keep it. 0.4 loses 3 of dev2 against no ranker, so the
-# cross-validation picks 0.3 with 0.3, and that ships (the margin's own gain is noise-level:
-# README, session 12).
+# --cross-validate`, bot.measure.rank_fit), all three jointly (session 15); L2 and steps sit
+# on a plateau (session 11). Up to session 14 the share was 0.5 with a margin of 0.3 and a
+# rule's leader always stood; out of fold over the 37 sets (15,930 questions) that way gives
+# 14,157 answers and declines right, no ranker 13,494, the best way 14,392 (0.9/0/0.1). The
+# choosing rule picks 0.9/0.1/0.2 (14,379); 0.9/0.1/0.3 ships (14,378, one short of the
+# noise band), which keeps "can a retired teacher be named a foreign agent" with the focus
+# rule that reads it (the model prefers the bans by 0.23). README, session 15.
 L2 = 1e-5
 STEPS = 600
-CROSS_VALIDATED_SHARE = 0.5
+# The matcher weighs a term by how rare it is in general language, which tells the domain's
+# words from everyday ones; between the entries, the common words that say what is asked
+# ("become", "стать", "fine") tell them apart as well as the rare ones, and the model learns
+# each term's weight itself. So its inputs are the matcher's weights flattened: raised to
+# this power. Fitted without the three newest sets and ranking them alone (1,392 in-scope
+# questions first right): 1,169 at the matcher's weights (power 1), 1,229 at 0.5, 1,238 at
+# 0.25, 1,232 at 0 (presence alone); session 15.
+INPUT_POWER = 0.25
+CROSS_VALIDATED_SHARE = 0.9
 SHARE = CROSS_VALIDATED_SHARE
-MARGIN = 0.3
+MARGIN = 0.1
+RULE_MARGIN = 0.3
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
 # development sets' in-scope questions, with their off-topic ones as the class NONE (the clean
 # held-out set never).
@@ -97,30 +108,34 @@ class Ranker:
         return dict(zip(self.entries, (odds / total).tolist(), strict=True)), 0.0
 
 
-def overrules(gain: float, rule_chose: bool, margin: float = MARGIN) -> bool:
+def overrules(gain: float, rule_chose: bool, margin: float = MARGIN,
+              rule_margin: float = RULE_MARGIN) -> bool:
     """Return whether the ranker's leader replaces the one chosen without it, from how much
     likelier the model finds its own leader than that one (`gain`) and whether a reordering
-    rule chose that one (`rule_chose`); `margin` is MARGIN but where cross-validation tries
-    others.
+    rule chose that one (`rule_chose`); `margin` and `rule_margin` are MARGIN and RULE_MARGIN
+    but where cross-validation tries others.
 
     A model fitted on a few thousand questions is sure of what their words told it and
-    unsure elsewhere: where it barely prefers another entry, the entries' texts stand. A
-    rule's leader always stands: the rules read what the question asks ("can a retired
-    teacher be named a foreign agent" asks who can be named, however surely, 0.76 more
-    likely, "teacher" points the model to the bans). Out of fold a rule margin of 0.3 gained
-    6 of 3,841 at share 0.4, wrong where the rule was right in 5 of 18 changed answers, 1 of
-    9 above 0.8 (session 12); not shipped, as it sends that suite question to the bans.
-    `gain` compares the leaders of the mixed and the texts' scores, before the rules read
-    either: a rule reading the mixed scores decides as it does the texts'.
+    unsure elsewhere, so a margin lets the entries' texts stand where it barely prefers
+    another entry, and a rule's leader (the rules read what the question asks: "can a
+    retired teacher be named a foreign agent" asks who can be named) may ask for more.
+    Since session 15 both are small (0.1 and 0.3): the rules were written against the
+    development sets' failures, and on questions written later the model fitted on ten
+    thousand labelled questions tells neighbours apart better than they do. `gain` compares
+    the mixed scores' leader, before the rules read them, with the leader chosen without the
+    model (the texts' or a rule's): a rule reading the mixed scores decides as it does the
+    texts'.
     """
-    return not rule_chose and gain >= margin
+    return gain >= (rule_margin if rule_chose else margin)
 
 
 def _normalised(resolved: Mapping[str, float]) -> dict[str, float]:
-    """Return the terms scaled to unit Euclidean length, so that a long question and a short
-    one with the same balance of words read alike."""
-    norm = math.sqrt(sum(w * w for w in resolved.values()))
-    return {t: w / norm for t, w in resolved.items()} if norm else {}
+    """Return the terms' weights flattened (raised to INPUT_POWER) and scaled to unit
+    Euclidean length, so that a long question and a short one with the same balance of words
+    read alike."""
+    flat = {t: w ** INPUT_POWER for t, w in resolved.items() if w > 0}
+    norm = math.sqrt(sum(w * w for w in flat.values()))
+    return {t: w / norm for t, w in flat.items()} if norm else {}
 
 
 def fit(rows: Sequence[Mapping[str, float]], targets: Sequence[Sequence[str]],

@@ -7,10 +7,11 @@ resolves for the whole question (typos, thesaurus and stump compounds folded).
 
 Cross-validation leaves one set out at a time: a model fitted on the examples and every other
 set ranks that set's questions (answered as in chat, names checked against the shipped
-snapshot) at each share of the score and margin (see ranker.overrules); the pair chosen is
-the one with the least influence (smallest share, then largest margin) whose out-of-fold
-answers and declines, summed over the sets, are within NOISE of the most, no set losing more
-than LOST_PER_SET of either against the matcher without the ranker (see `choose`).
+snapshot) at each share of the score and pair of margins (see ranker.overrules); the way
+chosen is the one with the least influence (smallest share, then largest margins) whose
+out-of-fold answers and declines, summed over the sets, are within NOISE of the most, no set
+losing more than LOST_PER_SET of either against the matcher without the ranker (see
+`choose`).
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ if TYPE_CHECKING:
     from handlers.context import Services
 
 # The shares of the score tried by cross-validation (0: the matcher without the ranker).
-SHARES = (0.0, 0.2, 0.3, 0.4, 0.5)
+SHARES = (0.0, 0.3, 0.5, 0.7, 0.9, 1.0)
 # The margins tried (see ranker.overrules): -inf lets the model change any leader the
 # entries' texts chose.
-MARGINS = (-math.inf, 0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
+MARGINS = (-math.inf, 0.0, 0.1, 0.3)
+# The margins tried where a reordering rule chose the leader: inf lets every rule's leader
+# stand (the way before session 15).
+RULE_MARGINS = (0.0, 0.1, 0.2, 0.3, 0.5, math.inf)
 # No set may lose more than this many answers or declines at the chosen share (the keep rule).
 LOST_PER_SET = 2
 
@@ -110,25 +114,26 @@ def fold_rankers(index: QuestionIndex, paths: Sequence[Path]) -> dict[str, ranke
     key = cache.content_key(
         "".join(inspect.getsource(code) for code in (ranker.fit, ranker._Design,
                                                      ranker._normalised)),
-        repr((ranker.L2, ranker.STEPS, entries, names)),
+        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, entries, names)),
         repr([(name, sorted(terms.items()), target) for name, terms, target in rows]))
     return cache.load_or_build("rank-folds", key, lambda: {
         name: fit_on(index, [r for r in rows if r[0] != name]) for name in names})
 
 
-Config = tuple[float, float]  # the share and MARGIN (see ranker)
+Config = tuple[float, float, float]  # the share, MARGIN and RULE_MARGIN (see ranker)
 Outcome = tuple[int, int]  # answers right, declines right
 
 
 def _configs(shares: Sequence[float]) -> list[Config]:
     """Return the ways of using the ranker tried, the one without it (share 0) first."""
-    return [(0.0, -math.inf)] + [(share, margin) for share in shares if share
-                                 for margin in MARGINS]
+    return [(0.0, -math.inf, math.inf)] + [
+        (share, margin, rule_margin) for share in shares if share
+        for margin in MARGINS for rule_margin in RULE_MARGINS]
 
 
-def _overrules(margin: float) -> Callable[[float, bool], bool]:
-    """Return ranker.overrules with the given margin."""
-    return partial(ranker.overrules, margin=margin)
+def _overrules(margin: float, rule_margin: float) -> Callable[[float, bool], bool]:
+    """Return ranker.overrules with the given margins."""
+    return partial(ranker.overrules, margin=margin, rule_margin=rule_margin)
 
 
 def _set_outcomes(services: Services, path: Path,
@@ -173,7 +178,7 @@ def _set_outcomes(services: Services, path: Path,
                 first = outcome(item)
                 seen = {tuple(not chose for _, chose in asked): first}
                 for config in group:
-                    rule = _overrules(config[1])
+                    rule = _overrules(config[1], config[2])
                     pattern = tuple(rule(gain, chose) for gain, chose in asked)
                     if pattern in seen:
                         got = seen[pattern]
@@ -212,13 +217,14 @@ def cross_validate(paths: Sequence[Path],
         finally:
             index.ranker = shipped
     return {"sets": figures, "chosen": choose(figures, configs),
-            "shipped": (ranker.SHARE, ranker.MARGIN)}
+            "shipped": (ranker.SHARE, ranker.MARGIN, ranker.RULE_MARGIN)}
 
 
-def _influence(config: Config) -> tuple[float, float]:
-    """Return a sort key: the less the model overrules the entries' texts, the earlier."""
-    share, margin = config
-    return share, -margin
+def _influence(config: Config) -> tuple[float, float, float]:
+    """Return a sort key: the less the model overrules the entries' texts and the rules, the
+    earlier."""
+    share, margin, rule_margin = config
+    return share, -margin, -rule_margin
 
 
 def choose(figures: dict[str, dict[Config, Outcome]], configs: Sequence[Config]) -> Config:
@@ -242,7 +248,7 @@ def choose(figures: dict[str, dict[Config, Outcome]], configs: Sequence[Config])
 
 
 def config_name(config: Sequence[float]) -> str:
-    """Return a way of using the ranker as "share/margin"."""
+    """Return a way of using the ranker as "share/margin/rule margin"."""
     return "/".join(f"{x:g}" for x in config)
 
 
@@ -254,7 +260,7 @@ def format_figures(figures: dict[str, object], top: int = 12) -> str:
     assert isinstance(sets, dict) and isinstance(chosen, tuple) and isinstance(shipped, tuple)
     configs: list[Config] = list(next(iter(sets.values()))) if sets else []
     totals = {c: sum(sum(per[c]) for per in sets.values()) for c in configs}
-    lines = ["share/margin: answers+declines right, summed over the sets"]
+    lines = ["share/margin/rule margin: answers+declines right, summed over the sets"]
     shown = sorted(configs, key=lambda c: (-totals[c], _influence(c)))[:top]
     shown += [c for c in (configs[0], shipped, chosen) if c not in shown and c in totals]
     lines += [f"  {config_name(c)}: {totals[c]}" for c in shown]

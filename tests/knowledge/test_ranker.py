@@ -87,16 +87,14 @@ def test_the_ranker_tells_neighbours_apart(question_index: QuestionIndex, questi
         question_index.rank_share = share
 
 
-def test_an_entry_the_model_barely_prefers_leaves_the_texts_leader(
-        question_index: QuestionIndex) -> None:
-    # The model likes another entry a little better (who can be named, since session 14's
-    # training sets; the definition before), short of the margin: the restrictions, which the
-    # entries' texts put first, stay the answer. Letting any preference of the model change
-    # the leader sends the question elsewhere.
-    question = "может ли иностранный агент по работе поехать в Германию"
-    assert question_index.match(question, "ru").entry_id == "fa_restrictions"
-    question_index.rank_overrules = lambda gain, rule_chose: not rule_chose
-    try:
-        assert question_index.match(question, "ru").entry_id not in (None, "fa_restrictions")
-    finally:
-        question_index.rank_overrules = ranker.overrules
+@pytest.mark.parametrize(("question", "lang"), [
+    ("может ли иностранный агент по работе поехать в Германию", "ru"),
+    ("can a foreign agent travel to Germany for work", "en"),
+])
+def test_a_trip_abroad_asks_about_the_restrictions(question_index: QuestionIndex,
+                                                   question: str, lang: str) -> None:
+    # The restrictions entry says travel is not among them. The place is where the asker
+    # goes, not a sign that they ask who can be designated, though many of the fitting sets'
+    # questions about who can be designated say where the asker lives.
+    result = question_index.match(question, lang)
+    assert (result.outcome, result.entry_id) == ("answer", "fa_restrictions")

@@ -31,11 +31,6 @@ def test_a_follow_up_question_shares_the_first_questions_field(
     assert question_index.match(in_scope, "en").entry_id == entry
 
 
-# Everyday questions the first calibrated decision admits since session 14's refit (its
-# threshold 0.70 against 0.89: out of fold 139 answers won for 9 wrong let in; README).
-_ADMITTED = "admitted since session 14's refit of the calibrated decision; README"
-
-
 @pytest.mark.parametrize(("in_scope", "near_miss", "entry"), [
     # A phrase an entry's keywords name it by anchors a question with no domain word; a word
     # of another field depending on it reads it in that field's sense.
@@ -53,8 +48,7 @@ def test_a_keyword_phrase_anchors_a_question_with_no_domain_word(
 
 @pytest.mark.parametrize(("in_scope", "near_miss"), [
     # "бот" as the question's subject is this bot; as an object ("сделать бота") another one.
-    pytest.param("бот сохраняет мою переписку?", "бот для интернет-магазина как сделать",
-                 marks=pytest.mark.xfail(strict=True, reason=_ADMITTED)),
+    ("бот сохраняет мою переписку?", "бот для интернет-магазина как сделать"),
     ("bot sohranyaet moyu perepisku?", "как создать бота в телеграм"),
 ])
 def test_a_question_about_the_bot_itself_is_answered_by_the_entry_about_it(
@@ -79,6 +73,8 @@ def test_two_words_an_entry_asks_together_anchor_its_topic(
     assert question_index.match(near_miss, "ru").entry_id is None
 
 
+@pytest.mark.xfail(strict=True, reason="the ranker's leader since session 15 (going back to "
+                   "Russia, which the first sentence asks about); README")
 def test_a_keyword_phrase_the_title_names_anchors_a_follow_up_question(
     question_index: QuestionIndex,
 ) -> None:
