@@ -31,6 +31,7 @@ from handlers.messages import ChatKind, Choice, Message, Reply
 from handlers.named import (
     LIST_ENTRIES,
     NamedStatus,
+    asks_about_none,
     fallback_entry,
     listed_entry,
     listed_names,
@@ -238,7 +239,19 @@ class Dispatcher:
         commands = commands_named_in(text)
         if commands:
             return [Reply(_commands_text(commands, t))]
-        return [answers.unsure_reply(result, self.services.kb, t)]
+        return [self._unanswered(result, names, t)]
+
+    def _unanswered(self, result: MatchResult, names: list[NamedStatus],
+                    t: Translator) -> Reply:
+        """Return the reply to a question no entry answers: the status of the listed names it
+        holds when they are what it asks about (see `match_question`), else the bot's scope or
+        the closest topics."""
+        reply = answers.unsure_reply(result, self.services.kb, t)
+        status = (status_text(names, t) if result.outcome == "off_topic" and (
+            names_anchor_question(names) or listed_people(names)) else None)
+        if status is None:
+            return reply
+        return Reply("\n\n".join([status, esc(t("ask.named_only"))]), reply.choices)
 
     def _full_answer(self, text: str, entry: Entry, names: list[NamedStatus],
                      result: MatchResult, t: Translator) -> Reply:
@@ -283,6 +296,10 @@ class Dispatcher:
         people = listed_people(names)
         result = self.services.questions.match(stripped, lang,
                                                in_scope=anchored or bool(people))
+        if (anchored or people) and asks_about_none(result):
+            # "How old is Shulman?": the name is what it asks about, not the law.
+            return replace(result, outcome="off_topic", entry_id=None, alternatives=(),
+                           also=()), names
         if not anchored and result.outcome == "answer" and any(
                 all(self.services.questions.is_common_word(w) for w in tokens(n.name))
                 for n in names if n not in people):
@@ -400,7 +417,7 @@ class Dispatcher:
                     replies.append(Reply(esc(t("route.maybe_question")),
                                          choices=((answers.entry_choice(entry, t.lang),),)))
                 return replies
-        reply = answers.unsure_reply(result, self.services.kb, t)
+        reply = self._unanswered(result, names, t)
         if listings is not None and short:
             reply = Reply(reply.text, (*reply.choices, (self._check_choice(clean(text), t),)))
         return [reply]

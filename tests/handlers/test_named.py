@@ -57,6 +57,24 @@ async def test_named_organisation_gets_answer_and_status_in_one_reply(
     assert "List of undesirable organisations" in text and "2024" in text
 
 
+async def test_a_question_about_a_listed_person_not_the_law_gets_the_status_alone(
+    kb: KnowledgeBase, question_index: QuestionIndex, listings: ListingService
+) -> None:
+    """A listed name puts a question in scope; when the rest of it asks about none of the
+    base's topics (her age, his birthplace) the reply is the status, not some entry."""
+    services = Services(kb=kb, questions=question_index, listings=listings)
+    text, count = await _ask(services, "Сколько лет Екатерине Шульман и где она родилась?", "ru")
+    assert count == 1
+    assert "Шульман Екатерина Михайловна" in text and "Реестр иностранных агентов" in text
+    assert "Больше здесь я ничего не подскажу" in text
+    assert "Источники:" not in text
+    text, _ = await _ask(services, "Where was Boris Grebenshchikov born?", "en")
+    assert "Гребенщиков Борис Борисович" in text and "That is all I can say here" in text
+    # Asking what one may do with what she writes is a question about the law.
+    text, _ = await _ask(services, "можно ли репостить посты Екатерины Шульман?", "ru")
+    assert "Источники:" in text and "Шульман Екатерина Михайловна" in text
+
+
 async def test_unknown_name_is_not_found_as_of_the_data_date(
     kb: KnowledgeBase, question_index: QuestionIndex, listings: ListingService
 ) -> None:
