@@ -551,9 +551,10 @@ class QuestionIndex:
         return scores, nearest
 
     def _learned(self, scores: dict[str, float],
-                 resolved: dict[str, float]) -> tuple[dict[str, float], dict[str, float]] | None:
-        """Return the scores with the learned ranker's probability mixed in (`rank_share` of
-        it) and the probabilities themselves, or None when no ranker is in use.
+                 learned: dict[str, float]) -> tuple[dict[str, float], dict[str, float]] | None:
+        """Return the scores with the learned ranker's probabilities (`learned`) mixed in
+        (`rank_share` of them) and the probabilities themselves, or None when no ranker is in
+        use.
 
         What the labelled questions taught about telling these entries apart reorders them;
         the best score stays what the entries' texts gave, so whether a question is answered
@@ -561,7 +562,6 @@ class QuestionIndex:
         """
         if self.ranker is None or not self.rank_share or not scores:
             return None
-        learned = self.ranker.probabilities(resolved)
         mixed = {e: (1 - self.rank_share) * s + self.rank_share * learned.get(e, 0.0)
                  for e, s in scores.items()}
         top, top_mixed = max(scores.values()), max(mixed.values())
@@ -1403,15 +1403,18 @@ class QuestionIndex:
                                                   else 1.0)
         scores, nearest = self._scores(resolved)
         scores = {e: s * confidence for e, s in scores.items()}
-        none = (self.ranker.none_probability(resolved)
-                if in_scope and self.ranker is not None else 0.0)
+        # The ranker read once: the entries' probabilities (mixed in below), the probability
+        # that the question asks about none of them (see MatchResult.none and `features`).
+        distribution, about_none = (self.ranker.distribution(resolved)
+                                    if self.ranker is not None else ({}, 0.0))
+        none = about_none if in_scope else 0.0
         ranked = self._reordered(text, keys, weights, resolved, scores)
         # The learned ranker reorders the entries where it is surer of its own leader than of
         # the one chosen without it, by a margin fitted out of fold (see ranker.overrules): a
         # larger one where a reordering rule chose that one from what the question says ("can
         # a retired teacher be named a foreign agent" asks who can be named, however strongly
         # "teacher" points the model to the bans).
-        learned = self._learned(scores, resolved)
+        learned = self._learned(scores, distribution)
         if learned is not None:
             mixed, probability = learned
             leader = min(scores, key=lambda e: (-scores[e], e))
@@ -1465,12 +1468,10 @@ class QuestionIndex:
             # (Its probability for the entry chosen would read a reordering rule's choice
             # against it as doubt about the question.) Then its probability that the question
             # is about none of the entries, learned from the off-topic questions' words.
-            distribution, none = (self.ranker.distribution(resolved)
-                                  if self.ranker is not None else ({}, 0.0))
-            learned = sorted(distribution.values(), reverse=True)
-            top_p = learned[0] if learned else 0.0
-            second_p = learned[1] if len(learned) > 1 else 0.0
-            entropy = -sum(p * math.log(p) for p in learned if p > 0)
+            ordered = sorted(distribution.values(), reverse=True)
+            top_p = ordered[0] if ordered else 0.0
+            second_p = ordered[1] if len(ordered) > 1 else 0.0
+            entropy = -sum(p * math.log(p) for p in ordered if p > 0)
             return (
                 best, best - (ranked[1][1] if len(ranked) > 1 else 0.0), closest, coverage,
                 sum(query[k] for k, t in mapped.items() if t in self._asked) / total,
@@ -1480,7 +1481,7 @@ class QuestionIndex:
                 subject / sum(query.values()),
                 max((self._contrast.get(keys[i], 0.0) for i in counted), default=0.0),
                 top_p, top_p - second_p, entropy,
-                float(any(self._setting.abroad(analysed, tokens(text)))), none)
+                float(any(self._setting.abroad(analysed, tokens(text)))), about_none)
         if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
             evidence = features()
             anchored = admit(evidence)
