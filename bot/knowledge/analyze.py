@@ -190,13 +190,16 @@ class Analyzer:
 
         A contraction typed without its apostrophe is read with it ("cant" is "can't"), a
         clitic goes ("they're" is "they", "who'd" is "who"), and chat spellings read as their
-        words ("ppl", "govt"). Without this each was a rare word of its own to the matcher.
+        words ("ppl", "govt"), possessive too ("an undesirable org's webinar"). Without this
+        each was a rare word of its own to the matcher.
         """
         word = _EN_BARE_CONTRACTIONS.get(word, word)
         for clitic in _EN_CLITICS:
             if word.endswith(clitic) and len(word) > len(clitic):
                 word = word[: -len(clitic)]
                 break
+        if word.endswith("'s") and word[:-2] in _EN_CHAT_WORDS:
+            return _EN_CHAT_WORDS[word[:-2]] + "'s"
         return _EN_CHAT_WORDS.get(word, word)
 
     @lru_cache(maxsize=65536)  # noqa: B019

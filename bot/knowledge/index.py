@@ -580,6 +580,13 @@ class QuestionIndex:
         return self._by_article(resolved, by_focus(text, ranked, self._readings,
                                                    self._same_subject(ranked[0][0], family)))
 
+    def _rank_inputs(self, resolved: dict[str, float],
+                     unknown: dict[str, float]) -> dict[str, float]:
+        """Return what the learned ranker reads for a question: its resolved terms and the
+        words the base never uses (see ranker.UNKNOWN); one method, so that the ranker is
+        fitted on exactly what it reads here (see bot.measure.rank_fit)."""
+        return {**resolved, **unknown}
+
     def example_terms(self) -> list[tuple[str, dict[str, float]]]:
         """Return each example question's entry and weighted terms, as the matcher weighs a
         question's resolved terms: what the learned ranker is fitted on (see ranker)."""
@@ -1113,7 +1120,8 @@ class QuestionIndex:
         """
         # The rules decide first; only a message they leave unanswered, some question of which
         # no rule anchors although the base knows most of its words, is asked again with the
-        # calibrated decision (see calibration): what the rules answer never changes.
+        # calibrated decision (see calibration), and one where they answer only a later
+        # question: what the rules answer is never dropped.
         left: list[tuple[float, ...]] = []
 
         def note(evidence: Sequence[float]) -> bool:
@@ -1121,9 +1129,14 @@ class QuestionIndex:
             return False
 
         result = self._match(text, lang, in_scope, note)
-        if result.outcome == "answer" or not left:
+        if not left:
             return result
         calibrated = self._match(text, lang, in_scope, self.admits)
+        if result.outcome == "answer":
+            # The rules answered a later question of the message; the calibrated decision may
+            # admit an earlier one, the main question, with the rules' answer still offered.
+            return calibrated if (calibrated.outcome == "answer"
+                                  and result.entry_id in calibrated.also) else result
         return calibrated if calibrated.outcome == "answer" else result
 
     def _match(self, text: str, lang: str | None, in_scope: bool, admit: Admit) -> MatchResult:
@@ -1207,6 +1220,8 @@ class QuestionIndex:
         if not query:
             return MatchResult(reply_lang, "empty", None, 0.0)
         resolved: dict[str, float] = {}
+        # The words the base never uses, which only the learned ranker reads (ranker.UNKNOWN).
+        unknown: dict[str, float] = {}
         total = known = 0.0
         anchored = in_scope or self._about_this_bot(text, query)
         # A strong anchor is never second-guessed (see calibration.confirms): the caller's
@@ -1240,6 +1255,7 @@ class QuestionIndex:
             total += weight
             term, conf = self._resolve(key, surfaces[key], weight)
             if term is None:
+                unknown[ranker.UNKNOWN + key] = weight
                 if key in domain_synonyms:
                     # A word of the domain thesaurus is never of another field; like an
                     # everyday synonym the base does use, it counts half as known.
@@ -1405,7 +1421,8 @@ class QuestionIndex:
         scores = {e: s * confidence for e, s in scores.items()}
         # The ranker read once: the entries' probabilities (mixed in below), the probability
         # that the question asks about none of them (see MatchResult.none and `features`).
-        distribution, about_none = (self.ranker.distribution(resolved)
+        rank_inputs = self._rank_inputs(resolved, unknown)
+        distribution, about_none = (self.ranker.distribution(rank_inputs)
                                     if self.ranker is not None else ({}, 0.0))
         none = about_none if in_scope else 0.0
         ranked = self._reordered(text, keys, weights, resolved, scores)

@@ -3,7 +3,8 @@
 The labelled questions are the base's own example questions and the in-scope questions of
 every development set that names the entries answering them (never the clean held-out set,
 see bot.measure.calibrate.CLEAN_SET). Each is read as the matcher reads it: the terms it
-resolves for the whole question (typos, thesaurus and stump compounds folded).
+resolves for the whole question (typos, thesaurus and stump compounds folded) and the words it
+never uses (see ranker.UNKNOWN).
 
 Cross-validation leaves one set out at a time: a model fitted on the examples and every other
 set ranks that set's questions (answered as in chat, names checked against the shipped
@@ -49,20 +50,21 @@ Labelled = tuple[str, dict[str, float], list[str]]  # set name, resolved terms, 
 
 
 def resolved_terms(index: QuestionIndex, question: str, lang: str) -> dict[str, float]:
-    """Return the terms the matcher resolves for a whole question and weighs in its scores
-    (empty when it resolves none)."""
+    """Return what the learned ranker reads for a whole question: the terms the matcher
+    resolves and weighs in its scores, and the words the base never uses (see
+    QuestionIndex._rank_inputs); empty when it resolves none."""
     seen: list[dict[str, float]] = []
-    scores = index._scores
+    inputs = index._rank_inputs
 
-    def observe(resolved: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-        seen.append(dict(resolved))
-        return scores(resolved)
+    def observe(resolved: dict[str, float], unknown: dict[str, float]) -> dict[str, float]:
+        seen.append(inputs(resolved, unknown))
+        return seen[-1]
 
-    index._scores = observe  # type: ignore[method-assign]
+    index._rank_inputs = observe  # type: ignore[method-assign]
     try:
         index._match_one(question, lang, True, lambda features: True)
     finally:
-        del index._scores
+        del index._rank_inputs
     return seen[0] if seen else {}
 
 
@@ -114,7 +116,8 @@ def fold_rankers(index: QuestionIndex, paths: Sequence[Path]) -> dict[str, ranke
     key = cache.content_key(
         "".join(inspect.getsource(code) for code in (ranker.fit, ranker._Design,
                                                      ranker._normalised)),
-        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, entries, names)),
+        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, ranker.MIN_UNKNOWN_USES, entries,
+              names)),
         repr([(name, sorted(terms.items()), target) for name, terms, target in rows]))
     return cache.load_or_build("rank-folds", key, lambda: {
         name: fit_on(index, [r for r in rows if r[0] != name]) for name in names})

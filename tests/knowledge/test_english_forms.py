@@ -23,6 +23,9 @@ VARIANTS = [
      "is it an administrative offence to repost a foreign agent without a label"),
     ("can I volunteer for an extremist org", "can I volunteer for an extremist organization"),
     ("which orgs are undesirable", "which organizations are undesirable"),
+    # A chat spelling in the possessive was a rare word of its own, and the question declined.
+    ("can I attend an undesirable org's webinar",
+     "can I attend an undesirable organization's webinar"),
 ]
 
 

@@ -110,6 +110,17 @@ def test_latin_typed_sch_and_a_plural_ye_are_read_as_words(
         "mozhno li kidat chaevye blogeru inoagentu").entry_id == "fa_donating"
 
 
+def test_the_first_question_stays_first_when_only_a_later_one_is_anchored(
+    question_index: QuestionIndex,
+) -> None:
+    # No rule anchors the first question (it names no status), the cited article anchors the
+    # second; the calibrated decision admits the first, which people put first as the main one.
+    result = question_index.match(
+        "год считается со дня решения или со дня оплаты? и что за статья 284.1?", "ru")
+    assert result.entry_id == "penalty_period"
+    assert result.also == ("un_criminal_penalties",)
+
+
 def test_and_before_a_question_word_opens_a_second_question(
     question_index: QuestionIndex,
 ) -> None:

@@ -36,6 +36,22 @@ def test_the_class_of_no_entry_never_ranks_but_tells_off_topic_words() -> None:
     assert none > 0.6 > model.none_probability({"штраф": 1.0})
 
 
+def test_a_word_the_base_never_uses_is_learned_once_questions_use_it_enough() -> None:
+    # "?библиотекарь" (a word no entry uses) is said in enough banned-materials questions to be
+    # learned; "?кот", said once, would be one question's accident and gets no weight.
+    enough = ranker.MIN_UNKNOWN_USES
+    rows = ([{"материал": 0.5, "?библиотекарь": 0.9}] * enough
+            + [{"материал": 0.5, "штраф": 0.9}] * enough
+            + [{"штраф": 0.5, "?кот": 0.9}])
+    targets = [["materials"]] * enough + [["fines"]] * (enough + 1)
+    model = ranker.fit(rows, targets, ["materials", "fines"], l2=1e-3, steps=200)
+    assert "?библиотекарь" in model.weights and "?кот" not in model.weights
+    assert model.probabilities({"материал": 0.5, "?библиотекарь": 0.5})["materials"] > 0.7
+    # A word the model has no weight for is not read at all: it does not dilute the others.
+    assert model.probabilities({"штраф": 0.5, "?кот": 0.5}) == pytest.approx(
+        model.probabilities({"штраф": 0.5}))
+
+
 def test_fitting_is_deterministic() -> None:
     rows = [{"a": 1.0, "b": 0.3}, {"b": 1.0}, {"a": 0.2, "c": 1.0}]
     targets = [["x"], ["y"], ["x", "y"]]
