@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.7824
-COEFFICIENTS: tuple[float, ...] = (6.5565, 1.1309, 3.8253, -3.6666, -0.7696, 1.7037, -7.1625)
+INTERCEPT = -3.3108
+COEFFICIENTS: tuple[float, ...] = (6.4727, 1.2648, 4.1285, -3.9882, -0.6771, 3.1443, -7.3769)
 # The probability from which a question is answered.
-THRESHOLD = 0.76
+THRESHOLD = 0.77
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -1.9969
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (3.6892, 0.5615, 2.5444, 1.0938, -5.6809, -0.8714)
+CONFIRM_INTERCEPT = -2.8522
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (4.0689, 0.7979, 2.4612, 1.7823, -6.2543, -0.828)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.33
+CONFIRM_THRESHOLD = 0.2
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -88,13 +88,16 @@ def test_refitting_reproduces_the_shipped_model() -> None:
     ("Брата забрали в полицию после протеста, что ему говорить на допросе и кому нам "
      "звонить? И как проверить, иноагент ли человек?", "ru"),
 ])
-def test_what_the_rules_answer_never_changes(question_index: QuestionIndex, message: str,
-                                             lang: str) -> None:
+def test_what_the_rules_answer_is_never_dropped(question_index: QuestionIndex, message: str,
+                                               lang: str) -> None:
     # The first question alone would be let in by the model; the second is anchored by the
-    # rules, and its answer stays the one given.
+    # rules. The first, the main one, is answered, and the rules' answer is still offered
+    # (until session 16 it was the answer, and the first question was lost).
     by_rules = _by_rules(question_index, message, lang)
     assert by_rules.entry_id == "check_status"
-    assert question_index.match(message, lang) == by_rules
+    result = question_index.match(message, lang)
+    assert result.entry_id == "practical_safety"
+    assert result.also == ("check_status",)
 
 
 def _kept_by_rules(index: QuestionIndex, question: str, lang: str) -> MatchResult:
@@ -139,9 +142,15 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     "переслать учебный материал в чат группы",
     "does the foreign agent law in Slovakia apply to journalists",
     "нужна юридическая помощь при разводе",
-    "Georgia's foreign agent law, what does it say",
 ])
 @pytest.mark.xfail(strict=True, reason="admitted since session 14's refit; README")
 def test_everyday_near_misses_the_calibrated_decision_admits(
         question_index: QuestionIndex, question: str) -> None:
     assert question_index.match(question).entry_id is None
+
+
+def test_another_countrys_law_named_in_english_is_declined_again(
+        question_index: QuestionIndex) -> None:
+    # Admitted from session 14's refit to session 15's; declined since session 16's, when the
+    # ranker reads the words the base never uses ("Georgia") and the decisions were refitted.
+    assert question_index.match("Georgia's foreign agent law, what does it say").entry_id is None

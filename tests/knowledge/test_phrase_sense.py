@@ -8,9 +8,6 @@ from bot.knowledge.analyze import Term
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.phrase_sense import unit_words
 
-# A near miss the first calibrated decision admits since session 15's refit (out of fold 196
-# answers won for 10 wrong let in; README).
-_REFIT = "admitted since session 15's refit of the calibrated decision; README"
 # Neighbours the learned ranker tells apart wrongly since session 15 gave it the lead (out of
 # fold 14,378 answers and declines right against 14,157; README).
 _RANKED = "the ranker's leader since session 15; README"
@@ -32,9 +29,9 @@ _RANKED = "the ranker's leader since session 15; README"
     ("we need a foreign agent for sales in Brazil, how to hire one",
      "what is a foreign agent", "fa_definition"),
     # In English the phrase may modify a noun whose complement is another field.
-    pytest.param("foreign agent salary in football clubs",
-                 "foreign agent label in YouTube videos", "fa_labelling",
-                 marks=pytest.mark.xfail(strict=True, reason=_REFIT)),
+    # Let in by session 15's refitted calibrated decision, declined again since session 16.
+    ("foreign agent salary in football clubs", "foreign agent label in YouTube videos",
+     "fa_labelling"),
     ("what is an undesirable effect in drug trials",
      "what is an undesirable organisation in Russia", "un_definition"),
     # Another country's list: the list the phrase complements belongs to another field.
