@@ -8,8 +8,8 @@ regression (softmax over the entries, L2-regularised) fitted on labelled questio
 latter: its weight for ("штраф", fines) rises where "штраф" separates the fines from the label
 duty, and falls where every neighbour uses it. Its inputs are the terms the matcher already
 computes for a question (`resolved` in QuestionIndex._match_one: analysed, typo- and
-thesaurus-folded keys with their weights, flattened: see INPUT_POWER), normalised to unit
-length, never raw wording.
+thesaurus-folded keys with their weights, flattened: see INPUT_POWER) and the question's words
+the base never uses (see UNKNOWN), normalised to unit length, never raw wording.
 
 The fit is full-batch accelerated gradient descent over a sparse design matrix, with a fixed
 number of steps from a zero start: deterministic, so that a test can refit the shipped weights
