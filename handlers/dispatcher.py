@@ -272,11 +272,12 @@ class Dispatcher:
         return Reply("\n\n".join([reply.text, esc(t("answer.also_asked"))]),
                      offered + reply.choices)
 
-    def match_question(self, text: str, lang: str) -> tuple[MatchResult, list[NamedStatus]]:
-        """Return the best entry for a question and the names it mentions with their status.
+    def read_names(self, text: str) -> tuple[list[NamedStatus], str]:
+        """Return the names a question mentions with their status, and the question as the
+        matcher reads it: without the names that say nothing about what is asked ("Дождю").
 
-        Names are cut out before matching: "Дождю" says nothing about what is being asked.
-        """
+        One method, so that the learned ranker is fitted on the text the matcher gets in chat
+        (see bot.measure.rank_fit)."""
         places = self.services.questions.names_place
         # A registry name whose only match is a country written after an organisation's name
         # ("…, Венгрия") names the country, not the organisation.
@@ -290,6 +291,14 @@ class Dispatcher:
         stripped = without_names(text, cut, self.services) if cut else text
         if names and not tokens(stripped):
             stripped = text
+        return names, stripped
+
+    def match_question(self, text: str, lang: str) -> tuple[MatchResult, list[NamedStatus]]:
+        """Return the best entry for a question and the names it mentions with their status.
+
+        Names are cut out before matching: "Дождю" says nothing about what is being asked.
+        """
+        names, stripped = self.read_names(text)
         anchored = names_anchor_question(names)
         # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
         when = act_period(text) if names else None

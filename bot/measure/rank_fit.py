@@ -2,9 +2,10 @@
 
 The labelled questions are the base's own example questions and the in-scope questions of
 every development set that names the entries answering them (never the clean held-out set,
-see bot.measure.calibrate.CLEAN_SET). Each is read as the matcher reads it: the terms it
-resolves for the whole question (typos, thesaurus and stump compounds folded) and the words it
-never uses (see ranker.UNKNOWN).
+see bot.measure.calibrate.CLEAN_SET). Each is read as the matcher reads it in chat: the
+names that say nothing about what is asked cut out (see Dispatcher.read_names, names checked
+against the shipped snapshot), then the terms it resolves for the whole question (typos,
+thesaurus and stump compounds folded) and the words it never uses (see ranker.UNKNOWN).
 
 Cross-validation leaves one set out at a time: a model fitted on the examples and every other
 set ranks that set's questions (answered as in chat, names checked against the shipped
@@ -68,10 +69,21 @@ def resolved_terms(index: QuestionIndex, question: str, lang: str) -> dict[str, 
     return seen[0] if seen else {}
 
 
-def labelled(index: QuestionIndex, paths: Sequence[Path]) -> list[Labelled]:
+def chat_reading(services: Services) -> Callable[[str], str]:
+    """Return what reads a question as the matcher gets it in chat (Dispatcher.read_names):
+    a name cut there must not be a word the ranker learns from ("Сколько лет ?name")."""
+    from handlers.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(services)
+    return lambda question: dispatcher.read_names(question)[1]
+
+
+def labelled(index: QuestionIndex, paths: Sequence[Path],
+             read: Callable[[str], str]) -> list[Labelled]:
     """Return the labelled questions: the base's examples (set "examples"), then each set's
     in-scope questions that name their entries and its off-topic ones (target ranker.NONE:
-    the class that tells the calibrated decisions how off-topic a question's words read)."""
+    the class that tells the calibrated decisions how off-topic a question's words read),
+    each as `read` gives it to the matcher (see `chat_reading`)."""
     from bot.cli.knowledge import _load_set
 
     out: list[Labelled] = [("examples", terms, [entry_id])
@@ -86,7 +98,7 @@ def labelled(index: QuestionIndex, paths: Sequence[Path]) -> list[Labelled]:
                 target = [str(e) for e in expect]
             else:
                 continue
-            terms = resolved_terms(index, str(item["q"]), str(item["lang"]))
+            terms = resolved_terms(index, read(str(item["q"])), str(item["lang"]))
             if terms:
                 out.append((name, terms, target))
     return out
@@ -102,15 +114,17 @@ def fit_on(index: QuestionIndex, rows: Sequence[Labelled]) -> ranker.Ranker:
     return ranker.fit([r for _, r, _ in rows], [t for _, _, t in rows], classes(index))
 
 
-def fold_rankers(index: QuestionIndex, paths: Sequence[Path]) -> dict[str, ranker.Ranker]:
+def fold_rankers(services: Services, paths: Sequence[Path]) -> dict[str, ranker.Ranker]:
     """Return, per set, the ranker fitted on the examples and every other set: what ranks
-    that set's questions as the shipped one ranks questions nobody has written yet.
+    that set's questions as the shipped one ranks questions nobody has written yet
+    (`services` with the shipped snapshot's listings, see `chat_reading`).
 
     The models are kept in the disk cache (bot.cache), keyed by the labelled questions and the
     fitting code, so that trying another way of using them (or calibrating) refits nothing."""
     from bot import cache
 
-    rows = labelled(index, paths)
+    index = services.questions
+    rows = labelled(index, paths, chat_reading(services))
     names = [path.stem.removeprefix("questions-") for path in paths]
     entries = classes(index)
     key = cache.content_key(
@@ -207,11 +221,11 @@ def cross_validate(paths: Sequence[Path],
     services = question_services()
     index = services.questions
     shipped = index.ranker
-    folds = fold_rankers(index, paths)
     configs = _configs(shares)
     figures: dict[str, dict[Config, Outcome]] = {}
     with tempfile.TemporaryDirectory(prefix="riskguide-rank-") as scratch:
         services.listings = _shipped_listings(Path(scratch))
+        folds = fold_rankers(services, paths)
         try:
             for path in paths:
                 name = path.stem.removeprefix("questions-")
@@ -279,9 +293,13 @@ def format_figures(figures: dict[str, object], top: int = 12) -> str:
 def refit(paths: Sequence[Path], path: Path = ranker.WEIGHTS) -> ranker.Ranker:
     """Fit the ranker on every labelled question and write it where the package ships it;
     return it."""
-    from bot.knowledge.prebuilt import build_index
+    from bot.app import question_services
+    from bot.cli.knowledge import _shipped_listings
 
-    index = build_index()
-    model = fit_on(index, labelled(index, paths))
+    services = question_services()
+    with tempfile.TemporaryDirectory(prefix="riskguide-rank-") as scratch:
+        services.listings = _shipped_listings(Path(scratch))
+        model = fit_on(services.questions,
+                       labelled(services.questions, paths, chat_reading(services)))
     ranker.save(model, path)
     return model
