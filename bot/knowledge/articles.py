@@ -1,10 +1,10 @@
-"""The articles of the codes the knowledge base's answers cite ("ст. 284.1 УК", "Article 20.33
-CAO"), read from the answers when the index is built.
+"""The articles of the codes and the federal laws the knowledge base's answers cite ("ст. 284.1
+УК", "Article 20.33 CAO", "Law 255-FZ"), read from the answers when the index is built.
 
-A question that names one of them ("284.1 uk skolko let", "штраф по 20.33") is about the
-base's subject whatever its other words: an article's number is no everyday word, and the
-answers cite only the articles of the statuses' laws. Read from the answers rather than
-listed, so that an entry citing a new article makes its number evidence at once.
+A question that names one of them ("284.1 uk skolko let", "штраф по 20.33", "закон 425-ФЗ")
+is about the base's subject whatever its other words: an article's or a law's number is no
+everyday word, and the answers cite only the statuses' laws. Read from the answers rather than
+listed, so that an entry citing a new article or law makes its number evidence at once.
 """
 
 from __future__ import annotations
@@ -34,6 +34,29 @@ def cited_articles(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
                 for number in tokens(m.group(1) or m.group(2)):
                     cited[number].add(entry.id)
     return {number: frozenset(ids) for number, ids in cited.items()}
+
+
+# A federal law's number with the law's mark after or before it, as answers and questions write
+# it: "№ 255-ФЗ", "Law 255-FZ", "425 фз", "zakon 378-fz", "ФЗ-121".
+_LAW = re.compile(r"\b(\d{2,3})\s*-?\s*(?:фз|fz)\b|\b(?:фз|fz)\s*-?\s*№?\s*(\d{2,3})\b",
+                  re.IGNORECASE)
+
+
+def cited_laws(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Return each federal law's number the answers cite with the entries whose answers cite
+    it: "255" for every entry on Law 255-FZ, "425" for the tax entry alone."""
+    cited: dict[str, set[str]] = defaultdict(set)
+    for entry in kb.entries:
+        for answer in entry.answer.values():
+            for number in laws_named(answer):
+                cited[number].add(entry.id)
+    return {number: frozenset(ids) for number, ids in cited.items()}
+
+
+def laws_named(text: str) -> set[str]:
+    """Return the numbers of the federal laws `text` names with the law's mark ("255-ФЗ",
+    "fz 425"): what ties a question to the entries citing that law (see `cited_laws`)."""
+    return {m.group(1) or m.group(2) for m in _LAW.finditer(text)}
 
 
 # "art" right before an article's number, with or without its dot ("art 284.1").

@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -3.5199
-COEFFICIENTS: tuple[float, ...] = (7.0235, 1.3729, 2.9918, -3.1693, -0.675, 3.0834, -7.6895)
+INTERCEPT = -3.5157
+COEFFICIENTS: tuple[float, ...] = (6.9776, 1.3757, 2.9815, -3.137, -0.6779, 3.1054, -7.6816)
 # The probability from which a question is answered.
-THRESHOLD = 0.79
+THRESHOLD = 0.77
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -2.5199
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (3.5412, 1.0258, 2.1054, 1.1844, -6.2049, -0.8069)
+CONFIRM_INTERCEPT = -2.2928
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (3.1566, 0.9236, 2.6556, 0.7358, -6.4338, -0.7829)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.24
+CONFIRM_THRESHOLD = 0.25
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from bot.knowledge import calibration, ranker
 from bot.knowledge.analyze import Analyzer, Term, shared_analyzer, specificity
-from bot.knowledge.articles import cited_articles, spell_out_article_word
+from bot.knowledge.articles import cited_articles, cited_laws, laws_named, spell_out_article_word
 from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents, asked_share
@@ -123,6 +123,9 @@ DERIVED_CONFIDENCE = 0.8
 # scores at least this share of the best (see `_by_article`).
 ARTICLE_TOP = 4
 ARTICLE_SHARE = 0.5
+# A law the answers of more entries than this cite is a status's general law ("255-ФЗ"): naming
+# it says what the question is about, not which of its topics (see `_by_article`).
+LAW_TOPIC_ENTRIES = 2
 # A clipped domain word keeps at least this many of its letters and adds at most _CLIPPED_REST
 # ("иноаг|у", "нежела|лка").
 _CLIPPED_STEM = 5
@@ -371,6 +374,7 @@ class QuestionIndex:
         # The articles the answers cite anchor a question that names them, and lead it to the
         # entries citing them (see articles and `_by_article`).
         self._cited = {n: ids for n, ids in cited_articles(kb).items() if n in self._tf}
+        self._laws = cited_laws(kb)
         self.anchors = (self._domain_anchors(asked_texts)
                         | self._keyword_anchors(kb, aliases)) - ambiguous | self._cited.keys()
         # Entries about the bot itself: their keywords name it.
@@ -577,8 +581,8 @@ class QuestionIndex:
         ranked = self._by_intent(text, self._by_title(
             keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
         family = resolved.keys() & self._family
-        return self._by_article(resolved, by_focus(text, ranked, self._readings,
-                                                   self._same_subject(ranked[0][0], family)))
+        return self._by_article(resolved, text, by_focus(
+            text, ranked, self._readings, self._same_subject(ranked[0][0], family)))
 
     def _rank_inputs(self, resolved: dict[str, float],
                      unknown: dict[str, float]) -> dict[str, float]:
@@ -1054,20 +1058,27 @@ class QuestionIndex:
             return ranked
         return _promote(ranked, named, TITLE_TOP, TITLE_SHARE)
 
-    def _by_article(self, resolved: dict[str, float],
+    def _by_article(self, resolved: dict[str, float], text: str,
                     ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        """Return the ranking with an entry whose answer cites an article the question names
-        on top.
+        """Return the ranking with an entry whose answer cites an article or a topic's law
+        the question names on top.
 
         "skolko let dayut po 205.1 uk" names the article; the entries whose answers cite it
         answer it, whatever entry its other words ("сколько лет") lean to: among the
         ARTICLE_TOP best entries scoring at least ARTICLE_SHARE of the best, the best citing
-        one takes the first place and the best score (never a higher one).
+        one takes the first place and the best score (never a higher one). So does a law
+        that few entries cite ("425-ФЗ": the tax entry), from any place.
         """
         citing = frozenset().union(*(self._cited[k] for k in resolved if k in self._cited))
-        if not citing or ranked[0][0] in citing:
-            return ranked
-        return _promote(ranked, citing, ARTICLE_TOP, ARTICLE_SHARE)
+        if citing and ranked[0][0] not in citing:
+            ranked = _promote(ranked, citing, ARTICLE_TOP, ARTICLE_SHARE)
+        # A law is named by its number alone, so the words around it ("what does it do") say
+        # nothing of which entry: the best of its entries leads, however far down.
+        topic = frozenset().union(*(ids for n, ids in self._laws.items()
+                                    if len(ids) <= LAW_TOPIC_ENTRIES and n in laws_named(text)))
+        if topic and ranked[0][0] not in topic:
+            ranked = _promote(ranked, topic, len(ranked), 0.0)
+        return ranked
 
     def _fit_evidence(self, query: dict[str, float], mapped: dict[str, str], best_id: str,
                       total: float) -> tuple[float, ...]:
@@ -1360,11 +1371,12 @@ class QuestionIndex:
             misread = True
         # A word the base uses with one partner ("agent" with "foreign"), standing without it
         # and named by a word the base does not ask with right before it, is that compound's
-        # ("a real estate agent", "a travel agent"): another field's trade or role.
+        # ("a real estate agent", "a travel agent"): another field's trade or role. A number
+        # names no trade ("Law 255-FZ").
         misread = misread or any(
             keys[i] in self._ambiguous and keys[i] in self._partner and i not in in_spans
             and i > 0 and analysed[i].at - analysed[i - 1].at == 1
-            and analysed[i - 1].weight > 1.0
+            and analysed[i - 1].weight > 1.0 and not analysed[i - 1].key.isdigit()
             and keys[i - 1] != self._partner[keys[i]]
             and (not keys[i - 1] or keys[i - 1] not in self._asked)
             and (analysed[i].key.startswith("en:")
@@ -1392,7 +1404,13 @@ class QuestionIndex:
             keys[i] in self._cited or (analysed[i].key in self._compound_keys
                                        and analysed[i].surface not in written)
             for i in counted))
-        anchored = anchored or word
+        # A law the answers cite, named by its number ("закон 425-ФЗ", "law 255-FZ summary"),
+        # anchors the question as a cited article does: its number is skipped above with the
+        # other numbers, but with the law's mark it names no year or amount, and only Russia's
+        # federal laws bear that mark, so no word around it reads it in another sense.
+        cites_law = bool(laws_named(text) & self._laws.keys())
+        strong = strong or cites_law
+        anchored = anchored or word or cites_law
         # Two words one entry's examples ask together, in a question holding no word of another
         # field ("брата задержали, куда звонить"), show its topic (see scope); so does a word
         # of one entry's title as written ("при обыске можно не давать показания?"; not read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.knowledge.index import QuestionIndex
 from bot.knowledge.lexicon import cyrillic_skeleton, latin_skeleton
 
@@ -183,3 +185,24 @@ def test_an_article_cited_as_art_is_the_article_not_painting(
     assert question_index.match("art 284.1 what is the sentence").entry_id == (
         "un_criminal_penalties")
     assert question_index.match("art deco exhibition in moscow 2024").entry_id is None
+
+
+@pytest.mark.parametrize(("question", "lang", "entry"), [
+    # The tax law only the tax entry cites: its number leads there, whatever "what does it
+    # do" leans to.
+    ("law 425-fz, what does it do?", "en", "fa_tax"),
+    ("закон 378-ФЗ что изменил для иноагентов", "ru", "fa_criminal_penalties"),
+    # The general law: in scope by its number, with the words around it left to say what.
+    ("law 255-FZ summary", "en", None),
+])
+def test_a_law_the_answers_cite_is_named_by_its_number(
+        question_index: QuestionIndex, question: str, lang: str, entry: str | None) -> None:
+    result = question_index.match(question, lang)
+    assert result.outcome == "answer"
+    assert entry is None or result.entry_id == entry
+
+
+def test_a_law_no_answer_cites_is_another_field(question_index: QuestionIndex) -> None:
+    # The anti-money-laundering law blocks cards; no answer cites it.
+    assert question_index.match(
+        "Банк заблокировал карту по 115-ФЗ из-за переводов, что делать?", "ru").entry_id is None
