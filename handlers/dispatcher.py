@@ -37,6 +37,7 @@ from handlers.named import (
     listed_names,
     listed_people,
     names_anchor_question,
+    names_asked_in,
     names_in_question,
     status_text,
     stronger_entry,
@@ -317,27 +318,30 @@ class Dispatcher:
             whole = self.services.questions.match(text, lang)
             if whole.outcome == "off_topic" and whole.elsewhere:
                 result = whole
-        if anchored:
+        # Of a message asking several questions, the names of the one answered decide its
+        # entry; the status of every name is still told.
+        own = names_asked_in(text, names, result.asked)
+        if names_anchor_question(own):
             # "radio svoboda nezhelatelnaya ili inoagent?": the name's status is the question;
             # a listed name the matcher found no topic for gets its list's closest entry.
-            asked = without_any_names(text, names)
+            asked = without_any_names(text, own)
             entry_id = status_entry(self.services.questions, asked, lang,
-                                    names=tuple(n.name for n in names),
+                                    names=tuple(n.name for n in own),
                                     matched=result.entry_id,
                                     close=tuple(a.entry_id for a in result.alternatives),
-                                    listed=tuple(n.name for n in listed_names(names))) or (
+                                    listed=tuple(n.name for n in listed_names(own))) or (
                 result.entry_id if result.entry_id is not None else
-                fallback_entry([a.entry_id for a in result.alternatives], names, when))
+                fallback_entry([a.entry_id for a in result.alternatives], own, when))
             if entry_id is not None:
                 result = replace(result, outcome="answer", entry_id=entry_id)
         # Naming nobody, the entry stands: no title names nobody and no list makes it graver.
-        if names and result.entry_id is not None and not entry_names(
-                self.services.questions, result.entry_id, tuple(n.name for n in names)):
-            entry_id = stronger_entry(result.entry_id, names, when)
+        if own and result.entry_id is not None and not entry_names(
+                self.services.questions, result.entry_id, tuple(n.name for n in own)):
+            entry_id = stronger_entry(result.entry_id, own, when)
             if entry_id == result.entry_id:
-                asked = without_any_names(text, names)
+                asked = without_any_names(text, own)
                 entry_id = listed_entry(
-                    entry_id, names, tuple(a.entry_id for a in result.alternatives),
+                    entry_id, own, tuple(a.entry_id for a in result.alternatives),
                     lambda e: names_list(self.services.questions, asked, lang, e, LIST_ENTRIES),
                     when)
             result = replace(result, entry_id=entry_id)

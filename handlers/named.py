@@ -30,7 +30,7 @@ from bot.listings.model import (
 )
 from bot.listings.names import STOPWORDS
 from bot.listings.status import CheckResult
-from bot.textnorm import is_cyrillic, tokens
+from bot.textnorm import fold, is_cyrillic, tokens
 from handlers.act_dates import Period, applied_in
 from handlers.checks import data_lines, match_lines
 from handlers.context import Services
@@ -521,6 +521,47 @@ def asks_about_none(result: MatchResult) -> bool:
     """Return True when the words of a question put in scope by the names it holds ask
     about none of the base's entries: the names' status is the whole reply (see ABOUT_NONE)."""
     return result.none >= ABOUT_NONE
+
+
+# Where one question of a message ends and the next begins (the matcher's breaks, see
+# bot.knowledge.index).
+_QUESTION_END = re.compile(r"[?;!\n]|\.\s")
+
+
+def names_asked_in(text: str, names: list[NamedStatus], asked: str) -> list[NamedStatus]:
+    """Return the names of the question `asked`, the one the matcher answered in a message
+    asking several (MatchResult.asked); all of them when it answered the whole message or
+    the question cannot be found in the text.
+
+    The names of the other questions must not change its answer: "What wording should a
+    newspaper use after a foreign agent's name? Also is donating to FBK illegal?" answers the
+    first question, and FBK's list is for the second. A name is the question's when it stands
+    in the sentences the question's words span.
+    """
+    words = tokens(asked)
+    if not names or not words:
+        return names
+    folded = fold(text)
+    cut = "".join(f"|{re.escape(fold(n.name))}" for n in names)
+    # The question's words in order, with only punctuation or cut names between them.
+    gap = rf"(?:\W{cut})*?"
+    found = re.search(gap.join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), folded)
+    if found is None:
+        return names
+    start = max((m.end() for m in _QUESTION_END.finditer(folded, 0, found.start())), default=0)
+    end = next((m.start() for m in _QUESTION_END.finditer(folded, found.end())), len(folded))
+
+    def here(name: str) -> bool:
+        at = folded.find(name)
+        if at == -1:
+            return True  # not written as found (folded from a form): kept, as before
+        while at != -1:
+            if start <= at < end:
+                return True
+            at = folded.find(name, at + 1)
+        return False
+
+    return [n for n in names if here(fold(n.name))]
 
 
 def names_anchor_question(names: list[NamedStatus]) -> bool:

@@ -234,6 +234,10 @@ class MatchResult:
     # about none of the entries (see ranker.NONE), so that the caller can weigh what its
     # scope rests on (a listed name in "How old is Shulman?"); 0 otherwise.
     none: float = 0.0
+    # For a message asking several questions: the one answered (as matched, names the caller
+    # cut left out), so that the caller applies what it knows of that question alone; empty
+    # when the answer is for the whole message.
+    asked: str = ""
 
 
 def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
@@ -1199,20 +1203,21 @@ class QuestionIndex:
             return self._match_one(text, lang, in_scope, admit)
         # Once one question is anchored in the domain, the ones after it share its context:
         # "what is a foreign agent? and how do I check someone?"
-        answered: list[MatchResult] = []
+        answered: list[tuple[str, MatchResult]] = []
         earlier: list[MatchResult] = []
         for part in parts:
             result = self._match_one(part, lang, in_scope or bool(answered), admit)
             # A follow-up with no subject of its own shares a declined first question's field.
             if result.outcome == "answer" and not follows_other_field(earlier, result):
-                answered.append(result)
+                answered.append((part, result))
             earlier.append(result)
         if not answered:
             return self._match_one(text, lang, in_scope, admit)
-        main = answered[0]
+        asked, main = answered[0]
         also = tuple(dict.fromkeys(
-            r.entry_id for r in answered[1:] if r.entry_id and r.entry_id != main.entry_id))
-        return replace(main, lang=lang or self.analyzer.detect_language(text), also=also)
+            r.entry_id for _, r in answered[1:] if r.entry_id and r.entry_id != main.entry_id))
+        return replace(main, lang=lang or self.analyzer.detect_language(text), also=also,
+                       asked=asked)
 
     def _match_one(self, text: str, lang: str | None, in_scope: bool,
                    admit: Admit) -> MatchResult:

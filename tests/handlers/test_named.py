@@ -304,6 +304,18 @@ async def test_money_to_an_organisation_is_answered_for_the_list_it_is_on(
     assert "Donating to an extremist organisation" in text
 
 
+async def test_a_name_in_a_later_question_leaves_the_first_one_s_answer_alone(
+    shipped: Services,
+) -> None:
+    # FBK's list is for the second question; the first asks how media mention a foreign agent.
+    text, _ = await _ask(shipped, "What wording should a newspaper use after a foreign agent's "
+                         "name? Also is donating to FBK illegal?", "en")
+    assert "Mentioning a foreign agent in the media" in text
+    assert "Mentioning a banned organisation" not in text
+    # FBK's status is still told.
+    assert "extremist" in text.casefold()
+
+
 async def test_an_english_name_typed_in_lower_case_gets_its_status(shipped: Services) -> None:
     # "insider" is a word the base writes only in the name "The Insider": after its article,
     # in lower case, it still names the outlet, and the reader is told how to check and
