@@ -1522,13 +1522,18 @@ class QuestionIndex:
                 max((self._contrast.get(keys[i], 0.0) for i in counted), default=0.0),
                 top_p, top_p - second_p, entropy,
                 float(any(self._setting.abroad(analysed, tokens(text)))), about_none)
+        sparse = False
         if not anchored and coverage >= MIN_COVERAGE and not (misread or phrase_misread):
             evidence = features()
             anchored = admit(evidence)
         elif anchored and not strong and coverage >= MIN_COVERAGE and best >= ANSWER_THRESHOLD:
             confirmed = features()
             anchored = self.confirms(confirmed)
-        if coverage < MIN_COVERAGE or not anchored:
+        elif (anchored and coverage < MIN_COVERAGE and best >= ANSWER_THRESHOLD
+              and not (misread or phrase_misread)):
+            evidence = features()
+            sparse = anchored = admit(evidence)
+        if (coverage < MIN_COVERAGE and not sparse) or not anchored:
             return MatchResult(
                 reply_lang, "off_topic", None, round(best, 4), alternatives=(), coverage=coverage,
                 elsewhere=elsewhere, evidence=evidence, none=none)

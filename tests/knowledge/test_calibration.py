@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge import calibration
-from bot.knowledge.index import MatchResult, QuestionIndex
+from bot.knowledge.index import MIN_COVERAGE, MatchResult, QuestionIndex
 from bot.measure import calibrate
 from tests.conftest import REPO
 
@@ -60,6 +60,19 @@ def test_an_everyday_question_of_the_same_shape_is_declined(
     result = question_index.match(question, lang)
     assert result.outcome == "off_topic"
     assert result.entry_id is None
+
+
+def test_an_anchored_question_in_words_the_base_lacks_is_left_to_the_decision(
+        question_index: QuestionIndex) -> None:
+    # "spiska minyusta" anchors it, but most of its words ("pdf", "chat", "gruppy") are no
+    # words of the base: below the coverage an answer needs, the calibrated decision reads it
+    # rather than its being declined outright (session 17).
+    question = "skachal pdf iz spiska minyusta i razoslal v chat gruppy, chto mne grozit?"
+    declined = _by_rules(question_index, question, "ru")
+    assert declined.coverage < MIN_COVERAGE and declined.evidence
+    result = question_index.match(question, "ru")
+    assert result.outcome == "answer"
+    assert result.entry_id == "extremist_materials"
 
 
 def test_refitting_reproduces_the_shipped_model() -> None:
