@@ -152,7 +152,6 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # 14's refit (threshold 0.70; out of fold 139 answers won for 9 wrong let in, against 101
     # and 1; README). Kept here so that a refit declining them again shows.
     "начальник говорит нельзя общатся с коллегой",
-    "переслать учебный материал в чат группы",
     "does the foreign agent law in Slovakia apply to journalists",
     "нужна юридическая помощь при разводе",
 ])
@@ -160,6 +159,11 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
 def test_everyday_near_misses_the_calibrated_decision_admits(
         question_index: QuestionIndex, question: str) -> None:
     assert question_index.match(question).entry_id is None
+
+
+def test_forwarding_course_material_is_declined_again(question_index: QuestionIndex) -> None:
+    # Admitted from session 14's refit to session 16's; declined since session 17's refit.
+    assert question_index.match("переслать учебный материал в чат группы").entry_id is None
 
 
 def test_another_countrys_law_named_in_english_is_declined_again(
