@@ -79,14 +79,14 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -3.3367
-COEFFICIENTS: tuple[float, ...] = (6.5374, 1.3808, 2.7283, -3.2049, -0.3845, 2.7628, -7.7539)
+INTERCEPT = -3.32
+COEFFICIENTS: tuple[float, ...] = (6.5248, 1.3787, 2.7249, -3.2191, -0.3842, 2.753, -7.7487)
 # The probability from which a question is answered.
 THRESHOLD = 0.77
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -1.8975
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.9745, 0.8256, 2.5966, 0.3421, -6.4824, -0.7656)
+CONFIRM_INTERCEPT = -1.901
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.9775, 0.8254, 2.5998, 0.3505, -6.4834, -0.766)
 # The probability below which such a question is declined (0: every one stays in scope).
 CONFIRM_THRESHOLD = 0.25
 _INDEX = tuple(FEATURES.index(name) for name in USED)

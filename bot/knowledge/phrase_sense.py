@@ -135,17 +135,20 @@ class Surroundings:
 
     def described(self, word: int) -> bool:
         """Return True when term `word` stands right before a word of another field, as a
-        modifier describes the noun after it ("«нежелательная» беременность")."""
+        modifier describes the noun after it ("«нежелательная» беременность"); a comma or a
+        dash between ends the phrase ("inoagent, wtf")."""
         nxt = word + 1
         return nxt < len(self._terms) and self._other[nxt] and (
-            self._terms[nxt].at - self._terms[word].at == 1)
+            self._terms[nxt].at - self._terms[word].at == 1
+            and not self._starts[self._terms[nxt].at])
 
     def _modifies(self, word: int, head: int) -> bool:
         """Return True when term `word` stands right before term `head` as its modifier: any
-        English word, a Russian adjective as written. A comparative ("что хуже: иноагент или
-        нежелательная") compares the phrase with something, it does not qualify it."""
+        English word, a Russian adjective as written, with no punctuation between ("which is
+        worse, inoagent or ..."). A comparative ("что хуже: иноагент или нежелательная")
+        compares the phrase with something, it does not qualify it."""
         terms = self._terms
-        return terms[head].at - terms[word].at == 1 and (
+        return terms[head].at - terms[word].at == 1 and not self._starts[terms[head].at] and (
             _lang(terms[word]) == "en" or (
                 self._analyzer.is_adjective(terms[word].key)
                 and not self._analyzer.is_comparative(self._words[terms[word].at])))
