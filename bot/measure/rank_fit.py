@@ -50,7 +50,7 @@ NOISE = 0.001
 Labelled = tuple[str, dict[str, float], list[str]]  # set name, resolved terms, right entries
 
 
-def resolved_terms(index: QuestionIndex, question: str, lang: str) -> dict[str, float]:
+def rank_inputs(index: QuestionIndex, question: str, lang: str) -> dict[str, float]:
     """Return what the learned ranker reads for a whole question: the terms the matcher
     resolves and weighs in its scores, and the words the base never uses (see
     QuestionIndex._rank_inputs); empty when it resolves none."""
@@ -98,7 +98,7 @@ def labelled(index: QuestionIndex, paths: Sequence[Path],
                 target = [str(e) for e in expect]
             else:
                 continue
-            terms = resolved_terms(index, read(str(item["q"])), str(item["lang"]))
+            terms = rank_inputs(index, read(str(item["q"])), str(item["lang"]))
             if terms:
                 out.append((name, terms, target))
     return out
