@@ -125,6 +125,11 @@ _EN_PREPOSITIONS = frozenset([
     "of", "at", "by", "for", "with", "about", "in", "on", "from", "to", "into", "under",
     "between", "during", "without", "near",
 ])
+# English words that open a noun phrase before its noun: articles, possessives, demonstratives.
+_EN_DETERMINERS = frozenset([
+    "a", "an", "the", "my", "our", "your", "his", "her", "its", "their", "this", "that",
+    "these", "those",
+])
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,16 @@ class Analyzer:
         if not is_cyrillic(word):
             word = latin_to_cyrillic(word)
         return self._parses(word)[0].tag.POS == "COMP"
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def is_determiner(self, word: str, lang: str) -> bool:
+        """Return True when a word of `lang` opens a noun phrase before its noun: an article, a
+        possessive or a demonstrative ("my", "the"; "моему", "этот", in either alphabet)."""
+        if lang == "en":
+            return word in _EN_DETERMINERS
+        if not is_cyrillic(word):
+            word = latin_to_cyrillic(word)
+        return "Apro" in self._parses(word)[0].tag
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def is_preposition(self, word: str, lang: str) -> bool:

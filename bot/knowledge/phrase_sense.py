@@ -124,13 +124,17 @@ class Surroundings:
                 and other[nxt] and self._joined(after, nxt))
 
     def _joined(self, head: int, word: int) -> bool:
-        """Return True when term `word` follows term `head` after prepositions only (at least
-        one) and no punctuation: "agent in football", "агент по продажам"; not "agent in
-        Russia, in simple terms"."""
+        """Return True when term `word` follows term `head` after a preposition, with only
+        prepositions or a determiner of the noun between, and no punctuation: "agent in
+        football", "агент по продажам", "legal help with my divorce"; not "agent in Russia, in
+        simple terms"."""
         first, last = self._terms[head].at + 1, self._terms[word].at
         between = self._words[first:last]
         lang = _lang(self._terms[word])
-        return (bool(between) and all(self._analyzer.is_preposition(w, lang) for w in between)
+        analyzer = self._analyzer
+        return (bool(between) and analyzer.is_preposition(between[0], lang)
+                and all(analyzer.is_preposition(w, lang) or analyzer.is_determiner(w, lang)
+                        for w in between[1:])
                 and not any(self._starts[first:last + 1]))
 
     def described(self, word: int) -> bool:
