@@ -1078,8 +1078,8 @@ class QuestionIndex:
             ranked = _promote(ranked, citing, ARTICLE_TOP, ARTICLE_SHARE)
         # A law is named by its number alone, so the words around it ("what does it do") say
         # nothing of which entry: the best of its entries leads, however far down.
-        topic = frozenset().union(*(ids for n, ids in self._laws.items()
-                                    if len(ids) <= LAW_TOPIC_ENTRIES and n in laws_named(text)))
+        topic = frozenset().union(*(ids for n in laws_named(text)
+                                    if len(ids := self._laws.get(n, ())) <= LAW_TOPIC_ENTRIES))
         if topic and ranked[0][0] not in topic:
             ranked = _promote(ranked, topic, len(ranked), 0.0)
         return ranked
