@@ -578,14 +578,14 @@ class QuestionIndex:
         return {e: s * top / top_mixed for e, s in mixed.items()}, learned
 
     def _reordered(self, text: str, keys: list[str], weights: list[float],
-                   resolved: dict[str, float],
-                   scores: dict[str, float]) -> list[tuple[str, float]]:
+                   resolved: dict[str, float], scores: dict[str, float],
+                   laws: Collection[str]) -> list[tuple[str, float]]:
         """Return the entries by score, then with the reordering rules applied: the title
         phrase, the kind of answer asked for, the question's focus and a cited article."""
         ranked = self._by_intent(text, self._by_title(
             keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
         family = resolved.keys() & self._family
-        return self._by_article(resolved, text, by_focus(
+        return self._by_article(resolved, laws, by_focus(
             text, ranked, self._readings, self._same_subject(ranked[0][0], family)))
 
     def _rank_inputs(self, resolved: dict[str, float],
@@ -1062,7 +1062,7 @@ class QuestionIndex:
             return ranked
         return _promote(ranked, named, TITLE_TOP, TITLE_SHARE)
 
-    def _by_article(self, resolved: dict[str, float], text: str,
+    def _by_article(self, resolved: dict[str, float], laws: Collection[str],
                     ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Return the ranking with an entry whose answer cites an article or a topic's law
         the question names on top.
@@ -1071,15 +1071,16 @@ class QuestionIndex:
         answer it, whatever entry its other words ("сколько лет") lean to: among the
         ARTICLE_TOP best entries scoring at least ARTICLE_SHARE of the best, the best citing
         one takes the first place and the best score (never a higher one). So does a law
-        that few entries cite ("425-ФЗ": the tax entry), from any place.
+        that few entries cite ("425-ФЗ": the tax entry), from any place; `laws` are the cited
+        laws the question names, read once in `_match_one`.
         """
         citing = frozenset().union(*(self._cited[k] for k in resolved if k in self._cited))
         if citing and ranked[0][0] not in citing:
             ranked = _promote(ranked, citing, ARTICLE_TOP, ARTICLE_SHARE)
         # A law is named by its number alone, so the words around it ("what does it do") say
         # nothing of which entry: the best of its entries leads, however far down.
-        topic = frozenset().union(*(ids for n in laws_named(text)
-                                    if len(ids := self._laws.get(n, ())) <= LAW_TOPIC_ENTRIES))
+        topic = frozenset().union(*(ids for n in laws
+                                    if len(ids := self._laws[n]) <= LAW_TOPIC_ENTRIES))
         if topic and ranked[0][0] not in topic:
             ranked = _promote(ranked, topic, len(ranked), 0.0)
         return ranked
@@ -1413,7 +1414,8 @@ class QuestionIndex:
         # anchors the question as a cited article does: its number is skipped above with the
         # other numbers, but with the law's mark it names no year or amount, and only Russia's
         # federal laws bear that mark, so no word around it reads it in another sense.
-        cites_law = bool(laws_named(text) & self._laws.keys())
+        laws = laws_named(text) & self._laws.keys()
+        cites_law = bool(laws)
         strong = strong or cites_law
         anchored = anchored or word or cites_law
         # Two words one entry's examples ask together, in a question holding no word of another
@@ -1448,7 +1450,7 @@ class QuestionIndex:
         distribution, about_none = (self.ranker.distribution(rank_inputs)
                                     if self.ranker is not None else ({}, 0.0))
         none = about_none if in_scope else 0.0
-        ranked = self._reordered(text, keys, weights, resolved, scores)
+        ranked = self._reordered(text, keys, weights, resolved, scores, laws)
         # The learned ranker reorders the entries where it is surer of its own leader than of
         # the one chosen without it, by a margin fitted out of fold (see ranker.overrules): a
         # larger one where a reordering rule chose that one from what the question says ("can
@@ -1465,7 +1467,7 @@ class QuestionIndex:
                     probability.get(mixed_leader, 0.0) - probability.get(ranked[0][0], 0.0),
                     rule_chose):
                 scores = mixed
-                ranked = self._reordered(text, keys, weights, resolved, scores)
+                ranked = self._reordered(text, keys, weights, resolved, scores, laws)
         best_id, best = ranked[0]
         alternatives = tuple(Scored(e, round(s, 4)) for e, s in ranked[1:4])
         own_anchor = anchored
