@@ -39,6 +39,7 @@ from handlers.named import (
     names_anchor_question,
     names_asked_in,
     names_in_question,
+    names_of_question,
     status_text,
     stronger_entry,
     without_any_names,
@@ -48,6 +49,7 @@ from handlers.named import (
 if TYPE_CHECKING:
     from bot.knowledge.index import MatchResult
     from bot.knowledge.model import Entry
+    from handlers.act_dates import Period
     from handlers.context import Services
 
 log = logging.getLogger(__name__)
@@ -309,7 +311,7 @@ class Dispatcher:
         if (anchored or people) and asks_about_none(result):
             # "How old is Shulman?": the name is what it asks about, not the law.
             return replace(result, outcome="off_topic", entry_id=None, alternatives=(),
-                           also=()), names
+                           also=(), also_asked=()), names
         if not anchored and result.outcome == "answer" and any(
                 all(self.services.questions.is_common_word(w) for w in tokens(n.name))
                 for n in names if n not in people):
@@ -345,10 +347,29 @@ class Dispatcher:
                     lambda e: names_list(self.services.questions, asked, lang, e, LIST_ENTRIES),
                     when)
             result = replace(result, entry_id=entry_id)
+        if names and result.also:
+            result = self._graver_offers(text, names, result, when)
         commands = commands_named_in(text)
         if commands:
             result = self._explaining(commands, stripped, lang, result)
         return result, names
+
+    def _graver_offers(self, text: str, names: list[NamedStatus], result: MatchResult,
+                       when: Period | None) -> MatchResult:
+        """Return `result` with the entries offered for the message's other questions made as
+        grave as the lists their own names are on: "… Also, can I donate to FBK?" offers
+        financing a banned organisation, not donating to a foreign agent (see
+        `stronger_entry`). A question whose words cannot be placed in the text keeps its
+        offer: another question's names must not change it."""
+        offered: dict[str, str] = {}
+        for entry_id, part in zip(result.also, result.also_asked, strict=True):
+            own = names_of_question(text, names, part) or []
+            if own and not entry_names(self.services.questions, entry_id,
+                                       tuple(n.name for n in own)):
+                entry_id = stronger_entry(entry_id, own, when)
+            if entry_id != result.entry_id:
+                offered.setdefault(entry_id, part)
+        return replace(result, also=tuple(offered), also_asked=tuple(offered.values()))
 
     def _explaining(self, commands: list[Command], text: str, lang: str,
                     result: MatchResult) -> MatchResult:

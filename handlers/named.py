@@ -535,19 +535,27 @@ def names_asked_in(text: str, names: list[NamedStatus], asked: str) -> list[Name
 
     The names of the other questions must not change its answer: "What wording should a
     newspaper use after a foreign agent's name? Also is donating to FBK illegal?" answers the
-    first question, and FBK's list is for the second. A name is the question's when it stands
-    in the sentences the question's words span.
+    first question, and FBK's list is for the second.
     """
+    own = names_of_question(text, names, asked)
+    return names if own is None else own
+
+
+def names_of_question(text: str, names: list[NamedStatus],
+                      asked: str) -> list[NamedStatus] | None:
+    """Return the names that stand in the sentences the words of the question `asked` (read
+    with the names cut, see Dispatcher.read_names) span in `text`; None when its words cannot
+    be found there, so that the caller chooses what an unplaced question names."""
     words = tokens(asked)
     if not names or not words:
-        return names
+        return None
     folded = fold(text)
     cut = "".join(f"|{re.escape(fold(n.name))}" for n in names)
     # The question's words in order, with only punctuation or cut names between them.
     gap = rf"(?:\W{cut})*?"
     found = re.search(gap.join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), folded)
     if found is None:
-        return names
+        return None
     start = max((m.end() for m in _QUESTION_END.finditer(folded, 0, found.start())), default=0)
     end = next((m.start() for m in _QUESTION_END.finditer(folded, found.end())), len(folded))
 

@@ -222,6 +222,9 @@ class MatchResult:
     alternatives: tuple[Scored, ...] = field(default=())
     coverage: float = 0.0
     also: tuple[str, ...] = field(default=())
+    # The question of the message each entry of `also` answers, in the same order, so that the
+    # caller can weigh what that question names.
+    also_asked: tuple[str, ...] = field(default=())
     own_anchor: bool = True
     elsewhere: bool = False
     # For a question no rule anchors whose words the base mostly knows: what the calibrated
@@ -253,6 +256,19 @@ def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
         if entry_id in chosen and score >= share * best:
             return [(entry_id, best), *((e, s) for e, s in ranked if e != entry_id)]
     return ranked
+
+
+def _offering(main: MatchResult, asked: Iterable[tuple[str, str]]) -> MatchResult:
+    """Return `main` with the entries the message's other questions (`asked`: each question
+    and its entry) ask for offered in `also` after those it offers already, each once and
+    with the question it answers; `main` itself when there are none."""
+    offered = dict(zip(main.also, main.also_asked, strict=True))
+    for part, entry_id in asked:
+        if entry_id != main.entry_id:
+            offered.setdefault(entry_id, part)
+    if len(offered) == len(main.also):
+        return main
+    return replace(main, also=tuple(offered), also_asked=tuple(offered.values()))
 
 
 def _beginnings(words: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -1189,12 +1205,9 @@ class QuestionIndex:
             return parts if parts.outcome == "answer" else whole
         # A clause is offered only if it names its subject itself: "и чем это грозит" asks
         # about the first question's subject, which the answer already covers.
-        alone = [self._match_one(c, lang, in_scope, admit) for c in clauses]
-        asked = [r.entry_id for r in alone
-                 if r.outcome == "answer" and r.entry_id and r.entry_id != whole.entry_id]
-        if not asked:
-            return whole
-        return replace(whole, also=tuple(dict.fromkeys((*whole.also, *asked))))
+        alone = [(c, self._match_one(c, lang, in_scope, admit)) for c in clauses]
+        return _offering(whole, [(c, r.entry_id) for c, r in alone
+                                 if r.outcome == "answer" and r.entry_id])
 
     def _match_parts(self, text: str, parts: list[str], lang: str | None,
                      in_scope: bool, admit: Admit) -> MatchResult:
@@ -1215,10 +1228,9 @@ class QuestionIndex:
         if not answered:
             return self._match_one(text, lang, in_scope, admit)
         asked, main = answered[0]
-        also = tuple(dict.fromkeys(
-            r.entry_id for _, r in answered[1:] if r.entry_id and r.entry_id != main.entry_id))
-        return replace(main, lang=lang or self.analyzer.detect_language(text), also=also,
-                       asked=asked)
+        return _offering(replace(main, lang=lang or self.analyzer.detect_language(text),
+                                 asked=asked),
+                         [(p, r.entry_id) for p, r in answered[1:] if r.entry_id])
 
     def _match_one(self, text: str, lang: str | None, in_scope: bool,
                    admit: Admit) -> MatchResult:

@@ -405,3 +405,18 @@ async def test_a_listed_person_is_named_however_the_name_is_typed(shipped: Servi
     _, names = Dispatcher(shipped).match_question(
         "Who was Anastasia Shevchenko and what was her sentence?", "en")
     assert [n.name for n in names] == ["Anastasia Shevchenko"]
+
+
+async def test_a_later_question_is_offered_as_grave_as_its_own_names_list(
+    shipped: Services,
+) -> None:
+    # TV Rain is undesirable as well as a foreign agent: the interview question after the
+    # main one is offered as taking part in an undesirable organisation's work.
+    replies = await Dispatcher(shipped).handle(_msg(
+        "How can I find out whether there is a criminal case against me before I fly home? "
+        "I gave interviews to TV Rain.", "en"))
+    text = replies_as_plain(replies)
+    assert "Going back to Russia" in text
+    offered = [c.label for row in replies[0].choices for c in row]
+    assert offered[0] == "What counts as participating in an undesirable organisation"
+    assert all("interview" not in label.casefold() for label in offered)
