@@ -44,6 +44,10 @@ _RU_FUNCTION_POS = {"PREP", "CONJ", "PRCL", "INTJ", "NPRO"}
 # longest first, and only stems of at least _MIN_BARE_STEM letters remain after cutting one.
 _RU_VERB_PREFIXES = ("пере", "раз", "рас", "под", "при", "про", "за", "по", "от", "вы", "на", "с")
 _MIN_BARE_STEM = 5
+# Russian names a woman, a small thing or a fond one with a suffix on the noun ("активист|ка",
+# "книж|ка" from "книга", "чат|ик"); the consonant before "-ка" alternates back ("ж" -> "г").
+_ALTERNATIONS = {"ж": ("г", "з"), "ч": ("к", "ц", "т"), "ш": ("х", "с")}
+_MIN_NOUN_BASE = 3
 _RU_STOP = {"быть", "это", "мочь", "такой", "весь", "свой", "который", "ли", "бы", "же"}
 # The particles written after a hyphen that make a pronoun indefinite ("кого-нибудь",
 # "где-либо"): the tokens split them off, and the dictionary does not know them alone.
@@ -312,6 +316,35 @@ class Analyzer:
             if stem.startswith(prefix) and len(stem) - len(prefix) >= _MIN_BARE_STEM:
                 return stem, stem[len(prefix):]
         return (stem,)
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def ru_noun_bases(self, lemma: str) -> tuple[str, ...]:
+        """Return the nouns a Russian noun may be a feminine or diminutive form of.
+
+        The dictionary gives "активистка", "книжка" and "чатик" lemmas of their own, so neither
+        their lemma nor their stem meets the base's "активист", "книга" and "чат"; the caller
+        keeps only the candidates the base uses. A woman is named after a person ("активист",
+        not "строй" in "стройка"), a small thing after a thing ("чат", not "муж" in "мужик").
+        """
+        out: list[str] = []
+        if lemma.endswith(("очка", "ечка")):
+            out.append(lemma[:-4] + "ка")
+        if lemma.endswith("ка") and len(lemma) - 2 >= _MIN_NOUN_BASE:
+            if self._is_animate(lemma[:-2]) is not False:
+                out.append(lemma[:-2])
+            out += [lemma[:-3] + alt + "а" for alt in _ALTERNATIONS.get(lemma[-3], ())]
+        elif (lemma.endswith("ик") and not lemma.endswith("чик")
+              and len(lemma) - 2 >= _MIN_NOUN_BASE and self._is_animate(lemma[:-2]) is False):
+            out.append(lemma[:-2])
+        return tuple(out)
+
+    def _is_animate(self, noun: str) -> bool | None:
+        """Return whether the dictionary reads `noun` as a living being's name; None when it
+        does not know the word ("иноагент") or reads it as no noun."""
+        if not self._morph.word_is_known(noun):
+            return None
+        tag = self._parses(noun)[0].tag
+        return None if tag.POS != "NOUN" else "anim" in tag
 
     def is_known_ru(self, word: str) -> bool:
         """Return True when the Russian dictionary knows word (else pymorphy3 only guesses)."""

@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -3.1922
-COEFFICIENTS: tuple[float, ...] = (6.4839, 1.3076, 2.7269, -3.2671, -0.3684, 2.8702, -7.6994)
+INTERCEPT = -2.7261
+COEFFICIENTS: tuple[float, ...] = (5.7531, 0.9061, 3.5585, -2.8874, -0.3033, 2.4378, -7.8205)
 # The probability from which a question is answered.
-THRESHOLD = 0.77
+THRESHOLD = 0.73
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -1.755
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.6293, 0.794, 2.837, 0.3005, -6.5157, -0.7519)
+CONFIRM_INTERCEPT = -1.8967
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.447, 0.8327, 3.2394, 1.2028, -7.2516, -0.7629)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.28
+CONFIRM_THRESHOLD = 0.19
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

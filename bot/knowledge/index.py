@@ -880,7 +880,8 @@ class QuestionIndex:
 
     def _own_word(self, key: str, surface: str) -> tuple[str | None, float]:
         """Return the base's word a query word is (itself, another of its forms, another word
-        of its stem: an aspect or the reflexive) and a confidence, else (None, 0)."""
+        of its stem: an aspect or the reflexive; the noun a feminine or diminutive noun is
+        made from) and a confidence, else (None, 0)."""
         if key in self._tf:
             return key, 1.0
         known = self.lexicon.key(surface)
@@ -891,6 +892,9 @@ class QuestionIndex:
                 related = self._stem_keys.get(stem)
                 if related is not None:
                     return related, RELATED_CONFIDENCE
+            for noun in self.analyzer.ru_noun_bases(key):
+                if noun in self._tf:
+                    return noun, RELATED_CONFIDENCE
         return None, 0.0
 
     def _derived_from(self, surface: str) -> str | None:

@@ -206,3 +206,24 @@ def test_a_law_no_answer_cites_is_another_field(question_index: QuestionIndex) -
     # The anti-money-laundering law blocks cards; no answer cites it.
     assert question_index.match(
         "Банк заблокировал карту по 115-ФЗ из-за переводов, что делать?", "ru").entry_id is None
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # "книжка" is the base's "книга", said fondly.
+    ("экстремистская книжка дома - изымут при обыске?", "extremist_materials"),
+    ("если я иноагент и выпускаю книжку, какие требования к обложке и упаковке", "fa_labelling"),
+])
+def test_a_diminutive_is_read_as_the_noun_it_is_made_from(
+        question_index: QuestionIndex, question: str, entry: str) -> None:
+    assert question_index.match(question, "ru").entry_id == entry
+
+
+def test_a_woman_is_named_after_a_person_and_a_small_thing_after_a_thing(
+        question_index: QuestionIndex) -> None:
+    analyzer = question_index.analyzer
+    assert "активист" in analyzer.ru_noun_bases("активистка")
+    assert "книга" in analyzer.ru_noun_bases("книжка")
+    assert "чат" in analyzer.ru_noun_bases("чатик")
+    # A building site is not a "строй", nor is a bloke a husband.
+    assert "строй" not in analyzer.ru_noun_bases("стройка")
+    assert "муж" not in analyzer.ru_noun_bases("мужик")

@@ -73,13 +73,13 @@ def test_two_words_an_entry_asks_together_anchor_its_topic(
     assert question_index.match(near_miss, "ru").entry_id is None
 
 
-@pytest.mark.xfail(strict=True, reason="the ranker's leader since session 15 (going back to "
-                   "Russia, which the first sentence asks about); README")
 def test_a_keyword_phrase_the_title_names_anchors_a_follow_up_question(
     question_index: QuestionIndex,
 ) -> None:
     # "digital hygiene" is in the entry's title and keywords but in none of its examples: it
-    # names the topic of the second question although the first is about travel.
+    # names the topic of the second question although the first is about travel. The ranker
+    # led to going back to Russia from session 15 to session 17; since session 18's training
+    # sets it leads here too.
     message = ("I'm flying home next week and worry about my laptop at the airport. "
                "Any digital hygiene advice?")
     assert question_index.match(message, "en").entry_id == "practical_safety"
