@@ -341,7 +341,7 @@ class Analyzer:
     def _is_animate(self, noun: str) -> bool | None:
         """Return whether the dictionary reads `noun` as a living being's name; None when it
         does not know the word ("иноагент") or reads it as no noun."""
-        if not self._morph.word_is_known(noun):
+        if not self.is_known_ru(noun):
             return None
         tag = self._parses(noun)[0].tag
         return None if tag.POS != "NOUN" else "anim" in tag
