@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import lemminflect
 import pymorphy3
 import pymorphy3_dicts_ru
 import snowballstemmer
@@ -222,7 +223,22 @@ class Analyzer:
             return "en:" + word
         if word in _EN_STOP or len(word) < 2:
             return None
-        return "en:" + str(self._stem.stemWord(self.en_spelling(word)))
+        return "en:" + str(self._stem.stemWord(self.en_spelling(self.en_verb(word))))
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def en_verb(self, word: str) -> str:
+        """Return the verb an irregular English verb form belongs to ("found" → "find", "paid"
+        → "pay", "sent" → "send"), else the word.
+
+        Snowball cuts suffixes and leaves irregular forms as they are, so "not found" shared
+        its stem with "founded" ("who founded Meduza" asked about the bot) and "paid" never met
+        "pay". A form English also uses as a noun or an adjective ("left", "thought", "set")
+        stays as written: which it is depends on the sentence, not the word.
+        """
+        lemmas = lemminflect.getAllLemmas(word)
+        if not lemmas or not set(lemmas) <= {"VERB", "AUX"}:
+            return word
+        return str(lemmas.get("VERB", lemmas.get("AUX", (word,)))[0])
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def en_spelling(self, word: str) -> str:

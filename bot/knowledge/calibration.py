@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.7261
-COEFFICIENTS: tuple[float, ...] = (5.7531, 0.9061, 3.5585, -2.8874, -0.3033, 2.4378, -7.8205)
+INTERCEPT = -2.947
+COEFFICIENTS: tuple[float, ...] = (5.7351, 0.9966, 3.7238, -3.5108, -0.2376, 2.7692, -7.4409)
 # The probability from which a question is answered.
-THRESHOLD = 0.73
+THRESHOLD = 0.75
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -1.8967
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.447, 0.8327, 3.2394, 1.2028, -7.2516, -0.7629)
+CONFIRM_INTERCEPT = -1.1046
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.3945, 0.4994, 3.8189, 1.8642, -7.1524, -0.515)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.19
+CONFIRM_THRESHOLD = 0.31
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -142,8 +142,13 @@ SCENE_WEIGHT = 0.7
 # "also" / "и ещё" / "а также" opening a second question.
 # "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
 # typed in Latin letters or not).
+# The full stop of an article's or a part's abbreviation before its number ends no sentence:
+# "Что грозит по ст. 284.1 УК?" was two questions, "Что грозит по ст" and "284.1 УК".
+_ABBREVIATED = ("ст", "ч", "п", "пп", "st", "ch", "art", "no", "nr", "pt")
+_SENTENCE_END = (r"(?:" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+"
+                 r"|\.\s+(?!\d))")
 _QUESTION_BREAK = re.compile(
-    r"[?;\n]+|\.\s+|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s"
+    r"[?;\n]+|" + _SENTENCE_END + r"|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s"
     # A numbered list ("1) ... 2) ..."): the asker marked the questions apart.
     r"|(?:^|\s)\(?\d{1,2}\)\s"
     r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"

@@ -92,3 +92,23 @@ def test_the_question_sentence_outweighs_the_scene(question_index: QuestionIndex
     for text, entry_id in cases.items():
         result = question_index.match(text)
         assert (result.outcome, result.entry_id) == ("answer", entry_id), text
+
+
+def test_an_abbreviated_article_is_not_a_sentence_end(question_index: QuestionIndex) -> None:
+    # "ст." before the number read as a full stop: "Что грозит по ст" and "284.1 УК" were two
+    # questions, and the first, naming no article, got the foreign agents' criminal article.
+    for text, lang in (("Что грозит по ст. 284.1 УК?", "ru"),
+                       ("ch. 3 st. 284.1 skolko let?", "ru"),
+                       ("What do the parts of art. 284.1 of the Criminal Code say?", "en")):
+        result = question_index.match(text, lang)
+        assert (result.outcome, result.entry_id) == ("answer", "un_criminal_penalties"), text
+        assert result.also_asked == (), text
+
+
+def test_a_full_stop_before_a_number_still_ends_a_sentence(
+        question_index: QuestionIndex) -> None:
+    # Only an article's or a part's abbreviation keeps its number: "2 года" opens a sentence.
+    result = question_index.match("Я журналист. 2 года пишу для Медузы. Что такое иноагент? "
+                                  "Как проверить человека?", "ru")
+    assert result.entry_id == "fa_definition"
+    assert result.also == ("check_status",)
