@@ -79,14 +79,14 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.947
-COEFFICIENTS: tuple[float, ...] = (5.7351, 0.9966, 3.7238, -3.5108, -0.2376, 2.7692, -7.4409)
+INTERCEPT = -3.0264
+COEFFICIENTS: tuple[float, ...] = (6.1679, 1.019, 3.5006, -3.6268, -0.2141, 2.8125, -7.5376)
 # The probability from which a question is answered.
-THRESHOLD = 0.75
+THRESHOLD = 0.78
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -1.1046
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.3945, 0.4994, 3.8189, 1.8642, -7.1524, -0.515)
+CONFIRM_INTERCEPT = -1.1251
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.368, 0.516, 3.8345, 1.862, -7.153, -0.5234)
 # The probability below which such a question is declined (0: every one stays in scope).
 CONFIRM_THRESHOLD = 0.31
 _INDEX = tuple(FEATURES.index(name) for name in USED)

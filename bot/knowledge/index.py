@@ -29,7 +29,7 @@ from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.message_parts import questions, scene_end
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
-from bot.knowledge.question_breaks import CLAUSE_BREAK
+from bot.knowledge.question_breaks import ALSO_ASKING, CLAUSE_BREAK
 from bot.knowledge.role import role_reading
 from bot.knowledge.scope import (
     entry_word_pairs,
@@ -138,8 +138,8 @@ _SATURATION = 1.5
 # отчёты сдавать?") weigh this share of the question sentence's words in the ranking: the
 # situation keeps the question in scope, the question chooses among the entries.
 SCENE_WEIGHT = 0.7
-# Where one question ends and another begins: "?", ";", a new line or a sentence end, and
-# "also" / "и ещё" / "а также" opening a second question.
+# Where one question ends and another begins: "?", ";", a new line or a sentence end, "и ещё"
+# opening a second question, and "also" / "а также" before a word opening one.
 # "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
 # typed in Latin letters or not).
 # The full stop of an article's or a part's abbreviation before its number ends no sentence:
@@ -148,7 +148,7 @@ _ABBREVIATED = ("ст", "ч", "п", "пп", "st", "ch", "art", "no", "nr", "pt")
 _SENTENCE_END = (r"(?:" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+"
                  r"|\.\s+(?!\d))")
 _QUESTION_BREAK = re.compile(
-    r"[?;\n]+|" + _SENTENCE_END + r"|\s(?:also|and also|и ещ[её]|а ещ[её]|а также|ещё вопрос)\s"
+    r"[?;\n]+|" + _SENTENCE_END + r"|\s(?:и ещ[её]|а ещ[её]|ещё вопрос)\s|" + ALSO_ASKING +
     # A numbered list ("1) ... 2) ..."): the asker marked the questions apart.
     r"|(?:^|\s)\(?\d{1,2}\)\s"
     r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"

@@ -41,9 +41,15 @@ def _any(words: tuple[str, ...]) -> str:
 # A word ends at a space or punctuation, not at a hyphen ("что-то" opens no question).
 _END = r"(?![\w-])"
 
+# "also" / "а также" before a word opening a question: "..., also can I repost them". Before
+# anything else it adds to the same question ("do individual foreign agents also have to
+# report", "can a court also ban me", "иноагентам, а также нежелательным").
+ALSO_ASKING = (r"\s(?:also|and also|plus|а также)[,:]?\s+"
+               rf"(?=(?:{_any(_OPENERS)}){_END})")
+
 CLAUSE_BREAK = re.compile(
-    # "also" / "и ещё" / "а также" opening a question.
-    r"\s(?:also|and also|plus|и ещ[её]|а ещ[её]|а также|ещё вопрос)[,\s]"
+    # "и ещё" / "ещё вопрос" opening a question, and "also" / "а также" before one.
+    r"\s(?:и ещ[её]|а ещ[её]|ещё вопрос)[,\s]|" + ALSO_ASKING +
     # A numbered list: "1) ... 2) ...".
     r"|(?:^|\s)\(?\d{1,2}\)\s"
     # A join before a word opening a question ("и чем это грозит", "a esli").

@@ -52,6 +52,9 @@ def test_a_situation_no_rule_anchors_is_answered(question_index: QuestionIndex, 
 @pytest.mark.parametrize(("question", "lang"), [
     ("how to cancel a netflix subscription", "en"),
     ("Как открыть ИП в России иностранцу?", "ru"),
+    # Admitted from session 14's refit to session 18's (an expected failure), declined again
+    # since session 19's.
+    ("нужна юридическая помощь при разводе", "ru"),
 ])
 def test_an_everyday_question_of_the_same_shape_is_declined(
         question_index: QuestionIndex, question: str, lang: str) -> None:
@@ -156,7 +159,6 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # and 1; README). Kept here so that a refit declining them again shows.
     "начальник говорит нельзя общатся с коллегой",
     "does the foreign agent law in Slovakia apply to journalists",
-    "нужна юридическая помощь при разводе",
 ])
 @pytest.mark.xfail(strict=True, reason="admitted since session 14's refit; README")
 def test_everyday_near_misses_the_calibrated_decision_admits(
@@ -164,11 +166,10 @@ def test_everyday_near_misses_the_calibrated_decision_admits(
     assert question_index.match(question).entry_id is None
 
 
-@pytest.mark.xfail(strict=True, reason="admitted again since session 18's refit; README")
 def test_forwarding_course_material_is_declined_again(question_index: QuestionIndex) -> None:
     # Admitted from session 14's refit to session 16's; declined by session 17's refit; admitted
     # again by session 18's (its first decision's threshold 0.77 -> 0.73, on the plateau where
-    # the out-of-fold gain is flat; README).
+    # the out-of-fold gain is flat; README); declined again by session 19's (0.78).
     assert question_index.match("переслать учебный материал в чат группы").entry_id is None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.knowledge.index import QuestionIndex
 from bot.knowledge.question_breaks import CLAUSE_BREAK
 
 
@@ -27,3 +28,27 @@ def test_a_clause_of_the_same_question_is_not_cut() -> None:
                  "как узнать, есть ли человек в реестре",
                  "I'm a foreign agent abroad, is it safe to fly back"):
         assert _parts(text) == [text], text
+
+
+def test_also_before_a_question_word_starts_a_part() -> None:
+    assert _parts("i want to donate to FBK also can I repost their videos") == [
+        "i want to donate to FBK", "can I repost their videos"]
+    assert _parts("что такое иноагент, а также как проверить человека") == [
+        "что такое иноагент,", "как проверить человека"]
+
+
+def test_also_inside_a_question_adds_to_it() -> None:
+    # "also have to", "also ban": the same question goes on; cut there, the first half
+    # ("Do individual foreign agents") asked who is one rather than what they must file.
+    for text in ("do individual foreign agents like Dud also have to file a public report",
+                 "can a court also ban me from holding certain posts",
+                 "можно ли донатить иноагентам, а также нежелательным организациям"):
+        assert _parts(text) == [text], text
+
+
+def test_a_question_with_also_inside_is_answered_whole(question_index: QuestionIndex) -> None:
+    result = question_index.match(
+        "Does a blogger who is a foreign agent also have to send reports to the ministry, or "
+        "only NGOs?", "en")
+    assert (result.outcome, result.entry_id) == ("answer", "fa_reporting")
+    assert result.also_asked == ()
