@@ -82,7 +82,7 @@ USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ra
 INTERCEPT = -3.0264
 COEFFICIENTS: tuple[float, ...] = (6.1679, 1.019, 3.5006, -3.6268, -0.2141, 2.8125, -7.5376)
 # The probability from which a question is answered.
-THRESHOLD = 0.78
+THRESHOLD = 0.77
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
 CONFIRM_INTERCEPT = -1.1251
