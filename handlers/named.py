@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.i18n import Translator
 from bot.knowledge.analyze import Analyzer, Term
 from bot.knowledge.naming import asked_about, governed, is_base_name, name_places
+from bot.knowledge.question_breaks import SENTENCE_END
 from bot.listings.model import (
     DEFINITE,
     EXACT,
@@ -523,9 +524,9 @@ def asks_about_none(result: MatchResult) -> bool:
     return result.none >= ABOUT_NONE
 
 
-# Where one question of a message ends and the next begins (the matcher's breaks, see
+# Where one question of a message ends and the next begins (the matcher's sentence ends, see
 # bot.knowledge.index).
-_QUESTION_END = re.compile(r"[?;!\n]|\.\s")
+_QUESTION_END = re.compile(r"[?;!\n]|" + SENTENCE_END, re.IGNORECASE)
 
 
 def names_asked_in(text: str, names: list[NamedStatus], asked: str) -> list[NamedStatus]:

@@ -238,7 +238,7 @@ class Analyzer:
         lemmas = lemminflect.getAllLemmas(word)
         if not lemmas or not set(lemmas) <= {"VERB", "AUX"}:
             return word
-        return str(lemmas.get("VERB", lemmas.get("AUX", (word,)))[0])
+        return str((lemmas.get("VERB") or lemmas["AUX"])[0])
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def en_spelling(self, word: str) -> str:

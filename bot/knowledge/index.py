@@ -29,7 +29,7 @@ from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.message_parts import questions, scene_end
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
-from bot.knowledge.question_breaks import ALSO_ASKING, CLAUSE_BREAK
+from bot.knowledge.question_breaks import ALSO_ASKING, CLAUSE_BREAK, SENTENCE_END
 from bot.knowledge.role import role_reading
 from bot.knowledge.scope import (
     entry_word_pairs,
@@ -142,13 +142,8 @@ SCENE_WEIGHT = 0.7
 # opening a second question, and "also" / "а также" before a word opening one.
 # "and" before a question word opens one too ("кто такие иноагенты и как проверить человека",
 # typed in Latin letters or not).
-# The full stop of an article's or a part's abbreviation before its number ends no sentence:
-# "Что грозит по ст. 284.1 УК?" was two questions, "Что грозит по ст" and "284.1 УК".
-_ABBREVIATED = ("ст", "ч", "п", "пп", "st", "ch", "art", "no", "nr", "pt")
-_SENTENCE_END = (r"(?:" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+"
-                 r"|\.\s+(?!\d))")
 _QUESTION_BREAK = re.compile(
-    r"[?;\n]+|" + _SENTENCE_END + r"|\s(?:и ещ[её]|а ещ[её]|ещё вопрос)\s|" + ALSO_ASKING +
+    r"[?;\n]+|" + SENTENCE_END + r"|\s(?:и ещ[её]|а ещ[её]|ещё вопрос)\s|" + ALSO_ASKING +
     # A numbered list ("1) ... 2) ..."): the asker marked the questions apart.
     r"|(?:^|\s)\(?\d{1,2}\)\s"
     r"|,?\s(?:и|а|and|i|a)\s+(?=(?:как|что|где|когда|сколько|можно|нужно|кто|почему|зачем"

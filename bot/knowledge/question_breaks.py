@@ -41,6 +41,13 @@ def _any(words: tuple[str, ...]) -> str:
 # A word ends at a space or punctuation, not at a hyphen ("что-то" opens no question).
 _END = r"(?![\w-])"
 
+# A full stop ending a sentence, with what follows it. The full stop of an article's or a
+# part's abbreviation before its number ends none: "Что грозит по ст. 284.1 УК?" was two
+# questions, "Что грозит по ст" and "284.1 УК". Read case-insensitively.
+_ABBREVIATED = ("ст", "ч", "п", "пп", "st", "ch", "art", "no", "nr", "pt")
+SENTENCE_END = (r"(?:" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+"
+                r"|\.\s+(?!\d))")
+
 # "also" / "а также" before a word opening a question: "..., also can I repost them". Before
 # anything else it adds to the same question ("do individual foreign agents also have to
 # report", "can a court also ban me", "иноагентам, а также нежелательным").
