@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -3.0264
-COEFFICIENTS: tuple[float, ...] = (6.1679, 1.019, 3.5006, -3.6268, -0.2141, 2.8125, -7.5376)
+INTERCEPT = -2.8307
+COEFFICIENTS: tuple[float, ...] = (5.8298, 0.9913, 3.8591, -3.8687, -0.2262, 2.8224, -7.6598)
 # The probability from which a question is answered.
-THRESHOLD = 0.77
+THRESHOLD = 0.78
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -1.1251
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.368, 0.516, 3.8345, 1.862, -7.153, -0.5234)
+CONFIRM_INTERCEPT = -0.4961
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (0.5931, 0.3223, 4.1658, 1.0562, -6.8521, -0.3265)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.31
+CONFIRM_THRESHOLD = 0.36
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -166,12 +166,12 @@ def test_everyday_near_misses_the_calibrated_decision_admits(
     assert question_index.match(question).entry_id is None
 
 
-@pytest.mark.xfail(strict=True, reason="admitted at 0.77, the windowed threshold; README")
 def test_forwarding_course_material_is_declined_again(question_index: QuestionIndex) -> None:
     # Admitted from session 14's refit to session 16's; declined by session 17's refit; admitted
     # again by session 18's (its first decision's threshold 0.77 -> 0.73, on the plateau where
     # the out-of-fold gain is flat; README); declined by session 19's at 0.78, admitted again
-    # at 0.77 once the threshold was chosen over a window of the plateau.
+    # at 0.77 once the threshold was chosen over a window of the plateau; declined again at
+    # 0.78 by session 20's refit with heldout21 joined. It sits at the threshold's edge.
     assert question_index.match("переслать учебный материал в чат группы").entry_id is None
 
 
