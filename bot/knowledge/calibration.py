@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.8307
-COEFFICIENTS: tuple[float, ...] = (5.8298, 0.9913, 3.8591, -3.8687, -0.2262, 2.8224, -7.6598)
+INTERCEPT = -3.2927
+COEFFICIENTS: tuple[float, ...] = (6.0704, 1.2126, 3.8654, -3.8561, -0.2447, 3.0814, -7.7961)
 # The probability from which a question is answered.
-THRESHOLD = 0.78
+THRESHOLD = 0.68
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = -0.4961
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (0.5931, 0.3223, 4.1658, 1.0562, -6.8521, -0.3265)
+CONFIRM_INTERCEPT = 0.0557
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (0.4359, 0.1962, 4.0743, 0.5564, -7.0294, -0.3672)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.36
+CONFIRM_THRESHOLD = 0.37
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -26,7 +26,7 @@ from bot.knowledge.focus import by_focus, focus_reading
 from bot.knowledge.frequency import zipf_frequency
 from bot.knowledge.intents import INTENTS, asked_intents, asked_share
 from bot.knowledge.lexicon import Lexicon
-from bot.knowledge.message_parts import questions, scene_end
+from bot.knowledge.message_parts import piece_asks, questions, scene_end
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
 from bot.knowledge.question_breaks import ALSO_ASKING, CLAUSE_BREAK, SENTENCE_END
@@ -241,6 +241,10 @@ class MatchResult:
     # cut left out), so that the caller applies what it knows of that question alone; empty
     # when the answer is for the whole message.
     asked: str = ""
+    # For an answer: the learned ranker's probability of each entry for the question matched
+    # (see ranker.Ranker.probabilities), so that a message read in pieces can be weighed
+    # against its reading as a whole (see QuestionIndex._one_question); empty without a ranker.
+    learned: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _promote(ranked: list[tuple[str, float]], chosen: Collection[str], top: int,
@@ -1171,6 +1175,12 @@ class QuestionIndex:
         if result.outcome == "answer":
             # The rules answered a later question of the message; the calibrated decision may
             # admit an earlier one, the main question, with the rules' answer still offered.
+            # Or the rules answered a piece of a message the calibrated decision reads whole:
+            # the learned ranker, fitted on whole messages, weighs the two (see
+            # `_prefers_whole`), the piece's answer still offered.
+            if (calibrated.outcome == "answer" and result.asked and not calibrated.asked
+                    and self._prefers_whole(calibrated, result)):
+                return _offering(calibrated, [(result.asked, result.entry_id or "")])
             return calibrated if (calibrated.outcome == "answer"
                                   and result.entry_id in calibrated.also) else result
         return calibrated if calibrated.outcome == "answer" else result
@@ -1216,7 +1226,8 @@ class QuestionIndex:
     def _match_parts(self, text: str, parts: list[str], lang: str | None,
                      in_scope: bool, admit: Admit) -> MatchResult:
         """Return the answer to the first of a message's questions (`parts`) the base answers,
-        with the others' entries in `also` (see `match`)."""
+        with the others' entries in `also` (see `match`), or the whole message's answer where
+        the pieces ask one question (see `_one_question`)."""
         if len(parts) < 2:
             return self._match_one(text, lang, in_scope, admit)
         # Once one question is anchored in the domain, the ones after it share its context:
@@ -1229,12 +1240,48 @@ class QuestionIndex:
             if result.outcome == "answer" and not follows_other_field(earlier, result):
                 answered.append((part, result))
             earlier.append(result)
+        whole = self._match_one(text, lang, in_scope, admit)
         if not answered:
-            return self._match_one(text, lang, in_scope, admit)
+            return whole
         asked, main = answered[0]
+        if self._one_question(text, whole, answered):
+            return _offering(whole, [(p, r.entry_id) for p, r in answered if r.entry_id])
         return _offering(replace(main, lang=lang or self.analyzer.detect_language(text),
                                  asked=asked),
                          [(p, r.entry_id) for p, r in answered[1:] if r.entry_id])
+
+    def _one_question(self, text: str, whole: MatchResult,
+                      answered: list[tuple[str, MatchResult]]) -> bool:
+        """Return whether a message (`text`) matched in pieces (`answered`: each piece the
+        base answers, the first one first) asks one question, so that its reading as a whole
+        (`whole`) answers it.
+
+        People tell a situation in several sentences, or ask one question in two ("волонтёрить
+        в голосе законно? они же вроде иноагенты", "just got designated a foreign agent. whats
+        the checklist"): a piece alone reads as a neighbouring subject or as nothing, while the
+        whole reads as what is asked. Two questions asked together read as a whole like one of
+        them ("кто решает, что организация экстремистская? и ещё, что будет за значок с их
+        логотипом"), and then the first stays the answer: the whole's answer is taken only
+        when no piece answers it, or when the first piece answered asks nothing (no question
+        word opens it, it holds no "ли" and no question mark closes it: see
+        message_parts.piece_asks), a statement setting the scene; and only when the ranker
+        prefers it (see `_prefers_whole`).
+        """
+        first, main = answered[0]
+        if whole.outcome != "answer" or (piece_asks(text, first) and any(
+                r.entry_id == whole.entry_id for _, r in answered)):
+            return False
+        return self._prefers_whole(whole, main)
+
+    def _prefers_whole(self, whole: MatchResult, piece: MatchResult) -> bool:
+        """Return whether the learned ranker, reading a whole message, prefers the whole's
+        answer (`whole`) to a piece's (`piece`) by its margin (see ranker.overrules): it is
+        fitted on whole messages labelled with what they ask, where each piece's match reads
+        its own words alone."""
+        learned = whole.learned
+        return bool(learned) and whole.entry_id != piece.entry_id and self.rank_overrules(
+            learned.get(whole.entry_id or "", 0.0) - learned.get(piece.entry_id or "", 0.0),
+            False)
 
     def _match_one(self, text: str, lang: str | None, in_scope: bool,
                    admit: Admit) -> MatchResult:
@@ -1564,4 +1611,5 @@ class QuestionIndex:
         return MatchResult(
             reply_lang, "answer", best_id, round(best, 4), alternatives=alternatives,
             coverage=coverage, own_anchor=own_anchor, confirmed=confirmed, none=none,
+            learned=distribution,
         )

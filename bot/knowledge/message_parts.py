@@ -28,7 +28,7 @@ QUESTION_OPENERS = frozenset({
 _ASKING = QUESTION_OPENERS | {"чего", "ли", "разве", "whom", "am"}
 
 
-def _asks(sentence: str) -> bool:
+def asks(sentence: str) -> bool:
     """Return True when a sentence reads as a question though it has no question mark: it
     opens with a question word, or holds "ли"."""
     words = tokens(sentence)
@@ -38,6 +38,14 @@ def _asks(sentence: str) -> bool:
         words[0])
     return first in _ASKING or any(
         (w if is_cyrillic(w) else latin_to_cyrillic(w)) == "ли" for w in words)
+
+
+def piece_asks(text: str, piece: str) -> bool:
+    """Return True when a piece of a message (`piece`, as split from `text`) asks a question:
+    it reads as one (see `asks`) or a question mark closes it in the message ("Медиазона
+    иноагент?"; a statement read with its question, "Я журналист. Что такое иноагент?")."""
+    at = text.find(piece)
+    return asks(piece) or (at >= 0 and text[at + len(piece):].lstrip()[:1] == "?")
 
 
 def _pieces(text: str, breaks: re.Pattern[str]) -> Iterator[tuple[str, str]]:
@@ -57,7 +65,7 @@ def questions(text: str, breaks: re.Pattern[str]) -> list[str]:
     question mark, a semicolon or a word opening another question, in a message that asks
     with a question mark, and it does not read as a question itself.
     """
-    asks = "?" in text
+    marked = "?" in text
     parts: list[str] = []
     scene = ""
     for piece, end in _pieces(text, breaks):
@@ -65,7 +73,7 @@ def questions(text: str, breaks: re.Pattern[str]) -> list[str]:
             continue
         # A full stop or a new line, not "?", ";" or a word opening another question.
         sentence_end = bool(end) and not end.strip(" \t\r\n.")
-        if asks and sentence_end and not _asks(piece):
+        if marked and sentence_end and not asks(piece):
             scene += piece + ". "
             continue
         parts.append(scene + piece)
@@ -91,11 +99,11 @@ def scene_end(text: str, breaks: re.Pattern[str]) -> int:
     told = 0  # pieces of the scene (blank ones included)
     for piece, brk in pieces:
         sentence_end = bool(brk) and not brk.strip(" \t\r\n.")
-        if piece.strip() and (not sentence_end or _asks(piece)):
+        if piece.strip() and (not sentence_end or asks(piece)):
             break
         end += len(piece) + len(brk)
         told += 1
     rest = [p for p, _ in pieces[told:] if p.strip()]
-    if end and rest and ("?" in text or any(_asks(p) for p in rest)):
+    if end and rest and ("?" in text or any(asks(p) for p in rest)):
         return end
     return 0

@@ -52,9 +52,6 @@ def test_a_situation_no_rule_anchors_is_answered(question_index: QuestionIndex, 
 @pytest.mark.parametrize(("question", "lang"), [
     ("how to cancel a netflix subscription", "en"),
     ("Как открыть ИП в России иностранцу?", "ru"),
-    # Admitted from session 14's refit to session 18's (an expected failure), declined again
-    # since session 19's.
-    ("нужна юридическая помощь при разводе", "ru"),
 ])
 def test_an_everyday_question_of_the_same_shape_is_declined(
         question_index: QuestionIndex, question: str, lang: str) -> None:
@@ -111,9 +108,11 @@ def test_what_the_rules_answer_is_never_dropped(question_index: QuestionIndex, m
                                                lang: str) -> None:
     # The first question alone would be let in by the model; the second is anchored by the
     # rules. The first, the main one, is answered, and the rules' answer is still offered
-    # (until session 16 it was the answer, and the first question was lost).
+    # (until session 16 it was the answer, and the first question was lost). Since session 20
+    # the rules' pass may read the message whole (QuestionIndex._one_question); what they
+    # answer is still there.
     by_rules = _by_rules(question_index, message, lang)
-    assert by_rules.entry_id == "check_status"
+    assert "check_status" in (by_rules.entry_id, *by_rules.also)
     result = question_index.match(message, lang)
     assert result.entry_id == "practical_safety"
     assert result.also == ("check_status",)
@@ -158,6 +157,8 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # 14's refit (threshold 0.70; out of fold 139 answers won for 9 wrong let in, against 101
     # and 1; README). Kept here so that a refit declining them again shows.
     "начальник говорит нельзя общатся с коллегой",
+    # Declined by session 19's refit and the first of session 20's, admitted again at 0.68.
+    "нужна юридическая помощь при разводе",
     "does the foreign agent law in Slovakia apply to journalists",
 ])
 @pytest.mark.xfail(strict=True, reason="admitted since session 14's refit; README")
@@ -166,12 +167,14 @@ def test_everyday_near_misses_the_calibrated_decision_admits(
     assert question_index.match(question).entry_id is None
 
 
+@pytest.mark.xfail(strict=True, reason="admitted at 0.68, session 20's threshold; README")
 def test_forwarding_course_material_is_declined_again(question_index: QuestionIndex) -> None:
     # Admitted from session 14's refit to session 16's; declined by session 17's refit; admitted
     # again by session 18's (its first decision's threshold 0.77 -> 0.73, on the plateau where
     # the out-of-fold gain is flat; README); declined by session 19's at 0.78, admitted again
     # at 0.77 once the threshold was chosen over a window of the plateau; declined again at
-    # 0.78 by session 20's refit with heldout21 joined. It sits at the threshold's edge.
+    # 0.78 by session 20's refit with heldout21 joined, admitted at 0.68 by its second refit.
+    # It sits at the threshold's edge.
     assert question_index.match("переслать учебный материал в чат группы").entry_id is None
 
 
@@ -193,3 +196,18 @@ def test_the_threshold_sits_on_the_plateau_not_on_a_spike() -> None:
             + samples(0.845, "wrong", 4) + samples(0.855, "win", 12))
     bases = {"set": calibrate.SetBase(off_topic=100, declined=100)}
     assert 0.60 <= calibrate.choose_threshold(held, bases) <= 0.70
+
+
+def test_the_confirming_threshold_is_the_plateaus_highest_point() -> None:
+    # The second decision's out-of-fold gain is some twenty questions, flat from about 0.14 to
+    # 0.36, and its best single point moved 0.19, 0.31, 0.36, 0.16 over four refits. Here the
+    # gain is 20 from 0.10 to 0.36 and 21 at 0.16 (one question): the highest point of the
+    # plateau whose window of +-0.03 lies on it is chosen, declining more of the weakly
+    # anchored answers where declining costs nothing out of fold.
+    grid = calibrate._CONFIRM_GRID
+    gains = [21.0 if t == 0.16 else 20.0 if 0.10 <= t <= 0.36 else 0.0 for t in grid]
+    allowed = [True] * len(grid)
+    assert calibrate._plateau_top(grid, gains, allowed, calibrate.CONFIRM_PLATEAU_TOLERANCE,
+                                  0.0) == 0.33
+    # With no tolerance it is the best window, around the bump.
+    assert 0.13 <= calibrate._plateau_top(grid, gains, allowed, 0.0, 0.0) <= 0.19
