@@ -1191,12 +1191,14 @@ class QuestionIndex:
         # A statement is read with the question after it (see message_parts); when the two
         # together find no answer, the question alone may ("Брат живёт в Израиле. Его могут
         # записать в иноагенты?").
+        # The message read whole, once: every reading of its pieces weighs it.
+        whole = self._match_one(text, lang, in_scope, admit)
         glued = [p for p in questions(text, _QUESTION_BREAK) if self.analyzer.terms(p, lang)]
-        result = self._match_parts(text, glued, lang, in_scope, admit)
+        result = self._match_parts(text, whole, glued, lang, in_scope, admit)
         if result.outcome != "answer":
             split = [p for p in _QUESTION_BREAK.split(text) if p and self.analyzer.terms(p, lang)]
             if split != glued:
-                alone = self._match_parts(text, split, lang, in_scope, admit)
+                alone = self._match_parts(text, whole, split, lang, in_scope, admit)
                 if alone.outcome == "answer":
                     return alone
         # Questions joined without a mark ("... и чем это грозит", "a esli ..."), read at the
@@ -1205,7 +1207,7 @@ class QuestionIndex:
             clauses = [p for p in CLAUSE_BREAK.split(glued[0])
                        if p and self.analyzer.terms(p, lang)]
             if len(clauses) > 1:
-                return self._by_clauses(text, result, clauses, lang, in_scope, admit)
+                return self._by_clauses(text, whole, clauses, lang, in_scope, admit)
         return result
 
     def _by_clauses(self, text: str, whole: MatchResult, clauses: list[str], lang: str | None,
@@ -1215,7 +1217,7 @@ class QuestionIndex:
         or the clauses' answer when the whole finds none. The whole keeps the first place:
         answering the first clause instead cost more answers than it won on every dev set."""
         if whole.outcome != "answer":
-            parts = self._match_parts(text, clauses, lang, in_scope, admit)
+            parts = self._match_parts(text, whole, clauses, lang, in_scope, admit)
             return parts if parts.outcome == "answer" else whole
         # A clause is offered only if it names its subject itself: "и чем это грозит" asks
         # about the first question's subject, which the answer already covers.
@@ -1223,13 +1225,13 @@ class QuestionIndex:
         return _offering(whole, [(c, r.entry_id) for c, r in alone
                                  if r.outcome == "answer" and r.entry_id])
 
-    def _match_parts(self, text: str, parts: list[str], lang: str | None,
+    def _match_parts(self, text: str, whole: MatchResult, parts: list[str], lang: str | None,
                      in_scope: bool, admit: Admit) -> MatchResult:
         """Return the answer to the first of a message's questions (`parts`) the base answers,
-        with the others' entries in `also` (see `match`), or the whole message's answer where
-        the pieces ask one question (see `_one_question`)."""
+        with the others' entries in `also` (see `match`), or the message's answer read whole
+        (`whole`) where there is one question or the pieces ask one (see `_one_question`)."""
         if len(parts) < 2:
-            return self._match_one(text, lang, in_scope, admit)
+            return whole
         # Once one question is anchored in the domain, the ones after it share its context:
         # "what is a foreign agent? and how do I check someone?"
         answered: list[tuple[str, MatchResult]] = []
@@ -1240,7 +1242,6 @@ class QuestionIndex:
             if result.outcome == "answer" and not follows_other_field(earlier, result):
                 answered.append((part, result))
             earlier.append(result)
-        whole = self._match_one(text, lang, in_scope, admit)
         if not answered:
             return whole
         asked, main = answered[0]
