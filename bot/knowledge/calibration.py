@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -3.2927
-COEFFICIENTS: tuple[float, ...] = (6.0704, 1.2126, 3.8654, -3.8561, -0.2447, 3.0814, -7.7961)
+INTERCEPT = -2.7268
+COEFFICIENTS: tuple[float, ...] = (5.3352, 1.0566, 4.0455, -4.0745, -0.1534, 2.2701, -7.1798)
 # The probability from which a question is answered.
 THRESHOLD = 0.68
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.0557
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (0.4359, 0.1962, 4.0743, 0.5564, -7.0294, -0.3672)
+CONFIRM_INTERCEPT = -0.0004
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.1205, 0.1856, 2.3806, 0.4529, -6.4713, -0.7555)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.37
+CONFIRM_THRESHOLD = 0.38
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
