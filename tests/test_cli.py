@@ -172,3 +172,44 @@ def test_scan_reads_files_and_says_which_are_missing(
     found, missing = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert [m["registry"] for m in found["mentions"]] == ["undesirable"]
     assert missing["error"] == "missing" and missing["mentions"] == []
+
+
+def test_kb_eval_out_of_fold_per_set_and_total(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each set is answered with the ranker fitted without it; the figures add up per set."""
+    import bot.cli.knowledge as knowledge
+
+    sets = {
+        "a": [{"q": "какой штраф за участие в нежелательной организации", "lang": "ru",
+               "expect": ["un_admin_penalties"]},
+              {"q": "how to cook pasta", "lang": "en", "expect_no_answer": True}],
+        "b": [{"q": "what must a foreign agent put on every post", "lang": "en",
+               "expect": ["fa_labelling"]},
+              {"q": "как приготовить борщ", "lang": "ru", "expect_no_answer": True},
+              {"q": "где купить билеты на концерт", "lang": "ru", "expect_no_answer": True}],
+    }
+    for name, items in sets.items():
+        (tmp_path / f"questions-{name}.json").write_text(json.dumps(items), encoding="utf-8")
+    monkeypatch.setattr(knowledge, "REPO_QUESTION_SETS", tmp_path)
+    assert main(["kb", "eval", "--out-of-fold", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["sets"]) == {"a", "b"}
+    assert (out["sets"]["a"]["answerable"], out["sets"]["b"]["off_topic"]) == (1, 2)
+    assert out["answerable"] == 2 and out["off_topic"] == 3
+    assert out["answered_correctly"] == 2, out
+    # Rankers fitted on two tiny sets have seen almost no off-topic question, so only the sums
+    # are asserted for declines.
+    assert out["abstained_correctly"] == sum(s["abstained_correctly"]
+                                             for s in out["sets"].values())
+    assert "failures" not in out["sets"]["a"]
+
+
+def test_kb_eval_out_of_fold_needs_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot.cli.knowledge as knowledge
+
+    monkeypatch.setattr(knowledge, "REPO_QUESTION_SETS", tmp_path / "missing")
+    assert main(["kb", "eval", "--out-of-fold"]) == 1
+    assert "no question sets" in capsys.readouterr().err

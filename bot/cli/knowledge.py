@@ -1,4 +1,5 @@
-"""CLI commands over the knowledge base: ask, kb validate, kb eval, kb calibrate, kb bench."""
+"""CLI commands over the knowledge base: ask, kb validate, kb eval (also out of fold),
+kb calibrate, kb rank, kb bench."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from bot.listings.service import ListingService
@@ -40,6 +41,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                     help="the knowledge base alone: no name in a question is checked")
     ev.add_argument("--leave-one-out", action="store_true",
                     help="ask each of the base's example questions of an index built without it")
+    ev.add_argument("--out-of-fold", action="store_true",
+                    help="ask each of the repository's question sets as in chat, ranked by the "
+                    "ranker fitted without that set")
+    ev.add_argument("--json", action="store_true", help="with --out-of-fold: one JSON object")
     ev.set_defaults(func=cmd_eval)
     cal = kb_sub.add_parser("calibrate", help="refit the calibrated in-scope decision and the "
                             "decision confirming weakly anchored questions on the repository's "
@@ -144,6 +149,35 @@ def evaluate(path: Path, registries: bool = True) -> dict[str, object]:
         return _rates(services, _load_set(path))
 
 
+def evaluate_out_of_fold(paths: list[Path]) -> dict[str, dict[str, object]]:
+    """Return `evaluate`'s rates for each set of `paths` (by name), its questions answered as
+    in chat but ranked by the learned ranker fitted on the examples and the other sets only.
+
+    The shipped ranker has seen every set's questions, so in-sample rates flatter any change
+    that moves the ranker; this is how well the bot reads wordings it was not fitted on,
+    the figure a change to the matcher is kept or dropped by. The fold rankers come from the
+    disk cache when the labelled questions and the fitting code are unchanged.
+    """
+    from bot.app import question_services
+    from bot.measure import rank_fit
+
+    services = question_services()
+    index = services.questions
+    shipped = index.ranker
+    rates = {}
+    with tempfile.TemporaryDirectory(prefix="riskguide-eval-") as scratch:
+        services.listings = _shipped_listings(Path(scratch))
+        folds = rank_fit.fold_rankers(services, paths)
+        try:
+            for path in paths:
+                name = path.stem.removeprefix("questions-")
+                index.ranker = folds[name]
+                rates[name] = _rates(services, _load_set(path))
+        finally:
+            index.ranker = shipped
+    return rates
+
+
 def _rates(services: Services, items: list[dict[str, object]]) -> dict[str, object]:
     """Return the rates of `evaluate` for `items` answered by `services`."""
     from handlers.ask import ask_once
@@ -212,6 +246,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Print the dev-set rates (targets: both at least 90%), or the leave-one-out figure."""
     if args.leave_one_out:
         return cmd_leave_one_out(args.failures)
+    if args.out_of_fold:
+        return cmd_out_of_fold(args.json, args.failures)
     if not args.path.exists():
         print(f"evaluation set not found: {args.path}", file=sys.stderr)
         return 1
@@ -223,6 +259,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.failures:
         for f in r["failures"]:  # type: ignore[attr-defined]
             print(f"  FAIL [{f['topic']}] {f['q']!r} -> {f['got']} ({f['score']})")
+    return 0
+
+
+def cmd_out_of_fold(as_json: bool, failures: bool) -> int:
+    """Print, per repository question set and in total, the out-of-fold rates
+    (`evaluate_out_of_fold`); exit 1 when there are no sets (an installed package has none)."""
+    paths = _repo_question_sets()
+    if not paths:
+        print(f"no question sets in {REPO_QUESTION_SETS}: run from a clone of the repository",
+              file=sys.stderr)
+        return 1
+    per_set = evaluate_out_of_fold(paths)
+    total = {key: sum(cast(int, r[key]) for r in per_set.values())
+             for key in ("answerable", "answered_correctly", "off_topic", "abstained_correctly")}
+    if as_json:
+        sets = {name: {k: v for k, v in r.items() if failures or k != "failures"}
+                for name, r in per_set.items()}
+        print(json.dumps({**total, "sets": sets}, ensure_ascii=False))
+        return 0
+    for name, r in per_set.items():
+        print(f"{name}: answered {r['answered_correctly']}/{r['answerable']},"
+              f" declined {r['abstained_correctly']}/{r['off_topic']}")
+        if failures:
+            for f in r["failures"]:  # type: ignore[attr-defined]
+                print(f"  FAIL [{f['topic']}] {f['q']!r} -> {f['got']} ({f['score']})")
+    print(f"all {len(per_set)} sets out of fold: answered {total['answered_correctly']}/"
+          f"{total['answerable']}, declined {total['abstained_correctly']}/{total['off_topic']}")
     return 0
 
 
