@@ -40,7 +40,8 @@ import numpy as np
 # --cross-validate`, bot.measure.rank_fit), all three jointly (session 15); L2 and steps sat
 # on a plateau (session 11); with 51 sets a lower L2 gains some 15 questions out of fold but
 # moves the calibrated threshold and breaks suite questions, so 1e-5 stays (README, session
-# 21). Up to session 14 the share was 0.5 with a margin of 0.3 and a rule's leader always stood; out of fold over the 37 sets (15,930 questions) that way gives
+# 21). Up to session 14 the share was 0.5 with a margin of 0.3 and a rule's leader always
+# stood; out of fold over the 37 sets (15,930 questions) that way gives
 # 14,157 answers and declines right, no ranker 13,494, the best way 14,392 (0.9/0/0.1). The
 # choosing rule picks 0.9/0.1/0.2 (14,379); 0.9/0.1/0.3 ships (14,378, one short of the
 # noise band), which keeps "can a retired teacher be named a foreign agent" with the focus
