@@ -213,3 +213,20 @@ def test_kb_eval_out_of_fold_needs_the_repository(
     monkeypatch.setattr(knowledge, "REPO_QUESTION_SETS", tmp_path / "missing")
     assert main(["kb", "eval", "--out-of-fold"]) == 1
     assert "no question sets" in capsys.readouterr().err
+
+
+def test_kb_eval_json_counts_a_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "questions-x.json"
+    path.write_text(json.dumps([
+        {"q": "what must a foreign agent put on every post", "lang": "en",
+         "expect": ["fa_labelling"]},
+        {"q": "how to cook pasta", "lang": "en", "expect_no_answer": True},
+        {"q": "how to cook pasta", "lang": "en", "expect": ["fa_labelling"]},
+    ]), encoding="utf-8")
+    assert main(["kb", "eval", "--set", str(path), "--json", "--failures"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["answered_correctly"], out["answerable"]) == (1, 2)
+    assert (out["abstained_correctly"], out["off_topic"]) == (1, 1)
+    assert [f["q"] for f in out["failures"]] == ["how to cook pasta"]

@@ -44,7 +44,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ev.add_argument("--out-of-fold", action="store_true",
                     help="ask each of the repository's question sets as in chat, ranked by the "
                     "ranker fitted without that set")
-    ev.add_argument("--json", action="store_true", help="with --out-of-fold: one JSON object")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.set_defaults(func=cmd_eval)
     cal = kb_sub.add_parser("calibrate", help="refit the calibrated in-scope decision and the "
                             "decision confirming weakly anchored questions on the repository's "
@@ -243,7 +243,8 @@ def cmd_leave_one_out(failures: bool) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Print the dev-set rates (targets: both at least 90%), or the leave-one-out figure."""
+    """Print an evaluation set's rates (one JSON object with --json), the leave-one-out
+    figure, or the out-of-fold figures of the repository's sets."""
     if args.leave_one_out:
         return cmd_leave_one_out(args.failures)
     if args.out_of_fold:
@@ -252,6 +253,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"evaluation set not found: {args.path}", file=sys.stderr)
         return 1
     r = evaluate(args.path, registries=not args.no_registries)
+    if args.json:
+        print(json.dumps({k: v for k, v in r.items() if args.failures or k != "failures"},
+                         ensure_ascii=False))
+        return 0
     print(f"answerable questions answered correctly: {r['answered_correctly']}/{r['answerable']}"
           f" = {r['answer_rate']:.1%}")
     print(f"off-topic questions correctly declined:  {r['abstained_correctly']}/{r['off_topic']}"
