@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -140,12 +141,11 @@ def evaluate(path: Path, registries: bool = True) -> dict[str, object]:
     checked ("can I donate to The Insider" is in scope because The Insider is listed), against
     the snapshot shipped with the bot: the same data on every machine, so figures compare.
     """
-    from bot.app import question_services
+    if not registries:
+        from bot.app import question_services
 
-    services = question_services()
-    with tempfile.TemporaryDirectory(prefix="riskguide-eval-") as scratch:
-        if registries:
-            services.listings = _shipped_listings(Path(scratch))
+        return _rates(question_services(), _load_set(path))
+    with shipped_services("eval") as services:
         return _rates(services, _load_set(path))
 
 
@@ -158,15 +158,12 @@ def evaluate_out_of_fold(paths: list[Path]) -> dict[str, dict[str, object]]:
     the figure a change to the matcher is kept or dropped by. The fold rankers come from the
     disk cache when the labelled questions and the fitting code are unchanged.
     """
-    from bot.app import question_services
     from bot.measure import rank_fit
 
-    services = question_services()
-    index = services.questions
-    shipped = index.ranker
     rates = {}
-    with tempfile.TemporaryDirectory(prefix="riskguide-eval-") as scratch:
-        services.listings = _shipped_listings(Path(scratch))
+    with shipped_services("eval") as services:
+        index = services.questions
+        shipped = index.ranker
         folds = rank_fit.fold_rankers(services, paths)
         try:
             for path in paths:
@@ -212,6 +209,20 @@ def _rates(services: Services, items: list[dict[str, object]]) -> dict[str, obje
         "abstain_rate": abstain_ok / abstain if abstain else 0.0,
         "failures": failures,
     }
+
+
+@contextmanager
+def shipped_services(purpose: str) -> Iterator[Services]:
+    """Yield the question services with listings over the bundled snapshot only, in a
+    throwaway data directory named for `purpose`: what every measurement answers with
+    (evaluations, calibration, the ranker's fits, the chat bench), so that figures compare
+    across machines and the operator's data is never read or written."""
+    from bot.app import question_services
+
+    services = question_services()
+    with tempfile.TemporaryDirectory(prefix=f"riskguide-{purpose}-") as scratch:
+        services.listings = _shipped_listings(Path(scratch))
+        yield services
 
 
 def _shipped_listings(scratch: Path) -> ListingService:
@@ -350,11 +361,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             print(f"evaluation set not found: {missing[0]}", file=sys.stderr)
             return 1
         questions = [(str(i["q"]), str(i["lang"])) for p in sets for i in _load_set(p)]
-        from bot.app import question_services
-
-        services = question_services()
-        with tempfile.TemporaryDirectory(prefix="riskguide-bench-") as scratch:
-            services.listings = _shipped_listings(Path(scratch))
+        with shipped_services("bench") as services:
             chat = chat_bench.run(services, questions)
         chat["chat_sets"] = [str(p) for p in sets]
         figures.update(chat)

@@ -31,7 +31,6 @@ samples depend on shipped constants, and one run prints the constants it would r
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,16 +190,13 @@ def collect(paths: Sequence[Path], ranked_on: Sequence[Path] = (),
     lists every set the shipped ranker is fitted on when that is more than `paths` (the
     training sets, see `calibration_sets`); each fold's model is fitted on them too.
     """
-    from bot.app import question_services
-    from bot.cli.knowledge import _load_set, _shipped_listings
+    from bot.cli.knowledge import _load_set, shipped_services
     from handlers.dispatcher import Dispatcher
 
-    services = question_services()
     samples: list[Sample] = []
     bases: dict[str, SetBase] = {}
     weak: list[Weak] = []
-    with tempfile.TemporaryDirectory(prefix="riskguide-calibrate-") as scratch:
-        services.listings = _shipped_listings(Path(scratch))
+    with shipped_services("calibrate") as services:
         index = services.questions
         shipped, shipped_ranker, confirmed = index.admits, index.ranker, index.confirms
         index.confirms = _always

@@ -22,7 +22,6 @@ import inspect
 import math
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -240,16 +239,13 @@ def cross_validate(paths: Sequence[Path],
     margins), the answers and declines right with a model fitted without that set, and the
     way chosen (see `choose`). Sets without named entries are measured with the model fitted
     on all."""
-    from bot.app import question_services
-    from bot.cli.knowledge import _shipped_listings
+    from bot.cli.knowledge import shipped_services
 
-    services = question_services()
-    index = services.questions
-    shipped = index.ranker
     configs = _configs(shares)
     figures: dict[str, dict[Config, Outcome]] = {}
-    with tempfile.TemporaryDirectory(prefix="riskguide-rank-") as scratch:
-        services.listings = _shipped_listings(Path(scratch))
+    with shipped_services("rank") as services:
+        index = services.questions
+        shipped = index.ranker
         folds = fold_rankers(services, paths)
         try:
             for path in paths:
@@ -318,12 +314,9 @@ def format_figures(figures: dict[str, object], top: int = 12) -> str:
 def refit(paths: Sequence[Path], path: Path = ranker.WEIGHTS) -> ranker.Ranker:
     """Fit the ranker on every labelled question and write it where the package ships it;
     return it."""
-    from bot.app import question_services
-    from bot.cli.knowledge import _shipped_listings
+    from bot.cli.knowledge import shipped_services
 
-    services = question_services()
-    with tempfile.TemporaryDirectory(prefix="riskguide-rank-") as scratch:
-        services.listings = _shipped_listings(Path(scratch))
+    with shipped_services("rank") as services:
         model = fit_on(services.questions,
                        labelled(services.questions, paths, chat_reading(services)))
     ranker.save(model, path)
