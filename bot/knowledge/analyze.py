@@ -50,6 +50,15 @@ _MIN_BARE_STEM = 5
 _ALTERNATIONS = {"ж": ("г", "з"), "ч": ("к", "ц", "т"), "ш": ("х", "с")}
 _MIN_NOUN_BASE = 3
 _RU_STOP = {"быть", "это", "мочь", "такой", "весь", "свой", "который", "ли", "бы", "же"}
+# Words of the conversation, not of its subject: greetings, thanks, "please" and chat fillers
+# ("плиз", "спс", "капец", "лол") the dictionary reads as nouns or does not know. Like its
+# interjections and particles they say nothing about what is asked; read as content, each was
+# a word the base never uses, evidence of another field ("just got listed as inoagent wtf do
+# i do first" was declined). Matched as typed.
+_RU_DISCOURSE = frozenset({
+    "плиз", "плз", "пж", "пжлст", "пжлста", "спс", "лол", "капец", "ппц", "хелп", "привет",
+    "приветик", "хай", "окей", "ок",
+})
 # The particles written after a hyphen that make a pronoun indefinite ("кого-нибудь",
 # "где-либо"): the tokens split them off, and the dictionary does not know them alone.
 _RU_POSTFIX_PARTICLES = frozenset({"нибудь", "либо"})
@@ -75,6 +84,12 @@ _EN_STOP = set(
         "does", "did", "doing", "would", "could", "might", "must", "shall", "may", "get", "got",
         "let", "lets", "im", "i'm", "ive", "i've", "it's", "what's", "there's", "one",
         "someone", "something",
+        # Words of the conversation, not of its subject (see _RU_DISCOURSE): greetings, thanks,
+        # "please", interjections and chat fillers; English has no tagger here to drop them.
+        "please", "thanks", "thank", "ty", "hi", "hello", "hey", "yo", "ok", "okay", "wtf",
+        "lol", "lmao", "omg", "omfg", "btw", "fyi", "tbh", "imo", "imho", "idk", "afaik",
+        "iirc", "ugh", "hmm", "hm", "um", "uh", "wow", "damn", "oh", "ah", "yeah", "yep",
+        "yup", "nope", "guys", "folks", "sorry",
         # The negated auxiliaries of be, do and have say no more than their stop words; a
         # negated modal stays ("what can't a foreign agent do" asks what is forbidden).
         "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "hasn't",
@@ -106,6 +121,9 @@ _EN_CHAT_WORDS = {
     "govt": "government", "gov": "government", "smth": "something", "sth": "something",
     "smb": "somebody", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
     "thx": "thanks", "w": "with", "org": "organization", "orgs": "organizations",
+    "max": "maximum", "yrs": "years", "yr": "year", "info": "information", "pic": "picture",
+    "pics": "pictures", "vid": "video", "vids": "videos", "msg": "message", "msgs": "messages",
+    "wanna": "want", "gonna": "going",
 }
 
 # British and American spellings of one word ("organisation"/"organization",
@@ -192,7 +210,7 @@ class Analyzer:
         if parse.tag.POS in _RU_FUNCTION_POS:
             return None
         lemma = str(parse.normal_form).replace("ё", "е")
-        return None if lemma in _RU_STOP else lemma
+        return None if lemma in _RU_STOP or word in _RU_DISCOURSE else lemma
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def en_word(self, word: str) -> str:

@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.3872
-COEFFICIENTS: tuple[float, ...] = (4.2769, 1.196, 3.4805, -2.8621, -0.1649, 1.8996, -7.232)
+INTERCEPT = -2.673
+COEFFICIENTS: tuple[float, ...] = (4.422, 1.0928, 4.1331, -3.5502, -0.1843, 2.1643, -6.4676)
 # The probability from which a question is answered.
-THRESHOLD = 0.72
+THRESHOLD = 0.62
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.645
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.5657, 0.1429, 2.2337, -0.971, -6.2321, -0.4815)
+CONFIRM_INTERCEPT = 1.0735
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.8518, -0.0189, 1.7873, -1.6122, -5.5617, -0.2691)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.35
+CONFIRM_THRESHOLD = 0.27
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -38,15 +38,19 @@ import numpy as np
 # chose that one, RULE_MARGIN where a reordering rule did (see `overrules`). Chosen by
 # leave-one-set-out cross-validation over the development sets (`riskguide kb rank
 # --cross-validate`, bot.measure.rank_fit), all three jointly (session 15); L2 and steps sat
-# on a plateau (session 11); with 51 sets a lower L2 gains some 15 questions out of fold but
-# moves the calibrated threshold and breaks suite questions, so 1e-5 stays (README, session
-# 21). Up to session 14 the share was 0.5 with a margin of 0.3 and a rule's leader always
-# stood; out of fold over the 37 sets (15,930 questions) that way gives
+# on a plateau (session 11); with 51 sets a lower L2 gained some 15 questions out of fold but
+# moved the calibrated threshold and broke suite questions (session 21). Session 22, 52 sets:
+# 3e-6 with share and margins cross-validated again (0.7/0.1/0.5, the choosing rule's pick)
+# and the decisions refitted, +62 answers and -3 declines out of fold against 1e-5 at
+# 0.9/0.1/0.3 (README). Up to session 14 the share was 0.5 with a margin of 0.3 and a rule's
+# leader always stood; out of fold over the 37 sets (15,930 questions) that way gives
 # 14,157 answers and declines right, no ranker 13,494, the best way 14,392 (0.9/0/0.1). The
 # choosing rule picks 0.9/0.1/0.2 (14,379); 0.9/0.1/0.3 ships (14,378, one short of the
 # noise band), which keeps "can a retired teacher be named a foreign agent" with the focus
-# rule that reads it (the model prefers the bans by 0.23). README, session 15.
-L2 = 1e-5
+# rule that reads it (the model prefers the bans by 0.23). README, session 15. At L2 3e-6 the
+# model is surer of itself, and at 0.9/0.1/0.3 its weak leads overruled the texts ("может ли
+# иностранный агент по работе поехать в Германию" got the definition): 0.7/0.1/0.5 ships.
+L2 = 3e-6
 STEPS = 600
 # The matcher weighs a term by how rare it is in general language, which tells the domain's
 # words from everyday ones; between the entries, the common words that say what is asked
@@ -56,10 +60,10 @@ STEPS = 600
 # questions first right): 1,169 at the matcher's weights (power 1), 1,229 at 0.5, 1,238 at
 # 0.25, 1,232 at 0 (presence alone); session 15.
 INPUT_POWER = 0.25
-CROSS_VALIDATED_SHARE = 0.9
+CROSS_VALIDATED_SHARE = 0.7
 SHARE = CROSS_VALIDATED_SHARE
 MARGIN = 0.1
-RULE_MARGIN = 0.3
+RULE_MARGIN = 0.5
 # The shipped model, fitted by `riskguide kb rank` on the base's example questions and the
 # development sets' in-scope questions, with their off-topic ones as the class NONE (the clean
 # held-out set never).
