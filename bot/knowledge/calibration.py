@@ -79,14 +79,14 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.673
-COEFFICIENTS: tuple[float, ...] = (4.422, 1.0928, 4.1331, -3.5502, -0.1843, 2.1643, -6.4676)
+INTERCEPT = -2.1155
+COEFFICIENTS: tuple[float, ...] = (3.482, 0.9965, 4.8844, -3.6223, -0.309, 2.147, -6.4739)
 # The probability from which a question is answered.
-THRESHOLD = 0.62
+THRESHOLD = 0.64
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 1.0735
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.8518, -0.0189, 1.7873, -1.6122, -5.5617, -0.2691)
+CONFIRM_INTERCEPT = 1.2226
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.9277, -0.0583, 1.654, -1.7211, -5.716, -0.2427)
 # The probability below which such a question is declined (0: every one stays in scope).
 CONFIRM_THRESHOLD = 0.27
 _INDEX = tuple(FEATURES.index(name) for name in USED)
