@@ -608,12 +608,13 @@ class QuestionIndex:
         return self._by_article(resolved, laws, by_focus(
             text, ranked, self._readings, self._same_subject(ranked[0][0], family)))
 
-    def _rank_inputs(self, resolved: dict[str, float],
-                     unknown: dict[str, float]) -> dict[str, float]:
-        """Return what the learned ranker reads for a question: its resolved terms and the
-        words the base never uses (see ranker.UNKNOWN); one method, so that the ranker is
-        fitted on exactly what it reads here (see bot.measure.rank_fit)."""
-        return {**resolved, **unknown}
+    def _rank_inputs(self, resolved: dict[str, float], unknown: dict[str, float],
+                     sequence: Sequence[tuple[str, float]] = ()) -> dict[str, float]:
+        """Return what the learned ranker reads for a question: its resolved terms, the
+        words the base never uses (see ranker.UNKNOWN) and each two of them in a row
+        (`sequence`, see ranker.PAIR); one method, so that the ranker is fitted on exactly
+        what it reads here (see bot.measure.rank_fit)."""
+        return {**resolved, **unknown, **ranker.pairs(sequence)}
 
     def example_terms(self) -> list[tuple[str, dict[str, float]]]:
         """Return each example question's entry and weighted terms, as the matcher weighs a
@@ -1181,8 +1182,10 @@ class QuestionIndex:
             if (calibrated.outcome == "answer" and result.asked and not calibrated.asked
                     and self._prefers_whole(calibrated, result)):
                 return _offering(calibrated, [(result.asked, result.entry_id or "")])
-            return calibrated if (calibrated.outcome == "answer"
-                                  and result.entry_id in calibrated.also) else result
+            # The same answer read whole keeps the other questions' offers the rules' reading
+            # of one piece has not.
+            return calibrated if (calibrated.outcome == "answer" and result.entry_id in (
+                calibrated.entry_id, *calibrated.also)) else result
         return calibrated if calibrated.outcome == "answer" else result
 
     def _match(self, text: str, lang: str | None, in_scope: bool, admit: Admit) -> MatchResult:
@@ -1510,7 +1513,11 @@ class QuestionIndex:
         scores = {e: s * confidence for e, s in scores.items()}
         # The ranker read once: the entries' probabilities (mixed in below), the probability
         # that the question asks about none of them (see MatchResult.none and `features`).
-        rank_inputs = self._rank_inputs(resolved, unknown)
+        sequence = [(mapped[t.key], resolved[mapped[t.key]]) if mapped.get(t.key) in resolved
+                    else (ranker.UNKNOWN + t.key, unknown[ranker.UNKNOWN + t.key])
+                    for t in analysed
+                    if mapped.get(t.key) in resolved or ranker.UNKNOWN + t.key in unknown]
+        rank_inputs = self._rank_inputs(resolved, unknown, sequence)
         distribution, about_none = (self.ranker.distribution(rank_inputs)
                                     if self.ranker is not None else ({}, 0.0))
         none = about_none if in_scope else 0.0

@@ -8,8 +8,9 @@ regression (softmax over the entries, L2-regularised) fitted on labelled questio
 latter: its weight for ("штраф", fines) rises where "штраф" separates the fines from the label
 duty, and falls where every neighbour uses it. Its inputs are the terms the matcher already
 computes for a question (`resolved` in QuestionIndex._match_one: analysed, typo- and
-thesaurus-folded keys with their weights, flattened: see INPUT_POWER) and the question's words
-the base never uses (see UNKNOWN), normalised to unit length, never raw wording.
+thesaurus-folded keys with their weights, flattened: see INPUT_POWER), the question's words
+the base never uses (see UNKNOWN) and each two of those read words in a row (see PAIR),
+normalised to unit length, never raw wording.
 
 The fit is full-batch accelerated gradient descent over a sparse design matrix, with a fixed
 number of steps from a zero start: deterministic, so that a test can refit the shipped weights
@@ -28,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +52,9 @@ import numpy as np
 # rule that reads it (the model prefers the bans by 0.23). README, session 15. At L2 3e-6 the
 # model is surer of itself, and at 0.9/0.1/0.3 its weak leads overruled the texts ("может ли
 # иностранный агент по работе поехать в Германию" got the definition): 0.7/0.1/0.5 ships.
+# Session 23, word pairs as inputs (see PAIR): the rule picks 0.9/0.1/0.5 (23,036 right
+# against 23,018 at 0.7/0.1/0.5), which again gives "Вчера меня внесли в реестр иноагентов.
+# Как теперь выйти из него?" the first steps after designation: 0.7/0.1/0.5 stays.
 L2 = 3e-6
 STEPS = 600
 # The matcher weighs a term by how rare it is in general language, which tells the domain's
@@ -83,6 +88,33 @@ NONE = "(none)"
 # 1,311 with words used twice, 1,314 five times (session 16).
 UNKNOWN = "?"
 MIN_UNKNOWN_USES = 5
+# Two of a question's read words in a row (resolved terms or unknown words, function words
+# and setting words skipped) are an input too, keyed with this prefix and weighing PAIR_WEIGHT
+# of the lesser of the two: a model of single words gives each word one weight whatever stands
+# beside it, and a pair can weigh what the two say together. Like unknown words, only pairs
+# MIN_UNKNOWN_USES fitting questions use get a weight. Session 23, the ranker alone fitted
+# without nine sets and ranking them (4,176 in-scope questions): 3,905 first right without
+# pairs, 3,929 with them (PAIR_WEIGHT 0.5; 1.0 and 0.25 were a little worse, pairs across one
+# word between worse still); README.
+PAIR = "+"
+PAIR_WEIGHT = 0.5
+
+
+def _learned_only(term: str) -> bool:
+    """Return whether a term is an input only labelled questions teach (an unknown word or a
+    pair), read only where the model has a weight for it."""
+    return term.startswith((UNKNOWN, PAIR))
+
+
+def pairs(sequence: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """Return the pair inputs of a question's read words in order (term, weight): each two
+    neighbours, PAIR_WEIGHT of the lesser weight (see PAIR)."""
+    out: dict[str, float] = {}
+    for (a, wa), (b, wb) in pairwise(sequence):
+        if a != b:
+            key = PAIR + a + " " + b
+            out[key] = max(out.get(key, 0.0), PAIR_WEIGHT * min(wa, wb))
+    return out
 
 
 @dataclass(frozen=True)
@@ -110,7 +142,7 @@ class Ranker:
         `probabilities`) and the probability that it asks about none, in one pass. A word
         the base never uses (see UNKNOWN) is read only where the model has a weight for it."""
         x = _normalised({t: w for t, w in resolved.items()
-                         if not t.startswith(UNKNOWN) or t in self.weights})
+                         if not _learned_only(t) or t in self.weights})
         logits = self.bias.copy()
         for term, value in x.items():
             vector = self.weights.get(term)
@@ -169,7 +201,7 @@ def fit(rows: Sequence[Mapping[str, float]], targets: Sequence[Sequence[str]],
     uses: dict[str, int] = {}
     for row in rows:
         for term in row:
-            if term.startswith(UNKNOWN):
+            if _learned_only(term):
                 uses[term] = uses.get(term, 0) + 1
     column = {e: k for k, e in enumerate(entries)}
     kept: list[dict[str, float]] = []

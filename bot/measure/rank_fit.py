@@ -59,8 +59,9 @@ def rank_inputs(index: QuestionIndex, question: str, lang: str) -> dict[str, flo
     seen: list[dict[str, float]] = []
     inputs = index._rank_inputs
 
-    def observe(resolved: dict[str, float], unknown: dict[str, float]) -> dict[str, float]:
-        seen.append(inputs(resolved, unknown))
+    def observe(resolved: dict[str, float], unknown: dict[str, float],
+                sequence: Sequence[tuple[str, float]] = ()) -> dict[str, float]:
+        seen.append(inputs(resolved, unknown, sequence))
         return seen[-1]
 
     index._rank_inputs = observe  # type: ignore[method-assign]
@@ -132,7 +133,8 @@ def fold_rankers(services: Services, paths: Sequence[Path]) -> dict[str, ranker.
     key = cache.content_key(
         "".join(inspect.getsource(code) for code in (ranker.fit, ranker._Design,
                                                      ranker._normalised)),
-        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, ranker.MIN_UNKNOWN_USES, entries,
+        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, ranker.MIN_UNKNOWN_USES,
+              ranker.PAIR_WEIGHT, entries,
               names)),
         repr([(name, sorted(terms.items()), target) for name, terms, target in rows]))
     return cache.load_or_build("rank-folds", key, lambda: fit_folds(rows, names, entries))

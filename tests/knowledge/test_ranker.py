@@ -25,6 +25,23 @@ def test_a_word_that_tells_neighbours_apart_decides() -> None:
     assert model.probabilities({"борщ": 1.0}) == pytest.approx(model.probabilities({}))
 
 
+def test_two_words_in_a_row_teach_what_neither_does_alone() -> None:
+    # Every word is asked as often for one entry as for the other; only which two stand
+    # together tells them apart. A model of single words is left at even odds; the pairs
+    # decide.
+    def inputs(*words: str) -> dict[str, float]:
+        sequence = [(w, 1.0) for w in words]
+        return {**dict(sequence), **ranker.pairs(sequence)}
+
+    rows = [inputs("a", "b"), inputs("c", "d"), inputs("a", "d"), inputs("c", "b")] * 5
+    targets = [["check"], ["check"], ["fines"], ["fines"]] * 5
+    model = ranker.fit(rows, targets, ["check", "fines"], l2=1e-3, steps=300)
+    assert model.probabilities(inputs("a", "b"))["check"] > 0.7
+    assert model.probabilities(inputs("a", "d"))["fines"] > 0.7
+    # The same words without their pairs: nothing to tell.
+    assert model.probabilities({"a": 1.0, "b": 1.0})["check"] == pytest.approx(0.5, abs=0.05)
+
+
 def test_the_class_of_no_entry_never_ranks_but_tells_off_topic_words() -> None:
     # Off-topic questions say "виза"; the entries' questions do not.
     rows = [{"штраф": 0.9}, {"плашка": 0.9}, {"виза": 0.9}, {"виза": 0.5, "штраф": 0.5}]

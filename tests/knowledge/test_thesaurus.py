@@ -66,10 +66,28 @@ def test_a_question_in_synonyms_only_finds_the_entry(
 def test_a_synonym_lifts_a_weak_match_to_a_confident_one(
     question_index: QuestionIndex, without_thesaurus: QuestionIndex,
 ) -> None:
+    # The thesaurus alone is compared, as below: the learned ranker orders the two close
+    # entries its own way (see the next test).
     question = "нужен ли дисклеймер на видео иноагента"
-    with_it, without = question_index.match(question), without_thesaurus.match(question)
+    share, question_index.rank_share = question_index.rank_share, 0.0
+    try:
+        with_it, without = question_index.match(question), without_thesaurus.match(question)
+    finally:
+        question_index.rank_share = share
     assert with_it.entry_id == "fa_labelling"
     assert with_it.score > without.score + 0.3
+
+
+@pytest.mark.xfail(strict=True, reason="the ranker with word pairs prefers reposting; README")
+def test_a_disclaimer_on_a_foreign_agents_video_is_the_label(
+        question_index: QuestionIndex) -> None:
+    # Since session 23 (word pairs in the learned ranker) the bot answers with reposting a
+    # foreign agent's materials (0.55 against 0.36): the pair "видео иноагента" is mostly
+    # asked by people sharing one. That entry tells to keep or add the label when sharing, so
+    # the answer is not wrong, but the label's own entry, which says how a video carries it,
+    # is the better one.
+    assert question_index.match("нужен ли дисклеймер на видео иноагента").entry_id == (
+        "fa_labelling")
 
 
 def test_everyday_sentences_with_a_synonym_are_still_declined(
@@ -160,8 +178,12 @@ def test_everyday_words_for_a_concept_find_its_entry(
     share, question_index.rank_share = question_index.rank_share, 0.0
     try:
         for question, entry_id in EVERYDAY_WORDS.items():
-            assert question_index.match(question).entry_id == entry_id, question
-            assert without_thesaurus.match(question).entry_id != entry_id, question
+            with_it, without = question_index.match(question), without_thesaurus.match(question)
+            assert with_it.entry_id == entry_id, question
+            # Without the thesaurus another entry, or the same one only weakly: since session
+            # 23 the calibrated decision admits "можно ли фрилансить на иноагента" on the
+            # base's own words at 0.42, where the thesaurus reads it at 0.91.
+            assert without.entry_id != entry_id or with_it.score > without.score + 0.3, question
     finally:
         question_index.rank_share = share
 
