@@ -609,7 +609,7 @@ class QuestionIndex:
             text, ranked, self._readings, self._same_subject(ranked[0][0], family)))
 
     def _rank_inputs(self, resolved: dict[str, float], unknown: dict[str, float],
-                     sequence: Sequence[tuple[str, float]] = ()) -> dict[str, float]:
+                     sequence: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Return what the learned ranker reads for a question: its resolved terms, the
         words the base never uses (see ranker.UNKNOWN) and each two of them in a row
         (`sequence`, see ranker.PAIR); one method, so that the ranker is fitted on exactly
@@ -1513,6 +1513,7 @@ class QuestionIndex:
         scores = {e: s * confidence for e, s in scores.items()}
         # The ranker read once: the entries' probabilities (mixed in below), the probability
         # that the question asks about none of them (see MatchResult.none and `features`).
+        # The words read, in the question's order, for the ranker's word pairs (ranker.PAIR).
         sequence = [(mapped[t.key], resolved[mapped[t.key]]) if mapped.get(t.key) in resolved
                     else (ranker.UNKNOWN + t.key, unknown[ranker.UNKNOWN + t.key])
                     for t in analysed

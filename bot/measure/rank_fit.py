@@ -60,7 +60,7 @@ def rank_inputs(index: QuestionIndex, question: str, lang: str) -> dict[str, flo
     inputs = index._rank_inputs
 
     def observe(resolved: dict[str, float], unknown: dict[str, float],
-                sequence: Sequence[tuple[str, float]] = ()) -> dict[str, float]:
+                sequence: Sequence[tuple[str, float]]) -> dict[str, float]:
         seen.append(inputs(resolved, unknown, sequence))
         return seen[-1]
 
@@ -132,9 +132,8 @@ def fold_rankers(services: Services, paths: Sequence[Path]) -> dict[str, ranker.
     entries = classes(index)
     key = cache.content_key(
         "".join(inspect.getsource(code) for code in (ranker.fit, ranker._Design,
-                                                     ranker._normalised)),
-        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, ranker.MIN_UNKNOWN_USES,
-              ranker.PAIR_WEIGHT, entries,
+                                                     ranker._normalised, ranker._learned_only)),
+        repr((ranker.L2, ranker.STEPS, ranker.INPUT_POWER, ranker.MIN_UNKNOWN_USES, entries,
               names)),
         repr([(name, sorted(terms.items()), target) for name, terms, target in rows]))
     return cache.load_or_build("rank-folds", key, lambda: fit_folds(rows, names, entries))
