@@ -82,8 +82,9 @@ def test_a_synonym_lifts_a_weak_match_to_a_confident_one(
 def test_a_disclaimer_on_a_foreign_agents_video_is_the_label(
         question_index: QuestionIndex) -> None:
     # Since session 23 (word pairs in the learned ranker) the bot answers with reposting a
-    # foreign agent's materials (0.55 against 0.36): the pair "видео иноагента" is mostly
-    # asked by people sharing one. That entry tells to keep or add the label when sharing, so
+    # foreign agent's materials (0.55 against 0.36): the fitting questions that say "видео
+    # иноагента" (7) all ask about sharing one, and the pair weighs 1.73 for reposting, -0.28
+    # for the label. That entry tells to keep or add the label when sharing, so
     # the answer is not wrong, but the label's own entry, which says how a video carries it,
     # is the better one.
     assert question_index.match("нужен ли дисклеймер на видео иноагента").entry_id == (
