@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.6012
-COEFFICIENTS: tuple[float, ...] = (4.2251, 1.1666, 4.9142, -3.6978, -0.1463, 2.0065, -7.008)
+INTERCEPT = -1.9874
+COEFFICIENTS: tuple[float, ...] = (3.7402, 0.8114, 4.5186, -3.542, -0.1414, 3.7798, -7.0056)
 # The probability from which a question is answered.
-THRESHOLD = 0.68
+THRESHOLD = 0.66
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.2836
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.7331, 0.2446, 2.2978, -1.4659, -5.6411, -0.2644)
+CONFIRM_INTERCEPT = 1.1148
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.7974, -0.0805, 1.9944, -0.2496, -6.5109, -0.2943)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.38
+CONFIRM_THRESHOLD = 0.32
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

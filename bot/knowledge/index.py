@@ -609,12 +609,12 @@ class QuestionIndex:
             text, ranked, self._readings, self._same_subject(ranked[0][0], family)))
 
     def _rank_inputs(self, resolved: dict[str, float], unknown: dict[str, float],
-                     sequence: Sequence[tuple[str, float]]) -> dict[str, float]:
-        """Return what the learned ranker reads for a question: its resolved terms, the
-        words the base never uses (see ranker.UNKNOWN) and each two of them in a row
-        (`sequence`, see ranker.PAIR); one method, so that the ranker is fitted on exactly
-        what it reads here (see bot.measure.rank_fit)."""
-        return {**resolved, **unknown, **ranker.pairs(sequence)}
+                     read: Sequence[tuple[str, float, str]]) -> dict[str, float]:
+        """Return what the learned ranker reads for a question (ranker.inputs): its resolved
+        terms, the words the base never uses and, from its read words in order (`read`: term,
+        weight, the word as written), their pairs, written forms and pieces; one method, so
+        that the ranker is fitted on exactly what it reads here (see bot.measure.rank_fit)."""
+        return ranker.inputs(resolved, unknown, read)
 
     def example_terms(self) -> list[tuple[str, dict[str, float]]]:
         """Return each example question's entry and weighted terms, as the matcher weighs a
@@ -1513,12 +1513,14 @@ class QuestionIndex:
         scores = {e: s * confidence for e, s in scores.items()}
         # The ranker read once: the entries' probabilities (mixed in below), the probability
         # that the question asks about none of them (see MatchResult.none and `features`).
-        # The words read, in the question's order, for the ranker's word pairs (ranker.PAIR).
-        sequence = [(mapped[t.key], resolved[mapped[t.key]]) if mapped.get(t.key) in resolved
-                    else (ranker.UNKNOWN + t.key, unknown[ranker.UNKNOWN + t.key])
-                    for t in analysed
-                    if mapped.get(t.key) in resolved or ranker.UNKNOWN + t.key in unknown]
-        rank_inputs = self._rank_inputs(resolved, unknown, sequence)
+        # The words read, in the question's order and as written, for the ranker's word pairs
+        # and written forms (ranker.PAIR, ranker.SURFACE).
+        read = [(mapped[t.key], resolved[mapped[t.key]], t.surface)
+                if mapped.get(t.key) in resolved
+                else (ranker.UNKNOWN + t.key, unknown[ranker.UNKNOWN + t.key], t.surface)
+                for t in analysed
+                if mapped.get(t.key) in resolved or ranker.UNKNOWN + t.key in unknown]
+        rank_inputs = self._rank_inputs(resolved, unknown, read)
         distribution, about_none = (self.ranker.distribution(rank_inputs)
                                     if self.ranker is not None else ({}, 0.0))
         none = about_none if in_scope else 0.0

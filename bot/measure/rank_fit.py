@@ -60,8 +60,8 @@ def rank_inputs(index: QuestionIndex, question: str, lang: str) -> dict[str, flo
     inputs = index._rank_inputs
 
     def observe(resolved: dict[str, float], unknown: dict[str, float],
-                sequence: Sequence[tuple[str, float]]) -> dict[str, float]:
-        seen.append(inputs(resolved, unknown, sequence))
+                read: Sequence[tuple[str, float, str]]) -> dict[str, float]:
+        seen.append(inputs(resolved, unknown, read))
         return seen[-1]
 
     index._rank_inputs = observe  # type: ignore[method-assign]

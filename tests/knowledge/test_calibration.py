@@ -120,16 +120,10 @@ def test_what_the_rules_answer_is_never_dropped(question_index: QuestionIndex,
     assert {result.entry_id, *result.also} == {"practical_safety", "check_status"}
 
 
-@pytest.mark.parametrize("lang", [
-    # Since session 23 (word pairs in the learned ranker) the English message read whole is
-    # checking a status by 0.35 against 0.13, and its first piece ("my friend got taken ...,
-    # what should he say") opens with no question word, so it reads as a scene the rest asks
-    # about (see QuestionIndex._one_question): checking a status is answered and the police
-    # question offered, not the other way round. README.
-    pytest.param("en", marks=pytest.mark.xfail(
-        strict=True, reason="the whole message reads as checking a status since session 23")),
-    "ru",
-])
+# In session 23 (word pairs in the learned ranker) the English message read whole was checking
+# a status, and the police question only offered (a strict expected failure until session 24's
+# words as written and pieces of unknown words put the police question first again).
+@pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_first_question_is_the_one_answered(question_index: QuestionIndex,
                                                 lang: str) -> None:
     # People put the main question first. Since session 20 the rules' pass may read the

@@ -69,6 +69,42 @@ def test_a_word_the_base_never_uses_is_learned_once_questions_use_it_enough() ->
         model.probabilities({"штраф": 0.5}))
 
 
+def test_a_form_the_stem_folds_away_is_read_as_written() -> None:
+    # "designated" and "design" are one stem to the matcher; questions saying "designated" ask
+    # about the register and those saying "design" about something else, and the word as
+    # written tells the model which.
+    def inputs(written: str) -> dict[str, float]:
+        return ranker.inputs({"en:design": 1.0}, {}, [("en:design", 1.0, written)])
+
+    enough = ranker.MIN_UNKNOWN_USES
+    rows = [inputs("designated")] * enough + [inputs("design")] * enough
+    targets = [["designation"]] * enough + [["other"]] * enough
+    model = ranker.fit(rows, targets, ["designation", "other"], l2=1e-3, steps=300)
+    assert model.probabilities(inputs("designated"))["designation"] > 0.7
+    assert model.probabilities(inputs("design"))["other"] > 0.7
+    # The stem alone tells nothing.
+    assert model.probabilities({"en:design": 1.0})["designation"] == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_misspelt_word_the_base_never_uses_shares_the_taught_spelling_pieces() -> None:
+    # "?роскомнадзор" is learned from the questions saying it; typed "роскамнадзор" it is a
+    # word no question used, read by the pieces it shares with the taught spelling.
+    def inputs(word: str) -> dict[str, float]:
+        unknown = {ranker.UNKNOWN + word: 1.0}
+        return ranker.inputs({}, unknown, [(ranker.UNKNOWN + word, 1.0, word)])
+
+    enough = ranker.MIN_UNKNOWN_USES
+    rows = [inputs("роскомнадзор")] * enough + [inputs("пенсия")] * enough
+    targets = [["blocking"]] * enough + [["other"]] * enough
+    model = ranker.fit(rows, targets, ["blocking", "other"], l2=1e-3, steps=300)
+    misspelt = inputs("роскамнадзор")
+    assert ranker.UNKNOWN + "роскамнадзор" not in model.weights
+    assert model.probabilities(misspelt)["blocking"] > 0.7
+    # Without its pieces the misspelt word is unknown to the model: even odds.
+    whole = {t: w for t, w in misspelt.items() if not t.startswith(ranker.GRAM)}
+    assert model.probabilities(whole)["blocking"] == pytest.approx(0.5, abs=0.05)
+
+
 def test_fitting_is_deterministic() -> None:
     rows = [{"a": 1.0, "b": 0.3}, {"b": 1.0}, {"a": 0.2, "c": 1.0}]
     targets = [["x"], ["y"], ["x", "y"]]
