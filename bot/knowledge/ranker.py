@@ -101,16 +101,17 @@ PAIR_WEIGHT = 0.5
 # Each read word as written (lower-cased; Latin-typed Russian as read back into Cyrillic) is an
 # input too, keyed with this prefix and weighing SURFACE_WEIGHT of the word's: the matcher's
 # key folds forms a question can tell apart ("designated" and "design" are one Snowball stem),
-# and the labelled questions can teach which form asks what. And each word the base never
-# uses is read in GRAM_LENGTH-letter pieces (its edges marked), keyed with GRAM and weighing
-# GRAM_WEIGHT of the word's, spread over its pieces: a misspelt or unusually transliterated word shares pieces with the forms the
-# questions taught, where as a whole word it would be one question's accident. Like unknown
-# words, only inputs MIN_UNKNOWN_USES fitting questions use get a weight. Session 24, the
-# ranker alone fitted without the sets held out and ranking them (two splits: heldout19-24,
-# 2,592 in-scope and 460 off-topic questions; train20-25 and heldout10-12, 4,176 and 819):
-# first right 2,479 and 3,935 without these inputs, 2,490 and 3,942 with both; the class of no
-# entry above one half for 445 and 762 off-topic questions without them, 448 and 776 with
-# them. Either kind alone gained on one split and little on the other; README.
+# and the labelled questions can teach which form asks what. And each word the base never uses
+# is read in GRAM_LENGTH-letter pieces (its edges marked), keyed with GRAM and weighing
+# GRAM_WEIGHT of the word's, spread over its pieces: a misspelt or unusually transliterated
+# word shares pieces with the forms the questions taught, where as a whole word it would be one
+# question's accident. Like unknown words, only inputs MIN_UNKNOWN_USES fitting questions use
+# get a weight. Session 24, the ranker alone fitted without the sets held out and ranking them
+# (two splits: heldout19-24, 2,592 in-scope and 460 off-topic questions; train20-25 and
+# heldout10-12, 4,176 and 819): first right 2,479 and 3,935 without these inputs, 2,490 and
+# 3,942 with both; the class of no entry above one half for 445 and 762 off-topic questions
+# without them, 448 and 776 with them. Either kind alone gained on one split and little on the
+# other; README.
 SURFACE = "="
 SURFACE_WEIGHT = 0.5
 GRAM = "#"
