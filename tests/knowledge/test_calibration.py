@@ -176,7 +176,8 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # and 1; README). Kept here so that a refit declining them again shows.
     "начальник говорит нельзя общатся с коллегой",
     # Declined by session 19's refit and the first of session 20's, admitted again at 0.68;
-    # declined by session 22's first refit (0.72), admitted again by its second (0.62).
+    # declined by session 22's first refit (0.72), admitted again by its second (0.62);
+    # declined by session 25's first refit (0.80), admitted at the plateau's middle (0.66).
     "нужна юридическая помощь при разводе",
     "does the foreign agent law in Slovakia apply to journalists",
 ])
@@ -217,6 +218,20 @@ def test_the_threshold_sits_on_the_plateau_not_on_a_spike() -> None:
     assert 0.60 <= calibrate.choose_threshold(held, bases) <= 0.70
 
 
+def test_the_threshold_is_the_middle_of_the_plateau_not_its_best_edge() -> None:
+    # Session 25's refit: the gain was flat from 0.47 to 0.83 and 3 of 420 higher near 0.80,
+    # where the best windowed gain moved the threshold from 0.66 (23 answers fewer for 8 wrong
+    # ones fewer). Here the gain is 397 from 0.40 to 0.78 and 400 at 0.79-0.80 (one wrong
+    # answer at 0.785): the middle of the plateau is chosen, not the bump at its edge.
+    def samples(p: float, kind: str, n: int) -> list[tuple[calibrate.Sample, float]]:
+        return [(calibrate.Sample("set", f"{kind}{p}-{k}", (), kind), p) for k in range(n)]
+
+    held = (samples(0.395, "wrong", 200) + samples(0.785, "wrong", 1)
+            + samples(0.805, "win", 400))
+    bases = {"set": calibrate.SetBase(off_topic=100, declined=100)}
+    assert 0.55 <= calibrate.choose_threshold(held, bases) <= 0.65
+
+
 def test_the_confirming_threshold_is_the_plateaus_highest_point() -> None:
     # The second decision's out-of-fold gain is some twenty questions, flat from about 0.14 to
     # 0.36, and its best single point moved 0.19, 0.31, 0.36, 0.16 over four refits. Here the
@@ -226,7 +241,7 @@ def test_the_confirming_threshold_is_the_plateaus_highest_point() -> None:
     grid = calibrate._CONFIRM_GRID
     gains = [21.0 if t == 0.16 else 20.0 if 0.10 <= t <= 0.36 else 0.0 for t in grid]
     allowed = [True] * len(grid)
-    assert calibrate._plateau_top(grid, gains, allowed, calibrate.CONFIRM_PLATEAU_TOLERANCE,
-                                  0.0) == 0.33
+    assert calibrate._plateau(grid, gains, allowed, calibrate.CONFIRM_PLATEAU_TOLERANCE)[-1] == 0.33
     # With no tolerance it is the best window, around the bump.
-    assert 0.13 <= calibrate._plateau_top(grid, gains, allowed, 0.0, 0.0) <= 0.19
+    assert {0.16} <= set(calibrate._plateau(grid, gains, allowed, 0.0)) <= {
+        round(0.13 + 0.01 * i, 2) for i in range(7)}
