@@ -273,8 +273,7 @@ def fit(rows: Sequence[Mapping[str, float]], targets: Sequence[Sequence[str]],
     if not n:
         return Ranker(tuple(entries), np.zeros(k), {})
     design = _Design(kept)
-    # Rows in the design's order (longest first); the loss is a sum over rows.
-    y_all = np.vstack(y_rows)[design.order]
+    y_all = np.vstack(y_rows)
 
     def gradient(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = design.times(w) + b
@@ -308,58 +307,42 @@ def fit(rows: Sequence[Mapping[str, float]], targets: Sequence[Sequence[str]],
 
 
 class _Design:
-    """The sparse design matrix (questions by terms) and its products with dense matrices,
-    arranged for numpy's vectorised slices rather than a per-row loop or `reduceat` (which
-    the descent's 600 steps spend most of their time in).
+    """The sparse design matrix (questions by terms) and its transpose, in scipy's compressed
+    sparse row form, and their products with dense matrices.
 
-    Rows are stored longest first in "slots": slot j holds every row's j-th term, so that the
-    rows having one form a prefix and X w is a few slice additions. The transpose stores the
-    same entries by term likewise (terms used by the most questions first): slot j holds each
-    term's j-th question. A dense block for the common terms was slower (BLAS on a shared
-    machine) and scipy.sparse would add a dependency for a few seconds per fit.
+    The descent's 600 steps are two such products each. scipy's compiled kernels take 0.009 s
+    per product on session 25's 27,088 questions and 19,237 inputs, against 0.041 s for the
+    numpy prefix slices used before (rows by length, terms by use), which made the 55 fold
+    refits of a cold `kb calibrate` (and of the calibration test on a clean machine) take 31
+    minutes on two cores. Terms are numbered by how many questions use them, most first (ties
+    alphabetical), so that the fit is the same on any machine.
     """
 
     def __init__(self, rows: Sequence[Mapping[str, float]]) -> None:
-        lengths = np.array([len(r) for r in rows])
-        self.order = np.argsort(-lengths, kind="stable")
-        ordered = [sorted(rows[i].items()) for i in self.order]
+        # Only fitting needs scipy: the bot's start does not pay for importing it.
+        from scipy import sparse
+
         frequency: dict[str, int] = {}
-        for row in ordered:
-            for term, _ in row:
+        for row in rows:
+            for term in row:
                 frequency[term] = frequency.get(term, 0) + 1
-        # Terms numbered by how many questions use them, most first (ties alphabetical).
         self.terms = sorted(frequency, key=lambda t: (-frequency[t], t))
         number = {t: i for i, t in enumerate(self.terms)}
-        self.n = len(ordered)
-        self.row_slots: list[tuple[int, np.ndarray, np.ndarray]] = []
-        for j in range(int(lengths.max())):
-            having = [row[j] for row in ordered[:int((lengths > j).sum())]]
-            self.row_slots.append((len(having), np.array([number[t] for t, _ in having]),
-                                   np.array([value for _, value in having])))
-        by_term: list[list[tuple[int, float]]] = [[] for _ in self.terms]
-        for r, row in enumerate(ordered):
-            for term, value in row:
-                by_term[number[term]].append((r, value))
-        self.term_slots: list[tuple[int, np.ndarray, np.ndarray]] = []
-        uses = np.array([frequency[t] for t in self.terms])
-        for j in range(int(uses[0])):
-            having = [o[j] for o in by_term[:int((uses > j).sum())]]
-            self.term_slots.append((len(having), np.array([r for r, _ in having]),
-                                    np.array([value for _, value in having])))
+        self.n = len(rows)
+        pointers = np.cumsum([0, *(len(row) for row in rows)])
+        columns = np.array([number[t] for row in rows for t in sorted(row)], dtype=np.int64)
+        values = np.array([row[t] for row in rows for t in sorted(row)], dtype=np.float64)
+        self.matrix = sparse.csr_matrix((values, columns, pointers),
+                                        shape=(self.n, len(self.terms)))
+        self.transposed = self.matrix.T.tocsr()
 
     def times(self, w: np.ndarray) -> np.ndarray:
-        """Return X w (rows in this design's order)."""
-        out = np.zeros((self.n, w.shape[1]))
-        for count, terms, values in self.row_slots:
-            out[:count] += values[:, None] * w[terms]
-        return out
+        """Return X w."""
+        return np.asarray(self.matrix @ w)
 
     def transposed_times(self, g: np.ndarray) -> np.ndarray:
         """Return X^T g (terms in this design's order)."""
-        out = np.zeros((len(self.terms), g.shape[1]))
-        for count, rows, values in self.term_slots:
-            out[:count] += values[:, None] * g[rows]
-        return out
+        return np.asarray(self.transposed @ g)
 
 
 def save(model: Ranker, path: Path = WEIGHTS) -> None:
