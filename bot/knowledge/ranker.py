@@ -329,9 +329,10 @@ class _Design:
         self.terms = sorted(frequency, key=lambda t: (-frequency[t], t))
         number = {t: i for i, t in enumerate(self.terms)}
         self.n = len(rows)
+        cells = [(number[t], v) for row in rows for t, v in sorted(row.items())]
         pointers = np.cumsum([0, *(len(row) for row in rows)])
-        columns = np.array([number[t] for row in rows for t in sorted(row)], dtype=np.int64)
-        values = np.array([row[t] for row in rows for t in sorted(row)], dtype=np.float64)
+        columns = np.array([c for c, _ in cells], dtype=np.int64)
+        values = np.array([v for _, v in cells], dtype=np.float64)
         self.matrix = sparse.csr_matrix((values, columns, pointers),
                                         shape=(self.n, len(self.terms)))
         self.transposed = self.matrix.T.tocsr()
