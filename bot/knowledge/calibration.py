@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.4679
-COEFFICIENTS: tuple[float, ...] = (4.2402, 0.8725, 4.7542, -3.914, -0.0854, 3.9617, -6.969)
+INTERCEPT = -2.4336
+COEFFICIENTS: tuple[float, ...] = (4.7902, 0.8774, 3.6314, -2.9981, -0.0461, 3.8472, -7.2407)
 # The probability from which a question is answered.
-THRESHOLD = 0.66
+THRESHOLD = 0.7
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.8484
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.2035, 0.0645, 1.5833, -0.3172, -6.3527, -0.3093)
+CONFIRM_INTERCEPT = 0.8031
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (1.6369, 0.1365, 1.9764, -0.6067, -6.3974, -0.2569)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.26
+CONFIRM_THRESHOLD = 0.25
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -175,16 +175,22 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # 14's refit (threshold 0.70; out of fold 139 answers won for 9 wrong let in, against 101
     # and 1; README). Kept here so that a refit declining them again shows.
     "начальник говорит нельзя общатся с коллегой",
-    # Declined by session 19's refit and the first of session 20's, admitted again at 0.68;
-    # declined by session 22's first refit (0.72), admitted again by its second (0.62);
-    # declined by session 25's first refit (0.80), admitted at the plateau's middle (0.66).
-    "нужна юридическая помощь при разводе",
     "does the foreign agent law in Slovakia apply to journalists",
 ])
 @pytest.mark.xfail(strict=True, reason="admitted since session 14's refit; README")
 def test_everyday_near_misses_the_calibrated_decision_admits(
         question_index: QuestionIndex, question: str) -> None:
     assert question_index.match(question).entry_id is None
+
+
+def test_legal_help_in_a_divorce_is_declined(question_index: QuestionIndex) -> None:
+    # An everyday legal question in the base's words ("юридическая помощь") that no rule
+    # anchors; it sits at the first decision's threshold. Declined by session 19's refit and
+    # the first of session 20's, admitted again at 0.68; declined by session 22's first refit
+    # (0.72), admitted again by its second (0.62); declined by session 25's first refit
+    # (0.80), admitted at the plateau's middle (0.66); declined since session 26's refit
+    # (heldout27 joined, 0.70). A refit admitting it again shows here.
+    assert question_index.match("нужна юридическая помощь при разводе").entry_id is None
 
 
 @pytest.mark.xfail(strict=True, reason="admitted at 0.68, session 20's threshold; README")
