@@ -79,8 +79,8 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.4336
-COEFFICIENTS: tuple[float, ...] = (4.7902, 0.8774, 3.6314, -2.9981, -0.0461, 3.8472, -7.2407)
+INTERCEPT = -2.436
+COEFFICIENTS: tuple[float, ...] = (4.786, 0.8781, 3.6349, -2.997, -0.0453, 3.8467, -7.2376)
 # The probability from which a question is answered.
 THRESHOLD = 0.7
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.

@@ -101,7 +101,8 @@ class Surroundings:
         before = first - 1
         if before >= 0 and other[before] and self._modifies(before, first):
             return True
-        if self._head_qualified(first) or (first < last and self._owned_elsewhere(first)):
+        if (self._head_qualified(first) or (first < last and self._owned_elsewhere(first))
+                or self._owned_before(first, last)):
             return True
         if self._placed_abroad(first, last):
             return True
@@ -171,7 +172,8 @@ class Surroundings:
         organisations"). Other phrases sharing a word with it are of the same noun phrase and
         that country's too (see `QuestionIndex._match_one`); an owner that is merely another
         field's ("бывший коллега") says nothing of a country."""
-        if self._placed_abroad(first, last) or any(self._scene[first:last + 1]):
+        if (self._placed_abroad(first, last) or any(self._scene[first:last + 1])
+                or self._owned_before(first, last)):
             return True
         head = self._law_head(first)
         return any(self._owned_by_place(h) for h in (first if first < last else None, head)
@@ -356,6 +358,24 @@ class Surroundings:
                    if at > terms[head].at):
             return None
         return head
+
+    def _owned_before(self, first: int, last: int) -> bool:
+        """Return True when, in English, the phrase first..last names the topic of an everyday
+        domain noun right after it ("law", "list") whose owner stands right before the phrase:
+        a place outside Russia or its possessive ("nicaragua's foreign agents law", "the US
+        terrorist list", "Georgia's foreign agent law"). English puts a noun's topic before it,
+        where Russian puts it after ("закон Никарагуа об иностранных агентах": see
+        `_head_qualified`)."""
+        terms = self._terms
+        head, owner = last + 1, first - 1
+        if head >= len(terms) or owner < 0 or _lang(terms[head]) != "en":
+            return False
+        if (terms[head].at - terms[last].at != 1 or terms[first].at - terms[owner].at != 1
+                or self._other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX):
+            return False
+        place = terms[owner]
+        return _lang(place) == "en" and (self._abroad[owner] or (
+            self._other[owner] and place.surface.endswith("'s")))
 
     def _owned_elsewhere(self, head: int) -> bool:
         """Return True when term `head`, an everyday domain noun, has an owner of another field

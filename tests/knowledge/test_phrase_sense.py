@@ -284,3 +284,17 @@ def test_a_follow_up_or_attributive_place_keeps_the_list_that_countrys(
     question_index: QuestionIndex, question: str,
 ) -> None:
     assert question_index.match(question).entry_id is None
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope"), [
+    # English puts the law's topic before it and its owner before that: the possessive of a
+    # place abroad owns the law ("Kyrgyzstan's [foreign agents] law"); Russia's stays ours.
+    ("what did Kyrgyzstan's foreign agents law change for NGOs",
+     "Russia's foreign agents law: what does it require from NGOs"),
+    ("el salvador's foreign agents law explained", "the foreign agents law explained"),
+])
+def test_a_law_whose_owner_stands_before_its_topic_is_that_countrys(
+    question_index: QuestionIndex, near_miss: str, in_scope: str,
+) -> None:
+    assert question_index.match(near_miss).entry_id is None
+    assert question_index.match(in_scope).entry_id is not None
