@@ -368,28 +368,32 @@ class Surroundings:
         `_head_qualified`)."""
         terms = self._terms
         head, owner = last + 1, first - 1
-        if head >= len(terms) or owner < 0 or _lang(terms[head]) != "en":
-            return False
-        if (terms[head].at - terms[last].at != 1 or terms[first].at - terms[owner].at != 1
-                or self._other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX):
-            return False
-        place = terms[owner]
-        return _lang(place) == "en" and (self._abroad[owner] or (
-            self._other[owner] and place.surface.endswith("'s")))
+        return (head < len(terms) and owner >= 0 and _lang(terms[head]) == "en"
+                and _lang(terms[owner]) == "en" and terms[head].at - terms[last].at == 1
+                and terms[first].at - terms[owner].at == 1 and self._everyday_noun(head)
+                and self._owner_elsewhere(owner))
 
     def _owned_elsewhere(self, head: int) -> bool:
         """Return True when term `head`, an everyday domain noun, has an owner of another field
-        right before it: a possessive ("the UK's list"), a Russian relational adjective
-        ("грузинский закон") or, in English, a place outside Russia naming it ("the US list")."""
-        terms, other = self._terms, self._other
-        if head < 1 or other[head] or terms[head].weight >= EVERYDAY_DOMAIN_MAX:
-            return False
-        owner = terms[head - 1]
-        if terms[head].at - owner.at != 1:
-            return False
-        if self._abroad[head - 1] and _lang(owner) == "en":
+        right before it (see `_owner_elsewhere`: "the UK's list", "грузинский закон", "the US
+        list")."""
+        return (head >= 1 and self._everyday_noun(head)
+                and self._terms[head].at - self._terms[head - 1].at == 1
+                and self._owner_elsewhere(head - 1))
+
+    def _everyday_noun(self, term: int) -> bool:
+        """Return True when term `term` is an everyday word the base reads in its sense
+        ("list", "закон", "реестр"): the noun a law's or list's owner qualifies."""
+        return not self._other[term] and self._terms[term].weight < EVERYDAY_DOMAIN_MAX
+
+    def _owner_elsewhere(self, term: int) -> bool:
+        """Return True when term `term` can own a law or list as another country or field
+        does: in English a place outside Russia, a possessive of another field ("the UK's"),
+        a Russian relational adjective of another field ("грузинский")."""
+        owner = self._terms[term]
+        if self._abroad[term] and _lang(owner) == "en":
             return True
-        if not other[head - 1]:
+        if not self._other[term]:
             return False
         if _lang(owner) == "ru":
             return self._analyzer.is_relational(owner.key)
