@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.4153
-COEFFICIENTS: tuple[float, ...] = (4.7236, 0.8761, 3.9938, -3.3084, -0.102, 4.0788, -7.2916)
+INTERCEPT = -2.3372
+COEFFICIENTS: tuple[float, ...] = (4.7659, 0.783, 4.4435, -3.664, -0.0763, 4.006, -7.3656)
 # The probability from which a question is answered.
-THRESHOLD = 0.66
+THRESHOLD = 0.67
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.2886
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.0649, 0.3181, 1.782, 0.0542, -6.3529, -0.623)
+CONFIRM_INTERCEPT = 0.2915
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.0684, 0.3177, 1.7783, 0.0441, -6.3492, -0.6258)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.22
+CONFIRM_THRESHOLD = 0.23
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

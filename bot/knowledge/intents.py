@@ -38,6 +38,25 @@ _re = ignoring_case
 
 
 INTENTS: tuple[Intent, ...] = (
+    # "кто решает про иноагентов, а кто про экстремистов", "which need a court and which
+    # don't", "summary of all four lists": a question across the lists is answered by their
+    # comparison, whichever list's words it uses most. First: "the main article for each list"
+    # asks for the lists side by side, not for one penalty. Only the lists (or statuses)
+    # themselves compared: "donating to a foreign agent vs an undesirable org" compares two
+    # acts, and "an organisation on both lists" asks what that means for the act. A question
+    # asking to check a name "on all the lists" is a check.
+    Intent(
+        "compare_lists",
+        (_re(r"\b(кажд\w*|все|всех|всем|всеми|четыр\w*|разн\w+|эти[хм]?|нескольк\w*)\s+(из\s+)?"
+             r"(\w+\s+)?(список|списк\w*|статус\w*|перечн\w*|реестр\w*|ярлык\w*)"
+             r"|\bкто\b.{0,60}\bа\s+кто\b|\bкак(ой|ая|ие|их|ом)\b.{0,60}\bа\s+как(ой|ая|ие|их|ом)\b"
+             r"|\b(each|all|four|every|these|various|different|several|multiple)\s+(of\s+)?"
+             r"(the\s+|these\s+|russia'?s?\s+|russian\s+)?(\w+\s+)?"
+             r"(lists|statuses|designations|labels|regimes|blacklists|registers|categories)\b"
+             r"|\bwhich\b.{0,80}\band\s+which\b|\bwho\b.{0,60}\b(versus|vs|and\s+who)\b"),
+         _re(r"^(?!.*(провер|\bcheck|look\s*up|найти|поиск|\bsearch))")),
+        _re(r"в чём разница|the differences"),
+    ),
     # "штраф год прошёл, уже не считается?", "does a fine still count after a year": how long
     # a penalty lasts, asked with a negation that is not a duty left undone.
     Intent(

@@ -159,6 +159,21 @@ def test_asking_since_when_a_law_exists_goes_to_its_history(
     assert result.entry_id != "history"
 
 
+def test_a_question_across_the_lists_goes_to_their_comparison(
+    question_index: QuestionIndex,
+) -> None:
+    # Each question uses one list's words more than the others ("иноагентов", "court"); what
+    # it asks for is the lists side by side.
+    result = question_index.match("кто вносит в список иноагентов, а кто в экстремистский", "ru")
+    assert result.entry_id == "lists_difference"
+    result = question_index.match(
+        "for each of these statuses, does it take a court ruling or just an agency?", "en")
+    assert result.entry_id == "lists_difference"
+    # One act on two lists compares the act, and checking a name on all the lists is a check.
+    result = question_index.match("как проверить человека по всем спискам сразу", "ru")
+    assert result.entry_id == "check_status"
+
+
 def test_a_phrase_of_an_entrys_title_names_the_subject_over_an_action_word(
     question_index: QuestionIndex,
 ) -> None:

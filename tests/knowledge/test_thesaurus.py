@@ -42,6 +42,7 @@ EVERYDAY_WORDS = {
     "можно ли фрилансить на иноагента": "fa_interaction",
     "membership in an undesirable organisation, is it an offence": "un_participation",
     "could I get indicted for helping a foreign agent": "fa_criminal_penalties",
+    "what are all the russian blacklists for organisations and how do they differ": "lists_difference",
 }
 
 
@@ -193,8 +194,11 @@ def test_the_everyday_sense_of_those_words_is_still_declined(
     question_index: QuestionIndex,
 ) -> None:
     # "чаевые", "погуглить", "наклейка", "подать в суд" are in the thesaurus now.
+    # "чёрный список" / "blacklist" since session 27.
     for text in ("оставил чаевые официанту", "хочу погуглить рецепт борща",
-                 "купил наклейку на машину", "как подать в суд на соседа"):
+                 "купил наклейку на машину", "как подать в суд на соседа",
+                 "как добавить номер мошенника в чёрный список",
+                 "how do I blacklist a spam caller on android"):
         assert question_index.match(text).entry_id is None, text
 
 
