@@ -42,7 +42,8 @@ EVERYDAY_WORDS = {
     "можно ли фрилансить на иноагента": "fa_interaction",
     "membership in an undesirable organisation, is it an offence": "un_participation",
     "could I get indicted for helping a foreign agent": "fa_criminal_penalties",
-    "what are all the russian blacklists for organisations and how do they differ": "lists_difference",
+    "what are all the russian blacklists for organisations and how do they differ":
+        "lists_difference",
 }
 
 
