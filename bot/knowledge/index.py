@@ -1003,8 +1003,9 @@ class QuestionIndex:
         """Return the ranking with the entry giving the kind of answer asked for on top.
 
         Among the INTENT_TOP best entries scoring at least INTENT_SHARE of the best, the best
-        one whose title says it gives what the question asks for (the fine for a duty left
-        undone, first steps, checking a name, leaving the register) takes the first place and
+        one whose title says it gives what the question asks for (the lists compared, the fine
+        for a duty left undone, first steps, checking a name, leaving the register) takes the
+        first place and
         the best score: the subject words are shared by the neighbours, the intent is not.
         """
         best = ranked[0][1]
