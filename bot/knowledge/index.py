@@ -1005,8 +1005,8 @@ class QuestionIndex:
         Among the INTENT_TOP best entries scoring at least INTENT_SHARE of the best, the best
         one whose title says it gives what the question asks for (the lists compared, the fine
         for a duty left undone, first steps, checking a name, leaving the register) takes the
-        first place and
-        the best score: the subject words are shared by the neighbours, the intent is not.
+        first place and the best score: the subject words are shared by the neighbours, the
+        intent is not.
         """
         best = ranked[0][1]
         close = {e for e, s in ranked[1:INTENT_TOP] if s >= INTENT_SHARE * best}
