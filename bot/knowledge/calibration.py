@@ -79,8 +79,8 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.3372
-COEFFICIENTS: tuple[float, ...] = (4.7659, 0.783, 4.4435, -3.664, -0.0763, 4.006, -7.3656)
+INTERCEPT = -2.3393
+COEFFICIENTS: tuple[float, ...] = (4.7703, 0.7832, 4.4449, -3.667, -0.0762, 4.0078, -7.3663)
 # The probability from which a question is answered.
 THRESHOLD = 0.67
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.

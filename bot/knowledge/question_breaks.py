@@ -62,3 +62,30 @@ CLAUSE_BREAK = re.compile(
     # A join before a word opening a question ("и чем это грозит", "a esli").
     rf"|,?\s(?:{_any(_JOINS)})\s+(?=(?:{_any(_OPENERS)}){_END})",
     re.IGNORECASE)
+
+# A contrastive "а" repeating a question word of its clause, and "and which" after a "which",
+# ask one question about two things side by side: "какой список ведёт ФСБ, а какой Минюст",
+# "кто решает про иноагентов, а кто про экстремистов", "which need a court and which don't".
+# English "and" before another question word usually opens a second question ("what is it
+# and what do I do"), so only "which" pairs there.
+_PAIRING_JOINS = {"а": None, "a": None, "and": "which"}
+
+
+def question_clauses(text: str) -> list[str]:
+    """Return the questions a sentence joins without a mark (the pieces between CLAUSE_BREAK's
+    breaks), keeping the second half of a correlative pair ("кто ..., а кто ...") with the
+    first: it is the same question, and offering it as another told the asker that the
+    message held several."""
+    pieces: list[str] = []
+    start = 0
+    for m in CLAUSE_BREAK.finditer(text):
+        join = m.group(0).strip(" ,").lower()
+        opener = re.match(r"[\w-]+", text[m.end():])
+        word = opener.group(0).lower() if opener else ""
+        if join in _PAIRING_JOINS and _PAIRING_JOINS[join] in (None, word) and re.search(
+                rf"(?<![\w-]){re.escape(word)}(?![\w-])", text[start:m.start()], re.IGNORECASE):
+            continue
+        pieces.append(text[start:m.start()])
+        start = m.end()
+    pieces.append(text[start:])
+    return pieces

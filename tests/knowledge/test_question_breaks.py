@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.knowledge.index import QuestionIndex
-from bot.knowledge.question_breaks import CLAUSE_BREAK
+from bot.knowledge.question_breaks import question_clauses
 
 
 def _parts(text: str) -> list[str]:
-    return [p.strip() for p in CLAUSE_BREAK.split(text) if p.strip()]
+    return [p.strip() for p in question_clauses(text) if p.strip()]
 
 
 def test_a_new_question_after_a_conjunction_starts_a_part() -> None:
@@ -28,6 +28,28 @@ def test_a_clause_of_the_same_question_is_not_cut() -> None:
                  "как узнать, есть ли человек в реестре",
                  "I'm a foreign agent abroad, is it safe to fly back"):
         assert _parts(text) == [text], text
+
+
+def test_the_halves_of_a_correlative_pair_are_one_question() -> None:
+    # "кто ..., а кто ...": the lists side by side, one question.
+    for text in ("кто решает про иноагентов, а кто про экстремистов",
+                 "какой из списков ведёт ФСБ, а какой Минюст",
+                 "kto reshaet po inoagentam a kto po ekstremistam",
+                 "which of these need a court and which do not"):
+        assert _parts(text) == [text], text
+    # Another question word after "а", or English "and" before one, still opens a question.
+    assert _parts("кто решает про иноагентов, а как проверить человека") == [
+        "кто решает про иноагентов", "как проверить человека"]
+    assert _parts("who decides on foreign agents and who can help me appeal") == [
+        "who decides on foreign agents", "who can help me appeal"]
+
+
+def test_a_comparison_is_answered_without_offering_its_half(
+        question_index: QuestionIndex) -> None:
+    # Its second half was offered as another question: "the message holds several".
+    result = question_index.match("какой из списков ведёт ФСБ, а какой Минюст?", "ru")
+    assert (result.outcome, result.entry_id) == ("answer", "lists_difference")
+    assert result.also_asked == ()
 
 
 def test_also_before_a_question_word_starts_a_part() -> None:
