@@ -29,12 +29,7 @@ from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.message_parts import piece_asks, questions, scene_end
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.phrase_sense import surroundings, unit_words
-from bot.knowledge.question_breaks import (
-    ALSO_ASKING,
-    CLAUSE_BREAK,
-    SENTENCE_END,
-    question_clauses,
-)
+from bot.knowledge.question_breaks import ALSO_ASKING, SENTENCE_END, question_clauses
 from bot.knowledge.role import role_reading
 from bot.knowledge.scope import (
     entry_word_pairs,
@@ -1212,9 +1207,9 @@ class QuestionIndex:
                     return alone
         # Questions joined without a mark ("... и чем это грозит", "a esli ..."), read at the
         # finer clause breaks (see question_breaks).
-        if len(glued) == 1 and CLAUSE_BREAK.search(glued[0]):
-            clauses = [p for p in question_clauses(glued[0])
-                       if p and self.analyzer.terms(p, lang)]
+        pieces = question_clauses(glued[0]) if len(glued) == 1 else []
+        if len(pieces) > 1:
+            clauses = [p for p in pieces if p and self.analyzer.terms(p, lang)]
             if len(clauses) > 1:
                 return self._by_clauses(text, whole, clauses, lang, in_scope, admit)
         return result

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.message_parts import QUESTION_OPENERS
+from bot.textnorm import tokens
 
 # Words joining two questions, in Russian, English and Russian typed in Latin letters. "или" /
 # "or" join alternatives of one question ("..., or is that risky for me?"), not a new one.
@@ -80,10 +81,9 @@ def question_clauses(text: str) -> list[str]:
     start = 0
     for m in CLAUSE_BREAK.finditer(text):
         join = m.group(0).strip(" ,").lower()
-        opener = re.match(r"[\w-]+", text[m.end():])
-        word = opener.group(0).lower() if opener else ""
-        if join in _PAIRING_JOINS and _PAIRING_JOINS[join] in (None, word) and re.search(
-                rf"(?<![\w-]){re.escape(word)}(?![\w-])", text[start:m.start()], re.IGNORECASE):
+        opener = tokens(text[m.end():])[:1]
+        if join in _PAIRING_JOINS and opener and _PAIRING_JOINS[join] in (None, opener[0]) \
+                and opener[0] in tokens(text[start:m.start()]):
             continue
         pieces.append(text[start:m.start()])
         start = m.end()
