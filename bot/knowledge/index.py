@@ -1417,8 +1417,15 @@ class QuestionIndex:
                     abroad_spans.add(span)
                     grown = True
         misread_spans |= abroad_spans
-        phrase_misread = bool(abroad_spans) or any(
-            around.placed_abroad(*span) for span in misread_spans)
+        placed = abroad_spans | {span for span in misread_spans if around.placed_abroad(*span)}
+        phrase_misread = bool(placed)
+        # A phrase placed abroad that holds a domain word names that country's law, list or
+        # status ("закон об иноагентах в Грузии"), not merely the asker's workplace there
+        # ("благотворительная организация в Ереване").
+        law_abroad = any(
+            any(keys[k] in self.anchors for k in range(first, last + 1))
+            or any((keys[k], keys[k + 1]) in self._status_phrases for k in range(first, last))
+            for first, last in placed)
         phrases = [span for span in spans if span not in misread_spans]
         strong = strong or any(keys[k] in self.anchors for first, last in phrases
                                for k in range(first, last + 1))
@@ -1504,9 +1511,10 @@ class QuestionIndex:
         if not resolved:
             return MatchResult(reply_lang, "off_topic", None, 0.0, coverage=coverage)
         # Words of another field beside words the base knows: a subject, not a greeting.
-        # So is another country's law or list: a follow-up clause asks about it too ("... и
-        # кто туда попадает").
-        elsewhere = foreign or other > 0 or abroad_scene
+        # So is another country's law or list, whether its place governs the clause or
+        # complements the phrase ("закон об иноагентах в Грузии"): a follow-up clause asks
+        # about it too ("... и кто туда попадает", "Когда вступил в силу?").
+        elsewhere = foreign or other > 0 or abroad_scene or law_abroad
 
         confidence = min(1.0, coverage + 0.25) * (FOREIGN_PENALTY if foreign and not in_scope
                                                   else 1.0)

@@ -41,6 +41,12 @@ _LOCATIVE = frozenset({"в", "во", "in"})
 # The prepositions joining a law or a list to its topic or contents ("закон об иноагентах",
 # "list of terrorist organisations"): a closed class of each language.
 _TOPIC = frozenset({"о", "об", "обо", "про", "of", "on", "about"})
+# The endings of English participles ("living", "based"), which describe a noun rather than
+# being one.
+_PARTICIPLE_ENDINGS = ("ing", "ed")
+# The pronouns that make a plural verb the asker's own act ("мы приняли участие"), not the
+# authorities'.
+_ASKERS = frozenset({"мы", "вы"})
 # The home country named, as its name and adjective start in either alphabet ("России", "РФ",
 # "Russian"): a question naming it asks about its law, wherever else it names.
 _NAMES_RUSSIA = re.compile(r"^(?:росси|russia|rossi)|^(?:рф|rf)$")
@@ -238,6 +244,14 @@ class Surroundings:
             # name the owner in ("on the US terrorist list").
             attributive = lang == "en" and at + 1 < terms[first].at
             if before and analyzer.is_preposition(before, lang) and not attributive:
+                if lang == "ru" and _spelled_in(before, _LOCATIVE) and self._authorities_act(
+                        at - 1, begin):
+                    # A locative right after an act of the authorities told in the third
+                    # person plural places that act, and what it made, in the country: "какой
+                    # закон об иноагентах приняли в Грузии", "канал признали в Беларуси
+                    # экстремистским".
+                    mark(0, begin, end)
+                    continue
                 # A fronted locative: only function words before it in its clause.
                 if not _spelled_in(before, _LOCATIVE) or any(
                         t.weight > 1.0 for t in terms[:first] if t.at >= begin) or nxt is None:
@@ -271,6 +285,18 @@ class Surroundings:
                 mark(0, begin, end)
         return scene
 
+    def _authorities_act(self, at: int, begin: int) -> bool:
+        """Return True when the Russian word at position `at` (in the clause from `begin`) is a
+        verb in the third person plural or the plural past with no "мы" or "вы" before it in
+        the clause: an act of the authorities ("приняли", "признали", "запрещают"), not the
+        asker's ("работаем", "мы приняли участие")."""
+        if at < begin:
+            return False
+        gram = self._analyzer.grammemes(self._cyrillic(self._words[at]))
+        if "VERB" not in gram or "plur" not in gram or not ("3per" in gram or "past" in gram):
+            return False
+        return not any(self._cyrillic(w) in _ASKERS for w in self._words[begin:at])
+
     def _owned_by_place(self, head: int) -> bool:
         """Return True when term `head` has an English place outside Russia right before it
         as its owner ("the US list")."""
@@ -292,6 +318,12 @@ class Surroundings:
         иноагентом в Грузии") or after "as" is predicated, and its place is the status's.
         """
         after = last + 1
+        terms = self._terms
+        if self._english_head(last) and terms[last].at - terms[first].at == last - first:
+            # English puts a phrase before the noun it names ("the foreign agents law in
+            # Hungary"): the place complements that noun. Only a phrase of words in a row is
+            # such a modifier; "work for an undesirable organisation in Prague" places the work.
+            last, after = after, after + 1
         if after >= len(self._terms) or not self._abroad[after]:
             return False
         terms, words = self._terms, self._words
@@ -320,6 +352,19 @@ class Surroundings:
         return (before >= 0 and words[before] == "as") or (
             _lang(terms[last]) == "ru" and "ablt" in self._analyzer.grammemes(
                 self._cyrillic(words[terms[last].at])))
+
+    def _english_head(self, last: int) -> bool:
+        """Return True when an English phrase ending at term `last` modifies the everyday domain
+        noun right after it, as English compounds do ("foreign agents law", "terrorist list"),
+        with no punctuation between; a participle after it describes the phrase's referent
+        instead ("a foreign agent living in Lisbon")."""
+        head = last + 1
+        terms = self._terms
+        return (head < len(terms) and _lang(terms[last]) == "en"
+                and terms[head].at - terms[last].at == 1 and not self._starts[terms[head].at]
+                and terms[head].key in self._known and not self._other[head]
+                and terms[head].weight < EVERYDAY_DOMAIN_MAX
+                and not self._words[terms[head].at].endswith(_PARTICIPLE_ENDINGS))
 
     def _cyrillic(self, word: str) -> str:
         """Return a Russian word as written in Cyrillic letters (a Latin-typed one read)."""

@@ -67,6 +67,12 @@ _SHORT_PLACES = {
     "en": ("usa", "uk", "eu", "britain", "england", "scotland", "wales", "america", "baltics",
            "abkhazia", "palestine"),
 }
+# The words for a form of state that open a country's formal name ("Республика Беларусь",
+# "the Kingdom of the Netherlands"): a closed class of each language.
+_STATE_FORMS = {
+    "ru": ("республика", "королевство", "княжество", "федерация"),
+    "en": ("republic", "kingdom", "principality", "federation"),
+}
 # pymorphy3's tag for geographical names.
 _GEO_TAG = "Geox"
 # CLDR's codes of the country the base's laws are of and of the whole world: neither is a place
@@ -150,6 +156,10 @@ class SettingWords:
             for keys in (tuple(analyzer.en_key(t) for t in tokens(w)),) if all(keys))
         # Only CLDR's names count in Latin-typed Russian: "uk" there is УК, the Criminal Code.
         self._en_abroad_words = frozenset(w for w in abroad["en"] if len(tokens(w)) == 1)
+        # The words for a form of state that open a country's formal name (see `abroad`).
+        self._state_forms = frozenset(filter(None, (
+            *(analyzer.ru_key(w) for w in _STATE_FORMS["ru"]),
+            *(analyzer.en_key(w) for w in _STATE_FORMS["en"]))))
         # The keys such a name starts with: a question's span is looked up only from one.
         self._en_abroad_first = frozenset(keys[0] for keys in self._en_abroad)
 
@@ -192,6 +202,12 @@ class SettingWords:
                         and span[-1].at - span[0].at == n - 1
                         and not span[-1].surface.endswith("'s")):
                     marks[i:i + n] = [True] * n
+        # A state's formal name opens with the word for its form of state: "в Республике
+        # Беларусь", "the Republic of Kazakhstan", "Королевство Нидерландов".
+        for i in range(len(terms) - 1, 0, -1):
+            if marks[i] and not marks[i - 1] and terms[i - 1].key in self._state_forms and (
+                    terms[i].at - terms[i - 1].at <= 2):
+                marks[i - 1] = True
         # After an article number or before "RF" a short name is a code: "330.1 UK RF" is
         # the Criminal Code (УК РФ), not the United Kingdom.
         for i, t in enumerate(terms):

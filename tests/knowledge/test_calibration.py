@@ -175,7 +175,9 @@ def test_a_weakly_anchored_question_of_the_base_is_still_answered(
     # 14's refit (threshold 0.70; out of fold 139 answers won for 9 wrong let in, against 101
     # and 1; README). Kept here so that a refit declining them again shows.
     "начальник говорит нельзя общатся с коллегой",
-    "does the foreign agent law in Slovakia apply to journalists",
+    # (Until session 28 also "does the foreign agent law in Slovakia apply to journalists": the
+    # place after the law's noun now makes the law Slovakia's, which no decision admits; see
+    # test_phrase_sense.)
 ])
 @pytest.mark.xfail(strict=True, reason="admitted since session 14's refit; README")
 def test_everyday_near_misses_the_calibrated_decision_admits(

@@ -298,3 +298,53 @@ def test_a_law_whose_owner_stands_before_its_topic_is_that_countrys(
 ) -> None:
     assert question_index.match(near_miss).entry_id is None
     assert question_index.match(in_scope).entry_id is not None
+
+
+@pytest.mark.parametrize(("near_miss", "in_scope"), [
+    # A place complementing the law asked about makes the law that country's, and the
+    # follow-up question after it, which names no subject of its own, asks about that law too.
+    ("закон об иноагентах в Венгрии. С какого года он действует?",
+     "закон об иноагентах. С какого года он действует?"),
+    # English puts the topic before the law's noun; the place complements the noun.
+    ("the foreign agents law in Hungary. when did it come into force?",
+     "the foreign agents law. when did it come into force?"),
+    # Admitted by the calibrated decision from session 14 to session 27 (a strict expected
+    # failure of test_calibration): the place after the law's noun was not read as the law's.
+    ("does the foreign agent law in Slovakia apply to journalists",
+     "does the foreign agent law apply to journalists"),
+])
+def test_a_follow_up_to_another_countrys_law_asks_about_that_law(
+    question_index: QuestionIndex, near_miss: str, in_scope: str,
+) -> None:
+    assert question_index.match(near_miss).entry_id is None
+    assert question_index.match(in_scope).entry_id is not None
+
+
+@pytest.mark.parametrize("question", [
+    # A place after an act of the authorities, told in the third person plural, is where the
+    # act was done: the law or list it made is that country's.
+    "какой закон о нежелательных организациях приняли в Словакии?",
+    "какие организации запретили в Узбекистане как экстремистские?",
+    # A country's formal name opens with its form of state.
+    "кто ведёт список экстремистских организаций в Республике Казахстан?",
+])
+def test_a_law_or_list_made_or_applied_in_another_country_is_that_countrys(
+    question_index: QuestionIndex, question: str,
+) -> None:
+    assert question_index.match(question).entry_id is None
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # The asker's own act in a country ("мы участвовали"), a designation while living there
+    # and work for a listed organisation abroad stay questions about Russia's law.
+    ("Мы участвовали в форуме в Латвии, нас могут признать нежелательными?", None),
+    ("Меня признали иноагентом, когда я жил в Армении. Что делать?", "if_designated"),
+    ("I work for an undesirable organisation in Prague, can I be prosecuted?", "un_abroad"),
+])
+def test_the_askers_own_acts_abroad_stay_questions_about_russian_law(
+    question_index: QuestionIndex, question: str, entry: str | None,
+) -> None:
+    result = question_index.match(question)
+    assert result.outcome == "answer"
+    if entry:
+        assert result.entry_id == entry
