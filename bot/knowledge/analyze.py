@@ -244,6 +244,14 @@ class Analyzer:
         return "en:" + str(self._stem.stemWord(self.en_spelling(self.en_verb(word))))
 
     @lru_cache(maxsize=65536)  # noqa: B019
+    def is_en_verb_form(self, word: str) -> bool:
+        """Return True when an English word as written is only ever a form of a verb ("deems",
+        "considers", "declared"), never a noun or an adjective: it predicates the word after
+        it, it does not modify it ("Russia deems undesirable")."""
+        lemmas = lemminflect.getAllLemmas(word)
+        return bool(lemmas) and set(lemmas) <= {"VERB", "AUX"}
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def en_verb(self, word: str) -> str:
         """Return the verb an irregular English verb form belongs to ("found" → "find", "paid"
         → "pay", "sent" → "send"), else the word.

@@ -79,14 +79,14 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.2728
-COEFFICIENTS: tuple[float, ...] = (4.8999, 0.774, 4.4056, -3.8365, -0.1117, 4.2643, -7.4368)
+INTERCEPT = -2.2741
+COEFFICIENTS: tuple[float, ...] = (4.9023, 0.7745, 4.4049, -3.8409, -0.1106, 4.2642, -7.4367)
 # The probability from which a question is answered.
 THRESHOLD = 0.69
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.3495
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.0307, 0.2536, 1.8651, 0.1524, -6.3662, -0.5488)
+CONFIRM_INTERCEPT = 0.3486
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.0266, 0.2547, 1.8693, 0.1551, -6.3711, -0.5537)
 # The probability below which such a question is declined (0: every one stays in scope).
 CONFIRM_THRESHOLD = 0.23
 _INDEX = tuple(FEATURES.index(name) for name in USED)

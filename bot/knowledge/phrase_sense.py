@@ -154,13 +154,15 @@ class Surroundings:
             and not self._starts[self._terms[nxt].at])
 
     def _modifies(self, word: int, head: int) -> bool:
-        """Return True when term `word` stands right before term `head` as its modifier: any
-        English word, a Russian adjective as written, with no punctuation between ("which is
-        worse, inoagent or ..."). A comparative ("что хуже: иноагент или нежелательная")
-        compares the phrase with something, it does not qualify it."""
+        """Return True when term `word` stands right before term `head` as its modifier: an
+        English word that is not only a verb form, a Russian adjective as written, with no
+        punctuation between ("which is worse, inoagent or ..."). A comparative ("что хуже:
+        иноагент или нежелательная") compares the phrase with something, and a verb
+        ("an outlet Russia deems undesirable") predicates it: neither qualifies it."""
         terms = self._terms
         return terms[head].at - terms[word].at == 1 and not self._starts[terms[head].at] and (
-            _lang(terms[word]) == "en" or (
+            (_lang(terms[word]) == "en"
+             and not self._analyzer.is_en_verb_form(self._words[terms[word].at])) or (
                 self._analyzer.is_adjective(terms[word].key)
                 and not self._analyzer.is_comparative(self._words[terms[word].at])))
 

@@ -348,3 +348,17 @@ def test_the_askers_own_acts_abroad_stay_questions_about_russian_law(
     assert result.outcome == "answer"
     if entry:
         assert result.entry_id == entry
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # A verb the base never uses right before a status ("deem undesirable") predicates the
+    # status of something; it does not read it in another field's sense as a word describing
+    # it does ("an undesirable pregnancy", which stays declined).
+    ("My cousin works in Riga for a media project the prosecutors deem undesirable. "
+     "Is she at risk?", "un_abroad"),
+])
+def test_a_verb_before_a_status_predicates_it(
+    question_index: QuestionIndex, question: str, entry: str,
+) -> None:
+    assert question_index.match(question).entry_id == entry
+    assert question_index.match("what counts as an undesirable pregnancy").entry_id is None
