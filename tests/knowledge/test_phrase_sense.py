@@ -248,6 +248,12 @@ def test_a_partner_word_named_by_another_trade_is_that_trades(
     # A Latin-typed English name is the place whichever language it is read in.
     "georgia zakon ob inostrannyh agentah",
     "hungary reestr inostrannyh agentov kak proverit",
+    # A place right after an act of the authorities in the third person plural is where the
+    # act was done: the law or list it made is that country's (session 28).
+    "какой закон о нежелательных организациях приняли в Словакии?",
+    "какие организации запретили в Узбекистане как экстремистские?",
+    # A country's formal name opens with its form of state.
+    "кто ведёт список экстремистских организаций в Республике Казахстан?",
 ])
 def test_a_place_governing_the_law_or_list_makes_it_that_countrys(
     question_index: QuestionIndex, question: str,
@@ -264,6 +270,11 @@ def test_a_place_governing_the_law_or_list_makes_it_that_countrys(
     ("я гражданин Латвии и меня признали иноагентом, что делать", None),
     # A question naming Russia asks about its law wherever else it names.
     ("в Грузии есть реестр иноагентов России?", None),
+    # The asker's own act in a country ("мы участвовали"), a designation while living there
+    # and work for a listed organisation abroad (session 28).
+    ("Мы участвовали в форуме в Латвии, нас могут признать нежелательными?", None),
+    ("Меня признали иноагентом, когда я жил в Армении. Что делать?", "if_designated"),
+    ("I work for an undesirable organisation in Prague, can I be prosecuted?", "un_abroad"),
 ])
 def test_a_place_where_the_asker_is_or_goes_leaves_the_question_answered(
     question_index: QuestionIndex, question: str, entry: str | None,
@@ -292,17 +303,9 @@ def test_a_follow_up_or_attributive_place_keeps_the_list_that_countrys(
     ("what did Kyrgyzstan's foreign agents law change for NGOs",
      "Russia's foreign agents law: what does it require from NGOs"),
     ("el salvador's foreign agents law explained", "the foreign agents law explained"),
-])
-def test_a_law_whose_owner_stands_before_its_topic_is_that_countrys(
-    question_index: QuestionIndex, near_miss: str, in_scope: str,
-) -> None:
-    assert question_index.match(near_miss).entry_id is None
-    assert question_index.match(in_scope).entry_id is not None
-
-
-@pytest.mark.parametrize(("near_miss", "in_scope"), [
     # A place complementing the law asked about makes the law that country's, and the
-    # follow-up question after it, which names no subject of its own, asks about that law too.
+    # follow-up question after it, which names no subject of its own, asks about that law too
+    # (session 28).
     ("закон об иноагентах в Венгрии. С какого года он действует?",
      "закон об иноагентах. С какого года он действует?"),
     # English puts the topic before the law's noun; the place complements the noun.
@@ -313,41 +316,11 @@ def test_a_law_whose_owner_stands_before_its_topic_is_that_countrys(
     ("does the foreign agent law in Slovakia apply to journalists",
      "does the foreign agent law apply to journalists"),
 ])
-def test_a_follow_up_to_another_countrys_law_asks_about_that_law(
+def test_another_countrys_law_is_declined_where_ours_is_answered(
     question_index: QuestionIndex, near_miss: str, in_scope: str,
 ) -> None:
     assert question_index.match(near_miss).entry_id is None
     assert question_index.match(in_scope).entry_id is not None
-
-
-@pytest.mark.parametrize("question", [
-    # A place after an act of the authorities, told in the third person plural, is where the
-    # act was done: the law or list it made is that country's.
-    "какой закон о нежелательных организациях приняли в Словакии?",
-    "какие организации запретили в Узбекистане как экстремистские?",
-    # A country's formal name opens with its form of state.
-    "кто ведёт список экстремистских организаций в Республике Казахстан?",
-])
-def test_a_law_or_list_made_or_applied_in_another_country_is_that_countrys(
-    question_index: QuestionIndex, question: str,
-) -> None:
-    assert question_index.match(question).entry_id is None
-
-
-@pytest.mark.parametrize(("question", "entry"), [
-    # The asker's own act in a country ("мы участвовали"), a designation while living there
-    # and work for a listed organisation abroad stay questions about Russia's law.
-    ("Мы участвовали в форуме в Латвии, нас могут признать нежелательными?", None),
-    ("Меня признали иноагентом, когда я жил в Армении. Что делать?", "if_designated"),
-    ("I work for an undesirable organisation in Prague, can I be prosecuted?", "un_abroad"),
-])
-def test_the_askers_own_acts_abroad_stay_questions_about_russian_law(
-    question_index: QuestionIndex, question: str, entry: str | None,
-) -> None:
-    result = question_index.match(question)
-    assert result.outcome == "answer"
-    if entry:
-        assert result.entry_id == entry
 
 
 @pytest.mark.parametrize(("question", "entry"), [
