@@ -946,6 +946,20 @@ class QuestionIndex:
                     Term(partner, partner, t.weight, t.at)]
         return out
 
+    def _spans_hold_anchor(self, keys: list[str],
+                           spans: Iterable[tuple[int, int]]) -> bool:
+        """Return True when a word of one of the question's phrases (`spans`, term positions
+        first..last into `keys`) is a domain anchor: the phrase names the base's subject."""
+        return any(keys[k] in self.anchors for first, last in spans
+                   for k in range(first, last + 1))
+
+    def _spans_name_status(self, keys: list[str],
+                           spans: Iterable[tuple[int, int]]) -> bool:
+        """Return True when two adjacent words of one of the phrases (`spans`) name a status
+        in everyday words ("foreign agent"): see `_status_phrases`."""
+        return any((keys[k], keys[k + 1]) in self._status_phrases for first, last in spans
+                   for k in range(first, last))
+
     def _domain_pair(self, first: str, second: str) -> bool:
         """Return True when a phrase of the base holds a word leaning towards its subject.
 
@@ -1422,18 +1436,14 @@ class QuestionIndex:
         # A phrase placed abroad that holds a domain word names that country's law, list or
         # status ("закон об иноагентах в Грузии"), not merely the asker's workplace there
         # ("благотворительная организация в Ереване").
-        law_abroad = any(
-            any(keys[k] in self.anchors for k in range(first, last + 1))
-            or any((keys[k], keys[k + 1]) in self._status_phrases for k in range(first, last))
-            for first, last in placed)
+        law_abroad = (self._spans_hold_anchor(keys, placed)
+                      or self._spans_name_status(keys, placed))
         phrases = [span for span in spans if span not in misread_spans]
-        strong = strong or any(keys[k] in self.anchors for first, last in phrases
-                               for k in range(first, last + 1))
+        strong = strong or self._spans_hold_anchor(keys, phrases)
         # A status's name whose words alone are everyday language ("foreign agent"), read in
         # its sense: strong too where no word of another field or another country's scene
         # stands beside it (below).
-        status_named = any((keys[k], keys[k + 1]) in self._status_phrases
-                           for first, last in phrases for k in range(first, last))
+        status_named = self._spans_name_status(keys, phrases)
         phrase = bool(phrases)
         anchored = anchored or phrase
         # An anchor word inside such a phrase is another country's or time's too.

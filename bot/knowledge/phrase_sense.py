@@ -320,15 +320,14 @@ class Surroundings:
         иноагентом в Грузии") or after "as" is predicated, and its place is the status's.
         """
         after = last + 1
-        terms = self._terms
+        terms, words = self._terms, self._words
         if self._english_head(last) and terms[last].at - terms[first].at == last - first:
             # English puts a phrase before the noun it names ("the foreign agents law in
             # Hungary"): the place complements that noun. Only a phrase of words in a row is
             # such a modifier; "work for an undesirable organisation in Prague" places the work.
             last, after = after, after + 1
-        if after >= len(self._terms) or not self._abroad[after]:
+        if after >= len(terms) or not self._abroad[after]:
             return False
-        terms, words = self._terms, self._words
         # A place after a verb is where its action happens ("иноагент и живу в Грузии").
         if self._analyzer.is_verb(terms[last].key):
             return False
