@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.2741
-COEFFICIENTS: tuple[float, ...] = (4.9023, 0.7745, 4.4049, -3.8409, -0.1106, 4.2642, -7.4367)
+INTERCEPT = -2.7803
+COEFFICIENTS: tuple[float, ...] = (4.1675, 1.1549, 4.957, -4.0709, 0.0045, 4.3338, -7.5676)
 # The probability from which a question is answered.
-THRESHOLD = 0.69
+THRESHOLD = 0.7
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.3486
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.0266, 0.2547, 1.8693, 0.1551, -6.3711, -0.5537)
+CONFIRM_INTERCEPT = 0.3423
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.2343, 0.3181, 1.4881, -0.0169, -6.1943, -0.767)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.23
+CONFIRM_THRESHOLD = 0.24
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
