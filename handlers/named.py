@@ -519,6 +519,12 @@ LIST_ENTRIES = tuple(_LIST_ENTRY.values())
 # with the ranker reading words the base never uses and two more training sets (2,884, 193
 # off-topic), 0.7: 100 for 4, against 56 for 0 at 0.9, 86 for 3 at 0.8 and 113 for 10 at 0.6.
 # A lost answer that asked only the status ("беллингкэт в каких списках состоит") still gets it.
+# Session 29, through the whole chat path out of fold on all 59 fitting sets (23,128 + 4,610
+# questions), against 0.7: 0.55 +18 declines for 13 answers lost, 0.6 +9 for 6, 0.65 +4 for
+# 4, 0.75 -3 declines for 1 answer won, 0.8 -7 for 4. By that rule only 0.8 gains (5, within
+# a refit's noise); lower values gain on the plain sum only by taking answers from real
+# questions ("I'm renting an apartment owned by Dmitry Bykov. Where do I send the rent
+# now?"), so 0.7 stays.
 ABOUT_NONE = 0.7
 
 
