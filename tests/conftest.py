@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,8 +22,12 @@ from tests.auxil.databases import PostgresServer, start_postgres
 # machine that refuses connections at once (tests that fetch start their own servers).
 os.environ.setdefault("RISKGUIDE_REGISTRY_MIRROR_URL", "off")
 os.environ.setdefault("RISKGUIDE_REGISTRY_PORTAL_URL", "http://127.0.0.1:9")
-# Built indexes are cached per run, never in the user's own cache directory.
-os.environ.setdefault("RISKGUIDE_CACHE_DIR", tempfile.mkdtemp(prefix="riskguide-cache-"))
+# Built indexes are cached per run, never in the user's own cache directory, and removed
+# when the run ends: the calibration tests' fold rankers alone take some 500 MB.
+if "RISKGUIDE_CACHE_DIR" not in os.environ:
+    _RUN_CACHE = tempfile.mkdtemp(prefix="riskguide-cache-")
+    os.environ["RISKGUIDE_CACHE_DIR"] = _RUN_CACHE
+    atexit.register(shutil.rmtree, _RUN_CACHE, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
