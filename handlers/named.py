@@ -520,7 +520,8 @@ LIST_ENTRIES = tuple(_LIST_ENTRY.values())
 # 4, 0.75 -3 declines for 1 answer won, 0.8 -7 for 4. By that rule only 0.8 gains (5, within
 # a refit's noise); lower values gain on the plain sum only by taking answers from real
 # questions ("I'm renting an apartment owned by Dmitry Bykov. Where do I send the rent
-# now?"), so 0.7 stays.
+# now?"), so 0.7 stays. (The sweep ran with an organisation-name rule in place that was
+# reverted the same session; see its closing note.)
 ABOUT_NONE = 0.7
 
 
