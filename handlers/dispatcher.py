@@ -35,11 +35,11 @@ from handlers.named import (
     fallback_entry,
     listed_entry,
     listed_names,
-    listed_people,
     names_anchor_question,
     names_asked_in,
     names_in_question,
     names_of_question,
+    possibly_listed,
     status_text,
     stronger_entry,
     without_any_names,
@@ -251,7 +251,7 @@ class Dispatcher:
         the closest topics."""
         reply = answers.unsure_reply(result, self.services.kb, t)
         status = (status_text(names, t) if result.outcome == "off_topic" and (
-            names_anchor_question(names) or listed_people(names)) else None)
+            names_anchor_question(names) or possibly_listed(names)) else None)
         if status is None:
             return reply
         return Reply("\n\n".join([status, esc(t("ask.named_only"))]), reply.choices)
@@ -305,16 +305,16 @@ class Dispatcher:
         anchored = names_anchor_question(names)
         # "донатил ФБК в 2023": the list that applied then decides, not the one that applies now.
         when = act_period(text) if names else None
-        people = listed_people(names)
+        possible = possibly_listed(names)
         result = self.services.questions.match(stripped, lang,
-                                               in_scope=anchored or bool(people))
-        if (anchored or people) and asks_about_none(result):
+                                               in_scope=anchored or bool(possible))
+        if (anchored or possible) and asks_about_none(result):
             # "How old is Shulman?": the name is what it asks about, not the law.
             return replace(result, outcome="off_topic", entry_id=None, alternatives=(),
                            also=(), also_asked=()), names
         if not anchored and result.outcome == "answer" and any(
                 all(self.services.questions.is_common_word(w) for w in tokens(n.name))
-                for n in names if n not in people):
+                for n in names if n not in possible):
             # A name of everyday words that no registry lists still tells the field: "extremist
             # groups in the Star Wars universe", "the UK's list of proscribed organisations".
             whole = self.services.questions.match(text, lang)

@@ -19,6 +19,7 @@ from bot.knowledge.analyze import Analyzer, Term
 from bot.knowledge.naming import asked_about, governed, is_base_name, name_places
 from bot.knowledge.question_breaks import SENTENCE_END
 from bot.listings.model import (
+    ALIAS,
     DEFINITE,
     EXACT,
     EXTREMIST,
@@ -71,6 +72,9 @@ _DEFINITE = ("listed", "excluded")
 MAX_RUNS = 12
 # Matches scoring this close to a name's sure match are the same name on another list.
 _SAME_SCORE = 0.005
+# A possible match scoring at least this is a name as written or transliterated, not a part
+# of a longer name ("Greenpeace" of "Greenpeace International" scores 0.69).
+_AS_WRITTEN = 0.95
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,13 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
                 # capitalised span is that span's ("Anastasia Shevchenko", checked below).
                 out.append(NamedStatus(run, result))
     for span in spans:
-        if _covered(span, out):
+        # A capitalised span holding a name found only possibly ("Радио Свобода" around the
+        # scanner's «Свобода», which many bodies share) is checked itself, and replaces that
+        # name when it is sure.
+        sure = listed_names(out)
+        unsure = [n for n in out if n not in sure and n.name.casefold() != span.casefold()
+                  and n.name.casefold() in span.casefold()]
+        if _covered(span, [n for n in out if n not in unsure]):
             continue
         result = listings.check(span)
         by_context = False
@@ -210,6 +220,10 @@ def names_in_question(text: str, services: Services) -> list[NamedStatus]:
         named = _span_status(span, result, services)
         if named is not None and by_context:
             named = replace(named, by_context=True)
+        if unsure:
+            if named is None or not listed_names([named]):
+                continue
+            out = [n for n in out if n not in unsure]
         if named is not None:
             out.append(named)
     return out[:MAX_NAMES]
@@ -586,19 +600,35 @@ def names_anchor_question(names: list[NamedStatus]) -> bool:
     return bool(listed_names(names))
 
 
-def listed_people(names: list[NamedStatus]) -> list[NamedStatus]:
-    """Return the names that possibly name a listed person as the question writes them: a
-    surname alone ("смотреть Дудя", "repost Shulman") or a full name in another alphabet
-    ("following Dmitry Bykov"). Only possible matches, since another person may bear the
-    name or a transliteration may meet another one, but a question naming someone on a list
-    is one this bot answers.
+def possibly_listed(names: list[NamedStatus]) -> list[NamedStatus]:
+    """Return the names that possibly name someone listed as the question writes them, the
+    ones that put a question in scope though no check is sure:
+    - a person's surname alone ("смотреть Дудя", "repost Shulman") or full name in another
+      alphabet ("following Dmitry Bykov"): another person may bear the name, or a
+      transliteration may meet another one;
+    - an organisation's own name that several listed bodies share ("Мемориал") or written in
+      the other alphabet ("Memorial", "Vesna", "insajderu").
+    Either way a question naming someone on a list is one this bot answers.
 
     They put the question in scope and nothing more: the entry is the matcher's, and the
     status paragraph shows the match as possible. An everyday word ("Голос"), a fuzzy match
-    or an organisation's name read so names no one.
+    or a part of a longer name names no one.
     """
     return [n for n in names if n.result is not None and not n.vague
-            and _possibly_listed_person(n.result)]
+            and (_possibly_listed_person(n.result) or _possibly_listed_organisation(n.result))]
+
+
+def _possibly_listed_organisation(result: CheckResult) -> bool:
+    """Return True when a check's best possible match is a listed organisation's own name as
+    the question writes it or transliterates it, the match only short of sure because the
+    name is shared ("Мемориал" is several registered bodies) or spelled in the other alphabet
+    ("Memorial"): whichever body is meant, it is listed, so the question is one this bot
+    answers. A partial or fuzzy match is no such name."""
+    if result.status != "possible" or not result.matches:
+        return False
+    top = result.matches[0]
+    return (top.kind != PERSON and top.listed and top.match in (EXACT, ALIAS, TRANSLIT)
+            and top.score >= _AS_WRITTEN)
 
 
 def _possibly_listed_person(result: CheckResult) -> bool:

@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.7803
-COEFFICIENTS: tuple[float, ...] = (4.1675, 1.1549, 4.957, -4.0709, 0.0045, 4.3338, -7.5676)
+INTERCEPT = -2.9557
+COEFFICIENTS: tuple[float, ...] = (4.9697, 1.0377, 5.169, -4.2743, -0.1206, 4.5486, -7.5334)
 # The probability from which a question is answered.
-THRESHOLD = 0.7
+THRESHOLD = 0.68
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.3423
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.2343, 0.3181, 1.4881, -0.0169, -6.1943, -0.767)
+CONFIRM_INTERCEPT = 0.3182
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.2211, 0.3207, 1.5211, -0.2647, -6.3146, -0.7208)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.24
+CONFIRM_THRESHOLD = 0.23
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)

@@ -420,3 +420,28 @@ async def test_a_later_question_is_offered_as_grave_as_its_own_names_list(
     offered = [c.label for row in replies[0].choices for c in row]
     assert offered[0] == "What counts as participating in an undesirable organisation"
     assert all("interview" not in label.casefold() for label in offered)
+
+
+def test_a_capitalised_name_holding_a_shared_word_is_checked_whole(shipped: Services) -> None:
+    # The scanner finds «Свобода» alone, a name many bodies share; the capitalised span around
+    # it is Radio Svoboda, on two lists, and is what the reply must report.
+    named = names_in_question("Можно ли репостить Радио Свобода?", shipped)
+    assert [(n.name, n.result.status if n.result else None) for n in named] == [
+        ("Радио Свобода", "listed")]
+
+
+async def test_a_listed_organisations_shared_or_transliterated_name_puts_the_question_in_scope(
+    shipped: Services,
+) -> None:
+    # "Vesna" is «Весна» in Latin letters, and «Весна» names more than one listed body: no
+    # check is sure which, but each is listed, so the question is answered, the match shown as
+    # possible.
+    text, _ = await _ask(shipped, "Should I use Face ID or a passcode as a Vesna activist?",
+                         "en")
+    assert "Search, detention, digital hygiene: what to do" in text
+    assert '"Vesna": possible match, not certain.' in text
+    text, _ = await _ask(shipped, "zadonatit' insajderu 1000 rub opasno?", "ru")
+    assert "Пожертвования нежелательной организации" in text
+    # The name alone, with nothing asked about the law, still gets no answer of the base.
+    text, _ = await _ask(shipped, "Where is the Memorial to the victims?", "en")
+    assert "Search, detention" not in text and "Sources:" not in text
