@@ -50,6 +50,28 @@ _STATUS_WORDS = {
           "declared deemed named included registered register registry status "
           "still already yet now currently or not",
 }
+# A clause asking how to find a status out oneself ("где это можно посмотреть?", "how would I
+# find out?", "where can I look that up?"): its verb, after "where" or "how", asks for the
+# status and the way to check it, as "check" and "проверить" (the status entry's own words)
+# do. The verb alone names no list and is dropped, so the question still needs a list's word
+# ("where can I find Meduza?" asks nothing of a status); without "where" or "how" the verb is
+# left ("можно ли смотреть Медузу, она иноагент?" asks about watching).
+_CHECKING_CLAUSE = re.compile(
+    r"\b(where|how|где|как|откуда|gde|kak|otkuda)\b([^?.!,;]{0,30}?)\b(?:look(?:\s+\w+)?\s+up|"
+    r"look|see|find(?:\s+\w+)?\s+out|find|know|tell|verify|посмотреть|глянуть|узнать|"
+    r"выяснить|найти|posmotret\w*|glyanut\w*|uznat\w*|vyyasnit\w*|najti|naiti)\b"
+    r"(?:\s+(?:it|that|this|them|это|myself|ourselves|yourself|сам|сама|самому|самой)\b)*",
+    re.IGNORECASE)
+# "a foreign agent or undesirable or anything?": the tail asks for no other list.
+_OR_ANYTHING = re.compile(r"\bor\s+(?:anything|something)(?:\s+else)?\b|"
+                          r"\bили\s+(?:что-то|что-нибудь|ещё что-то)(?:\s+ещё)?(?!\w)",
+                          re.IGNORECASE)
+# "on any Russian list": Russia is where every list is kept, so "Russian" before a list's name
+# says nothing else; elsewhere it may be an organisation's nationality ("российская"), which
+# is a question of its own.
+_RUSSIAN_LIST = re.compile(
+    r"\b(?:russian|russia's|российск\w*)\s+(?=(?:\w+\s+)?(?:(?:black)?lists?|registers?|"
+    r"registry|registries|списк\w*|реестр\w*|перечн\w*)\b)", re.IGNORECASE)
 
 
 def name_places(index: QuestionIndex, text: str, lang: str | None = None,
@@ -210,6 +232,7 @@ def _asks_status(index: QuestionIndex, text: str, lang: str | None) -> bool:
     list_words = _list_words(index)
     named = unknown = 0
     text = _RIGHT_NOW.sub("now", text)
+    text = _RUSSIAN_LIST.sub("", _OR_ANYTHING.sub("", _CHECKING_CLAUSE.sub(r"\1\2", text)))
     for term in index.analyzer.terms(text, lang, index.lexicon):
         lemma = term.key.removeprefix("en:")
         if term.key in list_words:

@@ -215,6 +215,21 @@ async def test_a_status_question_with_a_verb_of_listing_is_answered_by_how_to_ch
         assert "Как проверить" in text or "How to check" in text, question
 
 
+def test_a_status_question_asking_where_to_look_it_up_is_answered_by_how_to_check(
+    shipped: Services,
+) -> None:
+    # "Where can I look that up?" asks for the status and for the way to check it; the
+    # question is not about how the lists differ.
+    for question, lang in (
+            ("Is The Insider a foreign agent or undesirable? And where can I look that up myself?",
+             "en"),
+            ("Is WWF on any of the Russian lists? How would I find out?", "en"),
+            ("Медиазона иноагент или нежелательная? Как это узнать самому?", "ru"),
+            ("The Insider иноагент или нежелательная организация? где посмотреть", "ru")):
+        result, _ = Dispatcher(shipped).match_question(question, lang)
+        assert result.entry_id == "check_status", question
+
+
 async def test_a_dated_donation_gets_the_list_that_applied_then(shipped: Services) -> None:
     # The Anti-Corruption Foundation is extremist since 2021 and terrorist since 12.02.2026:
     # money sent in 2024 was financing extremism; money sent now assists terrorism.
