@@ -31,7 +31,7 @@ from bot.listings.model import (
     UNDESIRABLE,
 )
 from bot.listings.names import STOPWORDS
-from bot.listings.status import CheckResult
+from bot.listings.status import CheckResult, Match
 from bot.textnorm import fold, is_cyrillic, tokens
 from handlers.act_dates import Period, applied_in
 from handlers.checks import data_lines, match_lines
@@ -624,20 +624,24 @@ def _possibly_listed_organisation(result: CheckResult) -> bool:
     name is shared ("Мемориал" is several registered bodies) or spelled in the other alphabet
     ("Memorial"): whichever body is meant, it is listed, so the question is one this bot
     answers. A partial or fuzzy match is no such name."""
-    if result.status != "possible" or not result.matches:
-        return False
-    top = result.matches[0]
-    return (top.kind != PERSON and top.listed and top.match in (EXACT, ALIAS, TRANSLIT)
+    top = _best_listed_possible(result)
+    return (top is not None and top.kind != PERSON and top.match in (EXACT, ALIAS, TRANSLIT)
             and top.score >= _AS_WRITTEN)
 
 
 def _possibly_listed_person(result: CheckResult) -> bool:
     """Return True when a check's best possible match is a listed person matched as written
     or transliterated (not a typo's neighbour, not an organisation's alias)."""
-    if result.status != "possible" or not result.matches:
-        return False
-    top = result.matches[0]
-    return top.kind == PERSON and top.listed and top.match in (EXACT, TRANSLIT)
+    top = _best_listed_possible(result)
+    return top is not None and top.kind == PERSON and top.match in (EXACT, TRANSLIT)
+
+
+def _best_listed_possible(result: CheckResult) -> Match | None:
+    """Return the best match of a check that is only possible when it is a listed name's, else
+    None: what both kinds of possibly listed name are read from."""
+    if result.status != "possible" or not result.matches or not result.matches[0].listed:
+        return None
+    return result.matches[0]
 
 
 def listed_names(names: list[NamedStatus]) -> list[NamedStatus]:
