@@ -79,16 +79,16 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -2.9557
-COEFFICIENTS: tuple[float, ...] = (4.9697, 1.0377, 5.169, -4.2743, -0.1206, 4.5486, -7.5334)
+INTERCEPT = -3.4633
+COEFFICIENTS: tuple[float, ...] = (4.7322, 1.2361, 5.12, -3.6158, -0.1618, 4.9487, -7.4102)
 # The probability from which a question is answered.
-THRESHOLD = 0.68
+THRESHOLD = 0.66
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.3182
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.2211, 0.3207, 1.5211, -0.2647, -6.3146, -0.7208)
+CONFIRM_INTERCEPT = 0.2633
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.7817, 0.2812, 1.176, 0.0047, -6.2555, -0.7561)
 # The probability below which such a question is declined (0: every one stays in scope).
-CONFIRM_THRESHOLD = 0.23
+CONFIRM_THRESHOLD = 0.24
 _INDEX = tuple(FEATURES.index(name) for name in USED)
 _LOGIT = math.log(THRESHOLD / (1 - THRESHOLD)) if 0 < THRESHOLD < 1 else math.inf
 _CONFIRM_INDEX = tuple(FEATURES.index(name) for name in CONFIRM_USED)
