@@ -303,7 +303,7 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
     if m:
         head = text[: m.start()]
         tail = text[m.end() :].rstrip(") ")
-        for part in re.split(r"\s*[,;]\s*|\s+[-–—]\s+", _strip_brackets(tail) or tail):
+        for part in _list_items(_strip_brackets(tail) or tail, keep_quoted=kind == "organisation"):
             add(part)
         for inner in _spans(tail, "(", ")"):
             add(inner)
@@ -334,6 +334,27 @@ def extract_aliases(name: str, *, kind: str = "organisation") -> list[str]:
                 add(part)
 
     return unique_by_norm(found, exclude=(name,))
+
+
+def _list_items(text: str, *, keep_quoted: bool) -> list[str]:
+    """Return the items of a list of names, split at commas, semicolons and spaced dashes.
+
+    With `keep_quoted`, a comma inside an open «…» does not split: an organisation's quoted
+    name keeps it («Фонд борьбы с коррупцией, Инк.»; cut there, "Инк." would be a name, and
+    so would the US twin's name without it, which is its Russian namesake's). A person's
+    quoted pseudonyms are a list ("JesusAVGN, Хесус"). Registries leave quotes unbalanced
+    («А», Б»), so a comma is inside quotes when the last quote mark before it opens one.
+    """
+    items, start, quoted = [], 0, False
+    for m in re.finditer(r"[«»]|\s*[,;]\s*|\s+[-–—]\s+", text):
+        mark = m.group(0)
+        if mark in "«»":
+            quoted = mark == "«"
+        elif not (keep_quoted and quoted and mark.strip() in ",;"):
+            items.append(text[start:m.start()])
+            start = m.end()
+    items.append(text[start:])
+    return items
 
 
 _SEGMENT_BREAK = re.compile(r"[()«»\"“”„,;/]|\s[–—-]\s")

@@ -231,15 +231,32 @@ def test_a_status_question_asking_where_to_look_it_up_is_answered_by_how_to_chec
 
 
 async def test_a_dated_donation_gets_the_list_that_applied_then(shipped: Services) -> None:
-    # The Anti-Corruption Foundation is extremist since 2021 and terrorist since 12.02.2026:
-    # money sent in 2024 was financing extremism; money sent now assists terrorism.
-    dated, _ = await _ask(shipped, "I donated to the Anti-Corruption Foundation in 2024, what now",
-                          "en")
-    assert "282.3" in dated
-    assert "Donating to an extremist organisation" in dated
-    now, _ = await _ask(shipped, "can I donate to the Anti-Corruption Foundation", "en")
-    assert "Donating to an extremist organisation" not in now
-    assert "205.1" in now
+    # "ACF" names the foundation's US entities: one undesirable since 2023, the other
+    # terrorist since 12.02.2026. Money sent in 2024 went to an undesirable organisation;
+    # money sent now assists terrorism.
+    dated, _ = await _ask(shipped, "I donated to ACF in 2024, what now", "en")
+    assert dated.splitlines()[0] == "Donating to an undesirable organisation"
+    now, _ = await _ask(shipped, "can I donate to ACF", "en")
+    assert now.splitlines()[0] == "Terrorist organisations: taking part and what follows"
+
+
+async def test_the_foundations_name_is_not_read_as_its_us_twins(shipped: Services) -> None:
+    # The FSB list packs «Фонд борьбы с коррупцией, Инк.» into the US entity's name; cut at
+    # its comma it read as the Russian foundation's own name, so every question about FBK
+    # was answered as one about a terrorist organisation. FBK is extremist; the financing
+    # entry is the one written for it, and it says what the US twin's status means.
+    for question, lang in (("могу ли я задонатить ФБК?", "ru"),
+                           ("донаты Фонду борьбы с коррупцией уголовка?", "ru"),
+                           ("can I donate to the Anti-Corruption Foundation", "en")):
+        result, _ = Dispatcher(shipped).match_question(question, lang)
+        assert result.entry_id == "extremist_financing", question
+    result, _ = Dispatcher(shipped).match_question(
+        "переслал в семейный чат фильм фбк про дворец, это считается распространением?", "ru")
+    assert result.entry_id == "extremist_materials"
+    # The twin is still shown, as the possible match it is.
+    fbk = shipped.listings.check("Фонд борьбы с коррупцией")
+    assert {m.registry for m in fbk.matches if m.definite} == {"extremist", "foreign_agents"}
+    assert any(m.registry == "terrorist" and not m.definite for m in fbk.matches)
 
 
 async def test_a_capitalised_name_governed_by_an_act_anchors_the_question(

@@ -85,6 +85,20 @@ def test_a_quoted_pseudonym_list_gives_each_name() -> None:
     assert "JesusAVGN" in aliases and "Хесус" in aliases
 
 
+def test_an_organisations_quoted_name_keeps_its_comma() -> None:
+    aliases = nm.extract_aliases(
+        "Американская некоммерческая корпорация Anti-Corruption Foundation, Inc (иные "
+        "используемые наименования: ACF, ACF international, «Фонд борьбы с коррупцией, Инк.»)")
+    assert "Фонд борьбы с коррупцией, Инк." in aliases and "ACF" in aliases
+    assert "Фонд борьбы с коррупцией" not in aliases and "Инк." not in aliases
+    # A registry's unbalanced quotes still end a name at the comma after the closing one.
+    aliases = nm.extract_aliases(
+        "Общественное объединение «Верховный Совет Татарской Автономной Советской "
+        "Социалистической Республики» (иные наименования общественного объединения – "
+        "«Верховный Совет ТАССР», Верховный Совет Татарской АССР/РСФСР/СССР»)")
+    assert "Верховный Совет ТАССР" in aliases
+
+
 def test_declined_latin_stage_name_meets_its_spelling() -> None:
     # "с Нойзом": the ending goes before romanising, so Noize is within a typo.
     assert "noiz" in nm.query_latin_keys("нойзом")
