@@ -605,8 +605,11 @@ class QuestionIndex:
         ranked = self._by_intent(text, self._by_title(
             keys, weights, sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))))
         family = resolved.keys() & self._family
+        subject = self._same_subject(ranked[0][0], family)
+        kind = self._kind_given(text, ranked[0][0])
         return self._by_article(resolved, laws, by_focus(
-            text, ranked, self._readings, self._same_subject(ranked[0][0], family)))
+            text, ranked, self._readings,
+            subject if kind is None else lambda e: subject(e) and e in kind))
 
     def _rank_inputs(self, resolved: dict[str, float], unknown: dict[str, float],
                      read: Sequence[tuple[str, float, str]]) -> dict[str, float]:
@@ -1011,6 +1014,23 @@ class QuestionIndex:
             if w in _SECOND_PERSON or cyr in _SECOND_PERSON or self.analyzer.is_second_person(w):
                 return True
         return False
+
+    def _kind_given(self, text: str, leader: str) -> frozenset[str] | None:
+        """Return the entries giving the kind of answer the question asks for when the
+        leading entry gives it (see `_by_intent`), else None.
+
+        The kind of answer outranks the question's focus: "Кто решает про каждый статус —
+        суд, прокуратура или Минюст?" asks for the lists compared, and its "кто решает" must
+        not hand it to the entry on who declares one list's organisations.
+        """
+        if leader not in self._intent_any and not any(
+                leader in askers for askers in self._intent_askers.values()):
+            return None
+        for intent in asked_intents(text):
+            kind = self._intent_entries[intent.name] | self._intent_askers[intent.name]
+            if leader in kind:
+                return kind
+        return None
 
     def _by_intent(self, text: str,
                    ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:

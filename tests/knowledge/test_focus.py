@@ -85,3 +85,13 @@ def test_the_focus_is_read_in_latin_typed_russian(question_index: QuestionIndex)
     # "srok" asks for the prison term, not for what taking part is.
     result = question_index.match("kakoi srok za uchastie v nezhelatelnoi organizacii", "ru")
     assert result.entry_id == "un_criminal_penalties"
+
+
+def test_asking_who_decides_for_each_list_asks_for_the_lists_compared(
+        question_index: QuestionIndex) -> None:
+    """"Кто решает" over every list asks for the lists side by side: the focus on who decides
+    must not hand the question to the entry on one list's authority."""
+    for text in ("кто вносит в каждый из этих реестров: минюст, генпрокуратура или суд?",
+                 "Who puts organisations on each of these lists — a court or a ministry?"):
+        result = question_index.match(text)
+        assert (result.outcome, result.entry_id) == ("answer", "lists_difference"), text
