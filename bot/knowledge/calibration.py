@@ -79,14 +79,14 @@ FEATURES = (
 )
 # Fitted by `riskguide kb calibrate` (see the module docstring); do not edit by hand.
 USED = ("best", "log_words", "own", "own_asked", "mean_contrast", "unknown", "ranked_none")
-INTERCEPT = -3.4633
-COEFFICIENTS: tuple[float, ...] = (4.7322, 1.2361, 5.12, -3.6158, -0.1618, 4.9487, -7.4102)
+INTERCEPT = -3.2468
+COEFFICIENTS: tuple[float, ...] = (4.6232, 1.1922, 5.0209, -3.5981, -0.1506, 4.7428, -7.4168)
 # The probability from which a question is answered.
-THRESHOLD = 0.66
+THRESHOLD = 0.65
 # The second model (see `confirms`). Fitted by `riskguide kb calibrate`; do not edit by hand.
 CONFIRM_USED = ("best", "log_words", "own", "unknown", "ranked_none", "abroad")
-CONFIRM_INTERCEPT = 0.2633
-CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.7817, 0.2812, 1.176, 0.0047, -6.2555, -0.7561)
+CONFIRM_INTERCEPT = 0.4956
+CONFIRM_COEFFICIENTS: tuple[float, ...] = (2.6501, 0.234, 1.1755, -0.2527, -6.3178, -0.7728)
 # The probability below which such a question is declined (0: every one stays in scope).
 CONFIRM_THRESHOLD = 0.24
 _INDEX = tuple(FEATURES.index(name) for name in USED)
